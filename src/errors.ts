@@ -1,0 +1,86 @@
+/**
+ * The error hierarchy. Every error qaht throws is a `QahtError` with a stable `code`, so callers
+ * (and the CLI edge that maps errors to exit codes) switch on codes, never on message text.
+ */
+export type QahtErrorCode =
+  | 'QAHT_ERR_CIRCUIT_OPEN'
+  | 'QAHT_ERR_TIMEOUT'
+  | 'QAHT_ERR_CONNECTION'
+  | 'QAHT_ERR_HTTP_STATUS'
+  | 'QAHT_ERR_RATE_LIMITED'
+  | 'QAHT_ERR_RESPONSE_TOO_LARGE'
+  | 'QAHT_ERR_INVALID_DATA'
+  | 'QAHT_ERR_MISSING_KEY'
+  | 'QAHT_ERR_ABORTED'
+  | 'QAHT_ERR_USAGE'
+  | 'QAHT_ERR_CACHE_DIR'
+  | 'QAHT_ERR_BUDGET_EXHAUSTED'
+  | 'QAHT_ERR_NO_DATA';
+
+export interface QahtErrorOptions {
+  cause?: unknown;
+  /** The request URL, with secrets already redacted by the caller. */
+  url?: string;
+  status?: number;
+  /** How long the caller should wait before trying again, when known (Retry-After, open breaker). */
+  retryAfterMs?: number;
+}
+
+export class QahtError extends Error {
+  override name = 'QahtError';
+  readonly code: QahtErrorCode;
+  readonly url: string | undefined;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: QahtErrorCode, message: string, options: QahtErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.url = options.url;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Thrown by an open (or saturated half-open) breaker without calling the wrapped function. */
+export class CircuitOpenError extends QahtError {
+  override name = 'CircuitOpenError';
+  override readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, options: Omit<QahtErrorOptions, 'retryAfterMs'> = {}) {
+    super('QAHT_ERR_CIRCUIT_OPEN', `circuit open; retry in ${Math.ceil(retryAfterMs / 1000)}s`, {
+      ...options,
+      retryAfterMs,
+    });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Guard that also matches errors from another realm or copy of the package, by code. */
+export function isQahtError(error: unknown): error is QahtError {
+  return error instanceof QahtError || (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('QAHT_ERR_'));
+}
+
+export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
+  return isQahtError(error) && error.code === 'QAHT_ERR_CIRCUIT_OPEN';
+}
+
+/** HTTP statuses worth retrying: the request may succeed unchanged later. */
+const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * Whether retrying the same idempotent request may succeed. Open breakers, aborts, bad data,
+ * missing keys and client errors are final; timeouts, connection failures, 429 and 5xx are not.
+ */
+export function isRetryableError(error: unknown): boolean {
+  if (!isQahtError(error)) return false;
+  switch (error.code) {
+    case 'QAHT_ERR_TIMEOUT':
+    case 'QAHT_ERR_CONNECTION':
+    case 'QAHT_ERR_RATE_LIMITED':
+      return true;
+    case 'QAHT_ERR_HTTP_STATUS':
+      return error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Source names and where each API lives. The names are public contract: they are the values of
+ * `--sources`, the `name` in JSON output, the labels in status lines and metrics, and (upper-cased)
+ * the `<SOURCE>` in `SCREEN_<SOURCE>_URL`.
+ */
+export const SOURCE_NAMES = [
+  'coingecko',
+  'binance',
+  'coincap',
+  'google_news',
+  'hn',
+  'gdelt',
+  'newsapi',
+  'finnhub',
+  'alphavantage',
+  'stooq',
+] as const;
+
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export const CRYPTO_SOURCES = ['coingecko', 'binance', 'coincap'] as const satisfies readonly SourceName[];
+export const NEWS_SOURCES = ['google_news', 'hn', 'gdelt', 'newsapi', 'finnhub'] as const satisfies readonly SourceName[];
+export const MARKET_SOURCES = ['finnhub', 'alphavantage', 'stooq'] as const satisfies readonly SourceName[];
+
+/** Default base URLs; the request path of the real API follows the base. */
+export const DEFAULT_BASE_URLS: Record<SourceName, string> = {
+  coingecko: 'https://api.coingecko.com/api/v3',
+  binance: 'https://data-api.binance.vision',
+  coincap: 'https://rest.coincap.io/v3',
+  google_news: 'https://news.google.com',
+  hn: 'https://hn.algolia.com/api/v1',
+  gdelt: 'https://api.gdeltproject.org',
+  newsapi: 'https://newsapi.org',
+  finnhub: 'https://finnhub.io/api/v1',
+  alphavantage: 'https://www.alphavantage.co',
+  stooq: 'https://stooq.com',
+};
+
+/** Binance hosts tried in order when one answers 451 (geo-block) or 403 (WAF). */
+export const BINANCE_FALLBACK_BASE_URLS = [
+  'https://data-api.binance.vision',
+  'https://api.binance.com',
+  'https://api.binance.us',
+] as const;
+
+/** The environment variable holding each keyed source's API key. */
+export const KEY_ENV_VARS: Partial<Record<SourceName, string>> = {
+  coingecko: 'COINGECKO_API_KEY',
+  coincap: 'COINCAP_API_KEY',
+  newsapi: 'NEWSAPI_KEY',
+  finnhub: 'FINNHUB_API_KEY',
+  alphavantage: 'ALPHAVANTAGE_API_KEY',
+  stooq: 'STOOQ_API_KEY',
+};
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `SCREEN_<SOURCE>_URL` when set (trailing slash removed), else the default base. */
+export function baseUrlFor(source: SourceName, env: Env): string {
+  const override = env[`SCREEN_${source.toUpperCase()}_URL`]?.trim();
+  return (override || DEFAULT_BASE_URLS[source]).replace(/\/+$/, '');
+}
+
+/** Whether the base URL was overridden (an override replaces Binance's fallback chain too). */
+export function isBaseUrlOverridden(source: SourceName, env: Env): boolean {
+  return Boolean(env[`SCREEN_${source.toUpperCase()}_URL`]?.trim());
+}
+
+/** The source's API key, or undefined when the variable is unset or blank. */
+export function apiKeyFor(source: SourceName, env: Env): string | undefined {
+  const name = KEY_ENV_VARS[source];
+  const value = name ? env[name]?.trim() : undefined;
+  return value ? value : undefined;
+}
+
+export function isSourceName(value: string): value is SourceName {
+  return (SOURCE_NAMES as readonly string[]).includes(value);
+}
