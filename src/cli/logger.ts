@@ -1,0 +1,95 @@
+import { createRequire } from 'node:module';
+import { redactSecrets, redactUrl } from '../http/redact-url.js';
+import { KEY_ENV_VARS } from '../sources/source-names.js';
+import type { LogLevel } from './parse-values.js';
+import type { OutputStream } from './terminal.js';
+
+/** The logging surface the core receives (a subset of pino's). */
+export interface Logger {
+  error(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  debug(object: object, message?: string): void;
+  flush(): Promise<void>;
+}
+
+const LEVEL_VALUES: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+/** Header and field paths that carry credentials, censored by pino's redact. */
+export const REDACT_PATHS = [
+  'apiKey',
+  'key',
+  'token',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["x-cg-demo-api-key"]',
+  'headers["x-finnhub-token"]',
+  'req.headers.authorization',
+  '*.apiKey',
+  '*.token',
+];
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Write JSON lines to this file (appending) instead of stderr. */
+  file: string | undefined;
+  stderr: OutputStream;
+  /** Values to scrub from every string logged; defaults to the API keys in the environment. */
+  secrets?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * pino JSON logs, created on the first record that passes the level: a run that logs nothing never
+ * loads pino. Keys are removed three ways: redact paths for known fields, credential query params
+ * in any `url` field, and the literal key values wherever they appear.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const threshold = LEVEL_VALUES[options.level];
+  const env = options.env ?? process.env;
+  const secrets = options.secrets ?? Object.values(KEY_ENV_VARS).flatMap((name) => (name && env[name] ? [env[name]!] : []));
+  let instance: import('pino').Logger | undefined;
+
+  const pinoLogger = (): import('pino').Logger => {
+    if (instance) return instance;
+    const require = createRequire(import.meta.url);
+    const pino = require('pino') as typeof import('pino').default;
+    const destination = options.file ? pino.destination({ dest: options.file, append: true, sync: true, mkdir: true }) : pino.destination(2);
+    instance = pino(
+      {
+        level: options.level,
+        base: { name: 'qaht' },
+        redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+        formatters: { log: (object) => scrub(object, secrets) as Record<string, unknown> },
+      },
+      destination,
+    );
+    return instance;
+  };
+
+  const at =
+    (level: 'error' | 'warn' | 'info' | 'debug', value: number) =>
+    (object: object, message?: string): void => {
+      if (value < threshold) return;
+      pinoLogger()[level](object, message === undefined ? undefined : redactSecrets(message, secrets));
+    };
+
+  return {
+    error: at('error', 50),
+    warn: at('warn', 40),
+    info: at('info', 30),
+    debug: at('debug', 20),
+    flush: () => new Promise<void>((resolve) => (instance ? instance.flush(() => resolve()) : resolve())),
+  };
+}
+
+/** Deep copy with `url` fields redacted and secret values scrubbed from every string. */
+export function scrub(value: unknown, secrets: readonly string[], key = ''): unknown {
+  if (typeof value === 'string') return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactSecrets(value, secrets);
+  if (value instanceof Error) return scrub({ type: value.name, message: value.message, code: (value as { code?: unknown }).code, stack: value.stack }, secrets);
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, k)]));
+  }
+  return value;
+}

@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import type { SourceReport } from '../commands/command-result.js';
+import type { Runtime } from '../commands/runtime.js';
+import type { AsyncAPIClient } from '../http/async-api-client.js';
+import { PerformanceMonitor } from '../perf/performance-monitor.js';
+import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
+import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
+import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
+import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
+import { baseUrlFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
+import { DiskCache } from '../store/disk-cache.js';
+import { StateStore } from '../store/state-store.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { EXIT } from './exit-codes.js';
+import { createLogger, type Logger } from './logger.js';
+import { createProgress } from './progress.js';
+import type { RunSettings } from './settings.js';
+import type { OutputStream } from './terminal.js';
+
+export interface RunContextOptions {
+  settings: RunSettings;
+  env: Env;
+  stderr: OutputStream;
+  interactive: boolean;
+  /** A subfolder of the cache dir, so `--demo` data never mixes with real data. */
+  cacheNamespace: string | undefined;
+  clock?: Clock;
+}
+
+export interface RunContext {
+  runtime: Runtime;
+  monitor: PerformanceMonitor;
+  breakers: Map<string, CircuitBreaker>;
+  logger: Logger;
+  metrics(): ReturnType<PerformanceMonitor['getStats']>;
+  /** Records the run's outcome in the state store and writes the metrics file. */
+  finish(outcome: { sources: SourceReport[]; metricsFile: string | undefined }): Promise<void>;
+  /** Installs SIGINT/SIGTERM handlers that persist state, then exit 130/143; returns the uninstaller. */
+  onInterrupt(): () => void;
+  /** Saves breaker and limiter state and closes the HTTP client. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+
+/**
+ * Builds one run's runtime: the cache dir (checked: unwritable → exit 2), the state store with the
+ * breakers and limiter learned by earlier runs, and an HTTP client created only on first use.
+ */
+export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
+  const { settings, env } = options;
+  const clock = options.clock ?? systemClock;
+  const dir = options.cacheNamespace ? join(settings.cacheDir, options.cacheNamespace) : settings.cacheDir;
+  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr });
+  const monitor = new PerformanceMonitor({ clock });
+  const cache = await DiskCache.open({ dir, clock, monitor });
+  const state = await StateStore.load(dir, { clock });
+
+  const limiter = new AdaptiveRateLimiter({ defaultDelayMs: settings.paceMs ?? 1000, clock });
+  for (const source of SOURCE_NAMES) {
+    const host = hostOf(baseUrlFor(source, env));
+    if (host) limiter.configureHost(host, { defaultDelayMs: settings.paceMs ?? DOCUMENTED_DELAY_MS[source] });
+  }
+  const learned: LimiterSnapshot = {};
+  const breakers = new Map<string, CircuitBreaker>();
+  const breakerFor = (host: string): CircuitBreaker => {
+    let breaker = breakers.get(host);
+    if (!breaker) {
+      const saved = state.host(host)?.breaker;
+      breaker = new CircuitBreaker({
+        failureThreshold: BREAKER_FAILURE_THRESHOLD,
+        recoveryTimeoutMs: BREAKER_RECOVERY_MS,
+        clock,
+        name: host,
+        ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
+      });
+      breaker.onStateChange((change) => logger.warn({ host, from: change.from, to: change.to }, 'circuit breaker changed state'));
+      breakers.set(host, breaker);
+    }
+    return breaker;
+  };
+  for (const [host, saved] of Object.entries(state.state.hosts)) {
+    if (saved.limiter && typeof saved.limiter === 'object') learned[host] = saved.limiter as LimiterSnapshot[string];
+  }
+  limiter.restore(learned);
+
+  let client: AsyncAPIClient | undefined;
+  let closed = false;
+  const runtime: Runtime = {
+    env,
+    clock,
+    async http() {
+      if (!client) {
+        const { AsyncAPIClient } = await import('../http/async-api-client.js');
+        client = new AsyncAPIClient({
+          timeoutMs: settings.timeoutMs,
+          maxRetries: settings.maxRetries,
+          retryBaseDelayMs: settings.retryBaseMs,
+          clock,
+          monitor,
+          limiter,
+          breakerFor,
+          logger,
+        });
+      }
+      return client;
+    },
+    cache,
+    budgets: {
+      consume: (name, amount, limit) => state.consumeBudget(name, utcDay(clock.now()), amount, limit),
+      remaining: async (name, limit) => Math.max(0, limit - state.budgetUsed(name, utcDay(clock.now()))),
+    },
+    progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
+    increment: (name, by) => monitor.increment(name, by),
+    warn: (message) => {
+      if (!settings.quiet) options.stderr.write(`warning: ${message}\n`);
+    },
+  };
+
+  const persist = async (): Promise<void> => {
+    const limits = limiter.toJSON();
+    const hosts = new Set([...Object.keys(limits), ...breakers.keys()]);
+    for (const host of hosts) {
+      state.setHost(host, { breaker: breakers.get(host)?.toJSON(), limiter: limits[host] });
+    }
+    await state.flush();
+  };
+
+  return {
+    runtime,
+    monitor,
+    breakers,
+    logger,
+    metrics: () => monitor.getStats(),
+    async finish({ sources, metricsFile }) {
+      const now = clock.now();
+      for (const report of sources) {
+        if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
+        if (report.status === 'failed' || (report.status === 'stale' && report.error)) {
+          state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
+        }
+      }
+      const rateLimited = monitor.getStats().counters;
+      for (const report of sources) {
+        const hits = rateLimited[`source.${report.name}.429`] ?? 0;
+        for (let i = 0; i < hits; i++) state.recordRateLimit(report.name, now);
+      }
+      if (metricsFile) {
+        const { writeMetricsFile } = await import('../output/prometheus.js');
+        await writeMetricsFile(metricsFile, { stats: monitor.getStats(), sources, breakers, nowMs: now, history: state.state.sources });
+      }
+    },
+    onInterrupt() {
+      const handler = (signal: NodeJS.Signals): void => {
+        logger.warn({ signal }, 'interrupted; saving state');
+        void persist()
+          .catch(() => undefined)
+          .finally(() => process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated));
+      };
+      process.once('SIGINT', handler);
+      process.once('SIGTERM', handler);
+      return () => {
+        process.removeListener('SIGINT', handler);
+        process.removeListener('SIGTERM', handler);
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await persist();
+      await client?.close();
+      await logger.flush();
+    },
+  };
+}
+
+/** The budget day, in UTC, e.g. "2026-11-29". */
+function utcDay(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,133 @@
+import type { CommandResult } from '../commands/command-result.js';
+import type { CommonOptions } from '../commands/runtime.js';
+import { CRYPTO_SOURCES, MARKET_SOURCES, NEWS_SOURCES, type SourceName } from '../sources/source-names.js';
+import { sanitizeText } from '../output/sanitize.js';
+import { EXIT, exitCodeForRun } from './exit-codes.js';
+import { parsePositiveInt, parseSourceList } from './parse-values.js';
+import type { Invocation } from './program.js';
+import { resolveRunSettings, usageError } from './settings.js';
+import { chalkFor, terminalWidth, type CliIo } from './terminal.js';
+
+type DataInvocation = Extract<Invocation, { kind: 'data' }>;
+
+const SOURCES_BY_COMMAND: Record<DataInvocation['command'], readonly SourceName[]> = {
+  crypto: CRYPTO_SOURCES,
+  news: NEWS_SOURCES,
+  market: MARKET_SOURCES,
+};
+
+/**
+ * One data run: validate flags, build the runtime, run the command, print results to stdout and
+ * the status lines plus timing summary to stderr, persist state, and pick the exit code.
+ */
+export async function runDataCommand(invocation: DataInvocation, io: CliIo): Promise<number> {
+  const raw = invocation.options;
+  const settings = resolveRunSettings(raw, io.env);
+  const common = resolveCommonOptions(invocation, io);
+  if (raw.json && raw.csv) throw usageError('--json and --csv cannot be combined');
+  const commandOptions = await resolveCommandOptions(invocation, io.env);
+
+  const demo = raw.demo ? await (await import('../demo/demo-server.js')).startDemoServer() : undefined;
+  const env = demo ? { ...io.env, ...demo.env } : io.env;
+  const { createRunContext } = await import('./run-context.js');
+  const context = await createRunContext({
+    settings,
+    env,
+    stderr: io.stderr,
+    interactive: common.interactive,
+    cacheNamespace: demo ? 'demo' : undefined,
+  });
+  const stopSignals = context.onInterrupt();
+  try {
+    const result = await runCommand(invocation.command, context.runtime, { ...common, ...commandOptions });
+    await printResult(result, raw, io, context.metrics());
+    const code = exitCodeForRun(result.sources, raw.strict === true);
+    if (!settings.quiet) await printStderrReport(result, io, settings.color, context.metrics());
+    if (code === EXIT.noResults) io.stderr.write('screen: no results: every source failed and no cache could serve\n');
+    await context.finish({ metricsFile: typeof raw.metricsFile === 'string' ? raw.metricsFile : undefined, sources: result.sources });
+    return code;
+  } finally {
+    stopSignals();
+    await context.close();
+    await demo?.close();
+  }
+}
+
+function resolveCommonOptions(invocation: DataInvocation, io: CliIo): CommonOptions {
+  const raw = invocation.options;
+  if (raw.offline && raw.forceRefresh) throw usageError('--offline and --force-refresh cannot be combined');
+  return {
+    forceRefresh: raw.forceRefresh === true,
+    offline: raw.offline === true,
+    sources:
+      typeof raw.sources === 'string'
+        ? parseSourceList(raw.sources, SOURCES_BY_COMMAND[invocation.command], invocation.command)
+        : undefined,
+    limit: typeof raw.limit === 'string' ? parsePositiveInt('--limit', raw.limit) : undefined,
+    interactive: io.stderr.isTTY === true,
+  };
+}
+
+async function resolveCommandOptions(invocation: DataInvocation, env: NodeJS.ProcessEnv): Promise<object> {
+  const { toCryptoOptions, toMarketOptions, toNewsOptions } = await import('./command-options.js');
+  switch (invocation.command) {
+    case 'crypto':
+      return toCryptoOptions(invocation.options);
+    case 'news':
+      return toNewsOptions(invocation.args, invocation.options, env);
+    case 'market':
+      return toMarketOptions(invocation.args, invocation.options);
+  }
+}
+
+async function runCommand(
+  command: DataInvocation['command'],
+  runtime: import('../commands/runtime.js').Runtime,
+  options: CommonOptions & object,
+): Promise<CommandResult<unknown>> {
+  switch (command) {
+    case 'crypto': {
+      const { runCrypto } = await import('../commands/crypto.js');
+      return (await runCrypto(runtime, options as never)) as CommandResult<unknown>;
+    }
+    case 'news': {
+      const { runNews } = await import('../commands/news.js');
+      return (await runNews(runtime, options as never)) as CommandResult<unknown>;
+    }
+    case 'market': {
+      const { runMarket } = await import('../commands/market.js');
+      return (await runMarket(runtime, options as never)) as CommandResult<unknown>;
+    }
+  }
+}
+
+async function printResult(result: CommandResult<unknown>, raw: Record<string, unknown>, io: CliIo, metrics: unknown): Promise<void> {
+  if (raw.json) {
+    const { renderJson } = await import('../output/render-json.js');
+    io.stdout.write(renderJson(result, metrics));
+    return;
+  }
+  if (raw.csv) {
+    const { renderCsv } = await import('../output/render-csv.js');
+    io.stdout.write(renderCsv(result.results, result.columns));
+    return;
+  }
+  if (result.results.length === 0) return;
+  const { renderTable } = await import('../output/render-table.js');
+  const chalk = chalkFor(io.stdout, io.env, raw.color !== false);
+  io.stdout.write(`${await renderTable(result.results, result.columns, { width: terminalWidth(io.stdout, io.env), chalk })}\n`);
+}
+
+async function printStderrReport(result: CommandResult<unknown>, io: CliIo, color: boolean, metrics: unknown): Promise<void> {
+  const [{ renderStatusLines }, { renderTimingSummary }] = await Promise.all([
+    import('../output/status-lines.js'),
+    import('../output/timing-summary.js'),
+  ]);
+  const chalk = chalkFor(io.stderr, io.env, color);
+  const lines = [
+    ...renderStatusLines(result.sources, chalk),
+    ...result.notes.map((note) => sanitizeText(note)),
+    ...renderTimingSummary(metrics as Parameters<typeof renderTimingSummary>[0], chalk),
+  ];
+  io.stderr.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,32 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** The process's streams and environment, injectable so the CLI runs in-process in tests. */
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Chalk for one stream. chalk's own detection (NO_COLOR, FORCE_COLOR, TTY) decides, and
+ * `--no-color` forces level 0. A non-TTY stdout gets the table without colour (CONTRACT).
+ */
+export function chalkFor(stream: OutputStream, env: NodeJS.ProcessEnv, colorFlag: boolean): ChalkInstance {
+  if (!colorFlag || env.NO_COLOR) return new Chalk({ level: 0 });
+  const forced = env.FORCE_COLOR;
+  if (forced !== undefined && forced !== '0' && forced !== 'false') return new Chalk({ level: forced === '3' ? 3 : forced === '2' ? 2 : 1 });
+  return new Chalk({ level: stream.isTTY ? 1 : 0 });
+}
+
+/** Table width: the terminal's, else `COLUMNS`, else 200 (piped output reads well wide). */
+export function terminalWidth(stream: OutputStream, env: NodeJS.ProcessEnv): number {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const fromEnv = Number(env.COLUMNS);
+  return Number.isFinite(fromEnv) && fromEnv >= 40 ? fromEnv : 200;
+}

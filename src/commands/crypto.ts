@@ -1,0 +1,164 @@
+/**
+ * `screen crypto`: CoinGecko (universe), Binance (exchange prices and volume) and CoinCap (a
+ * second ranked view, with a key) fetched concurrently through the cache, then screened.
+ *
+ * Cache TTLs: coingecko markets 60 s, binance ticker 60 s, binance exchangeInfo 24 h (per host),
+ * coincap assets 60 s. Stale data is served for up to 7 days (exchangeInfo 30 days) when a fetch
+ * fails, marked `stale`.
+ */
+import { QahtError } from '../errors.js';
+import type { HttpGetter } from '../http/types.js';
+import { cryptoColumns } from '../screens/crypto/columns.js';
+import type { CryptoRow } from '../screens/crypto/crypto-row.js';
+import { screenCrypto } from '../screens/crypto/screen-crypto.js';
+import { CRYPTO_SORT_KEYS, type CryptoSortKey } from '../screens/crypto/sort.js';
+import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../sources/binance.js';
+import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
+import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
+import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
+import type { CommandResult } from './command-result.js';
+import { runSource } from './run-source.js';
+import type { CommonOptions, Runtime } from './runtime.js';
+
+export interface CryptoOptions {
+  /** `--top N`: universe size, the top N coins by market cap (CoinGecko pages of 250). 1–2500. @default 250 */
+  top: number;
+  /** `--sort KEY`: score | change24h | change7d | volume | mcap | turnover. @default 'score' */
+  sort: CryptoSortKey;
+  /** `--asc`: ascending instead of descending. @default false */
+  ascending: boolean;
+  /** `--min-volume USD`: gate, coins trading less in 24 h are excluded ("volume below $1M"). ≥ 0. @default 1_000_000 */
+  minVolumeUsd: number;
+  /** `--min-mcap USD`: filter on market cap, USD (unknown caps fail it). ≥ 0. @default undefined (off) */
+  minMarketCapUsd: number | undefined;
+  /** `--max-rank N`: filter, market-cap rank at most N (unranked coins fail it). ≥ 1. @default undefined (off) */
+  maxRank: number | undefined;
+  /** `--symbols BTC,ETH`: filter, only these symbols (any case); they also skip the stablecoin/wrapped/leveraged gates. @default undefined (all) */
+  symbols: string[] | undefined;
+}
+
+/** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
+export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
+  top: 250,
+  sort: 'score',
+  ascending: false,
+  minVolumeUsd: 1_000_000,
+  minMarketCapUsd: undefined,
+  maxRank: undefined,
+  symbols: undefined,
+};
+
+/** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
+export const DEFAULT_CRYPTO_LIMIT = 50;
+/** Largest `--top`: ten CoinGecko pages, about 20 s of keyless budget. */
+export const MAX_CRYPTO_TOP = 2500;
+
+/** Cache TTLs, ms. */
+export const CRYPTO_TTL_MS = {
+  coingeckoMarkets: 60_000,
+  binanceTicker: 60_000,
+  binanceExchangeInfo: 24 * 3600_000,
+  coincapAssets: 60_000,
+} as const;
+const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
+
+/**
+ * Runs the crypto screen. Never throws for a source failure (it goes into that source's report);
+ * throws QAHT_ERR_USAGE for option values the CLI should have rejected.
+ */
+export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow>> {
+  validateOptions(options);
+  const nowMs = rt.clock.now();
+  const [coingecko, binance, coincap] = await Promise.all([
+    runSource(rt, options, {
+      source: 'coingecko',
+      key: `coins/markets?vs_currency=usd&top=${options.top}`,
+      ttlMs: CRYPTO_TTL_MS.coingeckoMarkets,
+      fetch: (ctx) => fetchCoinGeckoMarkets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, top: options.top, progress: rt.progress }),
+      count: (coins) => coins.length,
+    }),
+    runSource(rt, options, {
+      source: 'binance',
+      key: 'api/v3/ticker/24hr?quotes=usd',
+      ttlMs: CRYPTO_TTL_MS.binanceTicker,
+      fetch: (ctx) =>
+        fetchBinanceUsdAssets(ctx.http, {
+          baseUrls: binanceBaseUrls(rt.env),
+          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, options, ctx.http, baseUrl),
+          onFallback: (refused, reason, next) => {
+            rt.increment('source.binance.host_fallbacks');
+            rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
+          },
+        }),
+      count: (assets) => assets.length,
+    }),
+    runSource(rt, options, {
+      source: 'coincap',
+      key: `assets?limit=${Math.min(options.top, COINCAP_MAX_LIMIT)}`,
+      ttlMs: CRYPTO_TTL_MS.coincapAssets,
+      requiresKey: true,
+      fetch: (ctx) => fetchCoinCapAssets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey ?? '', limit: options.top }),
+      count: (coins) => coins.length,
+    }),
+  ]);
+
+  const screen = screenCrypto(
+    { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value },
+    {
+      sort: options.sort,
+      ascending: options.ascending,
+      minVolumeUsd: options.minVolumeUsd,
+      minMarketCapUsd: options.minMarketCapUsd,
+      maxRank: options.maxRank,
+      symbols: options.symbols,
+      limit: options.limit ?? DEFAULT_CRYPTO_LIMIT,
+    },
+  );
+  return {
+    command: 'crypto',
+    generatedAt: new Date(nowMs).toISOString(),
+    sources: [coingecko.report, binance.report, coincap.report],
+    results: screen.rows,
+    excluded: screen.excluded,
+    columns: cryptoColumns(),
+    notes: screen.notes,
+  };
+}
+
+/** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
+async function loadBinanceSymbols(rt: Runtime, options: CommonOptions, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+  const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
+    source: 'binance',
+    key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,
+    ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
+    maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
+    forceRefresh: options.forceRefresh,
+    offline: options.offline,
+    fetch: async () => ({ kind: 'data', value: await fetchBinanceUsdSymbols(http, baseUrl) }),
+  });
+  if (lookup.value !== undefined) return lookup.value;
+  throw lookup.error ?? new QahtError('QAHT_ERR_NO_DATA', 'binance exchangeInfo unavailable');
+}
+
+/** Host and base path without the port, so the demo's and tests' random ports share one entry. */
+function hostLabel(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return `${url.hostname}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl;
+  }
+}
+
+function validateOptions(options: CryptoOptions & CommonOptions): void {
+  const fail = (message: string): never => {
+    throw new QahtError('QAHT_ERR_USAGE', message);
+  };
+  if (!Number.isInteger(options.top) || options.top < 1 || options.top > MAX_CRYPTO_TOP) fail(`--top must be a whole number from 1 to ${MAX_CRYPTO_TOP}, got ${options.top}`);
+  if (!(CRYPTO_SORT_KEYS as readonly string[]).includes(options.sort)) fail(`--sort must be one of ${CRYPTO_SORT_KEYS.join(', ')}, got "${options.sort}"`);
+  if (!Number.isFinite(options.minVolumeUsd) || options.minVolumeUsd < 0) fail(`--min-volume must be 0 or more, got ${options.minVolumeUsd}`);
+  if (options.minMarketCapUsd !== undefined && (!Number.isFinite(options.minMarketCapUsd) || options.minMarketCapUsd < 0)) fail(`--min-mcap must be 0 or more, got ${options.minMarketCapUsd}`);
+  if (options.maxRank !== undefined && (!Number.isInteger(options.maxRank) || options.maxRank < 1)) fail(`--max-rank must be a whole number of 1 or more, got ${options.maxRank}`);
+  if (options.symbols !== undefined && options.symbols.every((s) => s.trim() === '')) fail('--symbols expects a comma-separated list such as BTC,ETH');
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) fail(`--limit must be a whole number of 1 or more, got ${options.limit}`);
+}

@@ -1,0 +1,180 @@
+import { QahtError } from '../errors.js';
+import { newsColumns } from '../screens/news/columns.js';
+import { formatDuration } from '../screens/news/duration.js';
+import type { NewsRow } from '../screens/news/news-row.js';
+import { normalizeQuery } from '../screens/news/query.js';
+import { filterRelevant } from '../screens/news/relevance-filter.js';
+import { screenNews } from '../screens/news/screen-news.js';
+import { fetchFinnhubNews, finnhubNewsRoute, type FinnhubNewsRoute } from '../sources/finnhub-news.js';
+import { fetchGdelt } from '../sources/gdelt.js';
+import { fetchGoogleNews } from '../sources/google-news.js';
+import { fetchHn } from '../sources/hn.js';
+import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
+import { withDeadline } from '../sources/news/with-deadline.js';
+import { fetchNewsApi } from '../sources/newsapi.js';
+import type { SourceName } from '../sources/source-names.js';
+import type { CommandResult } from './command-result.js';
+import { runSource, type SourceJob } from './run-source.js';
+import type { CommonOptions, Runtime } from './runtime.js';
+
+/** `screen news` options beyond the common ones (the CLI parses flags into these). */
+export interface NewsOptions {
+  /** `<query>` (positional, required): what to search for; blank → QAHT_ERR_USAGE. */
+  query: string;
+  /** `--since DURATION` (parse with `parseDuration`): only stories newer than this, ms. @default 24 h */
+  sinceMs?: number;
+  /** `--news-timeout DURATION`: each source's overall deadline (all attempts), ms. @default 10 000 */
+  newsTimeoutMs?: number;
+  /** How long fetched news stays fresh in the cache, ms (`--force-refresh` skips it). @default 5 min */
+  newsTtlMs?: number;
+}
+
+/** Defaults for `NewsOptions` and `--limit`, in one place. */
+export const DEFAULT_NEWS_OPTIONS = {
+  sinceMs: 24 * 3600_000,
+  newsTimeoutMs: 10_000,
+  newsTtlMs: 5 * 60_000,
+  /** `--limit N` when not given: rows printed. */
+  limit: 30,
+  /** Retries per source request after the first attempt: one, so a retry still fits the deadline. */
+  maxRetries: 1,
+} as const;
+
+interface NewsSourceSpec {
+  source: SourceName;
+  requiresKey: boolean;
+  fetch: (params: NewsFetchParams) => Promise<NewsItem[]>;
+}
+
+/** The news sources, in report order (CONTRACT `NEWS_SOURCES`). */
+const NEWS_SOURCE_SPECS: readonly NewsSourceSpec[] = [
+  { source: 'google_news', requiresKey: false, fetch: fetchGoogleNews },
+  { source: 'hn', requiresKey: false, fetch: fetchHn },
+  { source: 'gdelt', requiresKey: false, fetch: fetchGdelt },
+  { source: 'newsapi', requiresKey: true, fetch: fetchNewsApi },
+  { source: 'finnhub', requiresKey: true, fetch: fetchFinnhubNews },
+];
+
+/**
+ * `screen news <query>`: the five news sources fetched concurrently, each through the cache and
+ * under its own deadline (`newsTimeoutMs`), so one slow source never holds the answer past it;
+ * then deduplicated across outlets and ranked (src/screens/news). Source failures go into the
+ * reports, never thrown.
+ * @throws QahtError QAHT_ERR_USAGE for a blank query or a non-positive window.
+ */
+export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions): Promise<CommandResult<NewsRow>> {
+  const query = normalizeQuery(options.query);
+  const sinceMs = options.sinceMs ?? DEFAULT_NEWS_OPTIONS.sinceMs;
+  const timeoutMs = options.newsTimeoutMs ?? DEFAULT_NEWS_OPTIONS.newsTimeoutMs;
+  const ttlMs = options.newsTtlMs ?? DEFAULT_NEWS_OPTIONS.newsTtlMs;
+  if (!(sinceMs > 0) || !(timeoutMs > 0)) throw new QahtError('QAHT_ERR_USAGE', '--since and --news-timeout must be positive');
+  const nowMs = rt.clock.now();
+  const finnhubRoute = finnhubNewsRoute(query);
+
+  const outcomes = await Promise.all(
+    NEWS_SOURCE_SPECS.map((spec) =>
+      runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute })),
+    ),
+  );
+
+  let offTopic = 0;
+  const batches: Array<{ source: SourceName; items: readonly NewsItem[] }> = [];
+  outcomes.forEach((outcome, index) => {
+    const source = NEWS_SOURCE_SPECS[index]!.source;
+    if (!outcome.value) return;
+    let items: readonly NewsItem[] = outcome.value;
+    if (source === 'finnhub' && finnhubRoute.kind === 'crypto') {
+      items = filterRelevant(items, query);
+      offTopic += outcome.value.length - items.length;
+    }
+    batches.push({ source, items });
+  });
+
+  const screen = screenNews({ query, batches, nowMs, sinceMs });
+  const limit = options.limit ?? DEFAULT_NEWS_OPTIONS.limit;
+  rt.increment('news.stories', screen.rows.length);
+  rt.increment('news.duplicates_merged', screen.merged);
+  return {
+    command: 'news',
+    generatedAt: new Date(nowMs).toISOString(),
+    sources: outcomes.map((outcome) => outcome.report),
+    results: screen.rows.slice(0, limit),
+    columns: newsColumns(nowMs),
+    notes: summaryNotes(screen, sinceMs, offTopic, limit),
+  };
+}
+
+interface JobSettings {
+  query: string;
+  sinceMs: number;
+  timeoutMs: number;
+  ttlMs: number;
+  finnhubRoute: FinnhubNewsRoute;
+}
+
+function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): SourceJob<NewsItem[]> {
+  return {
+    source: spec.source,
+    key: cacheKey(spec.source, settings),
+    ttlMs: settings.ttlMs,
+    requiresKey: spec.requiresKey,
+    count: (items) => items.length,
+    fetch: (context) =>
+      withDeadline(rt.clock, settings.timeoutMs, spec.source, (signal) =>
+        spec.fetch({
+          http: context.http,
+          baseUrl: context.baseUrl,
+          apiKey: context.apiKey,
+          query: settings.query,
+          fromMs: context.nowMs - settings.sinceMs,
+          nowMs: context.nowMs,
+          request: { timeoutMs: settings.timeoutMs, maxRetries: DEFAULT_NEWS_OPTIONS.maxRetries, signal },
+        }),
+      ),
+  };
+}
+
+/**
+ * Cache key without secrets: the request's identity, query and window. Finnhub's crypto feed
+ * ignores both (it is filtered after the cache), so one cached copy serves every query.
+ */
+function cacheKey(source: SourceName, settings: JobSettings): string {
+  const window = new URLSearchParams({ q: settings.query, since: String(settings.sinceMs) });
+  switch (source) {
+    case 'google_news':
+      return `rss/search?${window}`;
+    case 'hn':
+      return `search_by_date?${window}`;
+    case 'gdelt':
+      return `api/v2/doc/doc?${window}`;
+    case 'newsapi':
+      return `v2/everything?${window}`;
+    case 'finnhub':
+      return settings.finnhubRoute.kind === 'company'
+        ? `company-news?symbol=${encodeURIComponent(settings.finnhubRoute.symbol)}&since=${settings.sinceMs}`
+        : 'news?category=crypto';
+    default:
+      return `${source}?${window}`;
+  }
+}
+
+function summaryNotes(
+  screen: ReturnType<typeof screenNews>,
+  sinceMs: number,
+  offTopic: number,
+  limit: number,
+): string[] {
+  const dropped = [
+    screen.merged > 0 ? `${screen.merged} duplicates merged` : '',
+    screen.tooOld > 0 ? `${screen.tooOld} older than ${formatDuration(sinceMs)} dropped` : '',
+    screen.undated > 0 ? `${screen.undated} undated dropped` : '',
+    offTopic > 0 ? `${offTopic} off-topic (finnhub crypto feed) dropped` : '',
+  ].filter(Boolean);
+  const notes: string[] = [];
+  const received = screen.received + offTopic;
+  if (received > 0) {
+    notes.push(`${received} articles → ${screen.rows.length} stories${dropped.length ? ` (${dropped.join(', ')})` : ''}`);
+  }
+  if (screen.rows.length > limit) notes.push(`showing ${limit} of ${screen.rows.length} stories (--limit)`);
+  return notes;
+}

@@ -1,0 +1,70 @@
+import type { Clock } from '../time/clock.js';
+import type { HttpGetter } from '../http/types.js';
+import type { Env, SourceName } from '../sources/source-names.js';
+
+/** Options every data command shares (parsed and validated by the CLI). */
+export interface CommonOptions {
+  forceRefresh: boolean;
+  offline: boolean;
+  /** `--sources a,b`: only these (others are reported `skipped`, "not selected"). Undefined = all. */
+  sources: SourceName[] | undefined;
+  /** `--limit N`: rows to print. Undefined = the command's default. */
+  limit: number | undefined;
+  /** True when stderr is an interactive terminal (progress may be drawn). */
+  interactive: boolean;
+}
+
+/** The outcome of fetching one source through cache → client (see `runSource`). */
+export interface CacheLookupResult<T> {
+  status: 'fresh' | 'cached' | 'stale' | 'failed';
+  value?: T;
+  fetchedAt?: number;
+  ageMs?: number;
+  error?: unknown;
+  staleBeyondMaxAge?: boolean;
+}
+
+export interface CacheLookupRequest<T> {
+  source: string;
+  key: string;
+  ttlMs: number;
+  maxStaleMs?: number;
+  forceRefresh?: boolean;
+  offline?: boolean;
+  fetch?: (validators: { etag?: string; lastModified?: string }) => Promise<
+    { kind: 'data'; value: T; etag?: string; lastModified?: string } | { kind: 'not-modified' }
+  >;
+}
+
+/** Daily/periodic budgets shared by every run (e.g. Alpha Vantage's 25 calls a day). */
+export interface BudgetLedger {
+  /** Takes up to `amount` units of `name`'s budget for the UTC day of now; returns how many were granted. */
+  consume(name: string, amount: number, limitPerDay: number): Promise<number>;
+  /** Units left today without consuming any. */
+  remaining(name: string, limitPerDay: number): Promise<number>;
+}
+
+/** Progress reporting; a no-op unless stderr is a TTY. */
+export interface Progress {
+  start(label: string, total: number): void;
+  tick(done: number): void;
+  stop(): void;
+}
+
+/**
+ * Everything a command needs from the outside world, built once per run by the CLI. Commands and
+ * sources see only this, so tests can hand them fakes.
+ */
+export interface Runtime {
+  env: Env;
+  clock: Clock;
+  /** The HTTP client; created on first use so a run served from cache never loads undici. */
+  http(): Promise<HttpGetter & { fetchBatch?: unknown }>;
+  cache: { lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>> };
+  budgets: BudgetLedger;
+  progress: Progress;
+  /** Counters for the timing summary and metrics (e.g. `source.coingecko.items`). */
+  increment(name: string, by?: number): void;
+  /** Warnings for stderr (already human sentences, free of secrets). */
+  warn(message: string): void;
+}

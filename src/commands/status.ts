@@ -1,0 +1,202 @@
+/**
+ * `screen status`: the health of every source as the state store and the disk cache remember it.
+ * Reads files only: no network and no HTTP client. Nothing is created either: the cache is listed
+ * without `DiskCache.open`, which would create the folder (listing does remove corrupt entry
+ * files, as every cache read does).
+ */
+import { CircuitBreaker, isBreakerSnapshot, type BreakerStateName } from '../resilience/circuit-breaker.js';
+import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
+import {
+  apiKeyFor,
+  BINANCE_FALLBACK_BASE_URLS,
+  baseUrlFor,
+  isBaseUrlOverridden,
+  KEY_ENV_VARS,
+  SOURCE_NAMES,
+  type Env,
+  type SourceName,
+} from '../sources/source-names.js';
+import type { CacheListing } from '../store/cache-types.js';
+import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
+import { DiskCache } from '../store/disk-cache.js';
+import type { HostState, SourceState } from '../store/state-file.js';
+import { StateStore } from '../store/state-store.js';
+import { systemClock, type Clock } from '../time/clock.js';
+
+/** "Recent runs" for the 429 count. */
+const RATE_LIMIT_WINDOW_MS = 24 * 3600_000;
+/** Sources whose key only raises limits; every other keyed source is skipped without its key. */
+const OPTIONAL_KEY_SOURCES: readonly SourceName[] = ['coingecko'];
+
+/** One host a source talks to, with its breaker and limiter as the last run left them. */
+export interface HostHealth {
+  /** `host` or `host:port`, as the state store keys it. */
+  host: string;
+  /** The state a request made now would meet (OPEN reads HALF_OPEN once its recovery time passed). */
+  breaker: BreakerStateName;
+  /** Consecutive failures counted while CLOSED. */
+  failures: number;
+  /** Epoch ms from which a probe may go out; null while CLOSED. */
+  nextProbeAt: number | null;
+  /** The delay between requests learned by earlier runs, in ms; null when nothing was learned. */
+  learnedDelayMs: number | null;
+  /** Epoch ms until which the host asked not to be called (Retry-After); null when not blocked. */
+  blockedUntil: number | null;
+  /** Epoch ms of the last run that saved this host; null when never seen. */
+  updatedAt: number | null;
+}
+
+/** One cache entry of a source. */
+export interface CacheEntryHealth {
+  key: string;
+  /** Epoch ms. */
+  fetchedAt: number;
+  ageMs: number;
+  ttlMs: number;
+  /** Within its TTL (a run would serve it without fetching). */
+  fresh: boolean;
+  sizeBytes: number;
+}
+
+export interface SourceHealth {
+  name: SourceName;
+  /** The key variable; `configured` never reveals the key itself. */
+  key: { variable: string | null; required: boolean; configured: boolean };
+  /** The host(s) the base URL points at: Binance's fallback chain unless overridden. */
+  hosts: HostHealth[];
+  /** The spacing the API's published limits ask for, in ms. */
+  documentedDelayMs: number;
+  /** Epoch ms; null when unknown (or older than the state store keeps). */
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  /** Secret-free, but may quote an API's words: sanitise before printing. */
+  lastFailureReason: string | null;
+  /** Rate-limit answers recorded in the last 24 h. */
+  rateLimits24h: number;
+  /** Newest first. */
+  cache: CacheEntryHealth[];
+}
+
+export interface StatusReport {
+  /** Epoch ms. */
+  generatedAt: number;
+  cacheDir: string;
+  sources: SourceHealth[];
+}
+
+/** What `buildStatus` reads; `hosts` and `sources` are `StateStore.state`'s maps. */
+export interface StatusInput {
+  cacheDir: string;
+  env: Env;
+  nowMs: number;
+  hosts: Readonly<Record<string, HostState>>;
+  sources: Readonly<Record<string, SourceState>>;
+  listings: readonly CacheListing[];
+}
+
+/**
+ * Loads the state store and the cache listing of `cacheDir` and builds the report. A missing or
+ * corrupt state file reads as "nothing known", a missing cache folder as "nothing cached".
+ */
+export async function gatherStatus(options: { cacheDir: string; env: Env; clock?: Clock }): Promise<StatusReport> {
+  const clock = options.clock ?? systemClock;
+  const [store, listings] = await Promise.all([
+    StateStore.load(options.cacheDir, { clock }),
+    new DiskCache({ dir: options.cacheDir, clock }).list(),
+  ]);
+  const { hosts, sources } = store.state;
+  return buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, listings });
+}
+
+/** The report for every source in `SOURCE_NAMES` order, from already-loaded state. */
+export function buildStatus(input: StatusInput): StatusReport {
+  // One instant for the whole report, so restored breakers and ages agree to the millisecond.
+  const frozen: Clock = { now: () => input.nowMs, sleep: () => Promise.resolve() };
+  return {
+    generatedAt: input.nowMs,
+    cacheDir: input.cacheDir,
+    sources: SOURCE_NAMES.map((name) => sourceHealth(name, input, frozen)),
+  };
+}
+
+function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): SourceHealth {
+  const saved = input.sources[name] ?? {};
+  const variable = KEY_ENV_VARS[name] ?? null;
+  return {
+    name,
+    key: {
+      variable,
+      required: variable !== null && !OPTIONAL_KEY_SOURCES.includes(name),
+      configured: apiKeyFor(name, input.env) !== undefined,
+    },
+    hosts: hostsFor(name, input.env).map((host) => hostHealth(host, input, clock)),
+    documentedDelayMs: DOCUMENTED_DELAY_MS[name],
+    lastSuccessAt: saved.lastSuccessAt ?? null,
+    lastFailureAt: saved.lastFailureAt ?? null,
+    lastFailureReason: saved.lastFailureAt !== undefined ? (saved.lastFailureReason ?? null) : null,
+    rateLimits24h: (saved.rateLimitEvents ?? []).filter((at) => input.nowMs - at <= RATE_LIMIT_WINDOW_MS).length,
+    cache: input.listings
+      .filter((listing) => listing.source === name)
+      .map((listing) => cacheEntryHealth(listing, input.nowMs))
+      .sort((a, b) => b.fetchedAt - a.fetchedAt),
+  };
+}
+
+/** Hosts keyed the way the run keys breakers and limiters: `URL.host`. */
+export function hostsFor(source: SourceName, env: Env): string[] {
+  const bases = source === 'binance' && !isBaseUrlOverridden(source, env) ? [...BINANCE_FALLBACK_BASE_URLS] : [baseUrlFor(source, env)];
+  const hosts = bases.map(hostOf).filter((host): host is string => host !== undefined);
+  return [...new Set(hosts)];
+}
+
+function hostHealth(host: string, input: StatusInput, clock: Clock): HostHealth {
+  const saved = input.hosts[host];
+  const snapshot = saved?.breaker;
+  const breaker = new CircuitBreaker({
+    failureThreshold: BREAKER_FAILURE_THRESHOLD,
+    recoveryTimeoutMs: BREAKER_RECOVERY_MS,
+    clock,
+    name: host,
+    ...(isBreakerSnapshot(snapshot) ? { initialState: snapshot } : {}),
+  });
+  const state = breaker.state;
+  const limiter = limiterOf(saved?.limiter);
+  return {
+    host,
+    breaker: state,
+    failures: isBreakerSnapshot(snapshot) && snapshot.state === 'CLOSED' ? snapshot.failures : 0,
+    nextProbeAt: state === 'CLOSED' ? null : input.nowMs + breaker.retryAfterMs(),
+    learnedDelayMs: limiter?.delayMs ?? null,
+    blockedUntil: limiter && limiter.blockedUntil > input.nowMs ? limiter.blockedUntil : null,
+    updatedAt: saved?.updatedAt ?? null,
+  };
+}
+
+/** The fields of a saved limiter snapshot status reads; anything malformed reads as "none". */
+function limiterOf(value: unknown): { delayMs: number; blockedUntil: number } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { delayMs, blockedUntil } = value as Record<string, unknown>;
+  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) return undefined;
+  return { delayMs, blockedUntil: typeof blockedUntil === 'number' && Number.isFinite(blockedUntil) ? blockedUntil : 0 };
+}
+
+/** One listing as a report row; shared with `screen cache ls`. */
+export function cacheEntryHealth(listing: CacheListing, nowMs: number): CacheEntryHealth {
+  const ageMs = Math.max(0, nowMs - listing.fetchedAt);
+  return {
+    key: listing.key,
+    fetchedAt: listing.fetchedAt,
+    ageMs,
+    ttlMs: listing.ttlMs,
+    fresh: Math.abs(nowMs - listing.fetchedAt) < listing.ttlMs,
+    sizeBytes: listing.sizeBytes,
+  };
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The library entry (`import { ... } from 'qaht'`): the generic resilience core. Importing it
+ * has no side effects: no listeners, timers, files or logger are created until something is used.
+ */
+export { systemClock, abortReason, type Clock } from './time/clock.js';
+export {
+  QahtError,
+  CircuitOpenError,
+  isQahtError,
+  isCircuitOpenError,
+  isRetryableError,
+  type QahtErrorCode,
+  type QahtErrorOptions,
+} from './errors.js';
+export {
+  CircuitBreaker,
+  isBreakerSnapshot,
+  type BreakerSnapshot,
+  type BreakerStateChange,
+  type BreakerStateName,
+  type CircuitBreakerOptions,
+} from './resilience/circuit-breaker.js';
+export {
+  AdaptiveRateLimiter,
+  type AdaptiveRateLimiterOptions,
+  type HostLimits,
+  type LimiterHostSnapshot,
+  type LimiterSnapshot,
+} from './resilience/adaptive-rate-limiter.js';
+export { computeBackoffMs, type BackoffOptions, type JitterMode } from './resilience/backoff.js';
+export { parseRetryAfter } from './resilience/retry-after.js';
+export { retry, type RetryInfo, type RetryOptions } from './resilience/retry.js';
+export {
+  GracefulDegradation,
+  multiSourceFetch,
+  staleCacheFallback,
+  type FallbackCache,
+  type FallbackResult,
+  type FallbackStatus,
+  type MultiSourceOptions,
+  type MultiSourceResult,
+  type SourceOutcome,
+  type StaleCacheFallbackOptions,
+} from './resilience/graceful-degradation.js';
+export {
+  PerformanceMonitor,
+  percentile,
+  CACHE_HIT_COUNTER,
+  CACHE_MISS_COUNTER,
+  type PerformanceMonitorOptions,
+  type PerformanceStats,
+  type TimingStats,
+} from './perf/performance-monitor.js';
+export {
+  safeExecute,
+  classifyError,
+  type ErrorCategory,
+  type SafeExecuteLogger,
+  type SafeExecuteOptions,
+} from './resilience/safe-execute.js';
+// The lead adds the HTTP client here once it exists:
+// export { AsyncAPIClient, type AsyncAPIClientOptions } from './http/async-api-client.js';

@@ -1,0 +1,48 @@
+/** Number formats for table cells. Machine output (JSON/CSV) never uses these. */
+
+const SUFFIXES = [
+  { value: 1e12, suffix: 'T' },
+  { value: 1e9, suffix: 'B' },
+  { value: 1e6, suffix: 'M' },
+  { value: 1e3, suffix: 'K' },
+] as const;
+
+/** 1234567 → "1.23M"; null → "–". */
+export function formatCompact(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  for (const { value: unit, suffix } of SUFFIXES) {
+    if (abs >= unit) return `${(value / unit).toFixed(abs / unit >= 100 ? 0 : 2)}${suffix}`;
+  }
+  return value.toFixed(abs >= 100 ? 0 : 2);
+}
+
+/** Prices keep significant digits for sub-cent coins: 67500 → "67,500", 0.00001234 → "0.00001234". */
+export function formatPrice(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  if (abs >= 1000) return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  if (abs >= 1) return value.toFixed(2);
+  if (abs === 0) return '0';
+  return value.toPrecision(4).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** 2.345 → "+2.35%"; null → "–". */
+export function formatPercent(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return `${value > 0 ? '+' : ''}${value.toFixed(digits)}%`;
+}
+
+/** Seconds → "45s", "12m", "3h", "2d". */
+export function formatAge(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '?';
+  if (seconds < 90) return `${Math.round(seconds)}s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86400)}d`;
+}
+
+/** Milliseconds → "850ms" / "1.2s". */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}

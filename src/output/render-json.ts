@@ -1,0 +1,27 @@
+import type { CommandResult } from '../commands/command-result.js';
+import { sanitizeText } from './sanitize.js';
+
+/**
+ * The `--json` document (CONTRACT). Third-party strings are sanitised here too: JSON escapes C0
+ * controls but would pass C1 controls and bidi overrides through to a terminal.
+ */
+export function renderJson<R>(result: CommandResult<R>, metrics: unknown): string {
+  const document = {
+    command: result.command,
+    generatedAt: result.generatedAt,
+    sources: result.sources.map(({ veryStale: _veryStale, ...report }) => report),
+    results: deepSanitize(result.results),
+    excluded: deepSanitize(result.excluded ?? []),
+    metrics,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function deepSanitize<T>(value: T): T {
+  if (typeof value === 'string') return sanitizeText(value) as T;
+  if (Array.isArray(value)) return value.map((item) => deepSanitize(item)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deepSanitize(item)])) as T;
+  }
+  return value;
+}

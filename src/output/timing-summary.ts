@@ -1,0 +1,40 @@
+import type { ChalkInstance } from 'chalk';
+import { formatMs } from './format-number.js';
+
+/** The subset of `PerformanceMonitor.getStats()` the summary reads. */
+export interface SummaryStats {
+  uptimeS: number;
+  cacheHitRate: number | null;
+  counters: Record<string, number>;
+  timings: Record<string, { count: number; mean: number; p95: number; min: number; max: number }>;
+}
+
+/**
+ * The timing summary that ends every run on stderr: per host request count, mean, p95 and max,
+ * then cache hit rate, retries, 429s and breaker rejections.
+ */
+export function renderTimingSummary(stats: SummaryStats, chalk: ChalkInstance): string[] {
+  const hosts = Object.entries(stats.timings)
+    .filter(([name]) => name.startsWith('http.'))
+    .sort(([a], [b]) => a.localeCompare(b));
+  const lines = [chalk.dim(`timing: run ${formatMs(stats.uptimeS * 1000)}`)];
+  const width = Math.max(0, ...hosts.map(([name]) => name.length - 5));
+  for (const [name, t] of hosts) {
+    lines.push(
+      chalk.dim(
+        `  ${name.slice(5).padEnd(width)}  ${String(t.count).padStart(3)} req  mean ${formatMs(t.mean)}  p95 ${formatMs(t.p95)}  max ${formatMs(t.max)}`,
+      ),
+    );
+  }
+  if (hosts.length === 0) lines.push(chalk.dim('  no network requests'));
+  const c = stats.counters;
+  const hits = c['cache.hit'] ?? 0;
+  const misses = c['cache.miss'] ?? 0;
+  const rate = stats.cacheHitRate === null ? 'n/a' : `${Math.round(stats.cacheHitRate * 100)}% (${hits}/${hits + misses})`;
+  lines.push(
+    chalk.dim(
+      `  cache hit rate ${rate} · retries ${c['http.retries'] ?? 0} · 429s ${c['http.429'] ?? 0} · breaker rejections ${c['http.breaker_rejected'] ?? 0}`,
+    ),
+  );
+  return lines;
+}

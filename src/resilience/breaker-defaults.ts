@@ -1,0 +1,6 @@
+/**
+ * The breaker settings every run and `screen status` share: open after 5 consecutive failures,
+ * probe again after 60 s (CONTRACT defaults). One place, so status reads state as runs wrote it.
+ */
+export const BREAKER_FAILURE_THRESHOLD = 5;
+export const BREAKER_RECOVERY_MS = 60_000;

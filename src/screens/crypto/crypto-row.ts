@@ -1,0 +1,40 @@
+import type { SourceName } from '../../sources/source-names.js';
+
+/** Sources that can contribute to a crypto row, in display order. */
+export type CryptoSource = Extract<SourceName, 'coingecko' | 'binance' | 'coincap'>;
+
+/**
+ * One screened coin: the CONTRACT fields first (`rank` … `sources`), then extras. Numbers are
+ * numbers or null, never strings; text is raw (the output layer sanitises it).
+ */
+export interface CryptoRow {
+  /** Market-cap rank from the universe source (CoinGecko, else CoinCap); null when unknown. The row order is the sort, not this. */
+  rank: number | null;
+  /** Provider id (`bitcoin`); the lower-cased base asset when only Binance answered. */
+  id: string;
+  /** Upper-cased ticker symbol. */
+  symbol: string;
+  name: string;
+  priceUsd: number | null;
+  change24hPct: number | null;
+  change7dPct: number | null;
+  volume24hUsd: number | null;
+  marketCapUsd: number | null;
+  /** 0–100, one decimal (see score.ts). */
+  score: number;
+  /** Sources whose data went into the row (a source whose price disagreed is not listed). */
+  sources: CryptoSource[];
+  change1hPct: number | null;
+  /** 24 h volume / market cap (0.05 = 5% of the cap traded in a day). */
+  turnover: number | null;
+  /** About 24 points over 7 days, oldest first; null when no source had one. */
+  sparkline7d: number[] | null;
+  /** Warnings about the row, e.g. `price_mismatch:binance`. */
+  flags: string[];
+}
+
+/** A coin kept out of the results, and why (JSON `excluded`). */
+export interface Exclusion {
+  id: string;
+  reason: string;
+}

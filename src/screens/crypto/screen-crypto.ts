@@ -1,0 +1,132 @@
+/**
+ * The crypto screen, pure: merge the sources → gate (with reasons) → score → filter → sort → cut.
+ */
+import type { CryptoRow, CryptoSource, Exclusion } from './crypto-row.js';
+import { formatUsdThreshold } from './compact-usd.js';
+import { exclusionReason } from './gates.js';
+import { DEFAULT_PRICE_MISMATCH_RATIO, mergeCryptoSources, type CryptoSourceData, type MergedCoin } from './merge.js';
+import { scoreCoin } from './score.js';
+import { sortCryptoRows, type CryptoSortKey } from './sort.js';
+import { downsample, SPARKLINE_JSON_POINTS } from './sparkline.js';
+
+export interface CryptoScreenOptions {
+  sort: CryptoSortKey;
+  ascending: boolean;
+  /** Gate: 24 h volume floor, USD. */
+  minVolumeUsd: number;
+  /** Filter: market cap floor, USD (unknown caps fail it). Undefined = off. */
+  minMarketCapUsd?: number | undefined;
+  /** Filter: market-cap rank at most this (unranked coins fail it). Undefined = off. */
+  maxRank?: number | undefined;
+  /** Filter: only these symbols (any case). Undefined or empty = off. */
+  symbols?: readonly string[] | undefined;
+  /** Rows returned. Undefined = all. */
+  limit?: number | undefined;
+  /** @default 0.10 */
+  priceMismatchRatio?: number;
+}
+
+export interface CryptoScreen {
+  /** Sorted and cut to `limit`. */
+  rows: CryptoRow[];
+  /** Every gated coin with its reason, in universe order. */
+  excluded: Exclusion[];
+  /** Human lines for stderr. */
+  notes: string[];
+  universe: CryptoSource | undefined;
+  /** Rows that passed gates and filters, before the limit. */
+  matched: number;
+}
+
+/** Runs the whole screen over what the sources returned. */
+export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOptions): CryptoScreen {
+  const ratio = options.priceMismatchRatio ?? DEFAULT_PRICE_MISMATCH_RATIO;
+  const { coins, universe } = mergeCryptoSources(data, { priceMismatchRatio: ratio });
+  const namedSymbols = options.symbols && options.symbols.length > 0 ? new Set(options.symbols.map((s) => s.trim().toUpperCase())) : undefined;
+  const knownSymbols = new Set(coins.map((coin) => coin.symbol));
+
+  const excluded: Exclusion[] = [];
+  const passed: CryptoRow[] = [];
+  for (const coin of coins) {
+    const reason = exclusionReason(coin, { minVolumeUsd: options.minVolumeUsd, namedSymbols, knownSymbols });
+    if (reason) excluded.push({ id: coin.id, reason });
+    else passed.push(toRow(coin));
+  }
+  const filtered = passed.filter((row) => passesFilters(row, options, namedSymbols));
+  const sorted = sortCryptoRows(filtered, options.sort, options.ascending);
+  const rows = options.limit === undefined ? sorted : sorted.slice(0, options.limit);
+
+  const notes = [
+    ...universeNotes(universe, data),
+    ...exclusionNotes(excluded),
+    ...filterNotes(passed.length - filtered.length, options),
+    ...mismatchNotes(coins, ratio),
+  ];
+  if (rows.length < sorted.length) notes.push(`showing ${rows.length} of ${sorted.length} coins (--limit to see more)`);
+  return { rows, excluded, notes, universe, matched: sorted.length };
+}
+
+function toRow(coin: MergedCoin): CryptoRow {
+  const turnover =
+    coin.volume24hUsd !== null && coin.marketCapUsd !== null && coin.marketCapUsd > 0 ? Number((coin.volume24hUsd / coin.marketCapUsd).toPrecision(6)) : null;
+  return {
+    rank: coin.rank,
+    id: coin.id,
+    symbol: coin.symbol,
+    name: coin.name,
+    priceUsd: coin.priceUsd,
+    change24hPct: coin.change24hPct,
+    change7dPct: coin.change7dPct,
+    volume24hUsd: coin.volume24hUsd,
+    marketCapUsd: coin.marketCapUsd,
+    score: scoreCoin({ ...coin, agreeingSources: coin.agreeing.length, mismatchedSources: coin.mismatched.length }),
+    sources: coin.sources,
+    change1hPct: coin.change1hPct,
+    turnover,
+    sparkline7d: coin.sparkline7d ? downsample(coin.sparkline7d, SPARKLINE_JSON_POINTS) : null,
+    flags: coin.mismatched.map((source) => `price_mismatch:${source}`),
+  };
+}
+
+function passesFilters(row: CryptoRow, options: CryptoScreenOptions, namedSymbols: ReadonlySet<string> | undefined): boolean {
+  if (options.minMarketCapUsd !== undefined && options.minMarketCapUsd > 0 && (row.marketCapUsd === null || row.marketCapUsd < options.minMarketCapUsd)) return false;
+  if (options.maxRank !== undefined && (row.rank === null || row.rank > options.maxRank)) return false;
+  if (namedSymbols && !namedSymbols.has(row.symbol)) return false;
+  return true;
+}
+
+function universeNotes(universe: CryptoSource | undefined, data: CryptoSourceData): string[] {
+  if (universe === 'coincap') return ['coingecko unavailable: CoinCap defines the coin list (no 1h/7d changes or sparklines)'];
+  if (universe === 'binance') return ['coingecko and coincap unavailable: Binance pairs alone (no market caps or ranks)'];
+  if (universe === undefined && (data.coingecko || data.coincap || data.binance)) return ['the sources answered with no coins'];
+  return [];
+}
+
+/** "38 excluded: stablecoin 12, volume below $1M 14, …" (behaviour-based stablecoins count as stablecoin). */
+function exclusionNotes(excluded: readonly Exclusion[]): string[] {
+  if (excluded.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const { reason } of excluded) {
+    const category = reason.replace(/\s*\(.*\)$/, '');
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+  }
+  const parts = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([category, count]) => `${category} ${count}`);
+  return [`${excluded.length} excluded: ${parts.join(', ')}`];
+}
+
+function filterNotes(count: number, options: CryptoScreenOptions): string[] {
+  if (count === 0) return [];
+  const flags: string[] = [];
+  if (options.minMarketCapUsd) flags.push(`--min-mcap ${formatUsdThreshold(options.minMarketCapUsd)}`);
+  if (options.maxRank !== undefined) flags.push(`--max-rank ${options.maxRank}`);
+  if (options.symbols && options.symbols.length > 0) flags.push('--symbols');
+  return [`${count} filtered out by ${flags.join(', ')}`];
+}
+
+function mismatchNotes(coins: readonly MergedCoin[], ratio: number): string[] {
+  const flagged = coins.filter((coin) => coin.mismatched.length > 0);
+  if (flagged.length === 0) return [];
+  const shown = flagged.slice(0, 5).map((coin) => `${coin.symbol} (${coin.id}) vs ${coin.mismatched.join('+')}`);
+  const more = flagged.length > shown.length ? `, +${flagged.length - shown.length} more` : '';
+  return [`${flagged.length} price mismatch${flagged.length === 1 ? '' : 'es'} over ${Math.round(ratio * 100)}%, not merged: ${shown.join(', ')}${more}`];
+}

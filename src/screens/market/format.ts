@@ -1,0 +1,34 @@
+/** Table text for market numbers. Machine output (JSON, CSV) uses the raw numbers instead. */
+
+const EMPTY = '—';
+
+/** `182.63`, `1,234.50`, `0.4312` (small prices keep 4 decimals). */
+export function formatPrice(value: number | null): string {
+  if (value === null) return EMPTY;
+  const digits = Math.abs(value) < 1 ? 4 : 2;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** `+1.02%`, `-0.50%`, `0.00%`. */
+export function formatChangePct(value: number | null): string {
+  if (value === null) return EMPTY;
+  const rounded = Math.round(value * 100) / 100;
+  return `${rounded > 0 ? '+' : ''}${rounded.toFixed(2)}%`;
+}
+
+/** `950`, `12.3K`, `40.0M`, `1.2B`. */
+export function formatVolume(value: number | null): string {
+  if (value === null) return EMPTY;
+  const units: Array<[number, string]> = [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [size, suffix] of units) if (Math.abs(value) >= size) return `${(value / size).toFixed(1)}${suffix}`;
+  return String(Math.round(value));
+}
+
+/** `3.14`. */
+export function formatScore(value: number | null): string {
+  return value === null ? EMPTY : value.toFixed(2);
+}

@@ -1,0 +1,104 @@
+import * as v from 'valibot';
+import { QahtError } from '../errors.js';
+import type { HttpGetter } from '../http/types.js';
+import { sanitizeText } from '../output/sanitize.js';
+import { parseDecimal, parseWith, roundTo, type QuoteOutcome } from './market/quote.js';
+
+/** Alpha Vantage's free tier: 25 requests a day (no per-minute limit since 2024). */
+export const ALPHAVANTAGE_DAILY_LIMIT = 25;
+
+/** The budget name in the state store's ledger (`rt.budgets`). */
+export const ALPHAVANTAGE_BUDGET = 'alphavantage';
+
+/** One GLOBAL_QUOTE request. */
+export interface AlphaVantageQuoteRequest {
+  /** Base URL without a trailing slash (`https://www.alphavantage.co` or an override). */
+  baseUrl: string;
+  apiKey: string;
+  symbol: string;
+  signal?: AbortSignal;
+}
+
+// Every value is a string; the numbered keys are the real field names.
+const GlobalQuoteSchema = v.object({
+  '01. symbol': v.optional(v.string()),
+  '05. price': v.string(),
+  '06. volume': v.optional(v.string()),
+  '08. previous close': v.optional(v.string()),
+  '10. change percent': v.optional(v.string()),
+});
+
+const BodySchema = v.looseObject({
+  'Global Quote': v.optional(v.record(v.string(), v.unknown())),
+  'Global Quote - DATA DELAYED': v.optional(v.record(v.string(), v.unknown())),
+  Information: v.optional(v.string()),
+  Note: v.optional(v.string()),
+  'Error Message': v.optional(v.string()),
+});
+
+/** `<base>/query?function=GLOBAL_QUOTE&symbol=IBM&apikey=KEY`. */
+export function alphaVantageQuoteUrl(baseUrl: string, symbol: string, apiKey: string): string {
+  return `${baseUrl}/query?${new URLSearchParams({ function: 'GLOBAL_QUOTE', symbol, apikey: apiKey })}`;
+}
+
+/**
+ * Fetches one GLOBAL_QUOTE. The caller must have taken one unit of the daily budget first.
+ * Throws QAHT_ERR_RATE_LIMITED for `Information`/`Note` bodies (Alpha Vantage's HTTP 200 limit
+ * signal); resolves `unknown` for an empty `Global Quote`.
+ */
+export async function fetchAlphaVantageQuote(http: HttpGetter, request: AlphaVantageQuoteRequest): Promise<QuoteOutcome> {
+  const body = await http.fetchJson<unknown>(alphaVantageQuoteUrl(request.baseUrl, request.symbol, request.apiKey), {
+    source: 'alphavantage',
+    secrets: [request.apiKey],
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  return parseAlphaVantageQuote(request.symbol, body, request.apiKey);
+}
+
+/** True when a rate-limit message says the key's allowance for the whole day is gone. */
+export function isDailyLimitMessage(error: unknown): boolean {
+  return error instanceof QahtError && error.code === 'QAHT_ERR_RATE_LIMITED' && /\bdaily\b|per day/i.test(error.message);
+}
+
+/**
+ * Maps a GLOBAL_QUOTE body. `apiKey` is scrubbed from any message quoted into an error (the
+ * `Information` text names the key).
+ */
+export function parseAlphaVantageQuote(symbol: string, body: unknown, apiKey = ''): QuoteOutcome {
+  const parsed = parseWith('alphavantage', BodySchema, body);
+  const soft = parsed.Information ?? parsed.Note;
+  if (soft !== undefined) {
+    const detail = /per day|daily/i.test(soft) ? ': daily limit reached' : '';
+    throw new QahtError('QAHT_ERR_RATE_LIMITED', `alphavantage rate limited${detail}`);
+  }
+  if (parsed['Error Message'] !== undefined) {
+    throw new QahtError('QAHT_ERR_INVALID_DATA', `alphavantage error: ${quoteMessage(parsed['Error Message'], apiKey)}`);
+  }
+  const raw = parsed['Global Quote'] ?? parsed['Global Quote - DATA DELAYED'];
+  if (raw === undefined) throw new QahtError('QAHT_ERR_INVALID_DATA', 'alphavantage returned unexpected data: no "Global Quote"');
+  if (Object.keys(raw).length === 0) return { kind: 'unknown', symbol, source: 'alphavantage' };
+  const quote = parseWith('alphavantage', GlobalQuoteSchema, raw);
+  const price = parseDecimal(quote['05. price']);
+  if (price === null) throw new QahtError('QAHT_ERR_INVALID_DATA', 'alphavantage returned unexpected data: "05. price" is not a number');
+  if (price === 0) return { kind: 'unknown', symbol, source: 'alphavantage' };
+  let changePct = parseDecimal(quote['10. change percent']);
+  const previousClose = parseDecimal(quote['08. previous close']);
+  if (changePct === null && previousClose) changePct = ((price - previousClose) / previousClose) * 100;
+  return {
+    kind: 'quote',
+    quote: {
+      symbol,
+      name: null,
+      price,
+      changePct: roundTo(changePct, 4),
+      changeBasis: 'previous-close',
+      volume: parseDecimal(quote['06. volume']),
+      source: 'alphavantage',
+    },
+  };
+}
+
+function quoteMessage(message: string, apiKey: string): string {
+  const scrubbed = apiKey ? message.split(apiKey).join('***') : message;
+  return sanitizeText(scrubbed).slice(0, 120);
+}

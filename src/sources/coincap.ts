@@ -1,0 +1,88 @@
+/**
+ * CoinCap v3 `/assets`: a second market-cap-ranked view, used to cross-check CoinGecko and as the
+ * universe when CoinGecko is down. Needs `COINCAP_API_KEY` (header `Authorization: Bearer`).
+ * Numbers arrive as decimal strings (some null); `rank` is a string in v2-era payloads and a
+ * number in v3's docs, so both are accepted. The retired v2 API answered HTTP 200 with `data` as
+ * an object holding a deprecation message: that is reported as unexpected data, not as no coins.
+ */
+import * as v from 'valibot';
+import { QahtError } from '../errors.js';
+import type { HttpGetter } from '../http/types.js';
+import { numericLike, oneLine, parseResponse, toNumberOrNull, unexpectedData } from './crypto/parse-response.js';
+import type { CoinMarket } from './crypto/records.js';
+
+const SOURCE = 'coincap';
+/** CoinCap's documented maximum `limit`. */
+export const COINCAP_MAX_LIMIT = 2000;
+
+const AssetSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1)),
+  rank: numericLike,
+  symbol: v.string(),
+  name: v.string(),
+  priceUsd: numericLike,
+  marketCapUsd: numericLike,
+  volumeUsd24Hr: numericLike,
+  changePercent24Hr: numericLike,
+});
+const AssetsSchema = v.object({ data: v.array(AssetSchema) });
+type AssetItem = v.InferOutput<typeof AssetSchema>;
+
+export interface CoinCapAssetsOptions {
+  /** API base without trailing slash, e.g. `https://rest.coincap.io/v3`. */
+  baseUrl: string;
+  apiKey: string;
+  /** How many assets, by rank (capped at 2000). */
+  limit: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Fetches the top `limit` assets, validated and mapped (no 1h/7d changes or sparkline in CoinCap).
+ * @throws QahtError QAHT_ERR_INVALID_DATA when the shape changed (including the v2 deprecation
+ *   object); QAHT_ERR_RATE_LIMITED / QAHT_ERR_HTTP_STATUS for an error body at HTTP 200; the
+ *   client's errors otherwise.
+ */
+export async function fetchCoinCapAssets(http: HttpGetter, options: CoinCapAssetsOptions): Promise<CoinMarket[]> {
+  const limit = Math.min(COINCAP_MAX_LIMIT, Math.max(1, Math.floor(options.limit)));
+  const url = `${options.baseUrl}/assets?${new URLSearchParams({ limit: String(limit) }).toString()}`;
+  const body = await http.fetchJson(url, {
+    headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' },
+    secrets: [options.apiKey],
+    source: SOURCE,
+    signal: options.signal,
+  });
+  rejectSoftErrors(body, url);
+  return parseResponse(SOURCE, AssetsSchema, body, url).data.map(toCoinMarket);
+}
+
+function toCoinMarket(asset: AssetItem): CoinMarket {
+  const rank = toNumberOrNull(asset.rank);
+  return {
+    id: asset.id,
+    symbol: asset.symbol,
+    name: asset.name,
+    rank: rank !== null && Number.isInteger(rank) && rank > 0 ? rank : null,
+    priceUsd: toNumberOrNull(asset.priceUsd),
+    marketCapUsd: toNumberOrNull(asset.marketCapUsd),
+    volume24hUsd: toNumberOrNull(asset.volumeUsd24Hr),
+    change1hPct: null,
+    change24hPct: toNumberOrNull(asset.changePercent24Hr),
+    change7dPct: null,
+    sparkline7d: null,
+  };
+}
+
+/** Failures CoinCap reports inside HTTP 200: the v2 deprecation object and `{"error": "..."}`. */
+function rejectSoftErrors(body: unknown, url: string): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const { data, error } = body as { data?: unknown; error?: unknown };
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const message = (data as { message?: unknown }).message;
+    throw unexpectedData(SOURCE, typeof message === 'string' ? `data is an object: "${oneLine(message)}"` : 'data is an object, not a list', url);
+  }
+  if (typeof error === 'string' && data === undefined) {
+    if (/rate limit|too many/i.test(error)) throw new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${oneLine(error)}`, { url, status: 429 });
+    throw new QahtError('QAHT_ERR_HTTP_STATUS', `coincap error: ${oneLine(error)}`, { url });
+  }
+}

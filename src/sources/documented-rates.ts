@@ -1,0 +1,29 @@
+import type { SourceName } from './source-names.js';
+
+/**
+ * The spacing each API's published limits ask for, used as a host's starting delay before the
+ * limiter has learned anything (a delay learned in earlier runs replaces it).
+ * - coingecko: keyless/demo budget taken as 30 calls/min (api-notes: the current figure is unconfirmed).
+ * - binance: 6000 weight/min per IP; one ticker/24hr call costs 80, so pacing comes from
+ *   X-MBX-USED-WEIGHT-1M rather than a fixed delay.
+ * - coincap: v3 limits unpublished; v2 allowed 500/min with a key.
+ * - google_news: no published limit; heavy polling draws blocks, so stay gentle.
+ * - hn: about 10,000 requests/hour per IP.
+ * - gdelt: "one request every 5 seconds"; 5.5 s leaves margin, as other clients do.
+ * - newsapi: 100 requests/day on the free plan; the per-call pace is not the constraint.
+ * - finnhub: 60 calls/min on the free plan.
+ * - alphavantage: 25 calls/day, no per-minute limit: the daily budget is enforced separately.
+ * - stooq: unpublished daily limit and IP bans; one batched request a second.
+ */
+export const DOCUMENTED_DELAY_MS: Record<SourceName, number> = {
+  coingecko: 2000,
+  binance: 0,
+  coincap: 500,
+  google_news: 1000,
+  hn: 400,
+  gdelt: 5500,
+  newsapi: 1000,
+  finnhub: 1000,
+  alphavantage: 0,
+  stooq: 1000,
+};

@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+import { QahtError } from '../errors.js';
+import { isoDay, parseUnixSeconds } from './news/dates.js';
+import { redactSecrets, shortText } from './news/news-errors.js';
+import type { NewsFetchParams, NewsItem } from './news/news-item.js';
+import { validateResponse } from './news/validate.js';
+
+const SOURCE = 'finnhub';
+
+/** Which Finnhub feed answers a query. */
+export type FinnhubNewsRoute = { kind: 'company'; symbol: string } | { kind: 'crypto' };
+
+/** A query that is one upper-case word of 1–5 letters, as typed, is taken for a stock ticker. */
+const TICKER = /^[A-Z]{1,5}$/;
+
+/**
+ * A ticker query ("AAPL") reads `/company-news` for that symbol; anything else reads the crypto
+ * category feed, which ignores the query and must be filtered for relevance by the caller.
+ */
+export function finnhubNewsRoute(query: string): FinnhubNewsRoute {
+  const trimmed = query.trim();
+  return TICKER.test(trimmed) ? { kind: 'company', symbol: trimmed } : { kind: 'crypto' };
+}
+
+/** The request URL, with the key as `token=` (Finnhub's safest form; the client redacts it). */
+export function finnhubNewsUrl(baseUrl: string, route: FinnhubNewsRoute, fromMs: number, nowMs: number, apiKey: string): string {
+  const params =
+    route.kind === 'company'
+      ? new URLSearchParams({ symbol: route.symbol, from: isoDay(fromMs), to: isoDay(nowMs), token: apiKey })
+      : new URLSearchParams({ category: 'crypto', token: apiKey });
+  return `${baseUrl}/${route.kind === 'company' ? 'company-news' : 'news'}?${params}`;
+}
+
+const articleSchema = v.looseObject({
+  datetime: v.nullish(v.number()),
+  headline: v.nullish(v.string()),
+  source: v.nullish(v.string()),
+  summary: v.nullish(v.string()),
+  url: v.nullish(v.string()),
+});
+const errorSchema = v.looseObject({ error: v.string() });
+const responseSchema = v.union([v.array(articleSchema), errorSchema]);
+
+/**
+ * Finnhub news (needs `FINNHUB_API_KEY`). A bare array on success; `{"error": "..."}` otherwise,
+ * thrown as QAHT_ERR_RATE_LIMITED when it mentions the limit, else QAHT_ERR_HTTP_STATUS 401.
+ */
+export async function fetchFinnhubNews(params: NewsFetchParams): Promise<NewsItem[]> {
+  const apiKey = params.apiKey ?? '';
+  const url = finnhubNewsUrl(params.baseUrl, finnhubNewsRoute(params.query), params.fromMs, params.nowMs, apiKey);
+  const body = await params.http.fetchJson<unknown>(url, {
+    ...params.request,
+    source: SOURCE,
+    secrets: [...(params.request?.secrets ?? []), apiKey].filter(Boolean),
+  });
+  const response = validateResponse(SOURCE, responseSchema, body);
+  if (!Array.isArray(response)) {
+    const text = `finnhub error: ${shortText(redactSecrets(response.error, [apiKey]))}`;
+    if (/limit/i.test(response.error)) throw new QahtError('QAHT_ERR_RATE_LIMITED', text, { status: 429 });
+    throw new QahtError('QAHT_ERR_HTTP_STATUS', text, { status: 401 });
+  }
+  const out: NewsItem[] = [];
+  for (const article of response) {
+    const title = article.headline?.trim();
+    const link = article.url?.trim();
+    if (!title || !link) continue;
+    out.push({
+      title,
+      url: link,
+      publisher: article.source?.trim() || null,
+      publishedAt: parseUnixSeconds(article.datetime),
+      summary: article.summary?.trim() || null,
+    });
+  }
+  return out;
+}

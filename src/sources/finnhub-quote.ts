@@ -1,0 +1,80 @@
+import * as v from 'valibot';
+import { QahtError } from '../errors.js';
+import type { HttpGetter } from '../http/types.js';
+import { sanitizeText } from '../output/sanitize.js';
+import { parseWith, roundTo, type QuoteOutcome } from './market/quote.js';
+
+/** Finnhub's free tier: 60 calls a minute, so one request a second per host. */
+export const FINNHUB_QUOTE_PACE_MS = 1000;
+
+/** One `/quote` request. */
+export interface FinnhubQuoteRequest {
+  /** Base URL without a trailing slash (`https://finnhub.io/api/v1` or an override). */
+  baseUrl: string;
+  apiKey: string;
+  /** Upper-case ticker as the scan knows it (`AAPL`, `BRK.B`). */
+  symbol: string;
+  signal?: AbortSignal;
+}
+
+const nullableNumber = v.nullish(v.number());
+
+// `c` current, `d` change, `dp` change %, `h`/`l`/`o` session high/low/open, `pc` previous close,
+// `t` unix seconds. An unknown symbol gives zeros and nulls with HTTP 200.
+// `c` must be present (a body without it is a changed shape, not an unknown symbol).
+const QuoteSchema = v.object({
+  c: v.nullable(v.number()),
+  d: nullableNumber,
+  dp: nullableNumber,
+  h: nullableNumber,
+  l: nullableNumber,
+  o: nullableNumber,
+  pc: nullableNumber,
+  t: nullableNumber,
+});
+
+const ErrorBodySchema = v.object({ error: v.string() });
+
+/** `<base>/quote?symbol=AAPL&token=KEY` (the token goes in the query, which Finnhub documents as safest). */
+export function finnhubQuoteUrl(baseUrl: string, symbol: string, apiKey: string): string {
+  return `${baseUrl}/quote?${new URLSearchParams({ symbol, token: apiKey })}`;
+}
+
+/** Fetches one quote. Unknown symbols resolve to `{ kind: 'unknown' }`; failures throw QahtErrors. */
+export async function fetchFinnhubQuote(http: HttpGetter, request: FinnhubQuoteRequest): Promise<QuoteOutcome> {
+  const body = await http.fetchJson<unknown>(finnhubQuoteUrl(request.baseUrl, request.symbol, request.apiKey), {
+    source: 'finnhub',
+    secrets: [request.apiKey],
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  return parseFinnhubQuote(request.symbol, body);
+}
+
+/**
+ * Maps a `/quote` body. `c == 0` (or null) is Finnhub's way of saying it has no data for the
+ * symbol: missing, not an error. An `{"error": "..."}` body is a failure (a limit message → rate limited).
+ */
+export function parseFinnhubQuote(symbol: string, body: unknown): QuoteOutcome {
+  const errorBody = v.safeParse(ErrorBodySchema, body);
+  if (errorBody.success) {
+    const limited = /limit/i.test(errorBody.output.error);
+    throw new QahtError(limited ? 'QAHT_ERR_RATE_LIMITED' : 'QAHT_ERR_INVALID_DATA', limited ? 'finnhub rate limited' : `finnhub error: ${sanitizeText(errorBody.output.error).slice(0, 120)}`);
+  }
+  if (Array.isArray(body)) throw new QahtError('QAHT_ERR_INVALID_DATA', 'finnhub returned unexpected data: an array, not a quote');
+  const quote = parseWith('finnhub', QuoteSchema, body);
+  if (quote.c === null || quote.c === 0) return { kind: 'unknown', symbol, source: 'finnhub' };
+  let changePct = quote.dp ?? null;
+  if (changePct === null && quote.pc) changePct = ((quote.c - quote.pc) / quote.pc) * 100;
+  return {
+    kind: 'quote',
+    quote: {
+      symbol,
+      name: null,
+      price: quote.c,
+      changePct: roundTo(changePct, 4),
+      changeBasis: 'previous-close',
+      volume: null,
+      source: 'finnhub',
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { CacheLookupRequest, CacheLookupResult } from '../../commands/runtime.js';
+import type { MarketDriver } from './market-drivers.js';
+import type { MarketSourceName, QuoteOutcome } from './quote.js';
+
+/** The slice of the runtime cache the scan uses. */
+export interface QuoteCache {
+  lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>>;
+}
+
+/** How quote entries are kept. */
+export interface QuoteCachePolicy {
+  /** Fresh for this long (market-hours dependent, see `quoteTtlMs`). */
+  ttlMs: number;
+  /** Stale entries older than this are still served, but marked very stale. */
+  maxStaleMs: number;
+}
+
+/** `<source>:quote:<SYMBOL>`, one entry per symbol and source (no secrets in it). */
+export function quoteCacheKey(source: MarketSourceName, symbol: string): string {
+  return `${source}:quote:${symbol}`;
+}
+
+/** Guards against entries written by another version: anything else is treated as a miss. */
+export function isQuoteOutcome(value: unknown): value is QuoteOutcome {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { kind?: unknown; quote?: { price?: unknown; symbol?: unknown; source?: unknown } };
+  if (candidate.kind === 'unknown') return true;
+  return candidate.kind === 'quote' && typeof candidate.quote?.price === 'number' && typeof candidate.quote.symbol === 'string';
+}
+
+/** Reads one cached answer without touching the network (any age; the caller judges the TTL). */
+export async function readCachedQuote(
+  cache: QuoteCache,
+  source: MarketSourceName,
+  symbol: string,
+  policy: QuoteCachePolicy,
+): Promise<CacheLookupResult<QuoteOutcome>> {
+  const result = await cache.lookup<QuoteOutcome>({
+    source,
+    key: quoteCacheKey(source, symbol),
+    ttlMs: policy.ttlMs,
+    maxStaleMs: policy.maxStaleMs,
+    offline: true,
+  });
+  return isQuoteOutcome(result.value) ? result : { status: 'failed' };
+}
+
+/**
+ * Looks up `symbols` on one source through the cache (fresh entry → fetch → stale), sharing one
+ * request for the batch: the request is made the first time the cache asks for any of them, and
+ * every symbol's entry is written as its own cache entry, so an interrupted scan keeps what it got.
+ */
+export async function fetchQuotesThroughCache(
+  cache: QuoteCache,
+  driver: MarketDriver,
+  symbols: readonly string[],
+  policy: QuoteCachePolicy & { forceRefresh: boolean },
+): Promise<Array<{ symbol: string; result: CacheLookupResult<QuoteOutcome> }>> {
+  let request: Promise<Map<string, QuoteOutcome>> | undefined;
+  const batch = (): Promise<Map<string, QuoteOutcome>> => (request ??= driver.fetchBatch(symbols));
+  return Promise.all(
+    symbols.map(async (symbol) => {
+      const result = await cache.lookup<QuoteOutcome>({
+        source: driver.name,
+        key: quoteCacheKey(driver.name, symbol),
+        ttlMs: policy.ttlMs,
+        maxStaleMs: policy.maxStaleMs,
+        forceRefresh: policy.forceRefresh,
+        fetch: async () => {
+          const outcome = (await batch()).get(symbol);
+          if (!outcome) throw new Error(`${driver.name} gave no answer for ${symbol}`);
+          return { kind: 'data', value: outcome };
+        },
+      });
+      return { symbol, result: isQuoteOutcome(result.value) || result.status === 'failed' ? result : { ...result, status: 'failed' as const } };
+    }),
+  );
+}

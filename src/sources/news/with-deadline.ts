@@ -1,0 +1,37 @@
+import { QahtError } from '../../errors.js';
+import type { Clock } from '../../time/clock.js';
+
+/**
+ * Runs `task` under an overall deadline on `clock`: when `timeoutMs` passes first, the task's signal
+ * is aborted and the returned promise rejects with QAHT_ERR_TIMEOUT at once, even if the task
+ * ignores its signal. This bounds a source's whole fetch (limiter wait, attempts, retries), which
+ * a per-attempt timeout alone does not. The timer is cancelled as soon as the task settles.
+ */
+export async function withDeadline<T>(
+  clock: Clock,
+  timeoutMs: number,
+  label: string,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const taskController = new AbortController();
+  const timerController = new AbortController();
+  const deadline = clock.sleep(timeoutMs, timerController.signal).then(
+    () => {
+      const error = new QahtError('QAHT_ERR_TIMEOUT', `${label} did not answer within ${formatSeconds(timeoutMs)}`);
+      taskController.abort(error);
+      throw error;
+    },
+    // Cancelled because the task settled first: this branch must never win the race.
+    () => new Promise<never>(() => {}),
+  );
+  try {
+    return await Promise.race([task(taskController.signal), deadline]);
+  } finally {
+    timerController.abort();
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+}

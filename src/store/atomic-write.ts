@@ -1,0 +1,101 @@
+/**
+ * Crash-safe file writes and the private cache directory.
+ *
+ * A write goes to a uniquely named temp file in the target's own folder, is fsynced, then renamed
+ * over the target. rename(2) within one folder is atomic, so a reader (or a process killed with
+ * SIGKILL halfway through) sees the old file or the new one, never a mix. The folder is fsynced
+ * afterwards so the rename itself survives a power cut. Hand-rolled rather than write-file-atomic
+ * so the temp names are predictable (`*.tmp`) and can be skipped and swept by the cache.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { QahtError } from '../errors.js';
+
+/** Suffix of in-progress temp files; anything ending with it is an orphan once its writer is gone. */
+export const TEMP_SUFFIX = '.tmp';
+
+export interface AtomicWriteOptions {
+  /** Permission bits of the written file. @default 0o600 (owner read/write only) */
+  mode?: number;
+}
+
+/**
+ * Replaces `path` with `data` atomically: temp file in the same folder, fsync, rename.
+ * On failure the temp file is removed and the previous content of `path` is untouched.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const mode = options.mode ?? 0o600;
+  const tempPath = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+  let renamed = false;
+  try {
+    const handle = await open(tempPath, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      // The umask may have narrowed (or a pre-set ACL widened) the creation mode: pin it exactly.
+      await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, path);
+    renamed = true;
+    await syncDirectory(dirname(path));
+  } finally {
+    if (!renamed) await unlink(tempPath).catch(() => undefined);
+  }
+}
+
+/** Best effort: some platforms and file systems refuse to open or fsync a directory. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Durability of the rename is a bonus; atomicity does not depend on it.
+  }
+}
+
+/**
+ * Creates `dir` (and missing parents) with mode 0700 and proves it is writable by creating and
+ * removing a probe file — `access(W_OK)` would lie when running as root on a read-only mount.
+ * A directory that already existed keeps its permissions (it may be a user's own folder).
+ * @throws QahtError `QAHT_ERR_CACHE_DIR`: "cache directory <dir> is not writable: <reason>"
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (created !== undefined) await chmod(dir, 0o700);
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    const probe = join(dir, `.qaht-probe-${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+    await unlink(probe);
+  } catch (error) {
+    throw new QahtError('QAHT_ERR_CACHE_DIR', `cache directory ${dir} is not writable: ${describeFsError(error)}`, { cause: error });
+  }
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a path component is not a directory',
+  EEXIST: 'a file with that name exists and is not a directory',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'path too long',
+  ELOOP: 'too many symbolic links',
+};
+
+/** A short, path-free reason for a file-system error, for one-line user messages. */
+export function describeFsError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string') return FS_REASONS[code] ?? code;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,62 @@
+/**
+ * Cache keys: `<source>:<request>` with every secret removed, readable in `screen cache ls`,
+ * and hashed (sha256) for the file name so no request text reaches the file system's names.
+ */
+import { createHash } from 'node:crypto';
+
+/** Query parameters that carry credentials; removed from keys whatever their value (case-insensitive). */
+export const SECRET_PARAM_NAMES: readonly string[] = ['apikey', 'api_key', 'apiKey', 'token', 'key', 'x_cg_demo_api_key', 'x-cg-demo-api-key'];
+
+const SECRET_PARAMS = new Set(SECRET_PARAM_NAMES.map((name) => name.toLowerCase()));
+
+/** Placeholder left where a secret value was found outside a named parameter. */
+export const REDACTED = '[redacted]';
+
+/** Base for parsing relative requests (`/coins/markets?...`); never contacted. */
+const RELATIVE_BASE = 'http://relative.invalid';
+
+/**
+ * The readable, secret-free key for one request of one source.
+ * Credential parameters are dropped, the remaining parameters sorted by name (so parameter order
+ * does not split the cache), user:password removed, and any remaining occurrence of a value in
+ * `secrets` (raw or URL-encoded) replaced with `[redacted]`.
+ * @param request an absolute URL, a path starting with `/` (with query), or a free-form description
+ */
+export function cacheKey(source: string, request: string, secrets: readonly string[] = []): string {
+  return `${source}:${redactSecrets(normaliseRequest(request), secrets)}`;
+}
+
+/** The file-name hash of a key: lower-case hex sha256. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** Replaces every occurrence of each non-empty secret (raw or URL-encoded) with `[redacted]`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    // Longest first, so an encoded form is not half-replaced by a shorter raw one.
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) result = result.split(form).join(REDACTED);
+  }
+  return result;
+}
+
+function normaliseRequest(request: string): string {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(request);
+  // Free-form descriptions ("quote AAPL") are kept as they are, apart from secret redaction.
+  if (!absolute && !(request.startsWith('/') && !request.startsWith('//'))) return request;
+  let url: URL;
+  try {
+    url = new URL(request, absolute ? undefined : RELATIVE_BASE);
+  } catch {
+    return request;
+  }
+  url.username = '';
+  url.password = '';
+  const kept = [...url.searchParams].filter(([name]) => !SECRET_PARAMS.has(name.toLowerCase()));
+  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
+  return absolute ? url.href : `${url.pathname}${url.search}${url.hash}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * The shapes the disk cache exchanges with its callers (source runners, `screen cache`, the
+ * stale-cache fallback). Kept apart from the implementation so callers can import types only.
+ */
+
+/**
+ * How a lookup was served. Public contract (JSON `status`): `fresh` = fetched in this run,
+ * `cached` = from cache within its TTL, `stale` = from cache past its TTL because the fetch
+ * failed or the run is offline, `failed` = nothing served.
+ */
+export type CacheStatus = 'fresh' | 'cached' | 'stale' | 'failed';
+
+/** The result of `DiskCache.lookup`. `value` is set for every status but `failed`. */
+export interface CacheLookup<T> {
+  status: CacheStatus;
+  value?: T;
+  /** When the served value was fetched (epoch ms). */
+  fetchedAt?: number;
+  /** Age of the served value at lookup time, in ms. */
+  ageMs?: number;
+  /** Why the fetch failed (`stale`, `failed`, or `cached` after a forced refresh failed). */
+  error?: unknown;
+  /** Set on `stale`: true when the value is older than `maxStaleMs` (serve, but say so loudly). */
+  staleBeyondMaxAge?: boolean;
+}
+
+/** Conditional-request validators from the cached entry; only the ones it has are set. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+/** What a lookup's fetch returns: new data (with its validators) or "unchanged" (HTTP 304). */
+export type FetchOutcome<T> = { kind: 'data'; value: T; etag?: string; lastModified?: string } | { kind: 'not-modified' };
+
+export interface LookupOptions<T> {
+  source: string;
+  /** The readable, secret-free key (build it with `cacheKey`). */
+  key: string;
+  /** How long an entry is served without fetching, in ms. */
+  ttlMs: number;
+  /** Past this age (ms) a stale entry is still served, but marked `staleBeyondMaxAge`. @default Infinity */
+  maxStaleMs?: number;
+  /** Fetch even when the entry is within its TTL. @default false */
+  forceRefresh?: boolean;
+  /** Never fetch; serve any-age entry or fail with `QAHT_ERR_NO_DATA`. @default false */
+  offline?: boolean;
+  /** Gets the data upstream. Without it the lookup behaves as offline. */
+  fetch?: (validators: Validators) => Promise<FetchOutcome<T>>;
+}
+
+/** One row of `DiskCache.list()`. */
+export interface CacheListing {
+  key: string;
+  source: string;
+  fetchedAt: number;
+  ttlMs: number;
+  sizeBytes: number;
+  /** Absolute path of the entry file. */
+  file: string;
+}
+
+/** Counters the cache reports to (the PerformanceMonitor satisfies this). */
+export interface CacheMonitor {
+  increment(name: string, by?: number): void;
+}
+
+/** The minimal store `GracefulDegradation.staleCacheFallback` reads and writes. `storedAt` is epoch ms. */
+export interface FallbackCache<T = unknown> {
+  get(key: string): Promise<{ value: T; storedAt: number } | undefined>;
+  set(key: string, value: T): Promise<void>;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, runCli } from '../helpers/run-cli.js';
+
+describe('the screen bin', () => {
+  it('prints help with --help and exits 0', async () => {
+    const run = await runCli(['--help'], cleanEnv());
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('crypto');
+    expect(run.stdout).toContain('news');
+    expect(run.stdout).toContain('market');
+  });
+
+  it('prints the package version with --version', async () => {
+    const run = await runCli(['--version'], cleanEnv());
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('rejects an unknown command with one line and exit 2', async () => {
+    const run = await runCli(['cryptoo'], cleanEnv());
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/unknown command/);
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('rejects an unknown flag with one line and exit 2', async () => {
+    const run = await runCli(['crypto', '--frobnicate'], cleanEnv());
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('rejects a bad flag value with one line and exit 2', async () => {
+    const run = await runCli(['crypto', '--limit', 'lots'], cleanEnv({ SCREEN_CACHE_DIR: '/tmp/qaht-unused' }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--limit expects a positive whole number/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('shows help on stderr and exits 2 with no command', async () => {
+    const run = await runCli([], cleanEnv());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Usage: screen');
+  });
+});

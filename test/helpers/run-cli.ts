@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built bin, exactly as users run it (`npm test` builds before vitest runs). */
+export const BIN = fileURLToPath(new URL('../../bin/screen.js', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Settings that make spawned runs fast without changing production code paths: no pacing between
+ * requests, short timeouts and a short retry backoff (all documented flags/env in the README).
+ */
+export const FAST_ENV: Record<string, string> = {
+  SCREEN_PACE_MS: '0',
+  SCREEN_TIMEOUT_MS: '3000',
+  SCREEN_RETRY_BASE_MS: '20',
+  SCREEN_MAX_RETRIES: '1',
+};
+
+/** Environment without the developer's real keys or overrides, so tests never depend on them. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(SCREEN_|COINGECKO|COINCAP|NEWSAPI|FINNHUB|ALPHAVANTAGE|STOOQ|LOG_LEVEL|FORCE_COLOR|NO_COLOR)/.test(name)) continue;
+    env[name] = value;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** Spawns `node bin/screen.js ...args` and collects its output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A fresh temp cache dir; remove it with `removeDir`. */
+export async function tempCacheDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'qaht-test-'));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,227 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SourceReport } from '../../src/commands/command-result.js';
+import { isQahtError } from '../../src/errors.js';
+import { escapeLabelValue, renderPrometheus, writeMetricsFile, type MetricsInput } from '../../src/output/prometheus.js';
+import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';
+import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+
+/** The parser's output (prom2json-compatible); it has no type declarations of its own. */
+interface ParsedSample {
+  value?: string;
+  labels?: Record<string, string>;
+  quantiles?: Record<string, string>;
+  count?: string;
+  sum?: string;
+}
+interface ParsedFamily {
+  name: string;
+  help: string;
+  type: string;
+  metrics: ParsedSample[];
+}
+const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => ParsedFamily[];
+
+/**
+ * Every sample with its full label set. The parser folds a summary's samples into one object and
+ * drops `_sum`/`_count` when they carry labels (a limitation of its output shape, not of the
+ * format), so for checking values the TYPE lines are left out and every series reads as untyped.
+ */
+function samplesOf(text: string): Map<string, ParsedSample[]> {
+  const untyped = text
+    .split('\n')
+    .filter((line) => !line.startsWith('# TYPE '))
+    .join('\n');
+  // Untyped, a summary's interleaved `_sum`/`_count` lines read as several families: merge them.
+  const samples = new Map<string, ParsedSample[]>();
+  for (const family of parsePrometheusTextFormat(untyped)) samples.set(family.name, [...(samples.get(family.name) ?? []), ...family.metrics]);
+  return samples;
+}
+
+function valueOf(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const match = samplesOf(text)
+    .get(name)
+    ?.find((sample) => JSON.stringify(sample.labels ?? {}) === JSON.stringify(labels));
+  return match?.value === undefined ? undefined : Number(match.value);
+}
+
+const NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
+
+function report(name: SourceReport['name'], status: SourceReport['status'], extra: Partial<SourceReport> = {}): SourceReport {
+  return { name, status, fetchedAt: null, ageSeconds: null, items: 0, error: null, ...extra };
+}
+
+/** A run's worth of metrics, from the real monitor and breakers on a manual clock. */
+async function sampleInput(): Promise<MetricsInput> {
+  const clock = new ManualClock(NOW - 4_000);
+  let perfNow = 0;
+  const monitor = new PerformanceMonitor({ clock, now: () => perfNow });
+  for (const ms of [100, 200, 300, 400]) {
+    monitor.time('http.api.coingecko.com', () => {
+      perfNow += ms;
+    });
+  }
+  monitor.time('http.127.0.0.1:8080', () => {
+    perfNow += 1500;
+  });
+  monitor.time('parse', () => {
+    perfNow += 5;
+  });
+  monitor.increment('cache.hit', 3);
+  monitor.increment('cache.miss', 1);
+  monitor.increment('http.retries', 2);
+  monitor.increment('http.429');
+  monitor.recordError('api.binance.com');
+  await clock.advance(4_000);
+
+  const open = new CircuitBreaker({ clock });
+  for (let i = 0; i < 5; i++) await open.call(() => Promise.reject(new Error('down'))).catch(() => undefined);
+  const breakers = new Map([
+    ['api.coingecko.com', new CircuitBreaker({ clock })],
+    ['api.binance.com', open],
+  ]);
+  return {
+    stats: monitor.getStats(),
+    sources: [
+      report('coingecko', 'fresh', { fetchedAt: new Date(NOW - 2_000).toISOString(), ageSeconds: 2, items: 250 }),
+      report('binance', 'stale', { fetchedAt: new Date(NOW - 3_600_000).toISOString(), ageSeconds: 3600, items: 1800, error: 'HTTP 503' }),
+      report('coincap', 'skipped', { error: 'COINCAP_API_KEY is not set' }),
+    ],
+    breakers,
+    nowMs: NOW,
+    history: { binance: { lastSuccessAt: NOW - 3_600_000 }, coingecko: { lastSuccessAt: NOW - 86_400_000 } },
+  };
+}
+
+describe('renderPrometheus', () => {
+  it('produces text the parser accepts, one family per name, with HELP and the right TYPE', async () => {
+    const text = renderPrometheus(await sampleInput());
+    expect(text.endsWith('\n')).toBe(true);
+    const families = parsePrometheusTextFormat(text);
+    const names = families.map((family) => family.name);
+    expect(new Set(names).size).toBe(names.length);
+    const types = Object.fromEntries(families.map((family) => [family.name, family.type]));
+    expect(types).toEqual({
+      qaht_run_timestamp_seconds: 'GAUGE',
+      qaht_run_duration_seconds: 'GAUGE',
+      qaht_events_total: 'COUNTER',
+      qaht_errors_total: 'COUNTER',
+      qaht_http_request_duration_seconds: 'SUMMARY',
+      qaht_operation_duration_seconds: 'SUMMARY',
+      qaht_cache_hit_ratio: 'GAUGE',
+      qaht_breaker_state: 'GAUGE',
+      qaht_source_up: 'GAUGE',
+      qaht_source_status: 'GAUGE',
+      qaht_source_items: 'GAUGE',
+      qaht_source_data_age_seconds: 'GAUGE',
+      qaht_last_success_timestamp_seconds: 'GAUGE',
+    });
+    for (const family of families) expect(family.help.length).toBeGreaterThan(0);
+    // No sample may carry a timestamp: node_exporter's textfile collector rejects those.
+    for (const family of families) for (const sample of family.metrics) expect(sample).not.toHaveProperty('timestamp_ms');
+  });
+
+  it('exports every monitor counter and error count under one labelled family each', async () => {
+    const text = renderPrometheus(await sampleInput());
+    expect(valueOf(text, 'qaht_events_total', { event: 'cache.hit' })).toBe(3);
+    expect(valueOf(text, 'qaht_events_total', { event: 'http.retries' })).toBe(2);
+    expect(valueOf(text, 'qaht_events_total', { event: 'http.429' })).toBe(1);
+    expect(valueOf(text, 'qaht_errors_total', { endpoint: 'api.binance.com' })).toBe(1);
+    expect(valueOf(text, 'qaht_run_timestamp_seconds')).toBe(NOW / 1000);
+    expect(valueOf(text, 'qaht_run_duration_seconds')).toBe(4);
+    expect(valueOf(text, 'qaht_cache_hit_ratio')).toBe(0.75);
+  });
+
+  it('summarises request latency per host in seconds: min, p95, max, sum and count', async () => {
+    const text = renderPrometheus(await sampleInput());
+    const host = 'api.coingecko.com';
+    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '0' })).toBe(0.1);
+    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.95' })).toBe(0.4);
+    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '1' })).toBe(0.4);
+    expect(valueOf(text, 'qaht_http_request_duration_seconds_sum', { host })).toBe(1);
+    expect(valueOf(text, 'qaht_http_request_duration_seconds_count', { host })).toBe(4);
+    expect(valueOf(text, 'qaht_http_request_duration_seconds_count', { host: '127.0.0.1:8080' })).toBe(1);
+    expect(valueOf(text, 'qaht_operation_duration_seconds_sum', { operation: 'parse' })).toBe(0.005);
+    // The monitor keeps no median today; a timing that carries one gets the 0.5 quantile.
+    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBeUndefined();
+    const input = await sampleInput();
+    input.stats.timings['http.api.coingecko.com'] = { ...input.stats.timings['http.api.coingecko.com']!, p50: 200 };
+    expect(valueOf(renderPrometheus(input), 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBe(0.2);
+  });
+
+  it('sets 1 on the current breaker state of each host and 0 on the others', async () => {
+    const text = renderPrometheus(await sampleInput());
+    const state = (host: string, s: string): number | undefined => valueOf(text, 'qaht_breaker_state', { host, state: s });
+    expect([state('api.binance.com', 'closed'), state('api.binance.com', 'open'), state('api.binance.com', 'half_open')]).toEqual([0, 1, 0]);
+    expect([state('api.coingecko.com', 'closed'), state('api.coingecko.com', 'open'), state('api.coingecko.com', 'half_open')]).toEqual([1, 0, 0]);
+  });
+
+  it('reports per-source up, status, items, age and last success (this run winning over history)', async () => {
+    const text = renderPrometheus(await sampleInput());
+    expect(valueOf(text, 'qaht_source_up', { source: 'coingecko' })).toBe(1);
+    expect(valueOf(text, 'qaht_source_up', { source: 'binance' })).toBe(0);
+    expect(valueOf(text, 'qaht_source_up', { source: 'coincap' })).toBeUndefined();
+    expect(valueOf(text, 'qaht_source_status', { source: 'binance', status: 'stale' })).toBe(1);
+    expect(valueOf(text, 'qaht_source_status', { source: 'binance', status: 'fresh' })).toBe(0);
+    expect(valueOf(text, 'qaht_source_status', { source: 'coincap', status: 'skipped' })).toBe(1);
+    expect(valueOf(text, 'qaht_source_items', { source: 'binance' })).toBe(1800);
+    expect(valueOf(text, 'qaht_source_data_age_seconds', { source: 'binance' })).toBe(3600);
+    expect(valueOf(text, 'qaht_last_success_timestamp_seconds', { source: 'coingecko' })).toBe((NOW - 2_000) / 1000);
+    expect(valueOf(text, 'qaht_last_success_timestamp_seconds', { source: 'binance' })).toBe((NOW - 3_600_000) / 1000);
+    expect(valueOf(text, 'qaht_last_success_timestamp_seconds', { source: 'coincap' })).toBeUndefined();
+  });
+
+  it('escapes backslash, quote and newline in label values so they round-trip through the parser', async () => {
+    const input = await sampleInput();
+    const host = 'we"ird\\host\nname';
+    input.breakers = new Map([[host, new CircuitBreaker()]]);
+    input.stats.counters = { 'a"b\\c\nd': 7 };
+    const text = renderPrometheus(input);
+    expect(text).toContain('host="we\\"ird\\\\host\\nname"');
+    expect(valueOf(text, 'qaht_breaker_state', { host, state: 'closed' })).toBe(1);
+    expect(valueOf(text, 'qaht_events_total', { event: 'a"b\\c\nd' })).toBe(7);
+    expect(escapeLabelValue('\\"\n')).toBe('\\\\\\"\\n');
+  });
+
+  it('leaves out families with nothing to report, such as the hit ratio before any cache lookup', () => {
+    const text = renderPrometheus({
+      stats: new PerformanceMonitor({ clock: new ManualClock(NOW) }).getStats(),
+      sources: [],
+      breakers: new Map(),
+      nowMs: NOW,
+    });
+    const names = parsePrometheusTextFormat(text).map((family) => family.name);
+    expect(names).toEqual(['qaht_run_timestamp_seconds', 'qaht_run_duration_seconds']);
+  });
+});
+
+describe('writeMetricsFile', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qaht-metrics-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replaces the file atomically with world-readable text and leaves no temp files', async () => {
+    const path = join(dir, 'qaht.prom');
+    const input = await sampleInput();
+    await writeMetricsFile(path, { ...input, nowMs: NOW - 60_000 });
+    await writeMetricsFile(path, input);
+    expect(await readFile(path, 'utf8')).toBe(renderPrometheus(input));
+    expect((await stat(path)).mode & 0o777).toBe(0o644);
+    expect(await readdir(dir)).toEqual(['qaht.prom']);
+  });
+
+  it('fails with a one-line usage error naming the path when the folder does not exist', async () => {
+    const path = join(dir, 'missing', 'qaht.prom');
+    const error = await writeMetricsFile(path, await sampleInput()).catch((e: unknown) => e);
+    expect(isQahtError(error) && error.code).toBe('QAHT_ERR_USAGE');
+    expect((error as Error).message).toBe(`cannot write metrics file ${path}: its folder does not exist`);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { CryptoRow } from '../../../src/screens/crypto/crypto-row.js';
+import { CRYPTO_SORT_KEYS, sortCryptoRows } from '../../../src/screens/crypto/sort.js';
+
+function row(id: string, overrides: Partial<CryptoRow> = {}): CryptoRow {
+  return {
+    rank: null,
+    id,
+    symbol: id.toUpperCase(),
+    name: id,
+    priceUsd: 1,
+    change24hPct: 0,
+    change7dPct: 0,
+    volume24hUsd: 0,
+    marketCapUsd: 0,
+    score: 50,
+    sources: ['coingecko'],
+    change1hPct: 0,
+    turnover: 0,
+    sparkline7d: null,
+    flags: [],
+    ...overrides,
+  };
+}
+
+const ids = (rows: CryptoRow[]): string[] => rows.map((r) => r.id);
+
+describe('sortCryptoRows', () => {
+  const rows = [
+    row('a', { rank: 3, score: 40, change24hPct: 5, change7dPct: -1, volume24hUsd: 10, marketCapUsd: 300, turnover: 0.2 }),
+    row('b', { rank: 1, score: 70, change24hPct: -2, change7dPct: 9, volume24hUsd: 30, marketCapUsd: 900, turnover: 0.01 }),
+    row('c', { rank: 2, score: 55, change24hPct: 1, change7dPct: 4, volume24hUsd: 20, marketCapUsd: 600, turnover: 0.5 }),
+  ];
+
+  it('sorts descending by each key', () => {
+    const expected: Record<(typeof CRYPTO_SORT_KEYS)[number], string[]> = {
+      score: ['b', 'c', 'a'],
+      change24h: ['a', 'c', 'b'],
+      change7d: ['b', 'c', 'a'],
+      volume: ['b', 'c', 'a'],
+      mcap: ['b', 'c', 'a'],
+      turnover: ['c', 'a', 'b'],
+    };
+    for (const key of CRYPTO_SORT_KEYS) expect(ids(sortCryptoRows(rows, key)), key).toEqual(expected[key]);
+  });
+
+  it('flips with ascending', () => {
+    expect(ids(sortCryptoRows(rows, 'score', true))).toEqual(['a', 'c', 'b']);
+    expect(ids(sortCryptoRows(rows, 'change24h', true))).toEqual(['b', 'c', 'a']);
+  });
+
+  it('puts missing values last in both directions', () => {
+    const withNull = [...rows, row('n', { rank: 0, change7dPct: null })];
+    expect(ids(sortCryptoRows(withNull, 'change7d')).at(-1)).toBe('n');
+    expect(ids(sortCryptoRows(withNull, 'change7d', true)).at(-1)).toBe('n');
+  });
+
+  it('breaks ties by market-cap rank (unranked last), then id, whatever the direction', () => {
+    const tied = [row('z-unranked', { rank: null }), row('y', { rank: 7 }), row('b-unranked', { rank: null }), row('x', { rank: 2 })];
+    expect(ids(sortCryptoRows(tied, 'score'))).toEqual(['x', 'y', 'b-unranked', 'z-unranked']);
+    expect(ids(sortCryptoRows(tied, 'score', true))).toEqual(['x', 'y', 'b-unranked', 'z-unranked']);
+    // Input order does not matter.
+    expect(ids(sortCryptoRows([...tied].reverse(), 'score'))).toEqual(['x', 'y', 'b-unranked', 'z-unranked']);
+  });
+
+  it('does not modify its input', () => {
+    const copy = [...rows];
+    sortCryptoRows(rows, 'score');
+    expect(rows).toEqual(copy);
+  });
+});

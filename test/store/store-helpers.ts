@@ -1,0 +1,121 @@
+/** Shared helpers for the store tests: temp dirs, a counting monitor, fixture processes, a loopback server. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'store');
+
+export function makeTempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'qaht-store-'));
+}
+
+export function removeDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
+}
+
+/** A monitor that records counter totals. */
+export class CountingMonitor {
+  readonly counts = new Map<string, number>();
+  increment(name: string, by = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + by);
+  }
+  get(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+}
+
+/** A fixture child speaking one JSON object per stdout line. */
+export class FixtureProcess {
+  readonly child: ChildProcess;
+  readonly messages: Array<Record<string, unknown>> = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  #stderr = '';
+  #waiters: Array<() => void> = [];
+
+  constructor(fixture: string, args: string[]) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES_DIR, fixture), ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      try {
+        this.messages.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        this.messages.push({ raw: line });
+      }
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.#stderr += chunk.toString();
+    });
+    void this.exited.then(() => {
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** Resolves the first message matching `predicate`; rejects if the child exits first. */
+  async waitFor(predicate: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) return found;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`fixture exited (${this.child.exitCode ?? this.child.signalCode}) before the expected message; stderr: ${this.#stderr}`);
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  send(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child.kill(signal);
+  }
+}
+
+/** A loopback server on port 0 that counts requests and answers each after `delayMs` (real time). */
+export async function startCountingServer(body: unknown, delayMs = 0): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((_request: IncomingMessage, response: ServerResponse) => {
+    requests++;
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/data`,
+    count: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Waits (in real time, polling every millisecond) until `condition` holds: a barrier for code that
+ * does real file I/O between its steps, not a timing assertion. Fails after `limitMs`.
+ */
+export async function waitUntil(condition: () => boolean, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('waitUntil: condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
