@@ -58,5 +58,5 @@ export {
   type SafeExecuteLogger,
   type SafeExecuteOptions,
 } from './resilience/safe-execute.js';
-// The lead adds the HTTP client here once it exists:
-// export { AsyncAPIClient, type AsyncAPIClientOptions } from './http/async-api-client.js';
+// The pooled HTTP client (undici is loaded by this import, but creates nothing until constructed).
+export { AsyncAPIClient, type AsyncAPIClientOptions } from './http/async-api-client.js';

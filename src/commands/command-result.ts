@@ -1,4 +1,7 @@
+import type { ColumnSpec } from '../output/column-spec.js';
 import type { SourceName } from '../sources/source-names.js';
+
+export type { ColumnSpec };
 
 /** Public freshness words (CONTRACT): how each source's data was obtained in this run. */
 export type SourceStatus = 'fresh' | 'cached' | 'stale' | 'failed' | 'skipped';
@@ -15,24 +18,6 @@ export interface SourceReport {
   error: string | null;
   /** Stale data older than the source's max stale age: served, but loudly marked. */
   veryStale?: boolean;
-}
-
-/** How a table/CSV column is drawn. Table rendering drops columns by `dropOrder` to fit the terminal. */
-export interface ColumnSpec<R> {
-  /** CSV header and stable identifier. */
-  key: string;
-  /** Table header. */
-  header: string;
-  value: (row: R) => string | number | null;
-  /** Pre-formatted table cell (defaults to `value`, numbers formatted compactly). */
-  display?: (row: R) => string;
-  align?: 'left' | 'right';
-  /** Colour the cell green/red by the sign of `value`. */
-  signColor?: boolean;
-  /** Columns with a higher dropOrder are dropped first when the table is too wide; 0 = never drop. */
-  dropOrder: number;
-  /** Truncate the table cell to this many characters (long titles, names). */
-  maxWidth?: number;
 }
 
 /** What a data command hands to the output layer. Results are already sorted and limited. */

@@ -89,7 +89,8 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   } finally {
     rt.progress.stop();
   }
-  return buildResult(rt, options, state, skipped, nowMs);
+  // Ages are measured at the end: a long scan's first quotes are that much older by then.
+  return buildResult(rt, options, state, skipped, rt.clock.now());
 }
 
 async function resolveSymbols(options: MarketOptions): Promise<string[]> {
@@ -292,6 +293,7 @@ function buildResult(
  * A source's report from the quotes it served: `stale` if any was stale, `fresh` if it fetched
  * anything this run, `cached` if all came from cache, `failed` if it served none and had errors,
  * `skipped` when it was not needed (other sources or the cache covered every symbol).
+ * `fetchedAt`/`ageSeconds` describe the oldest quote served, the honest bound on how old it is.
  */
 function sourceReport(
   rt: Runtime,

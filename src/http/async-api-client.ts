@@ -1,5 +1,4 @@
 import { Agent } from 'undici';
-import type { Readable } from 'node:stream';
 import { CircuitOpenError, isCircuitOpenError, isQahtError, QahtError } from '../errors.js';
 import type { PerformanceMonitor } from '../perf/performance-monitor.js';
 import { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
@@ -7,11 +6,11 @@ import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { JitterMode } from '../resilience/backoff.js';
 import { retry } from '../resilience/retry.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { classifyStatus, classifyTransportError, isHostFailure } from './classify-error.js';
+import { abortedError, classifyStatus, classifyTransportError, closedError, isHostFailure, toQahtError } from './classify-error.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions, type HttpLogger } from './client-options.js';
 import { parseJsonBody } from './parse-json.js';
 import { readRateLimitSignals, type RateLimitSignals } from './rate-limit-headers.js';
-import { ACCEPT_ENCODING, dropBody, readBodyCapped, readBodySnippet } from './read-body.js';
+import { ACCEPT_ENCODING, discardBody, dropBody, flattenHeaders, readBodyCapped, readBodySnippet } from './read-body.js';
 import { redactUrl, secretsInUrl } from './redact-url.js';
 import type { HttpGetter, HttpResponse, RequestOptions } from './types.js';
 import { defaultUserAgent } from './user-agent.js';
@@ -263,7 +262,7 @@ export class AsyncAPIClient implements HttpGetter {
         const url = redactUrl(current, secrets);
         const location = resHeaders['location'];
         if (REDIRECT_STATUSES.has(status) && location) {
-          await discard(res.body);
+          await discardBody(res.body);
           if (redirects >= this.#maxRedirects) {
             throw new QahtError('QAHT_ERR_HTTP_STATUS', `too many redirects (more than ${this.#maxRedirects}) for GET ${redactUrl(target, secrets)}`, { url, status });
           }
@@ -277,7 +276,7 @@ export class AsyncAPIClient implements HttpGetter {
           continue;
         }
         if (status === 304) {
-          await discard(res.body);
+          await discardBody(res.body);
           return { status, headers: resHeaders, text: '', url, notModified: true };
         }
         if (status >= 200 && status < 300) {
@@ -356,38 +355,6 @@ function parseTarget(url: string, secrets: readonly string[] | undefined): URL {
     throw new QahtError('QAHT_ERR_USAGE', `unsupported URL scheme ${target.protocol} in ${redactUrl(target, secrets)}`);
   }
   return target;
-}
-
-function toQahtError(error: unknown, safeUrl: string, secrets?: readonly string[]): QahtError {
-  return isQahtError(error) ? (error as QahtError) : classifyTransportError(error, { url: safeUrl, ...(secrets ? { secrets } : {}) });
-}
-
-function closedError(safeUrl: string, cause?: unknown): QahtError {
-  return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted: the HTTP client is closed`, { url: safeUrl, cause });
-}
-
-function abortedError(safeUrl: string, signal: AbortSignal, cause?: unknown): QahtError {
-  if (isQahtError(cause) && cause.code === 'QAHT_ERR_ABORTED') return cause as QahtError;
-  return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted`, { url: safeUrl, cause: signal.reason ?? cause });
-}
-
-/** undici gives repeated headers as arrays; `HttpResponse` wants them joined. */
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-/** Drains a body we do not need (small ones keep the connection reusable; large ones are dropped). */
-async function discard(body: Readable & { dump?: () => Promise<unknown> }): Promise<void> {
-  try {
-    if (body.dump) await body.dump();
-    else body.destroy();
-  } catch {
-    // Nothing to keep from it.
-  }
 }
 
 function positive(option: string, value: number): number {

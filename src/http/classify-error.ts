@@ -48,6 +48,22 @@ export function classifyStatus(status: number, context: FailureContext & { retry
   return new QahtError('QAHT_ERR_HTTP_STATUS', `HTTP ${status} from GET ${context.url}${snippet}`, options);
 }
 
+/** Any thrown value as a QahtError (QahtErrors pass through). */
+export function toQahtError(error: unknown, safeUrl: string, secrets?: readonly string[]): QahtError {
+  return isQahtError(error) ? (error as QahtError) : classifyTransportError(error, { url: safeUrl, ...(secrets ? { secrets } : {}) });
+}
+
+/** A request refused or cut off because the client was closed: like an abort, it says nothing about the host. */
+export function closedError(safeUrl: string, cause?: unknown): QahtError {
+  return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted: the HTTP client is closed`, { url: safeUrl, cause });
+}
+
+/** The caller's abort, as `QAHT_ERR_ABORTED` (an existing one passes through). */
+export function abortedError(safeUrl: string, signal: AbortSignal, cause?: unknown): QahtError {
+  if (isQahtError(cause) && cause.code === 'QAHT_ERR_ABORTED') return cause as QahtError;
+  return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted`, { url: safeUrl, cause: signal.reason ?? cause });
+}
+
 /** Whether a failure says the host is unhealthy (breaker failure, limiter back-off). */
 export function isHostFailure(error: QahtError): boolean {
   switch (error.code) {

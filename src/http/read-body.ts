@@ -83,6 +83,25 @@ export function dropBody(body: Readable): void {
   body.destroy();
 }
 
+/** undici gives repeated headers as arrays; `HttpResponse` wants them joined. */
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Drains a body we do not need (small ones keep the connection reusable; large ones are dropped). */
+export async function discardBody(body: Readable & { dump?: () => Promise<unknown> }): Promise<void> {
+  try {
+    if (body.dump) await body.dump();
+    else dropBody(body);
+  } catch {
+    // Nothing to keep from it.
+  }
+}
+
 /** Decoders in the order to apply them (the header lists encodings in the order they were applied). */
 function decodersFor(contentEncoding: string | undefined, url: string): Transform[] {
   if (!contentEncoding) return [];

@@ -1,4 +1,4 @@
-import type { ColumnSpec } from '../commands/command-result.js';
+import type { ColumnSpec } from './column-spec.js';
 import { csvCell } from './sanitize.js';
 
 /** RFC 4180 CSV of the machine values, with formula-injection neutralised by `csvCell`. */

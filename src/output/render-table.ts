@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ColumnSpec } from '../commands/command-result.js';
+import type { ColumnSpec } from './column-spec.js';
 import { formatCompact } from './format-number.js';
 import { sanitizeText } from './sanitize.js';
 
@@ -22,7 +22,7 @@ function frameWidth(columns: number): number {
 export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], options: TableRenderOptions): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const cells = rows.map((row) => columns.map((column) => cellText(row, column)));
-  const visible = fitColumns(columns, cells, options.width);
+  const { kept: visible, limits } = fitColumns(columns, cells, options.width);
   const table = new Table({
     head: visible.map((index) => options.chalk.bold(columns[index]!.header)),
     colAligns: visible.map((index) => columns[index]!.align ?? 'left'),
@@ -33,7 +33,7 @@ export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], option
     table.push(
       visible.map((index) => {
         const column = columns[index]!;
-        const text = cells[rowIndex]![index]!;
+        const text = truncate(cells[rowIndex]![index]!, limits.get(index));
         return column.signColor ? colourBySign(column.value(row), text, options.chalk) : text;
       }),
     );
@@ -43,9 +43,7 @@ export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], option
 
 function cellText<R>(row: R, column: ColumnSpec<R>): string {
   const raw = column.display ? column.display(row) : defaultDisplay(column.value(row));
-  const text = sanitizeText(raw);
-  if (!column.maxWidth || text.length <= column.maxWidth) return text;
-  return `${text.slice(0, Math.max(1, column.maxWidth - 1))}…`;
+  return truncate(sanitizeText(raw), column.maxWidth);
 }
 
 function defaultDisplay(value: string | number | null): string {
@@ -53,21 +51,54 @@ function defaultDisplay(value: string | number | null): string {
   return typeof value === 'number' ? formatCompact(value) : value;
 }
 
-/** Indexes of the columns kept, dropping by descending `dropOrder` until the table fits. */
-export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width: number): number[] {
+/** Flexible (maxWidth) columns never shrink below this many characters. */
+const MIN_FLEX_WIDTH = 24;
+
+export interface FittedColumns {
+  /** Indexes of the columns kept, in order. */
+  kept: number[];
+  /** Character limits for flexible columns that had to shrink, by column index. */
+  limits: Map<number, number>;
+}
+
+/**
+ * Fits the table into `width`: first by shrinking flexible columns (those with `maxWidth`, such
+ * as titles) toward MIN_FLEX_WIDTH, and only when that is not enough by dropping columns in
+ * descending `dropOrder`. Then the flexible columns take back the room the drops freed.
+ */
+export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width: number): FittedColumns {
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((row) => [...(row[index] ?? '')].length)),
   );
   const kept = columns.map((_, index) => index);
-  const total = (): number => kept.reduce((sum, index) => sum + widths[index]!, 0) + frameWidth(kept.length);
+  const floorOf = (index: number): number =>
+    columns[index]!.maxWidth ? Math.min(widths[index]!, Math.max(MIN_FLEX_WIDTH, columns[index]!.header.length)) : widths[index]!;
+  const total = (widthOf: (index: number) => number): number =>
+    kept.reduce((sum, index) => sum + widthOf(index), 0) + frameWidth(kept.length);
   const droppable = kept
     .filter((index) => columns[index]!.dropOrder > 0)
     .sort((a, b) => columns[b]!.dropOrder - columns[a]!.dropOrder);
   for (const index of droppable) {
-    if (total() <= width) break;
+    if (total(floorOf) <= width) break;
     kept.splice(kept.indexOf(index), 1);
   }
-  return kept;
+  const limits = new Map<number, number>();
+  let overflow = total((index) => widths[index]!) - width;
+  for (const index of kept) {
+    if (overflow <= 0) break;
+    const room = widths[index]! - floorOf(index);
+    if (room <= 0) continue;
+    const cut = Math.min(room, overflow);
+    limits.set(index, widths[index]! - cut);
+    overflow -= cut;
+  }
+  return { kept, limits };
+}
+
+function truncate(text: string, limit: number | undefined): string {
+  const chars = [...text];
+  if (limit === undefined || chars.length <= limit) return text;
+  return `${chars.slice(0, Math.max(1, limit - 1)).join('')}…`;
 }
 
 function colourBySign(value: string | number | null, text: string, chalk: ChalkInstance): string {

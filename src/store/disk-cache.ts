@@ -101,7 +101,7 @@ export class DiskCache {
     this.dir = options.dir;
     this.#entriesDir = join(options.dir, ENTRIES_SUBDIR);
     this.#clock = options.clock ?? systemClock;
-    this.#memory = new LRUCache({ max: options.memoryMaxEntries ?? DEFAULTS.memoryMaxEntries });
+    this.#memory = new LRUCache({ max: Math.max(1, options.memoryMaxEntries ?? DEFAULTS.memoryMaxEntries) });
     this.#monitor = options.monitor;
     this.#lockStaleMs = options.lockStaleMs ?? DEFAULTS.lockStaleMs;
     this.#lockWaitMs = options.lockWaitMs ?? DEFAULTS.lockWaitMs;
@@ -338,14 +338,18 @@ export class DiskCache {
     return names.filter((name) => name.endsWith(ENTRY_SUFFIX)).map((name) => join(this.#entriesDir, name));
   }
 
+  /** Removes temp files of killed writers: any in `http/`, and the state store's own in the top folder. */
   async #sweepOrphanTemps(): Promise<void> {
-    const names = await readdir(this.#entriesDir).catch(() => [] as string[]);
-    for (const name of names) {
-      if (!name.endsWith(TEMP_SUFFIX)) continue;
-      const file = join(this.#entriesDir, name);
-      const info = await stat(file).catch(() => undefined);
-      // File times are real time, so this compares against Date.now(), not the injected clock.
-      if (info && Date.now() - info.mtimeMs > ORPHAN_TEMP_AGE_MS) await unlink(file).catch(() => undefined);
+    const ours = (folder: string, name: string) =>
+      name.endsWith(TEMP_SUFFIX) && (folder === this.#entriesDir || name.startsWith('state.json.') || name.startsWith('.qaht-probe-'));
+    for (const folder of [this.#entriesDir, this.dir]) {
+      for (const name of await readdir(folder).catch(() => [] as string[])) {
+        if (!ours(folder, name)) continue;
+        const file = join(folder, name);
+        const info = await stat(file).catch(() => undefined);
+        // File times are real time, so this compares against Date.now(), not the injected clock.
+        if (info && Date.now() - info.mtimeMs > ORPHAN_TEMP_AGE_MS) await unlink(file).catch(() => undefined);
+      }
     }
   }
 

@@ -28,6 +28,22 @@ describe('AsyncAPIClient features', () => {
     expect(api.requests[0]?.headers['accept-encoding']).toBe('gzip, deflate, br');
   });
 
+  it('rejects a body in an encoding it did not ask for', async () => {
+    client = new AsyncAPIClient({ maxRetries: 0 });
+    api.route('GET', '/zstd', { body: 'opaque', headers: { 'content-encoding': 'zstd' } });
+    const error = await catchError(client.fetchText(`${api.url}/zstd`));
+    expect(error.code).toBe('QAHT_ERR_INVALID_DATA');
+    expect(error.message).toContain('zstd');
+  });
+
+  it('a per-request timeoutMs overrides the client deadline', async () => {
+    client = new AsyncAPIClient({ maxRetries: 0, timeoutMs: 10_000 });
+    api.fault('/slowish', { latencyMs: 2_000 });
+    const outcome = await timed(() => client.fetchJson(`${api.url}/slowish`, { timeoutMs: 150 }));
+    expect((outcome.error as QahtError).code).toBe('QAHT_ERR_TIMEOUT');
+    expect(outcome.ms).toBeLessThan(1_000);
+  });
+
   it('caps the decoded size: a small gzip body that inflates past the cap fails', async () => {
     client = new AsyncAPIClient({ maxRetries: 0, maxResponseBytes: 256 * 1024 });
     api.route('GET', '/bomb', { body: 'a'.repeat(4 * 1024 * 1024), compress: 'gzip' });

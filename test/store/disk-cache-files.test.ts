@@ -176,13 +176,16 @@ describe('DiskCache files', () => {
   it('open() sweeps temp files orphaned by a killed writer, but not recent ones', async () => {
     const old = join(dir, 'http', `${'a'.repeat(64)}.json.123.abcdef.tmp`);
     const recent = join(dir, 'http', `${'b'.repeat(64)}.json.123.abcdef.tmp`);
-    await writeFile(old, 'partial');
-    await writeFile(recent, 'partial');
+    const oldState = join(dir, 'state.json.123.abcdef.tmp');
+    const notOurs = join(dir, 'notes.tmp');
+    for (const file of [old, recent, oldState, notOurs]) await writeFile(file, 'partial');
     const hourAgo = new Date(Date.now() - 3_600_000);
-    await utimes(old, hourAgo, hourAgo);
+    for (const file of [old, oldState, notOurs]) await utimes(file, hourAgo, hourAgo);
     await freshCache();
     expect(await exists(old)).toBe(false);
+    expect(await exists(oldState)).toBe(false);
     expect(await exists(recent)).toBe(true);
+    expect(await exists(notOurs)).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QahtError } from '../../src/errors.js';
-import type { FetchOutcome, Validators } from '../../src/store/cache-types.js';
+import type { FetchOutcome, LookupOptions, Validators } from '../../src/store/cache-types.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
 import { flushMicrotasks, ManualClock } from '../helpers/manual-clock.js';
 import { CountingMonitor, makeTempDir, removeDir, waitUntil } from './store-helpers.js';
@@ -43,7 +43,7 @@ describe('DiskCache.lookup order', () => {
   });
   afterEach(() => removeDir(dir));
 
-  const lookup = (options: Partial<Parameters<DiskCache['lookup']>[0]> = {}, target: DiskCache = cache) =>
+  const lookup = (options: Partial<LookupOptions<{ n: number }>> = {}, target: DiskCache = cache) =>
     target.lookup<{ n: number }>({ source: 'coingecko', key: KEY, ttlMs: TTL_MS, ...options });
 
   it('fetches on a miss (fresh), then serves from cache within the TTL (cached) without fetching', async () => {

@@ -1,4 +1,4 @@
-import type { ColumnSpec } from '../../commands/command-result.js';
+import type { ColumnSpec } from '../../output/column-spec.js';
 import { formatCompact, formatPercent, formatPrice } from '../../output/format-number.js';
 import { sanitizeText } from '../../output/sanitize.js';
 import type { CryptoRow, CryptoSource } from './crypto-row.js';

@@ -1,4 +1,4 @@
-import type { ColumnSpec } from '../../commands/command-result.js';
+import type { ColumnSpec } from '../../output/column-spec.js';
 import { formatAge } from '../../output/format-number.js';
 import { sanitizeText } from '../../output/sanitize.js';
 import { shortUrl } from './canonical-url.js';

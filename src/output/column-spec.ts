@@ -1,0 +1,17 @@
+/** How a table/CSV column is drawn. Table rendering drops columns by `dropOrder` to fit the terminal. */
+export interface ColumnSpec<R> {
+  /** CSV header and stable identifier. */
+  key: string;
+  /** Table header. */
+  header: string;
+  value: (row: R) => string | number | null;
+  /** Pre-formatted table cell (defaults to `value`, numbers formatted compactly). */
+  display?: (row: R) => string;
+  align?: 'left' | 'right';
+  /** Colour the cell green/red by the sign of `value`. */
+  signColor?: boolean;
+  /** Columns with a higher dropOrder are dropped first when the table is too wide; 0 = never drop. */
+  dropOrder: number;
+  /** Truncate the table cell to this many characters (long titles, names). */
+  maxWidth?: number;
+}
