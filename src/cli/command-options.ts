@@ -1,4 +1,4 @@
-import { DEFAULT_CRYPTO_OPTIONS, type CryptoOptions } from '../commands/crypto.js';
+import { DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, type CryptoOptions } from '../commands/crypto.js';
 import { DEFAULT_MARKET_OPTIONS, type MarketOptions } from '../commands/market.js';
 import { DEFAULT_NEWS_OPTIONS, type NewsOptions } from '../commands/news.js';
 import { CRYPTO_SORT_KEYS } from '../screens/crypto/sort.js';
@@ -18,7 +18,7 @@ export function toCryptoOptions(raw: Raw): CryptoOptions {
     .filter(Boolean);
   if (symbols && symbols.length === 0) throw usageError('--symbols expects a comma-separated list like BTC,ETH');
   return {
-    top: str(raw.top) ? parsePositiveInt('--top', str(raw.top)!, 10_000) : DEFAULT_CRYPTO_OPTIONS.top,
+    top: str(raw.top) ? parsePositiveInt('--top', str(raw.top)!, MAX_CRYPTO_TOP) : DEFAULT_CRYPTO_OPTIONS.top,
     sort: str(raw.sort) ? parseChoice('--sort', str(raw.sort)!, CRYPTO_SORT_KEYS) : DEFAULT_CRYPTO_OPTIONS.sort,
     ascending: raw.asc === true,
     minVolumeUsd: str(raw.minVolume) ? parseAmount('--min-volume', str(raw.minVolume)!) : DEFAULT_CRYPTO_OPTIONS.minVolumeUsd,

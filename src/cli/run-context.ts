@@ -7,7 +7,7 @@ import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptiv
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { baseUrlFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
+import { baseUrlsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -57,8 +57,12 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
 
   const limiter = new AdaptiveRateLimiter({ defaultDelayMs: settings.paceMs ?? 1000, clock });
   for (const source of SOURCE_NAMES) {
-    const host = hostOf(baseUrlFor(source, env));
-    if (host) limiter.configureHost(host, { defaultDelayMs: settings.paceMs ?? DOCUMENTED_DELAY_MS[source] });
+    // The documented rate is also the floor: learning may slow a host down, never push it past its API's limit.
+    const delayMs = settings.paceMs ?? DOCUMENTED_DELAY_MS[source];
+    for (const base of baseUrlsFor(source, env)) {
+      const host = hostOf(base);
+      if (host) limiter.configureHost(host, { defaultDelayMs: delayMs, minDelayMs: delayMs });
+    }
   }
   const learned: LimiterSnapshot = {};
   const breakers = new Map<string, CircuitBreaker>();
@@ -166,7 +170,13 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     async close() {
       if (closed) return;
       closed = true;
-      await persist();
+      try {
+        await persist();
+      } catch (error) {
+        // The results are already printed; losing one run's learning is worth a warning, not a failure.
+        logger.warn({ err: error }, 'could not save resilience state');
+        if (!settings.quiet) options.stderr.write(`warning: could not save state: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
       await client?.close();
       await logger.flush();
     },

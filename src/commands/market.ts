@@ -3,7 +3,7 @@ import { QahtError } from '../errors.js';
 import { formatChangePct, formatPrice, formatScore, formatVolume } from '../screens/market/format.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { planScan, type SourceThroughput } from '../screens/market/plan-scan.js';
-import { buildMarketRow, sortMarketRows, type MarketRow, type MarketSortKey } from '../screens/market/rows.js';
+import { buildMarketRow, QUOTE_QUALITY_ORDER, sortMarketRows, type MarketRow, type MarketSortKey } from '../screens/market/rows.js';
 import { ScanState, type ServedQuote } from '../screens/market/scan-state.js';
 import { normaliseSymbols, parseSymbolList } from '../screens/market/symbols.js';
 import { DEFAULT_UNIVERSE, KNOWN_NAMES } from '../screens/market/universes.js';
@@ -127,7 +127,10 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
   return { active, skipped };
 }
 
-/** Pass 1: what the cache already holds, without network. Past-TTL quotes become fallbacks. */
+/**
+ * Pass 1: what the cache already holds, without network. Sources are read best first and the
+ * search stops at the first quote within its TTL; past-TTL quotes met on the way become fallbacks.
+ */
 async function loadCachedQuotes(
   rt: Runtime,
   state: ScanState,
@@ -136,22 +139,26 @@ async function loadCachedQuotes(
   policy: QuoteCachePolicy,
   nowMs: number,
 ): Promise<void> {
-  const pairs = symbols.flatMap((symbol) => sources.map((source) => ({ symbol, source })));
-  await forEachWithConcurrency(pairs, CACHE_READ_CONCURRENCY, async ({ symbol, source }) => {
-    const result = await readCachedQuote(rt.cache, source, symbol, policy);
-    if (!result.value) return;
-    const fetchedAt = result.fetchedAt ?? nowMs - (result.ageMs ?? 0);
-    const withinTtl = (result.ageMs ?? nowMs - fetchedAt) <= policy.ttlMs;
-    if (result.value.kind === 'unknown') {
-      if (withinTtl) state.recordUnknown(symbol, source, false);
-      return;
+  const ordered = QUOTE_QUALITY_ORDER.filter((name) => sources.includes(name));
+  await forEachWithConcurrency(symbols, CACHE_READ_CONCURRENCY, async (symbol) => {
+    for (const source of ordered) {
+      const result = await readCachedQuote(rt.cache, source, symbol, policy);
+      if (!result.value) continue;
+      const fetchedAt = result.fetchedAt ?? nowMs - (result.ageMs ?? 0);
+      // Strictly less, as the disk cache judges freshness.
+      const withinTtl = (result.ageMs ?? nowMs - fetchedAt) < policy.ttlMs;
+      if (result.value.kind === 'unknown') {
+        if (withinTtl) state.recordUnknown(symbol, source, false);
+        continue;
+      }
+      state.recordQuote({
+        quote: { ...result.value.quote, symbol },
+        status: withinTtl ? 'cached' : 'stale',
+        fetchedAt,
+        veryStale: result.staleBeyondMaxAge === true,
+      });
+      if (withinTtl) return;
     }
-    state.recordQuote({
-      quote: { ...result.value.quote, symbol },
-      status: withinTtl ? 'cached' : 'stale',
-      fetchedAt,
-      veryStale: result.staleBeyondMaxAge === true,
-    });
   });
 }
 

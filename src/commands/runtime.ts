@@ -31,6 +31,8 @@ export interface CacheLookupRequest<T> {
   maxStaleMs?: number;
   forceRefresh?: boolean;
   offline?: boolean;
+  /** A look before deciding what to fetch: only a hit counts toward the hit rate. */
+  probe?: boolean;
   fetch?: (validators: { etag?: string; lastModified?: string }) => Promise<
     { kind: 'data'; value: T; etag?: string; lastModified?: string } | { kind: 'not-modified' }
   >;

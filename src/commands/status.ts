@@ -8,9 +8,7 @@ import { CircuitBreaker, isBreakerSnapshot, type BreakerStateName } from '../res
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import {
   apiKeyFor,
-  BINANCE_FALLBACK_BASE_URLS,
-  baseUrlFor,
-  isBaseUrlOverridden,
+  baseUrlsFor,
   KEY_ENV_VARS,
   SOURCE_NAMES,
   type Env,
@@ -144,8 +142,7 @@ function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): Sourc
 
 /** Hosts keyed the way the run keys breakers and limiters: `URL.host`. */
 export function hostsFor(source: SourceName, env: Env): string[] {
-  const bases = source === 'binance' && !isBaseUrlOverridden(source, env) ? [...BINANCE_FALLBACK_BASE_URLS] : [baseUrlFor(source, env)];
-  const hosts = bases.map(hostOf).filter((host): host is string => host !== undefined);
+  const hosts = baseUrlsFor(source, env).map(hostOf).filter((host): host is string => host !== undefined);
   return [...new Set(hosts)];
 }
 

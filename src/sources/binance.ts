@@ -14,7 +14,7 @@ import type { HttpGetter } from '../http/types.js';
 import { aggregateUsdAssets, USD_QUOTES, type BinanceTicker, type BinanceUsdSymbol } from './crypto/binance-usd-assets.js';
 import { oneLine, parseResponse, toNumberOrNull, unexpectedData } from './crypto/parse-response.js';
 import type { BinanceAsset } from './crypto/records.js';
-import { BINANCE_FALLBACK_BASE_URLS, type Env } from './source-names.js';
+import { baseUrlsFor, type Env } from './source-names.js';
 
 const SOURCE = 'binance';
 
@@ -43,13 +43,7 @@ const ExchangeInfoSchema = v.object({
 
 /** The Binance bases to try, in order (see the module comment for `SCREEN_BINANCE_URL`). */
 export function binanceBaseUrls(env: Env): string[] {
-  const override = env.SCREEN_BINANCE_URL?.trim();
-  if (!override) return [...BINANCE_FALLBACK_BASE_URLS];
-  const bases = override
-    .split(',')
-    .map((base) => base.trim().replace(/\/+$/, ''))
-    .filter((base) => base !== '');
-  return bases.length > 0 ? bases : [...BINANCE_FALLBACK_BASE_URLS];
+  return baseUrlsFor('binance', env);
 }
 
 export interface BinanceAssetsOptions {

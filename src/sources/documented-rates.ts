@@ -4,8 +4,8 @@ import type { SourceName } from './source-names.js';
  * The spacing each API's published limits ask for, used as a host's starting delay before the
  * limiter has learned anything (a delay learned in earlier runs replaces it).
  * - coingecko: keyless/demo budget taken as 30 calls/min (api-notes: the current figure is unconfirmed).
- * - binance: 6000 weight/min per IP; one ticker/24hr call costs 80, so pacing comes from
- *   X-MBX-USED-WEIGHT-1M rather than a fixed delay.
+ * - binance: 6000 weight/min per IP; a run costs 80 (+20 for exchangeInfo once a day), so a small
+ *   fixed gap suffices and X-MBX-USED-WEIGHT-1M sets the pace when the budget runs low.
  * - coincap: v3 limits unpublished; v2 allowed 500/min with a key.
  * - google_news: no published limit; heavy polling draws blocks, so stay gentle.
  * - hn: about 10,000 requests/hour per IP.
@@ -17,7 +17,7 @@ import type { SourceName } from './source-names.js';
  */
 export const DOCUMENTED_DELAY_MS: Record<SourceName, number> = {
   coingecko: 2000,
-  binance: 0,
+  binance: 250,
   coincap: 500,
   google_news: 1000,
   hn: 400,

@@ -55,10 +55,24 @@ export const KEY_ENV_VARS: Partial<Record<SourceName, string>> = {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** `SCREEN_<SOURCE>_URL` when set (trailing slash removed), else the default base. */
-export function baseUrlFor(source: SourceName, env: Env): string {
+/**
+ * Every base URL a source may use, in the order to try them. `SCREEN_<SOURCE>_URL` replaces the
+ * default; it may be a comma-separated list (Binance tries each in turn on a geo-block). Without
+ * an override, Binance has its three public hosts and every other source one base.
+ */
+export function baseUrlsFor(source: SourceName, env: Env): string[] {
   const override = env[`SCREEN_${source.toUpperCase()}_URL`]?.trim();
-  return (override || DEFAULT_BASE_URLS[source]).replace(/\/+$/, '');
+  const bases = (override ?? '')
+    .split(',')
+    .map((base) => base.trim().replace(/\/+$/, ''))
+    .filter((base) => base !== '');
+  if (bases.length > 0) return bases;
+  return source === 'binance' ? [...BINANCE_FALLBACK_BASE_URLS] : [DEFAULT_BASE_URLS[source]];
+}
+
+/** The first base URL of `baseUrlsFor`: the one a single-host source uses. */
+export function baseUrlFor(source: SourceName, env: Env): string {
+  return baseUrlsFor(source, env)[0]!;
 }
 
 /** Whether the base URL was overridden (an override replaces Binance's fallback chain too). */

@@ -45,6 +45,11 @@ export interface LookupOptions<T> {
   forceRefresh?: boolean;
   /** Never fetch; serve any-age entry or fail with `QAHT_ERR_NO_DATA`. @default false */
   offline?: boolean;
+  /**
+   * A look before deciding what to fetch: only a hit counts toward the hit rate, since a miss here
+   * is counted again by the lookup that fetches it.
+   */
+  probe?: boolean;
   /** Gets the data upstream. Without it the lookup behaves as offline. */
   fetch?: (validators: Validators) => Promise<FetchOutcome<T>>;
 }

@@ -71,6 +71,7 @@ const ORPHAN_TEMP_AGE_MS = 10 * 60_000;
 
 const DEFAULTS = { memoryMaxEntries: 500, lockStaleMs: 30_000, lockWaitMs: 60_000 } as const;
 
+/** The two-tier (memory over files) response cache; see the file header for the lookup order. */
 export class DiskCache {
   /** The cache directory. */
   readonly dir: string;
@@ -115,14 +116,15 @@ export class DiskCache {
 
   /** Serves `key` following the lookup order (see the file header); never throws for fetch or disk failures. */
   async lookup<T>(options: LookupOptions<T>): Promise<CacheLookup<T>> {
-    const { source, ttlMs, maxStaleMs = Infinity, forceRefresh = false, offline = false, fetch } = options;
+    const { source, ttlMs, maxStaleMs = Infinity, forceRefresh = false, offline = false, fetch, probe = false } = options;
     const key = this.#cleanKey(options.key);
     const startedAt = this.#clock.now();
     const seen = await this.get<T>(key);
-    if (seen && !forceRefresh && this.#isFresh(seen, ttlMs)) return this.#report(this.#serve('cached', seen));
+    if (seen && !forceRefresh && this.#isFresh(seen, ttlMs)) return this.#report(probe, this.#serve('cached', seen));
     if (offline || !fetch) {
-      const error = new QahtError('QAHT_ERR_NO_DATA', offline ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`);
-      return this.#report(seen ? this.#serveFallback(seen, ttlMs, maxStaleMs) : { status: 'failed', error });
+      if (seen) return this.#report(probe, this.#serveFallback(seen, ttlMs, maxStaleMs));
+      const reason = offline ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`;
+      return this.#report(probe, { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', reason) });
     }
     let flight = this.#inFlight.get(key) as Promise<RefreshOutcome<T>> | undefined;
     if (!flight) {
@@ -132,13 +134,13 @@ export class DiskCache {
     const outcome = await flight;
     switch (outcome.kind) {
       case 'fetched':
-        return this.#report(this.#serve('fresh', outcome.entry));
+        return this.#report(probe, this.#serve('fresh', outcome.entry));
       case 'peer':
-        return this.#report(this.#serve('cached', outcome.entry));
+        return this.#report(probe, this.#serve('cached', outcome.entry));
       case 'failed': {
         const fallback = outcome.entry ?? seen;
-        if (!fallback) return this.#report({ status: 'failed', error: outcome.error });
-        return this.#report(this.#serveFallback(fallback, ttlMs, maxStaleMs, outcome.error));
+        if (!fallback) return this.#report(probe, { status: 'failed', error: outcome.error });
+        return this.#report(probe, this.#serveFallback(fallback, ttlMs, maxStaleMs, outcome.error));
       }
     }
   }
@@ -263,8 +265,9 @@ export class DiskCache {
         return { kind: 'failed', error, entry: base };
       }
       const entry = this.#entryFromOutcome(outcome, base, { key, source, ttlMs });
-      if (!(entry instanceof Error)) await this.#store(entry);
-      return entry instanceof Error ? { kind: 'failed', error: entry, entry: base } : { kind: 'fetched', entry };
+      if (entry instanceof Error) return { kind: 'failed', error: entry, entry: base };
+      await this.#store(entry);
+      return { kind: 'fetched', entry };
     } finally {
       await lock?.release().catch(() => undefined);
     }
@@ -375,7 +378,8 @@ export class DiskCache {
     return served;
   }
 
-  #report<T>(result: CacheLookup<T>): CacheLookup<T> {
+  #report<T>(probe: boolean, result: CacheLookup<T>): CacheLookup<T> {
+    if (probe && result.status !== 'cached') return result;
     const counter = { fresh: 'cache.miss', cached: 'cache.hit', stale: 'cache.stale', failed: 'cache.miss' } as const;
     this.#count(counter[result.status]);
     return result;

@@ -37,7 +37,7 @@ export interface StateStoreOptions {
   clock?: Clock;
   /** Host state older than this (ms) is ignored on load and dropped on save. @default 24 h */
   maxAgeMs?: number;
-  /** The same bound for per-source health (last success/failure). @default maxAgeMs */
+  /** The bound for per-source health (last success/failure), kept longer so `screen status` can show an old last success. @default 30 days */
   sourceMaxAgeMs?: number;
   /** @default 30_000 ms (see `withFileLock`) */
   lockStaleMs?: number;
@@ -46,6 +46,10 @@ export interface StateStoreOptions {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+
+/** Per-host and per-source resilience state shared by successive and overlapping runs. */
+/** How long a source's last success and failure are remembered. */
+export const SOURCE_HISTORY_MS = 30 * DAY_MS;
 
 export class StateStore {
   readonly dir: string;
@@ -69,7 +73,7 @@ export class StateStore {
     this.file = join(dir, STATE_FILE_NAME);
     this.#clock = options.clock ?? systemClock;
     const hostMaxAgeMs = options.maxAgeMs ?? DAY_MS;
-    this.#bounds = { hostMaxAgeMs, sourceMaxAgeMs: options.sourceMaxAgeMs ?? hostMaxAgeMs };
+    this.#bounds = { hostMaxAgeMs, sourceMaxAgeMs: options.sourceMaxAgeMs ?? SOURCE_HISTORY_MS };
     this.#lockOptions = { clock: this.#clock };
     if (options.lockStaleMs !== undefined) this.#lockOptions.staleMs = options.lockStaleMs;
     if (options.lockWaitMs !== undefined) this.#lockOptions.waitMs = options.lockWaitMs;

@@ -1,11 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MARKET_OPTIONS, runMarket, type MarketOptions } from '../../src/commands/market.js';
 import type { BudgetLedger, CommonOptions } from '../../src/commands/runtime.js';
 import type { HttpGetter, HttpResponse } from '../../src/http/types.js';
 import { DEFAULT_UNIVERSE } from '../../src/screens/market/universes.js';
+import { DiskCache } from '../../src/store/disk-cache.js';
 import { StubHttp, commonOptions, createFakeRuntime, type StubReply } from '../helpers/fake-runtime.js';
 import { ManualClock, flushMicrotasks } from '../helpers/manual-clock.js';
 
@@ -102,6 +103,16 @@ function dailyLedger(clock: ManualClock): BudgetLedger & { used(name: string): n
   };
 }
 
+const tempDirs: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 const symbolsN = (n: number): string[] => Array.from({ length: n }, (_, i) => `SYM${String(i).padStart(3, '0')}`);
 
 describe('runMarket: configuration', () => {
@@ -132,7 +143,7 @@ describe('runMarket: configuration', () => {
   });
 
   it('reads --symbols-file (lines, commas, comments) together with the arguments', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'qaht-market-'));
+    const dir = await tempDir('qaht-market-');
     const file = join(dir, 'symbols.txt');
     await writeFile(file, '# watchlist\nmsft, nvda\nKO # drinks\n');
     const http = new StubHttp([finnhubReply()]);
@@ -347,6 +358,34 @@ describe('runMarket: daily budget, resume, cache', () => {
     expect(symbolsAsked(second, 'finnhub.io')).toEqual(DEFAULT_UNIVERSE.filter((s) => !firstTen.includes(s)));
     expect(result.results).toHaveLength(30);
     expect(result.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'fresh', items: 30 });
+  });
+
+  it('resumes from the real disk cache in a new process: only the quotes not on disk are fetched', async () => {
+    const dir = await tempDir('qaht-market-cache-');
+    const clock = new ManualClock(Date.parse('2026-11-30T16:00:00Z')); // Monday 11:00 New York: session open
+    const universe = [...DEFAULT_UNIVERSE];
+
+    // The first process got through 10 quotes before it was killed.
+    const first = new StubHttp([finnhubReply()]);
+    const rtFirst = createFakeRuntime({ http: first, env: FINNHUB, clock });
+    rtFirst.cache = await DiskCache.open({ dir, clock });
+    await runMarket(rtFirst, options({ symbols: universe.slice(0, 10) }));
+    expect(first.calls).toHaveLength(10);
+
+    await clock.advance(5 * 60_000); // within the 15 min session TTL
+    const second = new StubHttp([finnhubReply()]);
+    const rtSecond = createFakeRuntime({ http: second, env: FINNHUB, clock });
+    rtSecond.cache = await DiskCache.open({ dir, clock });
+    const result = await runMarket(rtSecond, options());
+    expect(symbolsAsked(second, 'finnhub.io')).toEqual(universe.slice(10));
+    expect(result.results).toHaveLength(30);
+
+    // Past the session TTL everything is fetched again.
+    await clock.advance(15 * 60_000);
+    const third = new StubHttp([finnhubReply()]);
+    rtSecond.http = async () => third;
+    await runMarket(rtSecond, options());
+    expect(third.calls).toHaveLength(30);
   });
 
   it('serves everything from cache within the TTL, and --force-refresh fetches again', async () => {

@@ -19,7 +19,7 @@ export const MARKET_SORT_KEYS = ['change', 'volume', 'score'] as const;
 export type MarketSortKey = (typeof MARKET_SORT_KEYS)[number];
 
 /** Which quote a row takes its price and change from: previous-close sources first. */
-const QUALITY_ORDER: readonly MarketSourceName[] = ['finnhub', 'alphavantage', 'stooq'];
+export const QUOTE_QUALITY_ORDER: readonly MarketSourceName[] = ['finnhub', 'alphavantage', 'stooq'];
 
 /**
  * Merges the quotes one symbol got (usually one) into a row. Price and change come from the best
@@ -30,7 +30,7 @@ const QUALITY_ORDER: readonly MarketSourceName[] = ['finnhub', 'alphavantage', '
 export function buildMarketRow(symbol: string, quotes: readonly MarketQuote[], knownNames: ReadonlyMap<string, string>): MarketRow | null {
   const ranked = [...quotes].sort(
     (a, b) =>
-      basisRank(a) - basisRank(b) || QUALITY_ORDER.indexOf(a.source) - QUALITY_ORDER.indexOf(b.source),
+      basisRank(a) - basisRank(b) || QUOTE_QUALITY_ORDER.indexOf(a.source) - QUOTE_QUALITY_ORDER.indexOf(b.source),
   );
   const best = ranked[0];
   if (!best) return null;

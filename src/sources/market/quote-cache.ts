@@ -41,6 +41,7 @@ export async function readCachedQuote(
     ttlMs: policy.ttlMs,
     maxStaleMs: policy.maxStaleMs,
     offline: true,
+    probe: true,
   });
   return isQuoteOutcome(result.value) ? result : { status: 'failed' };
 }

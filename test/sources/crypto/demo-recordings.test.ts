@@ -78,6 +78,7 @@ describe('crypto demo recordings', () => {
     expect(reasonOf('staked-ether')).toBe('wrapped token');
     expect(reasonOf('btcup')).toBe('leveraged token');
     expect(reasonOf('3x-long-bitcoin-token')).toBe('leveraged token');
+    expect(reasonOf('syrupusdc')).toMatch(/^stablecoin \(7d range [01]\.\d%\)$/);
     expect(result.excluded!.some((e) => e.reason === 'volume below $1M')).toBe(true);
 
     const row = (id: string) => result.results.find((r) => r.id === id)!;
