@@ -143,9 +143,11 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
       }
-      const rateLimited = monitor.getStats().counters;
+      // 429s are counted per host by the client; a source owns the hosts of its base URLs.
+      const counters = monitor.getStats().counters;
       for (const report of sources) {
-        const hits = rateLimited[`source.${report.name}.429`] ?? 0;
+        const hosts = new Set(baseUrlsFor(report.name, env).map(hostOf));
+        const hits = [...hosts].reduce((sum, host) => sum + (counters[`http.429.${host}`] ?? 0), 0);
         for (let i = 0; i < hits; i++) state.recordRateLimit(report.name, now);
       }
       if (metricsFile) {

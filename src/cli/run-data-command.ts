@@ -69,14 +69,13 @@ function resolveCommonOptions(invocation: DataInvocation, io: CliIo): CommonOpti
 }
 
 async function resolveCommandOptions(invocation: DataInvocation, env: NodeJS.ProcessEnv): Promise<object> {
-  const { toCryptoOptions, toMarketOptions, toNewsOptions } = await import('./command-options.js');
   switch (invocation.command) {
     case 'crypto':
-      return toCryptoOptions(invocation.options);
+      return (await import('./crypto-options.js')).toCryptoOptions(invocation.options);
     case 'news':
-      return toNewsOptions(invocation.args, invocation.options, env);
+      return (await import('./news-options.js')).toNewsOptions(invocation.args, invocation.options, env);
     case 'market':
-      return toMarketOptions(invocation.args, invocation.options);
+      return (await import('./market-options.js')).toMarketOptions(invocation.args, invocation.options);
   }
 }
 

@@ -192,6 +192,7 @@ export class AsyncAPIClient implements HttpGetter {
     if (error.retryAfterMs !== undefined) this.limiter.blockUntil(host, this.#clock.now() + error.retryAfterMs);
     if (error.code === 'QAHT_ERR_RATE_LIMITED') {
       this.#monitor?.increment('http.429');
+      this.#monitor?.increment(`http.429.${host}`);
       this.limiter.onRateLimit(host, error.retryAfterMs);
       breaker.recordFailure();
     } else if (isHostFailure(error)) {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
 import { removeDir, runCli, tempCacheDir } from '../helpers/run-cli.js';
 import {
+  ageCacheEntries,
   BODIES,
   NEWS_PATHS,
   NEWS_SOURCE_NAMES,
@@ -13,6 +14,7 @@ import {
   TEST_FINNHUB_KEY,
   TEST_NEWSAPI_KEY,
   type NewsJson,
+  type NewsSource,
   type Story,
 } from './news-fixtures.js';
 
@@ -139,7 +141,7 @@ describe('screen news: dedupe across outlets', () => {
     // Story A: the same article URL with different tracking parameters (and www/scheme/slash variants).
     const byUrl = 'https://www.reuters.com/markets/us/bitcoin-etf-inflows-record-2026-11-29/';
     // Story B: Google's redirect link (never the publisher URL) and lightly rewritten headlines.
-    const stories: Partial<Record<(typeof NEWS_SOURCE_NAMES)[number], Story[]>> = {
+    const stories: Partial<Record<NewsSource, Story[]>> = {
       newsapi: [
         { title: 'Bitcoin ETF inflows hit a record as investors pile in', url: `${byUrl}?utm_source=newsapi&utm_medium=referral`, publisher: 'Reuters', agoS: 1800 },
         { title: 'SEC approves options trading on spot ether ETFs', url: 'https://www.coindesk.com/policy/sec-approves-ether-etf-options', publisher: 'CoinDesk', agoS: 3600 },
@@ -204,8 +206,10 @@ describe('screen news: hostile headlines', () => {
     expect(run.stdout).toContain('Red bitcoin ETF alert');
     expect(run.stdout).toContain('Bitcoin ETF window title hijack');
     expect(run.stdout).toContain('Click bitcoin ETF here now');
-    expect(run.stdout).toContain('reversed');
+    expect(run.stdout).toContain('C1 bitcoin ETF and reversed bidi');
     expect(run.stdout).toContain('Evil Wire');
+    // The copy HN carried merged with NewsAPI's: dedupe works on the raw titles, output cleans them.
+    expect(run.stdout).toMatch(/Bitcoin ETF window title hijack\s+│ evil\.example\/b\s+│ hn,newsapi/);
   });
 
   it('neutralises formula cells and strips escapes in --csv', async () => {
@@ -271,7 +275,8 @@ describe('screen news: a source that answers with the wrong kind of body', () =>
     api.route('GET', NEWS_PATHS.gdelt, {
       status: 200,
       headers: { 'content-type': 'text/html; charset=utf-8' },
-      body: 'The specified phrase is too short.',
+      // GDELT's sentence, with an escape sequence planted in it: the reason still prints harmlessly.
+      body: 'The specified phrase is too short.\u001b]0;pwned\u0007',
     });
     api.fault(NEWS_PATHS.google_news, 'html-200');
     const run = await news([QUERY, '--json']);
@@ -286,6 +291,8 @@ describe('screen news: a source that answers with the wrong kind of body', () =>
     expect(doc.results.every((row) => !row.sources.includes('gdelt') && !row.sources.includes('google_news'))).toBe(true);
     expect(run.stderr).toMatch(/gdelt\s+failed\s+gdelt returned unexpected data/);
     expect(run.stderr).toMatch(/google_news\s+failed\s+google_news returned unexpected data/);
+    expect(run.stderr).not.toMatch(HOSTILE_CHARS);
+    expect(run.stderr).not.toContain('pwned');
   });
 
   it('marks malformed XML failed, shows the others, and exits 3 under --strict', async () => {
@@ -308,25 +315,53 @@ describe('screen news: a source that answers with the wrong kind of body', () =>
 });
 
 describe('screen news: every source down', () => {
-  it('serves the warm cache marked stale and exits 0', async () => {
+  const ALL_STALE = Object.fromEntries(NEWS_SOURCE_NAMES.map((name) => [name, 'stale']));
+
+  it('serves a warm cache past its TTL marked stale: exit 0, and 3 under --strict', async () => {
     routeRecordings(api);
     const first = await newsJson([QUERY]);
     expect(first.code).toBe(0);
     expect(statusBySource(first.doc)).toEqual(ALL_FRESH);
+    // Past the 5-minute news TTL, so this run must fetch.
+    expect(await ageCacheEntries(cacheDir, 10 * 60_000)).toBe(NEWS_SOURCE_NAMES.length);
 
     api.fault('*', { status: 500 });
-    const { code, doc, stderr } = await newsJson([QUERY, '--force-refresh']);
+    const { code, doc, stderr } = await newsJson([QUERY]);
 
     expect(code).toBe(0);
-    expect(statusBySource(doc)).toEqual(Object.fromEntries(NEWS_SOURCE_NAMES.map((name) => [name, 'stale'])));
+    expect(statusBySource(doc)).toEqual(ALL_STALE);
     for (const source of doc.sources) {
       expect(source.items).toBe(first.doc.sources.find((s) => s.name === source.name)!.items);
-      expect(source.error, source.name).toMatch(/500/);
+      // All five share the fake's one host, so its breaker opens mid-run and may be the last word.
+      expect(source.error, source.name).toMatch(/500|circuit open/);
     }
     expect(doc.results.map((r) => r.url)).toEqual(first.doc.results.map((r) => r.url));
-    expect(stderr).toMatch(/hn\s+stale/);
-    // The fetch really was attempted (force-refresh), and failed.
-    expect(api.requests.filter((r) => r.path === NEWS_PATHS.hn).length).toBeGreaterThan(1);
+    expect(stderr).toMatch(/hn\s+stale\s+15 items, 10m old \(/);
+    // Each source really tried before falling back.
+    for (const name of NEWS_SOURCE_NAMES) expect(api.requestCount(NEWS_PATHS[name]), name).toBeGreaterThan(0);
+
+    const strict = await news([QUERY, '--strict']);
+    expect(strict.code).toBe(3);
+    expect(strict.stdout).toContain('Spot bitcoin ETFs pull in $1.2 billion');
+  });
+
+  // KNOWN BUG (reported to the lead): within the TTL, a --force-refresh whose fetch fails is
+  // reported `cached` with `error: null` (disk-cache #serveFallback + run-source drop the error),
+  // so the failure is invisible and --strict exits 0. CONTRACT: "if the fetch fails, stale cache
+  // still serves, marked stale". Flip `it.fails` to `it` once fixed.
+  it.fails('serves a warm cache marked stale when --force-refresh fails everywhere', async () => {
+    routeRecordings(api);
+    const first = await newsJson([QUERY]);
+    expect(statusBySource(first.doc)).toEqual(ALL_FRESH);
+
+    api.fault('*', { status: 500 });
+    const { code, doc } = await newsJson([QUERY, '--force-refresh']);
+
+    expect(code).toBe(0);
+    expect(api.requestCount(NEWS_PATHS.hn)).toBeGreaterThan(0);
+    expect(doc.results.map((r) => r.url)).toEqual(first.doc.results.map((r) => r.url));
+    expect(statusBySource(doc)).toEqual(ALL_STALE);
+    for (const source of doc.sources) expect(source.error, source.name).toMatch(/500|circuit open/);
   });
 
   it('exits 1 and says so on stderr with no cache', async () => {
@@ -354,18 +389,20 @@ describe('screen news: every source down', () => {
 describe('screen news: a slow source', () => {
   it('times the slow source out and answers with the others well before it would have replied', async () => {
     const SLOW_MS = 10_000;
+    // Generous next to the ~50 ms the other routes take, so a loaded machine does not time them out too.
+    const DEADLINE_MS = 1_000;
     routeRecordings(api);
     const hnStories = BODIES.hn([{ title: 'Bitcoin ETF late story', url: 'https://example.org/late', publisher: 'hn', agoS: 60 }], Date.now());
     api.route('GET', NEWS_PATHS.hn, { status: 200, headers: hnStories.headers, body: hnStories.body }, { latencyMs: SLOW_MS });
 
     const started = performance.now();
-    const { code, doc } = await newsJson([QUERY, '--source-timeout-ms', '500']);
+    const { code, doc } = await newsJson([QUERY, '--source-timeout-ms', String(DEADLINE_MS)]);
     const elapsedMs = performance.now() - started;
 
     expect(code).toBe(0);
     expect(elapsedMs).toBeLessThan(5_000);
     expect(statusBySource(doc)).toEqual({ ...ALL_FRESH, hn: 'failed' });
-    expect(doc.sources.find((s) => s.name === 'hn')?.error).toMatch(/hn did not answer within 0\.5s/);
+    expect(doc.sources.find((s) => s.name === 'hn')?.error).toMatch(/hn did not answer within 1s/);
     expect(doc.results.length).toBeGreaterThan(0);
     expect(doc.results.some((row) => row.sources.includes('hn'))).toBe(false);
     expect(api.requestCount(NEWS_PATHS.hn)).toBeGreaterThanOrEqual(1);

@@ -83,7 +83,7 @@ describe('StateStore', () => {
     expect(runA.host('b.example')?.breaker).toBe('B-only');
   });
 
-  it('ignores state older than maxAgeMs', async () => {
+  it('ignores host state older than maxAgeMs, and source history older than sourceMaxAgeMs (30 days)', async () => {
     const run = await load();
     run.setHost('old.example', { breaker: 'x' });
     run.recordSourceSuccess('hn', clock.now());
@@ -92,7 +92,9 @@ describe('StateStore', () => {
 
     const fresh = await load();
     expect(fresh.host('old.example')).toBeUndefined();
-    expect(fresh.source('hn')).toBeUndefined();
+    // Source history outlives host state: `screen status` shows an old last success.
+    expect(fresh.source('hn')?.lastSuccessAt).toBe(clock.now() - 25 * HOUR_MS);
+    expect((await load({ sourceMaxAgeMs: 24 * HOUR_MS })).source('hn')).toBeUndefined();
     const patient = await load({ maxAgeMs: 48 * HOUR_MS });
     expect(patient.host('old.example')?.breaker).toBe('x');
     const split = await load({ sourceMaxAgeMs: 7 * 24 * HOUR_MS });
