@@ -66,13 +66,16 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
   const items = job.count(lookup.value);
   rt.increment(`source.${job.source}.items`, items);
   const fetchedAt = lookup.fetchedAt ?? nowMs;
+  // A forced refresh that failed serves the cache "marked stale" (CONTRACT), even inside the TTL:
+  // the user asked for new data and did not get it.
+  const status = lookup.status === 'cached' && lookup.error !== undefined ? 'stale' : lookup.status;
   const report: SourceReport = {
     name: job.source,
-    status: lookup.status,
+    status,
     fetchedAt: new Date(fetchedAt).toISOString(),
     ageSeconds: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)),
     items,
-    error: lookup.status === 'stale' ? describeError(lookup.error, options.offline) : null,
+    error: status === 'stale' ? describeError(lookup.error, options.offline) : null,
   };
   if (lookup.staleBeyondMaxAge) report.veryStale = true;
   return { report, value: lookup.value };

@@ -1,5 +1,6 @@
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
+import type { CacheLookup, LookupOptions } from '../store/cache-types.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
 /** Options every data command shares (parsed and validated by the CLI). */
@@ -14,29 +15,9 @@ export interface CommonOptions {
   interactive: boolean;
 }
 
-/** The outcome of fetching one source through cache → client (see `runSource`). */
-export interface CacheLookupResult<T> {
-  status: 'fresh' | 'cached' | 'stale' | 'failed';
-  value?: T;
-  fetchedAt?: number;
-  ageMs?: number;
-  error?: unknown;
-  staleBeyondMaxAge?: boolean;
-}
-
-export interface CacheLookupRequest<T> {
-  source: string;
-  key: string;
-  ttlMs: number;
-  maxStaleMs?: number;
-  forceRefresh?: boolean;
-  offline?: boolean;
-  /** A look before deciding what to fetch: only a hit counts toward the hit rate. */
-  probe?: boolean;
-  fetch?: (validators: { etag?: string; lastModified?: string }) => Promise<
-    { kind: 'data'; value: T; etag?: string; lastModified?: string } | { kind: 'not-modified' }
-  >;
-}
+/** The cache's lookup contract (see `src/store/cache-types.ts`), under the names commands use. */
+export type CacheLookupResult<T> = CacheLookup<T>;
+export type CacheLookupRequest<T> = LookupOptions<T>;
 
 /** Daily/periodic budgets shared by every run (e.g. Alpha Vantage's 25 calls a day). */
 export interface BudgetLedger {

@@ -345,11 +345,9 @@ describe('screen news: every source down', () => {
     expect(strict.stdout).toContain('Spot bitcoin ETFs pull in $1.2 billion');
   });
 
-  // KNOWN BUG (reported to the lead): within the TTL, a --force-refresh whose fetch fails is
-  // reported `cached` with `error: null` (disk-cache #serveFallback + run-source drop the error),
-  // so the failure is invisible and --strict exits 0. CONTRACT: "if the fetch fails, stale cache
-  // still serves, marked stale". Flip `it.fails` to `it` once fixed.
-  it.fails('serves a warm cache marked stale when --force-refresh fails everywhere', async () => {
+  // CONTRACT: "if the fetch fails, stale cache still serves, marked stale" — even within the TTL,
+  // so a failed refresh is visible and --strict exits 3.
+  it('serves a warm cache marked stale when --force-refresh fails everywhere', async () => {
     routeRecordings(api);
     const first = await newsJson([QUERY]);
     expect(statusBySource(first.doc)).toEqual(ALL_FRESH);
