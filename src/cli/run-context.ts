@@ -8,7 +8,9 @@ import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/br
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import { baseUrlsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
+import { settlePendingWrites } from '../store/atomic-write.js';
 import { DiskCache } from '../store/disk-cache.js';
+import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { EXIT } from './exit-codes.js';
@@ -41,6 +43,8 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
+/** On SIGINT/SIGTERM, how long cache writes already under way may take to land before the exit. */
+const INTERRUPT_SETTLE_MS = 1_000;
 
 /**
  * Builds one run's runtime: the cache dir (checked: unwritable → exit 2), the state store with the
@@ -160,7 +164,13 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         logger.warn({ signal }, 'interrupted; saving state');
         void persist()
           .catch(() => undefined)
-          .finally(() => process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated));
+          // Let cache writes already under way land, then drop the locks of fetches that never will:
+          // no temp file or lock of this run is left in the cache dir.
+          .then(() => settlePendingWrites(INTERRUPT_SETTLE_MS))
+          .finally(() => {
+            releaseHeldLocksSync();
+            process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+          });
       };
       process.once('SIGINT', handler);
       process.once('SIGTERM', handler);

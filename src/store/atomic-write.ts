@@ -8,12 +8,16 @@
  * so the temp names are predictable (`*.tmp`) and can be skipped and swept by the cache.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { QahtError } from '../errors.js';
 
 /** Suffix of in-progress temp files; anything ending with it is an orphan once its writer is gone. */
 export const TEMP_SUFFIX = '.tmp';
+
+/** This process's writes in progress, by temp file path (see `settlePendingWrites`). */
+const pendingWrites = new Map<string, Promise<void>>();
 
 export interface AtomicWriteOptions {
   /** Permission bits of the written file. @default 0o600 (owner read/write only) */
@@ -27,6 +31,16 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
   const tempPath = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+  const write = writeThroughTemp(path, tempPath, data, mode);
+  pendingWrites.set(tempPath, write);
+  try {
+    await write;
+  } finally {
+    pendingWrites.delete(tempPath);
+  }
+}
+
+async function writeThroughTemp(path: string, tempPath: string, data: string | Uint8Array, mode: number): Promise<void> {
   let renamed = false;
   try {
     const handle = await open(tempPath, 'wx', mode);
@@ -43,6 +57,31 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await syncDirectory(dirname(path));
   } finally {
     if (!renamed) await unlink(tempPath).catch(() => undefined);
+  }
+}
+
+/**
+ * For a process about to exit on a signal: waits up to `timeoutMs` (real time) for the writes in
+ * flight, including any started meanwhile, to finish, so none leaves its temp file behind; then
+ * removes the temp files of those still unfinished (their targets keep their previous content).
+ * Never rejects.
+ */
+export async function settlePendingWrites(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pendingWrites.size > 0 && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([Promise.allSettled([...pendingWrites.values()]), timeUp]);
+    clearTimeout(timer);
+  }
+  for (const tempPath of pendingWrites.keys()) {
+    try {
+      unlinkSync(tempPath);
+    } catch {
+      // Not created yet, or already renamed or removed.
+    }
   }
 }
 

@@ -18,6 +18,7 @@
  * cannot drive, and it cannot tell a dead holder from a slow one.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { QahtError } from '../errors.js';
@@ -63,6 +64,26 @@ type Holder = { kind: 'record'; record: HolderRecord } | { kind: 'unreadable'; m
  * lock file carrying our pid but a token we do not hold is known to come from a dead process.
  */
 const heldTokens: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('qaht.fileLock.heldTokens')] ??= new Set<string>()) as Set<string>;
+
+/** Path of each lock this process holds, by token (see `releaseHeldLocksSync`). */
+const heldPaths = new Map<string, string>();
+
+/**
+ * Removes, synchronously, every lock file this process still holds. For a process about to exit
+ * on a signal while work under a lock is unfinished: the next run then finds the lock free at once
+ * instead of having to judge it stale. A lock file that changed hands is left alone.
+ */
+export function releaseHeldLocksSync(): void {
+  for (const [token, path] of heldPaths) {
+    try {
+      if (parseRecord(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
+    heldTokens.delete(token);
+  }
+  heldPaths.clear();
+}
 
 /** Takes the lock if it is free (or stale); resolves `undefined` at once when it is held. */
 export async function tryFileLock(lockPath: string, options: FileLockOptions = {}): Promise<FileLock | undefined> {
@@ -236,6 +257,7 @@ async function breakStaleLock(lockPath: string, judged: Holder, clock: Clock, st
 
 function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: number): FileLock {
   heldTokens.add(record.token);
+  heldPaths.set(record.token, path);
   // Kept so release can wait for it: a beat landing after the unlink would resurrect the lock.
   let beat: Promise<void> | undefined;
   const heartbeat = setInterval(() => {
@@ -257,6 +279,7 @@ function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: num
           if (holder?.kind === 'record' && holder.record.token === record.token) await unlink(path).catch(() => undefined);
         } finally {
           heldTokens.delete(record.token);
+          heldPaths.delete(record.token);
         }
       })();
       return released;

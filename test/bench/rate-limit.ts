@@ -4,9 +4,9 @@
  * a start from the learned state, and with the rate-limit headers the server sends.
  */
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
-import { AdaptiveRateLimiter, type LimiterSnapshot } from '../../src/resilience/adaptive-rate-limiter.js';
+import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { systemClock, type Clock } from '../../src/time/clock.js';
-import { check, ms, pct, progress, type BenchResult, type BenchRow } from './bench-types.js';
+import { ms, pct, progress, type BenchResult, type BenchRow } from './bench-types.js';
 import { SimClock, SimDriver } from './sim-clock.js';
 import { startTokenBucketServer } from './token-bucket-server.js';
 

@@ -3,7 +3,7 @@
  * run (these machines are noisy). Prints one table on stdout, or JSON with `--json`.
  * `--only 2,4` runs a subset. Not a test: CI does not run it.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { progress, type BenchResult, type BenchRow } from './bench-types.js';
 
@@ -24,6 +24,8 @@ const BENCHES: Bench[] = [
 
 interface Machine {
   cpus: number;
+  /** 1-minute load average when the bench started: other work on the machine skews every figure. */
+  loadAverage1m: number;
   cpuModel: string;
   node: string;
   platform: string;
@@ -40,7 +42,7 @@ function machine(): Machine {
   } catch {
     // Not Linux: os.cpus() will do.
   }
-  return { cpus: cpus().length, cpuModel, node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() };
+  return { cpus: cpus().length, loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)), cpuModel, node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() };
 }
 
 function parseArgs(argv: string[]): { json: boolean; only: Set<string> | undefined } {
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     return;
   }
   const lines = [
-    `Machine: ${info.cpus} × ${info.cpuModel}, Node ${info.node} (${info.platform}), ${info.date}; bench took ${totalS.toFixed(0)} s.`,
+    `Machine: ${info.cpus} × ${info.cpuModel}, Node ${info.node} (${info.platform}), load average ${info.loadAverage1m} at start, ${info.date}; bench took ${totalS.toFixed(0)} s.`,
     '',
     renderTable(results.flatMap((r) => r.rows)),
     '',

@@ -124,25 +124,25 @@ export function routeCrypto(api: FakeApi, options: { latencyMs?: number } = {}):
   api.route('GET', CRYPTO_PATHS.binanceExchangeInfo, { body: cryptoRecording('binance-exchange-info.json'), headers: JSON_HEADERS }, routeOptions);
 }
 
-/** The parts of `--json` output these tests read. */
-export interface CommandJson {
+/** The parts of `--json` output these tests read; `Row` is the command's result row. */
+export interface CommandJson<Row = Record<string, unknown>> {
   command: string;
   sources: Array<{ name: string; status: string; items: number; error: string | null; fetchedAt: string | null }>;
-  results: Array<Record<string, unknown>>;
+  results: Row[];
   excluded: Array<{ id: string; reason: string }>;
   metrics: { counters: Record<string, number> };
 }
 
 /** Parses a run's stdout as the `--json` document, with the output in the error when it is not JSON. */
-export function parseCommandJson(stdout: string, stderr = ''): CommandJson {
+export function parseCommandJson<Row = Record<string, unknown>>(stdout: string, stderr = ''): CommandJson<Row> {
   try {
-    return JSON.parse(stdout) as CommandJson;
+    return JSON.parse(stdout) as CommandJson<Row>;
   } catch {
     throw new Error(`stdout is not JSON.\nstdout: ${stdout.slice(0, 500)}\nstderr: ${stderr.slice(0, 2000)}`);
   }
 }
 
 /** `{ source: status }` from a JSON document. */
-export function statusBySource(doc: CommandJson): Record<string, string> {
+export function statusBySource(doc: Pick<CommandJson, 'sources'>): Record<string, string> {
   return Object.fromEntries(doc.sources.map((s) => [s.name, s.status]));
 }

@@ -1,0 +1,191 @@
+/**
+ * 1. Warm-cache run: wall time and peak RSS of `screen crypto` (the built bin) on a warm cache,
+ * against `node -e 0`, plus whether such a run loads the HTTP stack (undici).
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KEY_ENV_VARS, SOURCE_NAMES } from '../../src/sources/source-names.js';
+import { check, median, mib, ms, progress, type BenchResult } from './bench-types.js';
+import { measureNode, rssMethod, type ProcessMeasurement } from './measure-process.js';
+import { binanceExchangeInfoBody, binanceTickerBody, coincapAssetsBody, coingeckoMarketsBody, syntheticCoins } from './synthetic-crypto.js';
+
+const RUNS = 5;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'screen.js');
+
+interface SourceStatus {
+  name: string;
+  status: string;
+}
+
+/** The environment of a clean machine: no keys, no overrides from whoever runs the bench. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const secrets = new Set<string>([...Object.values(KEY_ENV_VARS), 'COINGECKO_API_KEY'].filter((v): v is string => typeof v === 'string'));
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('SCREEN_') || secrets.has(name) || name === 'LOG_LEVEL' || name === 'FORCE_COLOR') continue;
+    env[name] = value;
+  }
+  env.NO_COLOR = '1';
+  return env;
+}
+
+function statuses(run: ProcessMeasurement): SourceStatus[] | undefined {
+  try {
+    return (JSON.parse(run.stdout) as { sources: SourceStatus[] }).sources;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A loopback stand-in for the crypto APIs (used only when the demo has no crypto recordings). */
+async function startCryptoApi(): Promise<{ env: Record<string, string>; close: () => Promise<void> }> {
+  const coins = syntheticCoins(250);
+  const bodies: Record<string, string> = {
+    '/coingecko/coins/markets': coingeckoMarketsBody(coins),
+    '/binance/api/v3/ticker/24hr': binanceTickerBody(coins),
+    '/binance/api/v3/exchangeInfo': binanceExchangeInfoBody(coins),
+    '/coincap/assets': coincapAssetsBody(coins),
+  };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    const body = bodies[new URL(req.url ?? '/', 'http://localhost').pathname];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(body ?? '{"error":"not found"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const env: Record<string, string> = { COINCAP_API_KEY: 'bench-key' };
+  for (const source of SOURCE_NAMES) env[`SCREEN_${source.toUpperCase()}_URL`] = `${origin}/${source}`;
+  return {
+    env,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface WarmMeasurement {
+  mode: 'demo' | 'synthetic';
+  command: string;
+  runs: ProcessMeasurement[];
+  baseline: ProcessMeasurement[];
+  /** Source statuses of one more warm run, asked for as JSON. */
+  sources: SourceStatus[];
+  modules: string[];
+}
+
+/**
+ * Warms a fresh cache dir with one run, then times `RUNS` runs alternating with `node -e 0`.
+ * @returns undefined when the warm-up run could not fill the cache (e.g. no demo recordings).
+ */
+async function measureWarm(
+  mode: WarmMeasurement['mode'],
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd: string; scratchDir: string },
+): Promise<WarmMeasurement | undefined> {
+  const warmup = await measureNode([...args, '--json'], { ...options, env });
+  if (warmup.code !== 0 || statuses(warmup)?.find((s) => s.name === 'coingecko')?.status !== 'fresh') return undefined;
+  const runs: ProcessMeasurement[] = [];
+  const baseline: ProcessMeasurement[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    baseline.push(await measureNode(['-e', '0'], { ...options, env }));
+    const run = await measureNode(args, { ...options, env });
+    if (run.code !== 0) throw new Error(`warm run exited ${String(run.code)}: ${run.stderr.split('\n')[0] ?? ''}`);
+    runs.push(run);
+  }
+  // Was it really served from cache? Ask once more, as JSON.
+  const sources = statuses(await measureNode([...args, '--json'], { ...options, env })) ?? [];
+  // Which modules does a warm run load? (A separate run: the loader hook costs time.)
+  const traceFile = join(options.scratchDir, `modules-${mode}.txt`);
+  await measureNode(['--import', fileURLToPath(new URL('./module-trace.mjs', import.meta.url)), ...args], { ...options, env: { ...env, QAHT_BENCH_TRACE: traceFile } });
+  const modules = (await readFile(traceFile, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  const command = `screen ${args.slice(1).filter((a, i, all) => a.startsWith('--') ? a !== '--cache-dir' : all[i - 1] !== '--cache-dir').join(' ')}`;
+  return { mode, command, runs, baseline, sources, modules };
+}
+
+function rowsFor(label: string, rssLabel: string, m: WarmMeasurement): { rows: BenchResult['rows']; note: string } {
+  const wall = median(m.runs.map((r) => r.wallMs));
+  const nodeWall = median(m.baseline.map((r) => r.wallMs));
+  const rss = median(m.runs.map((r) => r.maxRssBytes));
+  const nodeRss = median(m.baseline.map((r) => r.maxRssBytes));
+  const loadsUndici = m.modules.some((url) => url.includes('/node_modules/undici/'));
+  const loadsClient = m.modules.some((url) => url.endsWith('/http/async-api-client.js'));
+  const loadsDemo = m.modules.some((url) => url.includes('/demo/demo-server.js'));
+  const ownModules = m.modules.filter((url) => url.includes('/dist/')).length;
+  const notCached = m.sources.filter((s) => s.status !== 'cached' && s.status !== 'skipped');
+  progress(`warm cache (${m.command}): ${m.runs.map((r) => r.wallMs.toFixed(0)).join(', ')} ms vs node -e 0 ${m.baseline.map((r) => r.wallMs.toFixed(0)).join(', ')} ms; undici loaded: ${loadsUndici}`);
+  const values = {
+    mode: m.mode,
+    wallMsMedian: wall,
+    nodeWallMsMedian: nodeWall,
+    maxRssBytesMedian: rss,
+    nodeMaxRssBytesMedian: nodeRss,
+    runs: RUNS,
+    loadsUndici,
+    loadsHttpClient: loadsClient,
+    loadsDemoServer: loadsDemo,
+    distModulesLoaded: ownModules,
+    sources: m.sources.map((s) => `${s.name}:${s.status}`).join(','),
+  };
+  return {
+    rows: [
+      { benchmark: `${label} warm ${m.command}: wall time`, measured: ms(wall), baseline: `${ms(nodeWall)} node -e 0`, ratio: wall / nodeWall, ...check(wall / nodeWall, 'max', 3), values },
+      { benchmark: `${rssLabel} warm ${m.command}: peak RSS`, measured: mib(rss), baseline: `${mib(nodeRss)} node -e 0`, ratio: rss / nodeRss, target: 'info', pass: null },
+    ],
+    note:
+      `${label}/${rssLabel}: sources ${m.sources.map((s) => `${s.name} ${s.status}`).join(', ') || 'unknown'}` +
+      `${notCached.length ? ' (NOT all from cache: not a warm-cache figure)' : ''}; loads ${ownModules} modules of dist/; ` +
+      `undici ${loadsUndici ? 'IS loaded (DESIGN: a fully cached run should not import the HTTP stack)' : 'not loaded'}, the HTTP client module ${loadsClient ? 'loaded' : 'not loaded'}` +
+      `${m.mode === 'demo' ? `; the demo server ${loadsDemo ? 'is loaded and started (node:http, a loopback listener per source) on every --demo run, cached or not' : 'not loaded'}` : ''}.`,
+  };
+}
+
+export async function benchWarmCache(): Promise<BenchResult> {
+  const scratch = await mkdtemp(join(tmpdir(), 'qaht-bench-'));
+  const baseEnv = cleanEnv();
+  const options = { cwd: ROOT, scratchDir: scratch };
+  let api: Awaited<ReturnType<typeof startCryptoApi>> | undefined;
+  try {
+    const rows: BenchResult['rows'] = [];
+    const notes: string[] = [];
+    // The demo: the bundled recordings, served on loopback by the CLI itself.
+    const demo = await measureWarm('demo', [BIN, 'crypto', '--demo', '--cache-dir', join(scratch, 'cache-demo')], baseEnv, options);
+    if (demo) {
+      const r = rowsFor('1a', '1b', demo);
+      rows.push(...r.rows);
+      notes.push(r.note);
+    } else {
+      progress('warm cache: --demo has no usable crypto recordings yet; only the synthetic API run is measured');
+      notes.push('1a/1b: `screen crypto --demo` could not fill its cache (no usable crypto recordings when this ran), so only 1c/1d were measured.');
+    }
+    // A plain run, as cron runs it: the cache warmed from a synthetic loopback API.
+    api = await startCryptoApi();
+    const plain = await measureWarm('synthetic', [BIN, 'crypto', '--cache-dir', join(scratch, 'cache-plain')], { ...baseEnv, ...api.env }, options);
+    if (!plain) throw new Error('the warm-up run against the synthetic API did not fill the cache');
+    const r = rowsFor('1c', '1d', plain);
+    rows.push(...r.rows);
+    notes.push(r.note);
+    return {
+      id: '1',
+      title: 'Warm-cache run',
+      rows,
+      notes: [
+        `1: the cache warmed by one run in a fresh --cache-dir, then ${RUNS} timed runs alternating with \`node -e 0\` (medians); the built bin, table output to a pipe, NO_COLOR, no API keys. ` +
+          `1a/1b: \`screen crypto --demo\`. 1c/1d: \`screen crypto\` with SCREEN_<SOURCE>_URL pointing at a synthetic loopback CoinGecko/Binance/CoinCap (250 coins), as a cron run sees it (the API is not called once warm). ` +
+          `Wall time = spawn to exit as seen by the bench; peak RSS by ${rssMethod()}.`,
+        ...notes,
+      ],
+    };
+  } finally {
+    await api?.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
