@@ -60,12 +60,15 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const state = await StateStore.load(dir, { clock });
 
   const limiter = new AdaptiveRateLimiter({ defaultDelayMs: settings.paceMs ?? 1000, clock });
+  const startingDelayMs = new Map<string, number>();
   for (const source of SOURCE_NAMES) {
     // The documented rate is also the floor: learning may slow a host down, never push it past its API's limit.
     const delayMs = settings.paceMs ?? DOCUMENTED_DELAY_MS[source];
     for (const base of baseUrlsFor(source, env)) {
       const host = hostOf(base);
-      if (host) limiter.configureHost(host, { defaultDelayMs: delayMs, minDelayMs: delayMs });
+      if (!host) continue;
+      limiter.configureHost(host, { defaultDelayMs: delayMs, minDelayMs: delayMs });
+      startingDelayMs.set(host, delayMs);
     }
   }
   const learned: LimiterSnapshot = {};
@@ -81,7 +84,13 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         name: host,
         ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
       });
-      breaker.onStateChange((change) => logger.warn({ host, from: change.from, to: change.to }, 'circuit breaker changed state'));
+      breaker.onStateChange((change) => {
+        logger.warn({ host, from: change.from, to: change.to }, 'circuit breaker changed state');
+        // A host that recovered from an outage starts over at its documented pace: the delay the
+        // limiter grew during the outage measured the outage, not the API's rate limit.
+        const start = startingDelayMs.get(host);
+        if (change.from === 'HALF_OPEN' && change.to === 'CLOSED' && start !== undefined) limiter.setPace(host, start);
+      });
       breakers.set(host, breaker);
     }
     return breaker;

@@ -10,6 +10,13 @@ export interface LimiterHostSnapshot {
   /** The earliest time the next request may start. */
   nextSlotAt: number;
   updatedAt: number;
+  /**
+   * The last delay known to be safe: a rate limit hit at delay d means d / speedUpFactor worked.
+   * Speed-ups stop here until `floorUntil`, so a learned pace does not drift back into 429s.
+   */
+  floorMs?: number;
+  /** Epoch ms after which the learned floor is forgotten (the API's limit may have changed). */
+  floorUntil?: number;
 }
 
 /** Plain JSON, keyed by host. Restore with `restore()` or the `initialState` option. */
@@ -38,6 +45,8 @@ export interface AdaptiveRateLimiterOptions {
   rateLimitFactor?: number;
   /** Delay multiplier on any other error. @default 1.5 */
   errorFactor?: number;
+  /** How long a pace learned from a rate limit stops speed-ups below it, in ms. @default 3_600_000 */
+  learnedFloorTtlMs?: number;
   /** @default systemClock */
   clock?: Clock;
   /** State saved by `toJSON()` in an earlier run. */
@@ -69,6 +78,7 @@ export class AdaptiveRateLimiter {
   readonly #speedUpFactor: number;
   readonly #rateLimitFactor: number;
   readonly #errorFactor: number;
+  readonly #learnedFloorTtlMs: number;
   readonly #clock: Clock;
   readonly #hostLimits = new Map<string, Limits>();
   readonly #hosts = new Map<string, HostState>();
@@ -86,6 +96,7 @@ export class AdaptiveRateLimiter {
     this.#speedUpFactor = requirePositive('speedUpFactor', options.speedUpFactor ?? 0.9);
     this.#rateLimitFactor = requirePositive('rateLimitFactor', options.rateLimitFactor ?? 2);
     this.#errorFactor = requirePositive('errorFactor', options.errorFactor ?? 1.5);
+    this.#learnedFloorTtlMs = requirePositive('learnedFloorTtlMs', options.learnedFloorTtlMs ?? 3_600_000);
     this.#clock = options.clock ?? systemClock;
     if (options.initialState) this.restore(options.initialState);
   }
@@ -123,7 +134,8 @@ export class AdaptiveRateLimiter {
     const state = this.#stateFor(host);
     state.successes += 1;
     if (state.successes >= this.#successesToSpeedUp) {
-      this.#setDelay(host, state, state.delayMs * this.#speedUpFactor);
+      const floor = state.floorMs !== undefined && (state.floorUntil ?? 0) > this.#clock.now() ? state.floorMs : 0;
+      this.#setDelay(host, state, Math.max(state.delayMs * this.#speedUpFactor, Math.min(floor, state.delayMs)));
       state.successes = 0;
     }
     state.updatedAt = this.#clock.now();
@@ -135,6 +147,9 @@ export class AdaptiveRateLimiter {
    */
   onRateLimit(host: string, retryAfterMs?: number): void {
     const state = this.#stateFor(host);
+    // The pace one speed-up ago was accepted; remember it as the floor for a while.
+    state.floorMs = Math.max(state.floorMs ?? 0, state.delayMs / this.#speedUpFactor);
+    state.floorUntil = this.#clock.now() + this.#learnedFloorTtlMs;
     this.#setDelay(host, state, state.delayMs * this.#rateLimitFactor);
     state.successes = 0;
     state.updatedAt = this.#clock.now();
@@ -211,6 +226,7 @@ export class AdaptiveRateLimiter {
         // Slots reserved by a run that died unused must not delay this one past one spacing.
         nextSlotAt: Math.min(entry.nextSlotAt, now + delayMs),
         updatedAt: entry.updatedAt,
+        ...(isFiniteNumber(entry.floorMs) && isFiniteNumber(entry.floorUntil) ? { floorMs: entry.floorMs, floorUntil: entry.floorUntil } : {}),
       });
     }
   }
@@ -270,6 +286,10 @@ function requirePositive(option: string, value: number): number {
     throw new RangeError(`AdaptiveRateLimiter: expected ${option} to be a finite number > 0, got ${String(value)}`);
   }
   return value;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function isHostSnapshot(value: unknown): value is LimiterHostSnapshot {

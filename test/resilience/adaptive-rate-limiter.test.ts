@@ -37,6 +37,23 @@ describe('AdaptiveRateLimiter', () => {
     expect(limiter.delayMs(HOST)).toBeCloseTo(1458, 9);
   });
 
+  it('after a rate limit, speeds up no further than the last pace that worked, for an hour', async () => {
+    const clock = new ManualClock();
+    const limiter = new AdaptiveRateLimiter({ clock });
+    succeed(limiter, 20); // 1000 → 900 → 810
+    limiter.onRateLimit(HOST); // 810 was too fast: 900 worked
+    succeed(limiter, 100); // 1620 → 1458 → 1312 → 1181 → 1063 → 957 → floor 900
+    expect(limiter.delayMs(HOST)).toBeCloseTo(900, 9);
+    // The floor travels with the saved state...
+    const restored = new AdaptiveRateLimiter({ clock, initialState: limiter.toJSON() });
+    succeed(restored, 10);
+    expect(restored.delayMs(HOST)).toBeCloseTo(900, 9);
+    // ...and is forgotten after an hour, since the API's limit may have changed.
+    await clock.advance(3_600_001);
+    succeed(restored, 10);
+    expect(restored.delayMs(HOST)).toBeCloseTo(810, 9);
+  });
+
   it('multiplies by 1.5 on an error and restarts the success count', () => {
     const limiter = new AdaptiveRateLimiter({ clock: new ManualClock() });
     succeed(limiter, 9);
