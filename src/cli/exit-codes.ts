@@ -13,12 +13,14 @@ export const EXIT = {
 
 /**
  * 0 when anything was served; 1 when every source failed and no cache could serve; 3 instead of 0
- * under `--strict` when a source failed or served stale data.
+ * under `--strict` when a source failed, served stale data, or served only part of what was asked.
  */
 export function exitCodeForRun(sources: SourceReport[], strict: boolean): number {
   const served = sources.some((s) => s.status === 'fresh' || s.status === 'cached' || s.status === 'stale');
   if (!served) return EXIT.noResults;
-  const degraded = sources.some((s) => s.status === 'failed' || s.status === 'stale');
+  // A source that served but also reports an error (a market source that ran out of budget
+  // partway) is degraded too: some of what was asked for is missing.
+  const degraded = sources.some((s) => s.status === 'failed' || s.status === 'stale' || (s.status !== 'skipped' && s.error !== null));
   return strict && degraded ? EXIT.degraded : EXIT.ok;
 }
 

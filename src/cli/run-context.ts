@@ -44,6 +44,8 @@ export interface RunContext {
 }
 
 /** On SIGINT/SIGTERM, how long cache writes already under way may take to land before the exit. */
+/** How long an interrupted run may spend saving state before it exits anyway. */
+const INTERRUPT_SAVE_MS = 3000;
 const INTERRUPT_SETTLE_MS = 1_000;
 
 /**
@@ -151,6 +153,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     async finish({ sources, metricsFile }) {
       const now = clock.now();
       for (const report of sources) {
+        logger.info({ source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error }, 'source outcome');
+      }
+      for (const report of sources) {
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
         if (report.status === 'failed' || (report.status === 'stale' && report.error)) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
@@ -171,7 +176,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     onInterrupt() {
       const handler = (signal: NodeJS.Signals): void => {
         logger.warn({ signal }, 'interrupted; saving state');
-        void persist()
+        // A state lock held by another run must not keep an interrupted process alive: bounded wait.
+        void Promise.race([persist(), new Promise((resolve) => setTimeout(resolve, INTERRUPT_SAVE_MS).unref())])
           .catch(() => undefined)
           // Let cache writes already under way land, then drop the locks of fetches that never will:
           // no temp file or lock of this run is left in the cache dir.

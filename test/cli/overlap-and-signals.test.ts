@@ -58,7 +58,8 @@ describe('overlapping runs', () => {
     // Ten node processes starting at once on a small machine reach their first lookup over 1-2 s
     // (measured), so replies take 2.5 s: every run starts while the first fetches are in flight.
     routeCrypto(api, { latencyMs: 2_500 });
-    const env = cryptoEnv(api, cacheDir);
+    // A timeout would mean a retry, i.e. a second upstream request: keep it well above the latency.
+    const env = cryptoEnv(api, cacheDir, { SCREEN_TIMEOUT_MS: '20000' });
     const runs = await Promise.all(Array.from({ length: 10 }, () => runCli(['crypto', '--json'], env, { timeoutMs: 45_000 })));
 
     for (const [i, run] of runs.entries()) {
