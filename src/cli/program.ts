@@ -60,14 +60,14 @@ export function buildProgram(
   );
 
   const status = program.command('status').description('health of every source: breaker, learned delay, last success, cache age');
-  addOptions(status.option('--json', 'JSON on stdout'), RUN_OPTIONS).action((options) => onInvoke({ kind: 'status', options }));
+  addOptions(status.option('--json', 'JSON on stdout').option('--demo', 'the state of --demo runs'), RUN_OPTIONS).action((options) => onInvoke({ kind: 'status', options }));
 
   const cache = program
     .command('cache')
     .description('what is cached, and removing it')
     .argument('<action>', 'ls or clear')
     .argument('[source]', 'only this source');
-  addOptions(cache.option('--json', 'JSON on stdout'), RUN_OPTIONS).action((action: string, source: string | undefined, options) =>
+  addOptions(cache.option('--json', 'JSON on stdout').option('--demo', 'the cache of --demo runs'), RUN_OPTIONS).action((action: string, source: string | undefined, options) =>
     onInvoke({ kind: 'cache', action, source, options }),
   );
 

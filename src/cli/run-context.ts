@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { SourceReport } from '../commands/command-result.js';
 import type { Runtime } from '../commands/runtime.js';
 import type { AsyncAPIClient } from '../http/async-api-client.js';
@@ -24,8 +23,6 @@ export interface RunContextOptions {
   env: Env;
   stderr: OutputStream;
   interactive: boolean;
-  /** A subfolder of the cache dir, so `--demo` data never mixes with real data. */
-  cacheNamespace: string | undefined;
   clock?: Clock;
 }
 
@@ -55,7 +52,7 @@ const INTERRUPT_SETTLE_MS = 1_000;
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
   const { settings, env } = options;
   const clock = options.clock ?? systemClock;
-  const dir = options.cacheNamespace ? join(settings.cacheDir, options.cacheNamespace) : settings.cacheDir;
+  const dir = settings.cacheDir;
   const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr });
   const monitor = new PerformanceMonitor({ clock });
   const cache = await DiskCache.open({ dir, clock, monitor });

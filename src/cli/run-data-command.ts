@@ -35,7 +35,6 @@ export async function runDataCommand(invocation: DataInvocation, io: CliIo): Pro
     env,
     stderr: io.stderr,
     interactive: common.interactive,
-    cacheNamespace: demo ? 'demo' : undefined,
   });
   const stopSignals = context.onInterrupt();
   try {

@@ -30,7 +30,8 @@ export function resolveRunSettings(raw: RawOptions, env: NodeJS.ProcessEnv): Run
   const pace = str(raw.paceMs) ?? str(env.SCREEN_PACE_MS);
   const level = str(raw.logLevel) ?? str(env.LOG_LEVEL);
   return {
-    cacheDir: resolveCacheDir(str(raw.cacheDir) ?? str(env.SCREEN_CACHE_DIR), env),
+    // --demo keeps its own cache and state (its recordings must never pass for real data).
+    cacheDir: join(resolveCacheDir(str(raw.cacheDir) ?? str(env.SCREEN_CACHE_DIR), env), raw.demo === true ? 'demo' : ''),
     quiet: raw.quiet === true,
     logLevel: level ? parseChoice('--log-level', level, LOG_LEVELS) : 'warn',
     logFile: str(raw.logFile),
