@@ -21,7 +21,7 @@ export function formatCompact(value: number | null | undefined): string {
 export function formatPrice(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const abs = Math.abs(value);
-  if (abs >= 1000) return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  if (abs >= 1000) return groupThousands(value.toFixed(0));
   if (abs >= 1) return value.toFixed(2);
   if (abs === 0) return '0';
   return value.toPrecision(4).replace(/0+$/, '').replace(/\.$/, '');
@@ -45,4 +45,14 @@ export function formatAge(seconds: number | null | undefined): string {
 /** Milliseconds → "850ms" / "1.2s". */
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * "1234567.50" → "1,234,567.50". By hand on purpose: the first `toLocaleString` call initialises
+ * ICU, about 10 ms of every run's start-up.
+ */
+export function groupThousands(fixed: string): string {
+  const [whole = '', fraction] = fixed.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }

@@ -51,8 +51,10 @@ function defaultDisplay(value: string | number | null): string {
   return typeof value === 'number' ? formatCompact(value) : value;
 }
 
-/** Flexible (maxWidth) columns never shrink below this many characters. */
-const MIN_FLEX_WIDTH = 24;
+/** Flexible (maxWidth) columns shrink to this before any column is dropped: a readable title. */
+const FLEX_FLOOR_WIDTH = 40;
+/** ...and, once nothing is left to drop, as far as this to fit a very narrow terminal. */
+const FLEX_HARD_MIN_WIDTH = 8;
 
 export interface FittedColumns {
   /** Indexes of the columns kept, in order. */
@@ -62,17 +64,18 @@ export interface FittedColumns {
 }
 
 /**
- * Fits the table into `width`: first by shrinking flexible columns (those with `maxWidth`, such
- * as titles) toward MIN_FLEX_WIDTH, and only when that is not enough by dropping columns in
- * descending `dropOrder`. Then the flexible columns take back the room the drops freed.
+ * Fits the table into `width`: columns are dropped in descending `dropOrder` until the table fits
+ * with its flexible columns (those with `maxWidth`, such as titles) shrunk to FLEX_FLOOR_WIDTH;
+ * then the flexible columns shrink only as much as still needed (down to FLEX_HARD_MIN_WIDTH
+ * when nothing is left to drop).
  */
 export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width: number): FittedColumns {
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((row) => [...(row[index] ?? '')].length)),
   );
   const kept = columns.map((_, index) => index);
-  const floorOf = (index: number): number =>
-    columns[index]!.maxWidth ? Math.min(widths[index]!, Math.max(MIN_FLEX_WIDTH, columns[index]!.header.length)) : widths[index]!;
+  const floorOf = (index: number, floor = FLEX_FLOOR_WIDTH): number =>
+    columns[index]!.maxWidth ? Math.min(widths[index]!, Math.max(floor, columns[index]!.header.length)) : widths[index]!;
   const total = (widthOf: (index: number) => number): number =>
     kept.reduce((sum, index) => sum + widthOf(index), 0) + frameWidth(kept.length);
   const droppable = kept
@@ -84,13 +87,16 @@ export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width
   }
   const limits = new Map<number, number>();
   let overflow = total((index) => widths[index]!) - width;
-  for (const index of kept) {
-    if (overflow <= 0) break;
-    const room = widths[index]! - floorOf(index);
-    if (room <= 0) continue;
-    const cut = Math.min(room, overflow);
-    limits.set(index, widths[index]! - cut);
-    overflow -= cut;
+  for (const floor of [FLEX_FLOOR_WIDTH, FLEX_HARD_MIN_WIDTH]) {
+    for (const index of kept) {
+      if (overflow <= 0) break;
+      const current = limits.get(index) ?? widths[index]!;
+      const room = current - floorOf(index, floor);
+      if (room <= 0) continue;
+      const cut = Math.min(room, overflow);
+      limits.set(index, current - cut);
+      overflow -= cut;
+    }
   }
   return { kept, limits };
 }

@@ -1,4 +1,5 @@
 /** Table text for market numbers. Machine output (JSON, CSV) uses the raw numbers instead. */
+import { groupThousands } from '../../output/format-number.js';
 
 const EMPTY = '—';
 
@@ -6,7 +7,7 @@ const EMPTY = '—';
 export function formatPrice(value: number | null): string {
   if (value === null) return EMPTY;
   const digits = Math.abs(value) < 1 ? 4 : 2;
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return groupThousands(value.toFixed(digits));
 }
 
 /** `+1.02%`, `-0.50%`, `0.00%`. */
