@@ -84,7 +84,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
       });
       breaker.onStateChange((change) => {
-        logger.warn({ host, from: change.from, to: change.to }, 'circuit breaker changed state');
+        logger.info({ host, from: change.from, to: change.to }, 'circuit breaker changed state');
         // A host that recovered from an outage starts over at its documented pace: the delay the
         // limiter grew during the outage measured the outage, not the API's rate limit.
         const start = startingDelayMs.get(host);

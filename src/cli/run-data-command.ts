@@ -42,7 +42,10 @@ export async function runDataCommand(invocation: DataInvocation, io: CliIo): Pro
     await printResult(result, raw, io, context.metrics());
     const code = exitCodeForRun(result.sources, raw.strict === true);
     if (!settings.quiet) await printStderrReport(result, io, settings.color, context.metrics());
-    if (code === EXIT.noResults) io.stderr.write('screen: no results: every source failed and no cache could serve\n');
+    if (code === EXIT.noResults) {
+      const hint = raw.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
+      io.stderr.write(`screen: no results: every source failed and no cache could serve${hint}\n`);
+    }
     await context.finish({ metricsFile: typeof raw.metricsFile === 'string' ? raw.metricsFile : undefined, sources: result.sources });
     return code;
   } finally {

@@ -31,6 +31,9 @@ export function classifyTransportError(error: unknown, context: FailureContext):
   if ((code && ABORT_CODES.has(code)) || (error instanceof Error && error.name === 'AbortError')) return make('QAHT_ERR_CONNECTION', 'request torn down');
   // zlib reports a corrupt or cut compressed body with Z_* codes.
   if (code?.startsWith('Z_')) return make('QAHT_ERR_INVALID_DATA', 'undecodable compressed body');
+  // DNS says the name does not exist (or we are offline): retrying in seconds will not change that,
+  // so it is not retried (make-fetch-happen treats it the same way), but the breaker still counts it.
+  if (code === 'ENOTFOUND') return make('QAHT_ERR_HOST_NOT_FOUND', 'host not found');
   return make('QAHT_ERR_CONNECTION', 'connection failed');
 }
 
@@ -69,6 +72,7 @@ export function isHostFailure(error: QahtError): boolean {
   switch (error.code) {
     case 'QAHT_ERR_TIMEOUT':
     case 'QAHT_ERR_CONNECTION':
+    case 'QAHT_ERR_HOST_NOT_FOUND':
     case 'QAHT_ERR_RATE_LIMITED':
       return true;
     case 'QAHT_ERR_HTTP_STATUS':

@@ -162,7 +162,7 @@ describe('--metrics-file', () => {
 describe('--log-file', () => {
   it('with --log-level info: JSON lines in the file (none on stderr), at info or above, with no key in them', async () => {
     routeMarket(api);
-    // Finnhub down: retries, then its breaker opens, which is logged as a warning.
+    // Finnhub down: retries, then its breaker opens, which is logged at info.
     api.fault(MARKET_PATHS.finnhub, { status: 503 });
     const logFile = join(outDir, 'qaht.log');
     const run = await runCli(
@@ -179,7 +179,7 @@ describe('--log-file', () => {
       expect(record).toMatchObject({ name: 'qaht', level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
       expect(record.level as number).toBeGreaterThanOrEqual(30);
     }
-    expect(records).toContainEqual(expect.objectContaining({ level: 40, host: api.host, from: 'CLOSED', to: 'OPEN' }));
+    expect(records).toContainEqual(expect.objectContaining({ level: 30, host: api.host, from: 'CLOSED', to: 'OPEN' }));
     for (const key of Object.values(MARKET_KEYS)) expect(text).not.toContain(key);
   });
 
