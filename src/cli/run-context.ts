@@ -133,6 +133,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   };
 
   const persist = async (): Promise<void> => {
+    // Without a client nothing touched a host: its saved breaker and limiter state stand as they are.
+    if (!client) return state.flush();
     const limits = limiter.toJSON();
     const hosts = new Set([...Object.keys(limits), ...breakers.keys()]);
     for (const host of hosts) {

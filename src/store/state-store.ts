@@ -140,9 +140,14 @@ export class StateStore {
     }
   }
 
-  /** Saves the changes accumulated by `setHost` and the `record*` helpers. */
-  flush(): Promise<void> {
-    return this.save();
+  /**
+   * Saves the changes accumulated by `setHost` and the `record*` helpers. With none (a run served
+   * from cache), it does nothing: no lock, no write, no fsync on the start-up path of cron runs.
+   */
+  async flush(): Promise<void> {
+    const { hosts, sources, budgets } = this.#pending;
+    if (Object.keys(hosts).length + Object.keys(sources).length + Object.keys(budgets).length === 0) return;
+    await this.save();
   }
 
   /**

@@ -1,61 +1,19 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { abortReason, type Clock } from '../../src/time/clock.js';
-
-interface Sleeper {
-  wakeAt: number;
-  resolve: () => void;
-}
+import { ManualClock } from '../helpers/manual-clock.js';
 
 /**
  * Simulated time over real I/O: `now()` only moves when `SimDriver` finds every live task asleep,
  * and then jumps straight to the earliest wake-up. Real loopback HTTP still runs in real time, but
  * costs no simulated time (its latency is negligible next to the seconds being simulated).
  */
-export class SimClock implements Clock {
-  #now: number;
-  #sleepers: Sleeper[] = [];
-
+export class SimClock extends ManualClock {
   constructor(startMs = Date.now()) {
-    this.#now = startMs;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  get pendingSleeps(): number {
-    return this.#sleepers.length;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    return new Promise((resolve, reject) => {
-      const sleeper: Sleeper = { wakeAt: this.#now + Math.max(0, ms), resolve };
-      this.#sleepers.push(sleeper);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
-          reject(abortReason(signal));
-        },
-        { once: true },
-      );
-    });
-  }
-
-  /** Jumps to the earliest wake-up and wakes every sleeper due then. */
-  wakeNext(): void {
-    if (this.#sleepers.length === 0) return;
-    const at = Math.min(...this.#sleepers.map((s) => s.wakeAt));
-    this.#now = Math.max(this.#now, at);
-    const due = this.#sleepers.filter((s) => s.wakeAt <= this.#now);
-    this.#sleepers = this.#sleepers.filter((s) => s.wakeAt > this.#now);
-    for (const sleeper of due) sleeper.resolve();
+    super(startMs);
   }
 
   /** Moves time forward without waking anyone (between simulated runs). */
   skip(ms: number): void {
-    this.#now += ms;
+    this.set(this.now() + ms);
   }
 }
 

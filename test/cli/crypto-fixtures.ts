@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderTimeTokens } from '../../src/demo/time-tokens.js';
 import type { FakeApi } from '../helpers/fake-api/index.js';
@@ -173,18 +173,4 @@ export async function readTree(dir: string): Promise<Array<{ path: string; conte
   return files;
 }
 
-/**
- * Moves every cache entry's `fetchedAt` back by `ageMs`, as if the warm-up run happened that long
- * ago (the checksum covers the value only). Returns how many entries were aged.
- */
-export async function ageCacheEntries(cacheDir: string, ageMs: number): Promise<number> {
-  const dir = join(cacheDir, 'http');
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.json'));
-  for (const name of files) {
-    const file = join(dir, name);
-    const entry = JSON.parse(await readFile(file, 'utf8')) as { fetchedAt: number };
-    entry.fetchedAt -= ageMs;
-    await writeFile(file, JSON.stringify(entry));
-  }
-  return files.length;
-}
+export { ageCacheEntries } from '../helpers/cache-files.js';

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { renderTimeTokens } from '../../src/demo/time-tokens.js';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { cleanEnv, FAST_ENV } from '../helpers/run-cli.js';
@@ -194,18 +192,4 @@ export function statusBySource(doc: NewsJson): Record<string, string> {
   return Object.fromEntries(doc.sources.map((s) => [s.name, s.status]));
 }
 
-/**
- * Makes every cache entry in `cacheDir` look `ageMs` older, so a spawned run sees it past its TTL
- * without waiting. Only `fetchedAt` changes; the entry checksum covers the value alone.
- */
-export async function ageCacheEntries(cacheDir: string, ageMs: number): Promise<number> {
-  const dir = join(cacheDir, 'http');
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.json'));
-  for (const name of files) {
-    const file = join(dir, name);
-    const entry = JSON.parse(await readFile(file, 'utf8')) as { fetchedAt: number };
-    entry.fetchedAt -= ageMs;
-    await writeFile(file, JSON.stringify(entry));
-  }
-  return files.length;
-}
+export { ageCacheEntries } from '../helpers/cache-files.js';

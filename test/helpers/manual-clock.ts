@@ -57,6 +57,15 @@ export class ManualClock implements Clock {
     await flushMicrotasks();
   }
 
+  /** Jumps to the earliest wake-up and wakes every sleeper due then (for drivers of simulated time). */
+  wakeNext(): void {
+    if (this.#sleepers.length === 0) return;
+    this.#now = Math.max(this.#now, Math.min(...this.#sleepers.map((s) => s.wakeAt)));
+    const due = this.#sleepers.filter((s) => s.wakeAt <= this.#now);
+    this.#sleepers = this.#sleepers.filter((s) => s.wakeAt > this.#now);
+    for (const sleeper of due) sleeper.resolve();
+  }
+
   /** Sets the wall time directly (e.g. "the next day"); does not wake sleepers. */
   set(ms: number): void {
     this.#now = ms;
