@@ -199,6 +199,11 @@ export class AdaptiveRateLimiter {
     state.updatedAt = this.#clock.now();
   }
 
+  /** Epoch ms before which no request to `host` starts (0 when not blocked). */
+  blockedUntil(host: string): number {
+    return this.#hosts.get(host)?.blockedUntil ?? 0;
+  }
+
   /** Hosts with state. */
   hosts(): string[] {
     return [...this.#hosts.keys()];

@@ -44,3 +44,24 @@ describe('the screen bin', () => {
     expect(run.stderr).toContain('Usage: screen');
   });
 });
+
+describe('an unwritable cache dir', () => {
+  it('is a configuration error: exit 2 with one line naming the directory, no stack trace', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'qaht-unwritable-'));
+    // A regular file where a directory should be: unwritable even for root.
+    const blocker = join(dir, 'not-a-dir');
+    await writeFile(blocker, 'x');
+    try {
+      const run = await runCli(['crypto', '--offline', '--cache-dir', join(blocker, 'cache')], cleanEnv());
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/cache directory .*not-a-dir.* is not writable/);
+      expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
