@@ -10,6 +10,7 @@ import { baseUrlsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js'
 import { settlePendingWrites } from '../store/atomic-write.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
+import { utcDay } from '../store/state-file.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { EXIT } from './exit-codes.js';
@@ -40,9 +41,9 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
-/** On SIGINT/SIGTERM, how long cache writes already under way may take to land before the exit. */
-/** How long an interrupted run may spend saving state before it exits anyway. */
+/** On SIGINT/SIGTERM, how long saving state may take (another run may hold its lock) before the exit. */
 const INTERRUPT_SAVE_MS = 3000;
+/** ...and how long cache writes already under way may take to land. */
 const INTERRUPT_SETTLE_MS = 1_000;
 
 /**
@@ -100,13 +101,14 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   limiter.restore(learned);
 
   let client: AsyncAPIClient | undefined;
+  // One promise, so sources asking at the same moment share one client (and one connection pool).
+  let creating: Promise<AsyncAPIClient> | undefined;
   let closed = false;
   const runtime: Runtime = {
     env,
     clock,
-    async http() {
-      if (!client) {
-        const { AsyncAPIClient } = await import('../http/async-api-client.js');
+    http() {
+      creating ??= import('../http/async-api-client.js').then(({ AsyncAPIClient }) => {
         client = new AsyncAPIClient({
           timeoutMs: settings.timeoutMs,
           maxRetries: settings.maxRetries,
@@ -117,8 +119,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           breakerFor,
           logger,
         });
-      }
-      return client;
+        return client;
+      });
+      return creating;
     },
     cache,
     budgets: {
@@ -207,11 +210,6 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       await logger.flush();
     },
   };
-}
-
-/** The budget day, in UTC, e.g. "2026-11-29". */
-function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
 }
 
 function hostOf(url: string): string | undefined {

@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunContext } from '../../src/cli/run-context.js';
+import { resolveRunSettings } from '../../src/cli/settings.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
+
+describe('createRunContext', () => {
+  let dir: string;
+  const stderr = { write: () => true };
+  beforeEach(async () => {
+    dir = await tempCacheDir();
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('gives sources asking at the same moment one shared HTTP client', async () => {
+    const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false });
+    const [a, b, c] = await Promise.all([context.runtime.http(), context.runtime.http(), context.runtime.http()]);
+    expect(a).toBe(b);
+    expect(b).toBe(c);
+    await context.close();
+  });
+
+  it('starts every source host at its documented pace, or at --pace-ms when given', async () => {
+    const clock = new ManualClock();
+    const documented = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false, clock });
+    const client = (await documented.runtime.http()) as unknown as { limiter: { delayMs(host: string): number } };
+    expect(client.limiter.delayMs('api.coingecko.com')).toBe(2000);
+    expect(client.limiter.delayMs('api.gdeltproject.org')).toBe(5500);
+    await documented.close();
+    const paced = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir, paceMs: '0' }, {}), env: {}, stderr, interactive: false, clock });
+    const fast = (await paced.runtime.http()) as unknown as { limiter: { delayMs(host: string): number } };
+    expect(fast.limiter.delayMs('api.gdeltproject.org')).toBe(0);
+    await paced.close();
+  });
+});
