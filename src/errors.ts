@@ -48,8 +48,10 @@ export class QahtError extends Error {
 export class CircuitOpenError extends QahtError {
   override name = 'CircuitOpenError';
   override readonly retryAfterMs: number;
-  constructor(retryAfterMs: number, options: Omit<QahtErrorOptions, 'retryAfterMs'> = {}) {
-    super('QAHT_ERR_CIRCUIT_OPEN', `circuit open; retry in ${Math.ceil(retryAfterMs / 1000)}s`, {
+  /** @param options.host names the failing host in the message, so a status line says who is down. */
+  constructor(retryAfterMs: number, options: Omit<QahtErrorOptions, 'retryAfterMs'> & { host?: string } = {}) {
+    const who = options.host ? ` for ${options.host} after repeated failures` : '';
+    super('QAHT_ERR_CIRCUIT_OPEN', `circuit open${who}; next try in ${Math.ceil(retryAfterMs / 1000)}s`, {
       ...options,
       retryAfterMs,
     });

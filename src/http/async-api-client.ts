@@ -161,7 +161,7 @@ export class AsyncAPIClient implements HttpGetter {
       breaker.tryAcquire();
     } catch (error) {
       this.#monitor?.increment('http.breaker_rejected');
-      if (isCircuitOpenError(error)) throw new CircuitOpenError(error.retryAfterMs, { url: safeUrl, cause: error });
+      if (isCircuitOpenError(error)) throw new CircuitOpenError(error.retryAfterMs, { url: safeUrl, cause: error, host });
       throw error;
     }
     await this.limiter.wait(host, options.signal);
