@@ -14,7 +14,7 @@ import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from 
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
 import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES } from '../sources/source-names.js';
 import type { ColumnSpec, CommandResult, SourceReport } from './command-result.js';
-import { describeError, emptyReport } from './run-source.js';
+import { describeError, emptyReport, servedStatus } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
 export type { MarketRow } from '../screens/market/rows.js';
@@ -220,7 +220,9 @@ async function fetchAssigned(
     const batch = symbols.slice(start, start + driver.batchSize);
     const results = await fetchQuotesThroughCache(rt.cache, driver, batch, { ...policy, forceRefresh });
     let batchError: unknown;
-    for (const { symbol, result } of results) {
+    for (const { symbol, result: lookup } of results) {
+      // A failed forced refresh served from cache counts as stale and as a failure of the source.
+      const result = { ...lookup, status: servedStatus(lookup) };
       const value = result.value;
       if ((result.status === 'fresh' || result.status === 'cached') && value) {
         if (value.kind === 'unknown') state.recordUnknown(symbol, driver.name, result.status === 'fresh');

@@ -2,7 +2,7 @@ import { isQahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
 import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, type SourceName } from '../sources/source-names.js';
 import type { SourceReport } from './command-result.js';
-import type { CommonOptions, Runtime } from './runtime.js';
+import type { CacheLookupResult, CommonOptions, Runtime } from './runtime.js';
 
 /** What a source's fetch function receives. */
 export interface SourceFetchContext {
@@ -66,9 +66,7 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
   const items = job.count(lookup.value);
   rt.increment(`source.${job.source}.items`, items);
   const fetchedAt = lookup.fetchedAt ?? nowMs;
-  // A forced refresh that failed serves the cache "marked stale" (CONTRACT), even inside the TTL:
-  // the user asked for new data and did not get it.
-  const status = lookup.status === 'cached' && lookup.error !== undefined ? 'stale' : lookup.status;
+  const status = servedStatus(lookup);
   const report: SourceReport = {
     name: job.source,
     status,
@@ -79,6 +77,14 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
   };
   if (lookup.staleBeyondMaxAge) report.veryStale = true;
   return { report, value: lookup.value };
+}
+
+/**
+ * The public status of a lookup that served data. A forced refresh that failed serves the cache
+ * "marked stale" (CONTRACT) even inside the TTL: the user asked for new data and did not get it.
+ */
+export function servedStatus(lookup: Pick<CacheLookupResult<unknown>, 'status' | 'error'>): CacheLookupResult<unknown>['status'] {
+  return lookup.status === 'cached' && lookup.error !== undefined ? 'stale' : lookup.status;
 }
 
 function skipReason(rt: Runtime, options: CommonOptions, job: Pick<SourceJob<unknown>, "source" | "requiresKey">): string | undefined {

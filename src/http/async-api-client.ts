@@ -178,6 +178,20 @@ export class AsyncAPIClient implements HttpGetter {
     return outcome.response;
   }
 
+  /** A soft rate limit found in a 2xx body by the caller: the host learns it as a 429. */
+  reportRateLimit(url: string, retryAfterMs?: number): void {
+    let host: string;
+    try {
+      host = new URL(url).host;
+    } catch {
+      return;
+    }
+    this.#monitor?.increment('http.429');
+    this.#monitor?.increment(`http.429.${host}`);
+    this.limiter.onRateLimit(host, retryAfterMs);
+    this.#breaker(host).recordFailure();
+  }
+
   /** Tells the limiter and the breaker how the host behaved. */
   #feedback(host: string, breaker: CircuitBreaker, outcome: Outcome): void {
     if ('response' in outcome) {

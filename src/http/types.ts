@@ -40,4 +40,10 @@ export interface HttpGetter {
   fetchJson<T = unknown>(url: string, options?: RequestOptions): Promise<T>;
   /** GET and return the body text. */
   fetchText(url: string, options?: RequestOptions): Promise<string>;
+  /**
+   * Tells the client that a response it delivered as a success was a rate limit in disguise (Alpha
+   * Vantage's `Information`, GDELT's "limit requests" page, both at HTTP 200), so the host's limiter
+   * and breaker learn from it as from a 429.
+   */
+  reportRateLimit?(url: string, retryAfterMs?: number): void;
 }

@@ -47,12 +47,20 @@ export function alphaVantageQuoteUrl(baseUrl: string, symbol: string, apiKey: st
  * signal); resolves `unknown` for an empty `Global Quote`.
  */
 export async function fetchAlphaVantageQuote(http: HttpGetter, request: AlphaVantageQuoteRequest): Promise<QuoteOutcome> {
-  const body = await http.fetchJson<unknown>(alphaVantageQuoteUrl(request.baseUrl, request.symbol, request.apiKey), {
+  const url = alphaVantageQuoteUrl(request.baseUrl, request.symbol, request.apiKey);
+  const body = await http.fetchJson<unknown>(url, {
     source: 'alphavantage',
     secrets: [request.apiKey],
+    // Every call spends one of 25 a day, answered or not: a retry could spend a unit nobody took.
+    maxRetries: 0,
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  return parseAlphaVantageQuote(request.symbol, body, request.apiKey);
+  try {
+    return parseAlphaVantageQuote(request.symbol, body, request.apiKey);
+  } catch (error) {
+    if (error instanceof QahtError && error.code === 'QAHT_ERR_RATE_LIMITED') http.reportRateLimit?.(url);
+    throw error;
+  }
 }
 
 /** True when a rate-limit message says the key's allowance for the whole day is gone. */

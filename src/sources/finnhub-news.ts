@@ -10,16 +10,26 @@ const SOURCE = 'finnhub';
 /** Which Finnhub feed answers a query. */
 export type FinnhubNewsRoute = { kind: 'company'; symbol: string } | { kind: 'crypto' };
 
-/** A query that is one upper-case word of 1–5 letters, as typed, is taken for a stock ticker. */
-const TICKER = /^[A-Z]{1,5}$/;
+/**
+ * A query that is one upper-case word of 1–5 letters, as typed, is taken for a stock ticker ("$AAPL"
+ * says so explicitly) — except the crypto and market abbreviations people search news for, which
+ * the crypto feed answers far better than an empty company feed would.
+ */
+const TICKER = /^\$?([A-Z]{1,5})$/;
+const NOT_TICKERS: ReadonlySet<string> = new Set([
+  'BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'ETF', 'ETFS', 'SEC', 'FED', 'FOMC', 'AI', 'USD', 'USDT', 'USDC',
+  'IPO', 'CEO', 'GDP', 'CPI', 'PPI', 'NFT', 'DEFI', 'DAO', 'CBDC', 'FX', 'EU', 'US', 'UK',
+]);
 
 /**
- * A ticker query ("AAPL") reads `/company-news` for that symbol; anything else reads the crypto
- * category feed, which ignores the query and must be filtered for relevance by the caller.
+ * A ticker query ("AAPL", "$COIN") reads `/company-news` for that symbol; anything else reads the
+ * crypto category feed, which ignores the query and must be filtered for relevance by the caller.
  */
 export function finnhubNewsRoute(query: string): FinnhubNewsRoute {
   const trimmed = query.trim();
-  return TICKER.test(trimmed) ? { kind: 'company', symbol: trimmed } : { kind: 'crypto' };
+  const symbol = TICKER.exec(trimmed)?.[1];
+  if (symbol && (trimmed.startsWith('$') || !NOT_TICKERS.has(symbol))) return { kind: 'company', symbol };
+  return { kind: 'crypto' };
 }
 
 /** The request URL, with the key as `token=` (Finnhub's safest form; the client redacts it). */

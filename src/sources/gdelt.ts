@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { QahtError } from '../errors.js';
+import { isQahtError, QahtError } from '../errors.js';
 import { parseGdeltDate } from './news/dates.js';
 import { shortText, unexpectedData } from './news/news-errors.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
@@ -54,7 +54,12 @@ const RATE_LIMIT_TEXT = /limit requests|rate limit|too many requests/i;
 export async function fetchGdelt(params: NewsFetchParams): Promise<NewsItem[]> {
   const url = gdeltUrl(params.baseUrl, params.query, params.nowMs - params.fromMs);
   const response = await params.http.request(url, { ...params.request, source: SOURCE });
-  return parseGdeltBody(response.text, response.headers['content-type']);
+  try {
+    return parseGdeltBody(response.text, response.headers['content-type']);
+  } catch (error) {
+    if (isQahtError(error) && error.code === 'QAHT_ERR_RATE_LIMITED') params.http.reportRateLimit?.(url);
+    throw error;
+  }
 }
 
 /** Parses a GDELT artlist body into items (exported for tests). */

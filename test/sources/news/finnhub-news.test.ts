@@ -29,6 +29,12 @@ describe('finnhubNewsRoute', () => {
     expect(finnhubNewsRoute('bitcoin etf')).toEqual({ kind: 'crypto' });
     expect(finnhubNewsRoute('BTC ETF')).toEqual({ kind: 'crypto' });
   });
+
+  it('keeps crypto and market abbreviations on the crypto feed unless written as $TICKER', () => {
+    for (const word of ['BTC', 'ETF', 'SEC', 'FED', 'AI']) expect(finnhubNewsRoute(word)).toEqual({ kind: 'crypto' });
+    expect(finnhubNewsRoute('$AI')).toEqual({ kind: 'company', symbol: 'AI' });
+    expect(finnhubNewsRoute('$COIN')).toEqual({ kind: 'company', symbol: 'COIN' });
+  });
 });
 
 describe('fetchFinnhubNews', () => {
