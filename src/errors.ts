@@ -68,8 +68,14 @@ export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
   return isQahtError(error) && error.code === 'QAHT_ERR_CIRCUIT_OPEN';
 }
 
-/** HTTP statuses worth retrying: the request may succeed unchanged later. */
-const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
+/**
+ * HTTP statuses worth retrying: the request may succeed unchanged later. Every 5xx (CDN 52x
+ * included) but 501 Not Implemented and 505 HTTP Version Not Supported, which never will.
+ */
+function isRetryableStatus(status: number): boolean {
+  if (status === 408 || status === 425 || status === 429) return true;
+  return status >= 500 && status <= 599 && status !== 501 && status !== 505;
+}
 
 /**
  * Whether retrying the same idempotent request may succeed. Open breakers, aborts, bad data,
@@ -83,7 +89,7 @@ export function isRetryableError(error: unknown): boolean {
     case 'QAHT_ERR_RATE_LIMITED':
       return true;
     case 'QAHT_ERR_HTTP_STATUS':
-      return error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
+      return error.status !== undefined && isRetryableStatus(error.status);
     default:
       return false;
   }

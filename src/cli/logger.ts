@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { redactSecrets, redactUrl } from '../http/redact-url.js';
+import { redactSecrets, redactUrl } from '../redact.js';
 import { KEY_ENV_VARS } from '../sources/source-names.js';
 import type { LogLevel } from './parse-values.js';
 import type { OutputStream } from './terminal.js';
@@ -33,6 +33,7 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Write JSON lines to this file (appending) instead of stderr. */
   file: string | undefined;
+  /** Where the JSON lines go without a file (the process's stderr, or a test's stream). */
   stderr: OutputStream;
   /** Values to scrub from every string logged; defaults to the API keys in the environment. */
   secrets?: readonly string[];
@@ -54,13 +55,17 @@ export function createLogger(options: LoggerOptions): Logger {
     if (instance) return instance;
     const require = createRequire(import.meta.url);
     const pino = require('pino') as typeof import('pino').default;
-    const destination = options.file ? pino.destination({ dest: options.file, append: true, sync: true, mkdir: true }) : pino.destination(2);
+    const destination = options.file
+      ? pino.destination({ dest: options.file, append: true, sync: true, mkdir: true })
+      : options.stderr === process.stderr
+        ? pino.destination(2)
+        : { write: (line: string) => void options.stderr.write(line) };
     instance = pino(
       {
         level: options.level,
         base: { name: 'qaht' },
         redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-        formatters: { log: (object) => scrub(object, secrets) as Record<string, unknown> },
+        formatters: { log: (object) => scrub(object, secrets, '', threshold <= LEVEL_VALUES.debug) as Record<string, unknown> },
       },
       destination,
     );
@@ -84,12 +89,16 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /** Deep copy with `url` fields redacted and secret values scrubbed from every string. */
-export function scrub(value: unknown, secrets: readonly string[], key = ''): unknown {
+export function scrub(value: unknown, secrets: readonly string[], key = '', withStacks = false): unknown {
   if (typeof value === 'string') return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactSecrets(value, secrets);
-  if (value instanceof Error) return scrub({ type: value.name, message: value.message, code: (value as { code?: unknown }).code, stack: value.stack }, secrets);
-  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets));
+  if (value instanceof Error) {
+    // Stacks are for --log-level debug/trace only (CONTRACT: no stack trace reaches the user otherwise).
+    const error = { type: value.name, message: value.message, code: (value as { code?: unknown }).code, ...(withStacks ? { stack: value.stack } : {}) };
+    return scrub(error, secrets, '', withStacks);
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, '', withStacks));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, k, withStacks)]));
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { isQahtError } from '../errors.js';
+import { packageVersion } from '../version.js';
 import { EXIT, isUserError } from './exit-codes.js';
 import { buildProgram, type Invocation } from './program.js';
 import type { CliIo } from './terminal.js';
@@ -63,16 +63,11 @@ function reportFatal(error: unknown, io: CliIo, options: Record<string, unknown>
   io.stderr.write(`screen: ${message.split('\n')[0]}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   if (isUserError(error)) return EXIT.usage;
-  if (isQahtError(error) && error.code === 'QAHT_ERR_NO_DATA') return EXIT.noResults;
+  // Anything else that escaped a command means no results were printed.
   if (!isQahtError(error)) io.stderr.write('screen: this is a bug; please report it with --log-level debug output\n');
   return EXIT.noResults;
 }
 
-let cachedVersion: string | undefined;
-export function packageVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return cachedVersion;
-}
 
 function defaultIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };

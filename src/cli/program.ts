@@ -9,7 +9,8 @@ export type Invocation =
 
 function addOptions(command: Command, records: OptionRecord[]): Command {
   for (const record of records) {
-    const option = new Option(record.flags, record.description);
+    // The environment fallback is resolved in settings.ts; help names it so users can find it.
+    const option = new Option(record.flags, record.env ? `${record.description} (env ${record.env})` : record.description);
     command.addOption(option);
   }
   return command;

@@ -6,7 +6,7 @@ import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptiv
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { baseUrlsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
+import { baseUrlsFor, hostOf, KEY_ENV_VARS, SOURCE_NAMES, type Env } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
@@ -34,7 +34,7 @@ export interface RunContext {
   logger: Logger;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
-  finish(outcome: { sources: SourceReport[]; metricsFile: string | undefined }): Promise<void>;
+  finish(outcome: { sources: SourceReport[]; metricsFile: string | undefined; offline: boolean }): Promise<void>;
   /** Installs SIGINT/SIGTERM handlers that persist state, then exit 130/143; returns the uninstaller. */
   onInterrupt(): () => void;
   /** Saves breaker and limiter state and closes the HTTP client. Safe to call twice. */
@@ -54,9 +54,11 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const { settings, env } = options;
   const clock = options.clock ?? systemClock;
   const dir = settings.cacheDir;
-  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr });
+  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, env });
   const monitor = new PerformanceMonitor({ clock });
-  const cache = await DiskCache.open({ dir, clock, monitor });
+  // The keys themselves, as a last line of defence should an API echo one back into a cached body.
+  const secrets = Object.values(KEY_ENV_VARS).flatMap((name) => (name && env[name]?.trim() ? [env[name]!.trim()] : []));
+  const cache = await DiskCache.open({ dir, clock, monitor, secrets });
   const state = await StateStore.load(dir, { clock });
 
   const limiter = new AdaptiveRateLimiter({ defaultDelayMs: settings.paceMs ?? 1000, clock });
@@ -136,13 +138,10 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   };
 
   const persist = async (): Promise<void> => {
-    // Without a client nothing touched a host: its saved breaker and limiter state stand as they are.
-    if (!client) return state.flush();
+    // Only hosts this run called (every attempt goes through `breakerFor`) are written: a host it
+    // never touched keeps what an earlier or overlapping run saved, under that run's timestamp.
     const limits = limiter.toJSON();
-    const hosts = new Set([...Object.keys(limits), ...breakers.keys()]);
-    for (const host of hosts) {
-      state.setHost(host, { breaker: breakers.get(host)?.toJSON(), limiter: limits[host] });
-    }
+    for (const [host, breaker] of breakers) state.setHost(host, { breaker: breaker.toJSON(), limiter: limits[host] });
     await state.flush();
   };
 
@@ -152,14 +151,15 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     breakers,
     logger,
     metrics: () => monitor.getStats(),
-    async finish({ sources, metricsFile }) {
+    async finish({ sources, metricsFile, offline }) {
       const now = clock.now();
       for (const report of sources) {
         logger.info({ source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error }, 'source outcome');
       }
       for (const report of sources) {
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
-        if (report.status === 'failed' || (report.status === 'stale' && report.error)) {
+        // An --offline run chose not to ask: that is no failure of the source.
+        if (!offline && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
       }
@@ -168,7 +168,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       for (const report of sources) {
         const hosts = new Set(baseUrlsFor(report.name, env).map(hostOf));
         const hits = [...hosts].reduce((sum, host) => sum + (counters[`http.429.${host}`] ?? 0), 0);
-        for (let i = 0; i < hits; i++) state.recordRateLimit(report.name, now);
+        // One event per 429; the store keeps events as distinct timestamps, hence the 1 ms steps.
+        for (let i = 0; i < hits; i++) state.recordRateLimit(report.name, now - i);
       }
       if (metricsFile) {
         const { writeMetricsFile } = await import('../output/prometheus.js');
@@ -210,12 +211,4 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       await logger.flush();
     },
   };
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,11 +1,11 @@
-import type { CommandResult } from '../commands/command-result.js';
+import type { CommandResult, SourceReport } from '../commands/command-result.js';
 import type { CommonOptions } from '../commands/runtime.js';
 import { CRYPTO_SOURCES, MARKET_SOURCES, NEWS_SOURCES, type SourceName } from '../sources/source-names.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { EXIT, exitCodeForRun } from './exit-codes.js';
 import { parsePositiveInt, parseSourceList } from './parse-values.js';
 import type { Invocation } from './program.js';
-import { resolveRunSettings, usageError } from './settings.js';
+import { resolveRunSettings, usageError, type RunSettings } from './settings.js';
 import { chalkFor, terminalWidth, type CliIo } from './terminal.js';
 
 type DataInvocation = Extract<Invocation, { kind: 'data' }>;
@@ -27,8 +27,29 @@ export async function runDataCommand(invocation: DataInvocation, io: CliIo): Pro
   if (raw.json && raw.csv) throw usageError('--json and --csv cannot be combined');
   const commandOptions = await resolveCommandOptions(invocation, io.env);
 
+  const metricsFile = typeof raw.metricsFile === 'string' ? raw.metricsFile : undefined;
+  // Checked before any fetch: a typo in a cron line should not cost a run's API budget.
+  if (metricsFile) await checkWritableParent('--metrics-file', metricsFile);
+
   const demo = raw.demo ? await (await import('../demo/demo-server.js')).startDemoServer() : undefined;
-  const env = demo ? { ...io.env, ...demo.env } : io.env;
+  try {
+    return await runWithDemoEnv(invocation, io, settings, common, commandOptions, metricsFile, demo?.env);
+  } finally {
+    await demo?.close();
+  }
+}
+
+async function runWithDemoEnv(
+  invocation: DataInvocation,
+  io: CliIo,
+  settings: RunSettings,
+  common: CommonOptions,
+  commandOptions: object,
+  metricsFile: string | undefined,
+  demoEnv: Record<string, string> | undefined,
+): Promise<number> {
+  const raw = invocation.options;
+  const env = demoEnv ? { ...io.env, ...demoEnv } : io.env;
   const { createRunContext } = await import('./run-context.js');
   const context = await createRunContext({
     settings,
@@ -39,6 +60,8 @@ export async function runDataCommand(invocation: DataInvocation, io: CliIo): Pro
   const stopSignals = context.onInterrupt();
   try {
     const result = await runCommand(invocation.command, context.runtime, { ...common, ...commandOptions });
+    const missingKeys = onlyMissingKeys(result.sources);
+    if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
     await printResult(result, raw, io, context.metrics());
     const code = exitCodeForRun(result.sources, raw.strict === true);
     if (!settings.quiet) await printStderrReport(result, io, settings.color, context.metrics());
@@ -46,12 +69,31 @@ export async function runDataCommand(invocation: DataInvocation, io: CliIo): Pro
       const hint = raw.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
       io.stderr.write(`screen: no results: every source failed and no cache could serve${hint}\n`);
     }
-    await context.finish({ metricsFile: typeof raw.metricsFile === 'string' ? raw.metricsFile : undefined, sources: result.sources });
+    await context.finish({ metricsFile, sources: result.sources, offline: common.offline });
     return code;
   } finally {
     stopSignals();
     await context.close();
-    await demo?.close();
+  }
+}
+
+/**
+ * When every source was skipped for want of a key (e.g. `--sources coincap` without
+ * COINCAP_API_KEY), the run is a configuration error, not an outage: the reasons, joined.
+ */
+function onlyMissingKeys(sources: SourceReport[]): string | undefined {
+  const keyless = sources.filter((s) => s.status === 'skipped' && / is not set$/.test(s.error ?? ''));
+  const others = sources.filter((s) => s.status !== 'skipped');
+  return keyless.length > 0 && others.length === 0 ? keyless.map((s) => s.error).join('; ') : undefined;
+}
+
+async function checkWritableParent(flag: string, path: string): Promise<void> {
+  const { access, constants } = await import('node:fs/promises');
+  const { dirname, resolve } = await import('node:path');
+  try {
+    await access(dirname(resolve(path)), constants.W_OK);
+  } catch {
+    throw usageError(`${flag}: cannot write to the folder of ${path}`);
   }
 }
 

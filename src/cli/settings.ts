@@ -33,7 +33,8 @@ export function resolveRunSettings(raw: RawOptions, env: NodeJS.ProcessEnv): Run
     // --demo keeps its own cache and state (its recordings must never pass for real data).
     cacheDir: join(resolveCacheDir(str(raw.cacheDir) ?? str(env.SCREEN_CACHE_DIR), env), raw.demo === true ? 'demo' : ''),
     quiet: raw.quiet === true,
-    logLevel: level ? parseChoice('--log-level', level, LOG_LEVELS) : 'warn',
+    // --quiet means "nothing on stderr but errors", the JSON log included, unless a level is asked for.
+    logLevel: level ? parseChoice('--log-level', level, LOG_LEVELS) : raw.quiet === true ? 'error' : 'warn',
     logFile: str(raw.logFile),
     color: raw.color !== false,
     timeoutMs: timeout ? parsePositiveInt('--timeout-ms', timeout, 600_000) : 30_000,

@@ -20,8 +20,9 @@ export interface CliIo {
 export function chalkFor(stream: OutputStream, env: NodeJS.ProcessEnv, colorFlag: boolean): ChalkInstance {
   if (!colorFlag || env.NO_COLOR) return new Chalk({ level: 0 });
   const forced = env.FORCE_COLOR;
-  if (forced !== undefined && forced !== '0' && forced !== 'false') return new Chalk({ level: forced === '3' ? 3 : forced === '2' ? 2 : 1 });
-  return new Chalk({ level: stream.isTTY ? 1 : 0 });
+  if (forced === '0' || forced === 'false') return new Chalk({ level: 0 });
+  if (forced !== undefined) return new Chalk({ level: forced === '3' ? 3 : forced === '2' ? 2 : 1 });
+  return new Chalk({ level: stream.isTTY && env.TERM !== 'dumb' ? 1 : 0 });
 }
 
 /** Table width: the terminal's, else `COLUMNS`, else 200 (piped output reads well wide). */

@@ -3,15 +3,15 @@
  * second ranked view, with a key) fetched concurrently through the cache, then screened.
  *
  * Cache TTLs: coingecko markets 60 s, binance ticker 60 s, binance exchangeInfo 24 h (per host),
- * coincap assets 60 s. Stale data is served for up to 7 days (exchangeInfo 30 days) when a fetch
- * fails, marked `stale`.
+ * coincap assets 60 s. When a fetch fails, cached data of any age is served, marked `stale`; past
+ * 7 days (exchangeInfo 30 days) it is also marked very stale.
  */
 import { QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
 import { cryptoColumns } from '../screens/crypto/columns.js';
 import type { CryptoRow } from '../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../screens/crypto/screen-crypto.js';
-import { CRYPTO_SORT_KEYS, type CryptoSortKey } from '../screens/crypto/sort.js';
+import type { CryptoSortKey } from '../screens/crypto/sort.js';
 import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
@@ -63,11 +63,11 @@ export const CRYPTO_TTL_MS = {
 const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
 
 /**
- * Runs the crypto screen. Never throws for a source failure (it goes into that source's report);
- * throws QAHT_ERR_USAGE for option values the CLI should have rejected.
+ * Runs the crypto screen. Never throws for a source failure (it goes into that source's report).
+ * Options are not re-checked here: the CLI (src/cli/crypto-options.ts) is the only caller and
+ * validates every flag, and the library entry does not export commands.
  */
 export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow>> {
-  validateOptions(options);
   const nowMs = rt.clock.now();
   const [coingecko, binance, coincap] = await Promise.all([
     runSource(rt, options, {
@@ -148,17 +148,4 @@ function hostLabel(baseUrl: string): string {
   } catch {
     return baseUrl;
   }
-}
-
-function validateOptions(options: CryptoOptions & CommonOptions): void {
-  const fail = (message: string): never => {
-    throw new QahtError('QAHT_ERR_USAGE', message);
-  };
-  if (!Number.isInteger(options.top) || options.top < 1 || options.top > MAX_CRYPTO_TOP) fail(`--top must be a whole number from 1 to ${MAX_CRYPTO_TOP}, got ${options.top}`);
-  if (!(CRYPTO_SORT_KEYS as readonly string[]).includes(options.sort)) fail(`--sort must be one of ${CRYPTO_SORT_KEYS.join(', ')}, got "${options.sort}"`);
-  if (!Number.isFinite(options.minVolumeUsd) || options.minVolumeUsd < 0) fail(`--min-volume must be 0 or more, got ${options.minVolumeUsd}`);
-  if (options.minMarketCapUsd !== undefined && (!Number.isFinite(options.minMarketCapUsd) || options.minMarketCapUsd < 0)) fail(`--min-mcap must be 0 or more, got ${options.minMarketCapUsd}`);
-  if (options.maxRank !== undefined && (!Number.isInteger(options.maxRank) || options.maxRank < 1)) fail(`--max-rank must be a whole number of 1 or more, got ${options.maxRank}`);
-  if (options.symbols !== undefined && options.symbols.every((s) => s.trim() === '')) fail('--symbols expects a comma-separated list such as BTC,ETH');
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) fail(`--limit must be a whole number of 1 or more, got ${options.limit}`);
 }

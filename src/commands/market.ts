@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { QahtError } from '../errors.js';
+import { applyLimit } from '../screens/apply-limit.js';
 import { formatChangePct, formatPrice, formatScore, formatVolume } from '../screens/market/format.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { planScan, type SourceThroughput } from '../screens/market/plan-scan.js';
@@ -259,7 +260,7 @@ function buildResult(
     if (row) rows.push(row);
   }
   const ranked = sortMarketRows(rows, options.sort, options.ascending);
-  const limit = options.limit ?? DEFAULT_MARKET_LIMIT;
+  const limited = applyLimit(ranked, options.limit ?? DEFAULT_MARKET_LIMIT, 'symbols');
 
   const allServed = [...outcome.served.values()].flat();
   const reports = MARKET_SOURCES.map(
@@ -282,13 +283,13 @@ function buildResult(
   if (sinceOpen > 0) {
     notes.push(`change % is since today's open for ${sinceOpen} symbol${sinceOpen === 1 ? '' : 's'} quoted by Stooq only (its CSV has no previous close)`);
   }
-  if (ranked.length > limit) notes.push(`showing ${limit} of ${ranked.length} symbols (--limit)`);
+  if (limited.note) notes.push(limited.note);
 
   return {
     command: 'market',
     generatedAt: new Date(nowMs).toISOString(),
     sources: reports,
-    results: ranked.slice(0, limit),
+    results: limited.rows,
     excluded: [
       ...outcome.unknown.map((id) => ({ id, reason: 'unknown symbol' })),
       ...outcome.missing.map((id) => ({ id, reason: 'no quote' })),

@@ -1,4 +1,5 @@
 import { QahtError } from '../errors.js';
+import { applyLimit } from '../screens/apply-limit.js';
 import { newsColumns } from '../screens/news/columns.js';
 import { formatDuration } from '../screens/news/duration.js';
 import type { NewsRow } from '../screens/news/news-row.js';
@@ -11,8 +12,8 @@ import { fetchGoogleNews } from '../sources/google-news.js';
 import { fetchHn } from '../sources/hn.js';
 import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
 import { withDeadline } from '../sources/news/with-deadline.js';
-import { fetchNewsApi } from '../sources/newsapi.js';
-import type { SourceName } from '../sources/source-names.js';
+import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../sources/newsapi.js';
+import type { NEWS_SOURCES } from '../sources/source-names.js';
 import type { CommandResult } from './command-result.js';
 import { runSource, type SourceJob } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
@@ -23,7 +24,7 @@ export interface NewsOptions {
   query: string;
   /** `--since DURATION` (parse with `parseDuration`): only stories newer than this, ms. @default 24 h */
   sinceMs?: number;
-  /** `--news-timeout DURATION`: each source's overall deadline (all attempts), ms. @default 10 000 */
+  /** `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline (all attempts), ms. @default 10 000 */
   newsTimeoutMs?: number;
   /** How long fetched news stays fresh in the cache, ms (`--force-refresh` skips it). @default 5 min */
   newsTtlMs?: number;
@@ -36,13 +37,24 @@ export const DEFAULT_NEWS_OPTIONS = {
   newsTtlMs: 5 * 60_000,
   /** `--limit N` when not given: rows printed. */
   limit: 30,
-  /** Retries per source request after the first attempt: one, so a retry still fits the deadline. */
+  /**
+   * Retries per source request after the first attempt. Each attempt may use the whole deadline,
+   * so the retry only happens after a quick failure (a reset connection, a 503); after a slow one
+   * the deadline ends the fetch first.
+   */
   maxRetries: 1,
 } as const;
 
+type NewsSourceName = (typeof NEWS_SOURCES)[number];
+
 interface NewsSourceSpec {
-  source: SourceName;
+  source: NewsSourceName;
   requiresKey: boolean;
+  /**
+   * Requests a day shared by every run (`rt.budgets`, under the source's name), or undefined when
+   * the API has no daily cap. A budgeted source makes no retries: each would be a request uncounted.
+   */
+  dailyLimit?: number;
   fetch: (params: NewsFetchParams) => Promise<NewsItem[]>;
 }
 
@@ -51,7 +63,7 @@ const NEWS_SOURCE_SPECS: readonly NewsSourceSpec[] = [
   { source: 'google_news', requiresKey: false, fetch: fetchGoogleNews },
   { source: 'hn', requiresKey: false, fetch: fetchHn },
   { source: 'gdelt', requiresKey: false, fetch: fetchGdelt },
-  { source: 'newsapi', requiresKey: true, fetch: fetchNewsApi },
+  { source: 'newsapi', requiresKey: true, dailyLimit: NEWSAPI_DAILY_LIMIT, fetch: fetchNewsApi },
   { source: 'finnhub', requiresKey: true, fetch: fetchFinnhubNews },
 ];
 
@@ -59,15 +71,15 @@ const NEWS_SOURCE_SPECS: readonly NewsSourceSpec[] = [
  * `screen news <query>`: the five news sources fetched concurrently, each through the cache and
  * under its own deadline (`newsTimeoutMs`), so one slow source never holds the answer past it;
  * then deduplicated across outlets and ranked (src/screens/news). Source failures go into the
- * reports, never thrown.
- * @throws QahtError QAHT_ERR_USAGE for a blank query or a non-positive window.
+ * reports, never thrown. A source with a daily cap (NewsAPI, 100 a day) spends one unit of its
+ * budget per request; answers served from the cache spend none.
+ * @throws QahtError QAHT_ERR_USAGE for a query that is blank once control characters are removed.
  */
 export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions): Promise<CommandResult<NewsRow>> {
   const query = normalizeQuery(options.query);
   const sinceMs = options.sinceMs ?? DEFAULT_NEWS_OPTIONS.sinceMs;
   const timeoutMs = options.newsTimeoutMs ?? DEFAULT_NEWS_OPTIONS.newsTimeoutMs;
   const ttlMs = options.newsTtlMs ?? DEFAULT_NEWS_OPTIONS.newsTtlMs;
-  if (!(sinceMs > 0) || !(timeoutMs > 0)) throw new QahtError('QAHT_ERR_USAGE', '--since and --news-timeout must be positive');
   const nowMs = rt.clock.now();
   const finnhubRoute = finnhubNewsRoute(query);
 
@@ -78,7 +90,7 @@ export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions)
   );
 
   let offTopic = 0;
-  const batches: Array<{ source: SourceName; items: readonly NewsItem[] }> = [];
+  const batches: Array<{ source: NewsSourceName; items: readonly NewsItem[] }> = [];
   outcomes.forEach((outcome, index) => {
     const source = NEWS_SOURCE_SPECS[index]!.source;
     if (!outcome.value) return;
@@ -91,16 +103,16 @@ export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions)
   });
 
   const screen = screenNews({ query, batches, nowMs, sinceMs });
-  const limit = options.limit ?? DEFAULT_NEWS_OPTIONS.limit;
+  const limited = applyLimit(screen.rows, options.limit ?? DEFAULT_NEWS_OPTIONS.limit, 'stories');
   rt.increment('news.stories', screen.rows.length);
   rt.increment('news.duplicates_merged', screen.merged);
   return {
     command: 'news',
     generatedAt: new Date(nowMs).toISOString(),
     sources: outcomes.map((outcome) => outcome.report),
-    results: screen.rows.slice(0, limit),
+    results: limited.rows,
     columns: newsColumns(nowMs),
-    notes: summaryNotes(screen, sinceMs, offTopic, limit),
+    notes: [...summaryNotes(screen, sinceMs, offTopic), ...(limited.note ? [limited.note] : [])],
   };
 }
 
@@ -120,25 +132,40 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
     requiresKey: spec.requiresKey,
     count: (items) => items.length,
     fetch: (context) =>
-      withDeadline(rt.clock, settings.timeoutMs, spec.source, (signal) =>
-        spec.fetch({
+      withDeadline(rt.clock, settings.timeoutMs, spec.source, async (signal) => {
+        if (spec.dailyLimit !== undefined) await takeDailyBudget(rt, spec.source, spec.dailyLimit);
+        return spec.fetch({
           http: context.http,
           baseUrl: context.baseUrl,
           apiKey: context.apiKey,
           query: settings.query,
           fromMs: context.nowMs - settings.sinceMs,
           nowMs: context.nowMs,
-          request: { timeoutMs: settings.timeoutMs, maxRetries: DEFAULT_NEWS_OPTIONS.maxRetries, signal },
-        }),
-      ),
+          request: {
+            timeoutMs: settings.timeoutMs,
+            maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
+            signal,
+          },
+        });
+      }),
   };
+}
+
+/**
+ * Takes one request from `source`'s daily budget, before the request so one cut short still
+ * counts (the API counts it too). With nothing left the source fails without asking.
+ * @throws QahtError QAHT_ERR_BUDGET_EXHAUSTED "daily budget of <limit> used".
+ */
+async function takeDailyBudget(rt: Runtime, source: NewsSourceName, limit: number): Promise<void> {
+  const granted = await rt.budgets.consume(source, 1, limit);
+  if (granted < 1) throw new QahtError('QAHT_ERR_BUDGET_EXHAUSTED', `daily budget of ${limit} used`);
 }
 
 /**
  * Cache key without secrets: the request's identity, query and window. Finnhub's crypto feed
  * ignores both (it is filtered after the cache), so one cached copy serves every query.
  */
-function cacheKey(source: SourceName, settings: JobSettings): string {
+function cacheKey(source: NewsSourceName, settings: JobSettings): string {
   const window = new URLSearchParams({ q: settings.query, since: String(settings.sinceMs) });
   switch (source) {
     case 'google_news':
@@ -153,17 +180,10 @@ function cacheKey(source: SourceName, settings: JobSettings): string {
       return settings.finnhubRoute.kind === 'company'
         ? `company-news?symbol=${encodeURIComponent(settings.finnhubRoute.symbol)}&since=${settings.sinceMs}`
         : 'news?category=crypto';
-    default:
-      return `${source}?${window}`;
   }
 }
 
-function summaryNotes(
-  screen: ReturnType<typeof screenNews>,
-  sinceMs: number,
-  offTopic: number,
-  limit: number,
-): string[] {
+function summaryNotes(screen: ReturnType<typeof screenNews>, sinceMs: number, offTopic: number): string[] {
   const dropped = [
     screen.merged > 0 ? `${screen.merged} duplicates merged` : '',
     screen.tooOld > 0 ? `${screen.tooOld} older than ${formatDuration(sinceMs)} dropped` : '',
@@ -175,6 +195,5 @@ function summaryNotes(
   if (received > 0) {
     notes.push(`${received} articles → ${screen.rows.length} stories${dropped.length ? ` (${dropped.join(', ')})` : ''}`);
   }
-  if (screen.rows.length > limit) notes.push(`showing ${limit} of ${screen.rows.length} stories (--limit)`);
   return notes;
 }

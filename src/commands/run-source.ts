@@ -17,7 +17,10 @@ export interface SourceFetchContext {
 
 export interface SourceJob<T> {
   source: SourceName;
-  /** Cache key: the request with no secrets in it (e.g. `coins/markets?top=250`). */
+  /**
+   * Cache key: the request with no secrets in it (e.g. `coins/markets?vs_currency=usd&top=250`),
+   * stored as `<source>:<key>`.
+   */
   key: string;
   ttlMs: number;
   /** Stale data older than this is still served but marked very stale. @default 7 days */

@@ -42,7 +42,7 @@ export interface Runtime {
   env: Env;
   clock: Clock;
   /** The HTTP client; created on first use so a run served from cache never loads undici. */
-  http(): Promise<HttpGetter & { fetchBatch?: unknown }>;
+  http(): Promise<HttpGetter>;
   cache: { lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>> };
   budgets: BudgetLedger;
   progress: Progress;

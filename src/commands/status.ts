@@ -9,6 +9,7 @@ import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import {
   apiKeyFor,
   baseUrlsFor,
+  hostOf,
   KEY_ENV_VARS,
   SOURCE_NAMES,
   type Env,
@@ -190,10 +191,3 @@ export function cacheEntryHealth(listing: CacheListing, nowMs: number): CacheEnt
   };
 }
 
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
-}

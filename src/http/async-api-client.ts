@@ -12,7 +12,7 @@ import { CLIENT_DEFAULTS, type AsyncAPIClientOptions, type HttpLogger } from './
 import { parseJsonBody } from './parse-json.js';
 import { readRateLimitSignals, type RateLimitSignals } from './rate-limit-headers.js';
 import { ACCEPT_ENCODING, discardBody, dropBody, flattenHeaders, readBodyCapped, readBodySnippet } from './read-body.js';
-import { redactUrl, secretsInUrl } from './redact-url.js';
+import { redactUrl, secretsInUrl } from '../redact.js';
 import type { HttpGetter, HttpResponse, RequestOptions } from './types.js';
 import { defaultUserAgent } from './user-agent.js';
 
@@ -157,14 +157,20 @@ export class AsyncAPIClient implements HttpGetter {
     const host = target.host;
     this.#failIfBlockedTooLong(host, safeUrl);
     const breaker = this.#breaker(host);
-    try {
-      breaker.tryAcquire();
-    } catch (error) {
-      this.#monitor?.increment('http.breaker_rejected');
-      if (isCircuitOpenError(error)) throw new CircuitOpenError(error.retryAfterMs, { url: safeUrl, cause: error, host });
-      throw error;
-    }
+    const admit = (): void => {
+      try {
+        breaker.tryAcquire();
+      } catch (error) {
+        this.#monitor?.increment('http.breaker_rejected');
+        if (isCircuitOpenError(error)) throw new CircuitOpenError(error.retryAfterMs, { url: safeUrl, cause: error, host });
+        throw error;
+      }
+    };
+    // An open breaker rejects before any pacing wait; a half-open probe is admitted only once its
+    // slot comes, so the wait (which grows during an outage) does not eat the probe's time limit.
+    if (breaker.retryAfterMs() > 0) admit();
     await this.limiter.wait(host, options.signal);
+    admit();
     this.#monitor?.increment('http.requests');
     const run = (): Promise<Outcome> =>
       this.#send(target, options, accept, safeUrl).then(

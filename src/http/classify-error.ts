@@ -1,5 +1,5 @@
 import { isQahtError, QahtError, type QahtErrorCode } from '../errors.js';
-import { redactSecrets } from './redact-url.js';
+import { redactSecrets } from '../redact.js';
 
 /** What the classifier needs to know about the failed attempt. */
 export interface FailureContext {

@@ -1,5 +1,5 @@
 import { QahtError } from '../errors.js';
-import { redactSecrets } from './redact-url.js';
+import { redactSecrets } from '../redact.js';
 import type { HttpResponse } from './types.js';
 
 /**

@@ -9,7 +9,8 @@ export function renderJson<R>(result: CommandResult<R>, metrics: unknown): strin
   const document = {
     command: result.command,
     generatedAt: result.generatedAt,
-    sources: result.sources.map(({ veryStale: _veryStale, ...report }) => report),
+    // `error` may quote a failed response's body: third-party text like any other.
+    sources: result.sources.map(({ veryStale: _veryStale, ...report }) => ({ ...report, error: report.error === null ? null : sanitizeText(report.error) })),
     results: deepSanitize(result.results),
     excluded: deepSanitize(result.excluded ?? []),
     metrics,

@@ -27,7 +27,7 @@ export function sanitizeText(value: unknown): string {
 
 /**
  * A CSV cell: sanitised, neutralised against formula injection (a leading = + - @ gets a quote
- * prefix, as OWASP recommends), and quoted when it holds a comma, quote or space at the edges.
+ * prefix, as OWASP recommends), and quoted when it holds a comma, a quote or a newline.
  */
 export function csvCell(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';

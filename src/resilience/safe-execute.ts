@@ -72,7 +72,7 @@ function classifyOne(error: unknown): ErrorCategory {
       case 'QAHT_ERR_TIMEOUT':
         return 'timeout';
       case 'QAHT_ERR_CONNECTION':
-    case 'QAHT_ERR_HOST_NOT_FOUND':
+      case 'QAHT_ERR_HOST_NOT_FOUND':
       case 'QAHT_ERR_CIRCUIT_OPEN':
       case 'QAHT_ERR_RATE_LIMITED':
       case 'QAHT_ERR_HTTP_STATUS':

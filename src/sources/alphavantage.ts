@@ -1,8 +1,10 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
-import { sanitizeText } from '../output/sanitize.js';
-import { parseDecimal, parseWith, roundTo, type QuoteOutcome } from './market/quote.js';
+import type { QuoteOutcome } from './market/quote.js';
+import { parseDecimal, roundTo } from './shared/numbers.js';
+import { shortText } from './shared/text.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 /** Alpha Vantage's free tier: 25 requests a day (no per-minute limit since 2024). */
 export const ALPHAVANTAGE_DAILY_LIMIT = 25;
@@ -73,23 +75,23 @@ export function isDailyLimitMessage(error: unknown): boolean {
  * `Information` text names the key).
  */
 export function parseAlphaVantageQuote(symbol: string, body: unknown, apiKey = ''): QuoteOutcome {
-  const parsed = parseWith('alphavantage', BodySchema, body);
+  const parsed = validateResponse('alphavantage', BodySchema, body);
   const soft = parsed.Information ?? parsed.Note;
   if (soft !== undefined) {
     const detail = /per day|daily/i.test(soft) ? ': daily limit reached' : '';
     throw new QahtError('QAHT_ERR_RATE_LIMITED', `alphavantage rate limited${detail}`);
   }
   if (parsed['Error Message'] !== undefined) {
-    throw new QahtError('QAHT_ERR_INVALID_DATA', `alphavantage error: ${quoteMessage(parsed['Error Message'], apiKey)}`);
+    throw new QahtError('QAHT_ERR_INVALID_DATA', `alphavantage error: ${shortText(parsed['Error Message'], { secrets: [apiKey] })}`);
   }
   const raw = parsed['Global Quote'] ?? parsed['Global Quote - DATA DELAYED'];
-  if (raw === undefined) throw new QahtError('QAHT_ERR_INVALID_DATA', 'alphavantage returned unexpected data: no "Global Quote"');
+  if (raw === undefined) throw unexpectedData('alphavantage', 'no "Global Quote"');
   if (Object.keys(raw).length === 0) return { kind: 'unknown', symbol, source: 'alphavantage' };
-  const quote = parseWith('alphavantage', GlobalQuoteSchema, raw);
+  const quote = validateResponse('alphavantage', GlobalQuoteSchema, raw);
   const price = parseDecimal(quote['05. price']);
-  if (price === null) throw new QahtError('QAHT_ERR_INVALID_DATA', 'alphavantage returned unexpected data: "05. price" is not a number');
+  if (price === null) throw unexpectedData('alphavantage', '"05. price" is not a number');
   if (price === 0) return { kind: 'unknown', symbol, source: 'alphavantage' };
-  let changePct = parseDecimal(quote['10. change percent']);
+  let changePct = parsePercent(quote['10. change percent']);
   const previousClose = parseDecimal(quote['08. previous close']);
   if (changePct === null && previousClose) changePct = ((price - previousClose) / previousClose) * 100;
   return {
@@ -106,7 +108,7 @@ export function parseAlphaVantageQuote(symbol: string, body: unknown, apiKey = '
   };
 }
 
-function quoteMessage(message: string, apiKey: string): string {
-  const scrubbed = apiKey ? message.split(apiKey).join('***') : message;
-  return sanitizeText(scrubbed).slice(0, 120);
+/** "0.6671%" → 0.6671: Alpha Vantage writes its change with a percent sign. */
+function parsePercent(text: string | undefined): number | null {
+  return parseDecimal(text?.trim().replace(/%$/, ''));
 }

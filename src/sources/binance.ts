@@ -12,9 +12,11 @@ import * as v from 'valibot';
 import { isCircuitOpenError, isQahtError, QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
 import { aggregateUsdAssets, USD_QUOTES, type BinanceTicker, type BinanceUsdSymbol } from './crypto/binance-usd-assets.js';
-import { oneLine, parseResponse, toNumberOrNull, unexpectedData } from './crypto/parse-response.js';
 import type { BinanceAsset } from './crypto/records.js';
-import { baseUrlsFor, type Env } from './source-names.js';
+import { parseDecimal } from './shared/numbers.js';
+import { shortText } from './shared/text.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
+import { baseUrlsFor, hostOf, type Env } from './source-names.js';
 
 const SOURCE = 'binance';
 
@@ -75,7 +77,7 @@ export async function fetchBinanceUsdAssets(http: HttpGetter, options: BinanceAs
     } catch (error) {
       const reason = refusalReason(error);
       if (reason === undefined) throw error;
-      refusals.push(`${hostOf(baseUrl)} ${reason}`);
+      refusals.push(`${hostOf(baseUrl) ?? baseUrl} ${reason}`);
       lastRefusal = error as QahtError;
       const next = options.baseUrls[index + 1];
       if (next !== undefined) options.onFallback?.(baseUrl, reason, next);
@@ -98,7 +100,7 @@ export async function fetchBinanceUsdSymbols(http: HttpGetter, baseUrl: string, 
   const url = `${baseUrl}/api/v3/exchangeInfo`;
   const body = await http.fetchJson(url, { source: SOURCE, signal });
   rejectErrorObject(body, url);
-  const info = parseResponse(SOURCE, ExchangeInfoSchema, body, url);
+  const info = validateResponse(SOURCE, ExchangeInfoSchema, body, { url });
   const usdQuotes: ReadonlySet<string> = new Set(USD_QUOTES);
   return info.symbols
     .filter((s) => s.status === 'TRADING' && usdQuotes.has(s.quoteAsset))
@@ -109,11 +111,11 @@ async function fetchTickers(http: HttpGetter, baseUrl: string, signal?: AbortSig
   const url = `${baseUrl}/api/v3/ticker/24hr`;
   const body = await http.fetchJson(url, { source: SOURCE, signal });
   rejectErrorObject(body, url);
-  return parseResponse(SOURCE, TickersSchema, body, url).map((t) => ({
+  return validateResponse(SOURCE, TickersSchema, body, { url }).map((t) => ({
     symbol: t.symbol,
-    lastPrice: toNumberOrNull(t.lastPrice),
-    priceChangePercent: toNumberOrNull(t.priceChangePercent),
-    quoteVolume: toNumberOrNull(t.quoteVolume),
+    lastPrice: parseDecimal(t.lastPrice),
+    priceChangePercent: parseDecimal(t.priceChangePercent),
+    quoteVolume: parseDecimal(t.quoteVolume),
   }));
 }
 
@@ -121,7 +123,7 @@ async function fetchTickers(http: HttpGetter, baseUrl: string, signal?: AbortSig
 function rejectErrorObject(body: unknown, url: string): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
   const { code, msg } = body as { code?: unknown; msg?: unknown };
-  if (typeof msg === 'string' && code !== undefined) throw unexpectedData(SOURCE, `error ${String(code)}: ${oneLine(msg)}`, url);
+  if (typeof msg === 'string' && code !== undefined) throw unexpectedData(SOURCE, `error ${String(code)}: ${shortText(msg)}`, { url });
 }
 
 /**
@@ -136,10 +138,3 @@ function refusalReason(error: unknown): string | undefined {
   return undefined;
 }
 
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
-}

@@ -8,8 +8,10 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
-import { numericLike, oneLine, parseResponse, toNumberOrNull, unexpectedData } from './crypto/parse-response.js';
 import type { CoinMarket } from './crypto/records.js';
+import { numericLike, parseDecimal } from './shared/numbers.js';
+import { shortText } from './shared/text.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 const SOURCE = 'coincap';
 /** CoinCap's documented maximum `limit`. */
@@ -53,21 +55,21 @@ export async function fetchCoinCapAssets(http: HttpGetter, options: CoinCapAsset
     signal: options.signal,
   });
   rejectSoftErrors(body, url);
-  return parseResponse(SOURCE, AssetsSchema, body, url).data.map(toCoinMarket);
+  return validateResponse(SOURCE, AssetsSchema, body, { url }).data.map(toCoinMarket);
 }
 
 function toCoinMarket(asset: AssetItem): CoinMarket {
-  const rank = toNumberOrNull(asset.rank);
+  const rank = parseDecimal(asset.rank);
   return {
     id: asset.id,
     symbol: asset.symbol,
     name: asset.name,
     rank: rank !== null && Number.isInteger(rank) && rank > 0 ? rank : null,
-    priceUsd: toNumberOrNull(asset.priceUsd),
-    marketCapUsd: toNumberOrNull(asset.marketCapUsd),
-    volume24hUsd: toNumberOrNull(asset.volumeUsd24Hr),
+    priceUsd: parseDecimal(asset.priceUsd),
+    marketCapUsd: parseDecimal(asset.marketCapUsd),
+    volume24hUsd: parseDecimal(asset.volumeUsd24Hr),
     change1hPct: null,
-    change24hPct: toNumberOrNull(asset.changePercent24Hr),
+    change24hPct: parseDecimal(asset.changePercent24Hr),
     change7dPct: null,
     sparkline7d: null,
   };
@@ -79,10 +81,10 @@ function rejectSoftErrors(body: unknown, url: string): void {
   const { data, error } = body as { data?: unknown; error?: unknown };
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const message = (data as { message?: unknown }).message;
-    throw unexpectedData(SOURCE, typeof message === 'string' ? `data is an object: "${oneLine(message)}"` : 'data is an object, not a list', url);
+    throw unexpectedData(SOURCE, typeof message === 'string' ? `data is an object: "${message}"` : 'data is an object, not a list', { url });
   }
   if (typeof error === 'string' && data === undefined) {
-    if (/rate limit|too many/i.test(error)) throw new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${oneLine(error)}`, { url, status: 429 });
-    throw new QahtError('QAHT_ERR_HTTP_STATUS', `coincap error: ${oneLine(error)}`, { url });
+    if (/rate limit|too many/i.test(error)) throw new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${shortText(error)}`, { url, status: 429 });
+    throw new QahtError('QAHT_ERR_HTTP_STATUS', `coincap error: ${shortText(error)}`, { url });
   }
 }

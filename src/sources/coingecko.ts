@@ -7,8 +7,9 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
-import { oneLine, parseResponse, unexpectedData } from './crypto/parse-response.js';
 import type { CoinMarket } from './crypto/records.js';
+import { shortText } from './shared/text.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 const SOURCE = 'coingecko';
 /** CoinGecko's maximum page size. */
@@ -85,7 +86,7 @@ export async function fetchCoinGeckoMarkets(http: HttpGetter, options: CoinGecko
     for (let page = 1; page <= pages; page += 1) {
       const url = coinGeckoMarketsUrl(options.baseUrl, page);
       const response = await http.request(url, { headers, secrets, source: SOURCE, signal: options.signal });
-      const items = parseResponse(SOURCE, MarketsSchema, decodeBody(response.text, response.url), response.url);
+      const items = validateResponse(SOURCE, MarketsSchema, decodeBody(response.text, response.url), { url: response.url });
       for (const item of items) {
         if (seen.has(item.id)) continue;
         seen.add(item.id);
@@ -131,9 +132,9 @@ function decodeBody(text: string, url: string): unknown {
       if (/cloudflare|cf-ray|just a moment|attention required|error 10(?:15|20)|rate.?limit/i.test(text)) {
         throw new QahtError('QAHT_ERR_RATE_LIMITED', 'coingecko answered with a Cloudflare page instead of data (rate limited or blocked)', { url, cause });
       }
-      throw unexpectedData(SOURCE, 'an HTML page instead of JSON', url, cause);
+      throw unexpectedData(SOURCE, 'an HTML page instead of JSON', { url, cause });
     }
-    throw unexpectedData(SOURCE, 'a body that is not JSON', url, cause);
+    throw unexpectedData(SOURCE, 'a body that is not JSON', { url, cause });
   }
   const softError = coinGeckoErrorIn(body, url);
   if (softError) throw softError;
@@ -145,12 +146,12 @@ function coinGeckoErrorIn(body: unknown, url: string): QahtError | undefined {
   const status = isRecord(body.status) ? body.status : isRecord(body.error) && isRecord(body.error.status) ? body.error.status : undefined;
   if (status && (status.error_code !== undefined || status.error_message !== undefined)) {
     const code = typeof status.error_code === 'number' ? status.error_code : Number(status.error_code);
-    const message = typeof status.error_message === 'string' ? oneLine(status.error_message) : 'no message';
+    const message = typeof status.error_message === 'string' ? shortText(status.error_message) : 'no message';
     if (code === 429) return new QahtError('QAHT_ERR_RATE_LIMITED', `coingecko rate limit: ${message}`, { url, status: 429 });
     return new QahtError('QAHT_ERR_HTTP_STATUS', `coingecko error ${Number.isFinite(code) ? code : '?'}: ${message}`, { url });
   }
   if (typeof body.error === 'string') {
-    const message = oneLine(body.error);
+    const message = shortText(body.error);
     return /rate limit|too many/i.test(body.error)
       ? new QahtError('QAHT_ERR_RATE_LIMITED', `coingecko rate limit: ${message}`, { url, status: 429 })
       : new QahtError('QAHT_ERR_HTTP_STATUS', `coingecko error: ${message}`, { url });

@@ -1,9 +1,8 @@
 import * as v from 'valibot';
-import { QahtError } from '../errors.js';
 import { isoDay, parseUnixSeconds } from './news/dates.js';
-import { redactSecrets, shortText } from './news/news-errors.js';
+import { finnhubErrorBody, finnhubErrorSchema } from './finnhub-error.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
-import { validateResponse } from './news/validate.js';
+import { validateResponse } from './shared/validate.js';
 
 const SOURCE = 'finnhub';
 
@@ -48,12 +47,11 @@ const articleSchema = v.looseObject({
   summary: v.nullish(v.string()),
   url: v.nullish(v.string()),
 });
-const errorSchema = v.looseObject({ error: v.string() });
-const responseSchema = v.union([v.array(articleSchema), errorSchema]);
+const responseSchema = v.union([v.array(articleSchema), finnhubErrorSchema]);
 
 /**
  * Finnhub news (needs `FINNHUB_API_KEY`). A bare array on success; `{"error": "..."}` otherwise,
- * thrown as QAHT_ERR_RATE_LIMITED when it mentions the limit, else QAHT_ERR_HTTP_STATUS 401.
+ * thrown by `finnhubErrorBody` (rate limited, or QAHT_ERR_HTTP_STATUS 401).
  */
 export async function fetchFinnhubNews(params: NewsFetchParams): Promise<NewsItem[]> {
   const apiKey = params.apiKey ?? '';
@@ -64,11 +62,7 @@ export async function fetchFinnhubNews(params: NewsFetchParams): Promise<NewsIte
     secrets: [...(params.request?.secrets ?? []), apiKey].filter(Boolean),
   });
   const response = validateResponse(SOURCE, responseSchema, body);
-  if (!Array.isArray(response)) {
-    const text = `finnhub error: ${shortText(redactSecrets(response.error, [apiKey]))}`;
-    if (/limit/i.test(response.error)) throw new QahtError('QAHT_ERR_RATE_LIMITED', text, { status: 429 });
-    throw new QahtError('QAHT_ERR_HTTP_STATUS', text, { status: 401 });
-  }
+  if (!Array.isArray(response)) throw finnhubErrorBody(response.error, apiKey);
   const out: NewsItem[] = [];
   for (const article of response) {
     const title = article.headline?.trim();

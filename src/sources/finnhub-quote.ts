@@ -1,11 +1,9 @@
 import * as v from 'valibot';
-import { QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
-import { sanitizeText } from '../output/sanitize.js';
-import { parseWith, roundTo, type QuoteOutcome } from './market/quote.js';
-
-/** Finnhub's free tier: 60 calls a minute, so one request a second per host. */
-export const FINNHUB_QUOTE_PACE_MS = 1000;
+import { finnhubErrorBody, finnhubErrorSchema } from './finnhub-error.js';
+import type { QuoteOutcome } from './market/quote.js';
+import { roundTo } from './shared/numbers.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 /** One `/quote` request. */
 export interface FinnhubQuoteRequest {
@@ -33,8 +31,6 @@ const QuoteSchema = v.object({
   t: nullableNumber,
 });
 
-const ErrorBodySchema = v.object({ error: v.string() });
-
 /** `<base>/quote?symbol=AAPL&token=KEY` (the token goes in the query, which Finnhub documents as safest). */
 export function finnhubQuoteUrl(baseUrl: string, symbol: string, apiKey: string): string {
   return `${baseUrl}/quote?${new URLSearchParams({ symbol, token: apiKey })}`;
@@ -47,21 +43,19 @@ export async function fetchFinnhubQuote(http: HttpGetter, request: FinnhubQuoteR
     secrets: [request.apiKey],
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  return parseFinnhubQuote(request.symbol, body);
+  return parseFinnhubQuote(request.symbol, body, request.apiKey);
 }
 
 /**
  * Maps a `/quote` body. `c == 0` (or null) is Finnhub's way of saying it has no data for the
- * symbol: missing, not an error. An `{"error": "..."}` body is a failure (a limit message → rate limited).
+ * symbol: missing, not an error. An `{"error": "..."}` body is thrown by `finnhubErrorBody` (rate
+ * limited, or QAHT_ERR_HTTP_STATUS 401), with `apiKey` redacted from the quoted text.
  */
-export function parseFinnhubQuote(symbol: string, body: unknown): QuoteOutcome {
-  const errorBody = v.safeParse(ErrorBodySchema, body);
-  if (errorBody.success) {
-    const limited = /limit/i.test(errorBody.output.error);
-    throw new QahtError(limited ? 'QAHT_ERR_RATE_LIMITED' : 'QAHT_ERR_INVALID_DATA', limited ? 'finnhub rate limited' : `finnhub error: ${sanitizeText(errorBody.output.error).slice(0, 120)}`);
-  }
-  if (Array.isArray(body)) throw new QahtError('QAHT_ERR_INVALID_DATA', 'finnhub returned unexpected data: an array, not a quote');
-  const quote = parseWith('finnhub', QuoteSchema, body);
+export function parseFinnhubQuote(symbol: string, body: unknown, apiKey = ''): QuoteOutcome {
+  const errorBody = v.safeParse(finnhubErrorSchema, body);
+  if (errorBody.success) throw finnhubErrorBody(errorBody.output.error, apiKey);
+  if (Array.isArray(body)) throw unexpectedData('finnhub', 'an array, not a quote');
+  const quote = validateResponse('finnhub', QuoteSchema, body);
   if (quote.c === null || quote.c === 0) return { kind: 'unknown', symbol, source: 'finnhub' };
   let changePct = quote.dp ?? null;
   if (changePct === null && quote.pc) changePct = ((quote.c - quote.pc) / quote.pc) * 100;

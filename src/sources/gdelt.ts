@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import { isQahtError, QahtError } from '../errors.js';
 import { parseGdeltDate } from './news/dates.js';
-import { shortText, unexpectedData } from './news/news-errors.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
-import { validateResponse } from './news/validate.js';
+import { shortText } from './shared/text.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 const SOURCE = 'gdelt';
 
@@ -70,7 +70,7 @@ export function parseGdeltBody(body: string, contentType?: string): NewsItem[] {
     if (RATE_LIMIT_TEXT.test(text)) {
       throw new QahtError('QAHT_ERR_RATE_LIMITED', `gdelt asked to slow down: ${shortText(text)}`, { status: 429 });
     }
-    throw unexpectedData(SOURCE, shortText(text.replace(/<[^>]*>/g, ' ')));
+    throw unexpectedData(SOURCE, text.replace(/<[^>]*>/g, ' '));
   }
   let json: unknown;
   try {

@@ -1,9 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import * as v from 'valibot';
 import { parseDateText } from './news/dates.js';
-import { unexpectedData } from './news/news-errors.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
-import { validateResponse } from './news/validate.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 const SOURCE = 'google_news';
 

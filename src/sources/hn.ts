@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { parseDateText, parseUnixSeconds } from './news/dates.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
-import { validateResponse } from './news/validate.js';
+import { validateResponse } from './shared/validate.js';
 
 const SOURCE = 'hn';
 

@@ -1,11 +1,14 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
 import { parseDateText } from './news/dates.js';
-import { redactSecrets, shortText } from './news/news-errors.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
-import { validateResponse } from './news/validate.js';
+import { shortText } from './shared/text.js';
+import { validateResponse } from './shared/validate.js';
 
 const SOURCE = 'newsapi';
+
+/** Requests a day on NewsAPI's free Developer plan (api-notes §5); a cron every 5 minutes alone would make 288. */
+export const NEWSAPI_DAILY_LIMIT = 100;
 
 /** Articles per request (NewsAPI allows up to 100; the free plan returns at most 100 per query). */
 export const NEWSAPI_PAGE_SIZE = 50;
@@ -42,6 +45,7 @@ const REMOVED = '[Removed]';
  * NewsAPI `/v2/everything` (needs `NEWSAPI_KEY`, sent as `X-Api-Key`). A `{"status":"error"}` body
  * becomes an error: `rateLimited` → QAHT_ERR_RATE_LIMITED, key problems → QAHT_ERR_HTTP_STATUS 401,
  * anything else → QAHT_ERR_HTTP_STATUS 400 (500 for `unexpectedError`). Removed articles are skipped.
+ * The caller takes one request of the daily budget (`NEWSAPI_DAILY_LIMIT`) first.
  */
 export async function fetchNewsApi(params: NewsFetchParams): Promise<NewsItem[]> {
   const apiKey = params.apiKey ?? '';
@@ -71,7 +75,7 @@ export async function fetchNewsApi(params: NewsFetchParams): Promise<NewsItem[]>
 }
 
 function newsApiError(code: string, message: string, apiKey: string): QahtError {
-  const text = `newsapi error ${shortText(code, 40)}: ${shortText(redactSecrets(message, [apiKey]))}`;
+  const text = `newsapi error ${shortText(code, { maxChars: 40 })}: ${shortText(message, { secrets: [apiKey] })}`;
   if (code === 'rateLimited') return new QahtError('QAHT_ERR_RATE_LIMITED', text, { status: 429 });
   if (code.startsWith('apiKey')) return new QahtError('QAHT_ERR_HTTP_STATUS', text, { status: 401 });
   return new QahtError('QAHT_ERR_HTTP_STATUS', text, { status: code === 'unexpectedError' ? 500 : 400 });

@@ -75,9 +75,13 @@ export function baseUrlFor(source: SourceName, env: Env): string {
   return baseUrlsFor(source, env)[0]!;
 }
 
-/** Whether the base URL was overridden (an override replaces Binance's fallback chain too). */
-export function isBaseUrlOverridden(source: SourceName, env: Env): boolean {
-  return Boolean(env[`SCREEN_${source.toUpperCase()}_URL`]?.trim());
+/** `host:port` of a base URL, or undefined when it does not parse. */
+export function hostOf(baseUrl: string): string | undefined {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The source's API key, or undefined when the variable is unset or blank. */

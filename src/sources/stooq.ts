@@ -1,16 +1,15 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
-import { parseDecimal, parseWith, roundTo, type QuoteOutcome } from './market/quote.js';
+import type { QuoteOutcome } from './market/quote.js';
+import { parseDecimal, roundTo } from './shared/numbers.js';
+import { unexpectedData, validateResponse } from './shared/validate.js';
 
 /**
  * Symbols per `/q/l/` request. Stooq documents no maximum; 20 keeps the URL short (well under
  * 1 KB) and one blocked or failed request costs at most 20 quotes.
  */
 export const STOOQ_BATCH_SIZE = 20;
-
-/** Assumed pace: Stooq publishes no limit but bans abusers, so one request a second per host. */
-export const STOOQ_PACE_MS = 1000;
 
 /** CSV fields asked for: symbol, date, time, open, high, low, close, volume, name. */
 const STOOQ_FIELDS = 'sd2t2ohlcvn';
@@ -78,14 +77,14 @@ export function parseStooqCsv(text: string, contentType: string, symbols: readon
   }
   if (!first.startsWith('Symbol,')) {
     if (/limit/i.test(first)) throw new QahtError('QAHT_ERR_RATE_LIMITED', 'stooq rate limited (daily hits limit)');
-    throw new QahtError('QAHT_ERR_INVALID_DATA', 'stooq returned unexpected data: not a quote CSV');
+    throw unexpectedData('stooq', 'not a quote CSV');
   }
   const header = splitCsvLine(first);
   const rows = new Map<string, v.InferOutput<typeof RowSchema>>();
   for (const line of lines.slice(1)) {
     const cells = splitCsvLine(line);
     const record = Object.fromEntries(header.map((name, index) => [name, cells[index] ?? '']));
-    const row = parseWith('stooq', RowSchema, record);
+    const row = validateResponse('stooq', RowSchema, record);
     rows.set(row.Symbol.toUpperCase(), row);
   }
 

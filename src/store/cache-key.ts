@@ -3,14 +3,7 @@
  * and hashed (sha256) for the file name so no request text reaches the file system's names.
  */
 import { createHash } from 'node:crypto';
-
-/** Query parameters that carry credentials; removed from keys whatever their value (case-insensitive). */
-export const SECRET_PARAM_NAMES: readonly string[] = ['apikey', 'api_key', 'apiKey', 'token', 'key', 'x_cg_demo_api_key', 'x-cg-demo-api-key'];
-
-const SECRET_PARAMS = new Set(SECRET_PARAM_NAMES.map((name) => name.toLowerCase()));
-
-/** Placeholder left where a secret value was found outside a named parameter. */
-export const REDACTED = '[redacted]';
+import { isSecretParam, redactSecrets } from '../redact.js';
 
 /** Base for parsing relative requests (`/coins/markets?...`); never contacted. */
 const RELATIVE_BASE = 'http://relative.invalid';
@@ -19,7 +12,7 @@ const RELATIVE_BASE = 'http://relative.invalid';
  * The readable, secret-free key for one request of one source.
  * Credential parameters are dropped, the remaining parameters sorted by name (so parameter order
  * does not split the cache), user:password removed, and any remaining occurrence of a value in
- * `secrets` (raw or URL-encoded) replaced with `[redacted]`.
+ * `secrets` (raw or URL-encoded) replaced with `REDACTED`.
  * @param request an absolute URL, a path starting with `/` (with query), or a free-form description
  */
 export function cacheKey(source: string, request: string, secrets: readonly string[] = []): string {
@@ -31,17 +24,6 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** Replaces every occurrence of each non-empty secret (raw or URL-encoded) with `[redacted]`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-    // Longest first, so an encoded form is not half-replaced by a shorter raw one.
-    for (const form of [...forms].sort((a, b) => b.length - a.length)) result = result.split(form).join(REDACTED);
-  }
-  return result;
-}
 
 function normaliseRequest(request: string): string {
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(request);
@@ -55,7 +37,7 @@ function normaliseRequest(request: string): string {
   }
   url.username = '';
   url.password = '';
-  const kept = [...url.searchParams].filter(([name]) => !SECRET_PARAMS.has(name.toLowerCase()));
+  const kept = [...url.searchParams].filter(([name]) => !isSecretParam(name));
   kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
   return absolute ? url.href : `${url.pathname}${url.search}${url.hash}`;

@@ -25,7 +25,8 @@ import { QahtError } from '../errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { ensurePrivateDir, TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
 import { buildEntry, decodeEntry, serialiseEntry, type CacheEntry } from './cache-entry.js';
-import { hashKey, redactSecrets } from './cache-key.js';
+import { redactSecrets } from '../redact.js';
+import { hashKey } from './cache-key.js';
 import type { CacheListing, CacheLookup, CacheMonitor, CacheStatus, FallbackCache, FetchOutcome, LookupOptions, Validators } from './cache-types.js';
 import { acquireFileLock, type FileLock } from './file-lock.js';
 

@@ -65,3 +65,20 @@ describe('an unwritable cache dir', () => {
     }
   });
 });
+
+describe('every selected source needs a key that is not set', () => {
+  it('is a configuration error (exit 2) naming the variable, not an outage (exit 1)', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'qaht-nokey-'));
+    try {
+      const run = await runCli(['crypto', '--sources', 'coincap'], cleanEnv({ SCREEN_CACHE_DIR: dir }));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/COINCAP_API_KEY is not set/);
+      expect(run.stdout).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

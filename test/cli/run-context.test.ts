@@ -35,3 +35,41 @@ describe('createRunContext', () => {
     await paced.close();
   });
 });
+
+describe('what a run saves', () => {
+  let dir: string;
+  const stderr = { write: () => true };
+  beforeEach(async () => {
+    dir = await tempCacheDir();
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('writes only the hosts it called: an open breaker of another host survives untouched', async () => {
+    const { StateStore } = await import('../../src/store/state-store.js');
+    const clock = new ManualClock();
+    const seeded = await StateStore.load(dir, { clock });
+    seeded.setHost('down.example', { breaker: { state: 'OPEN', failures: 0, openedAt: clock.now() }, limiter: { delayMs: 3000, successes: 0, blockedUntil: 0, nextSlotAt: 0, updatedAt: clock.now() } });
+    await seeded.flush();
+    const before = (await StateStore.load(dir, { clock })).host('down.example');
+
+    await clock.advance(5000);
+    const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false, clock });
+    await context.runtime.http(); // a client, but no request to down.example
+    await context.finish({ sources: [], metricsFile: undefined, offline: false });
+    await context.close();
+
+    const after = (await StateStore.load(dir, { clock })).host('down.example');
+    expect(after).toEqual(before);
+  });
+
+  it('does not record an --offline run as a failure of its sources', async () => {
+    const { StateStore } = await import('../../src/store/state-store.js');
+    const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false });
+    const report = { name: 'coingecko' as const, status: 'stale' as const, fetchedAt: null, ageSeconds: 10, items: 3, error: 'offline' };
+    await context.finish({ sources: [report], metricsFile: undefined, offline: true });
+    await context.close();
+    expect((await StateStore.load(dir)).source('coingecko')?.lastFailureAt).toBeUndefined();
+  });
+});

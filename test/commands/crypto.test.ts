@@ -120,7 +120,7 @@ describe('runCrypto', () => {
     expect(result.excluded).toHaveLength(16);
     expect(result.excluded![0]).toEqual({ id: 'coin-5', reason: 'volume below $1M' });
     expect(result.notes).toContain('16 excluded: volume below $1M 16');
-    expect(result.notes).toContain('showing 50 of 64 coins (--limit to see more)');
+    expect(result.notes).toContain('showing 50 of 64 coins (--limit)');
     expect(result.columns.map((c) => c.key)).toContain('sparkline7d');
     expect(rt.counters.get('source.coingecko.items')).toBe(80);
     // One request each; the CoinCap key travels in a header, never in a URL.
@@ -204,10 +204,4 @@ describe('runCrypto', () => {
     expect(result.results.map((r) => r.symbol)).toEqual(['C4', 'C3', 'C2']);
   });
 
-  it('rejects option values the CLI should have caught', async () => {
-    const rt = createFakeRuntime({ http: new StubHttp([]), env: ENV });
-    await expect(runCrypto(rt, options({ top: 0 }))).rejects.toMatchObject({ code: 'QAHT_ERR_USAGE' });
-    await expect(runCrypto(rt, options({ sort: 'price' as never }))).rejects.toMatchObject({ code: 'QAHT_ERR_USAGE', message: expect.stringContaining('score, change24h') });
-    await expect(runCrypto(rt, options({ minVolumeUsd: -1 }))).rejects.toMatchObject({ code: 'QAHT_ERR_USAGE' });
-  });
 });

@@ -86,6 +86,28 @@ function setup(options: { http?: HttpGetter; env?: Record<string, string>; clock
   return { rt, http, clock, keys };
 }
 
+/**
+ * Makes the fake runtime's cache answer `cached` within an entry's TTL, as the disk cache does (the
+ * fake itself fetches on every lookup). Records the keys it served without fetching.
+ */
+function serveWithinTtl(rt: ReturnType<typeof setup>['rt']): { hits: string[] } {
+  const hits: string[] = [];
+  const entries = new Map<string, { value: unknown; fetchedAt: number }>();
+  const lookup = rt.cache.lookup.bind(rt.cache);
+  rt.cache.lookup = async <T>(request: CacheLookupRequest<T>) => {
+    const entry = entries.get(request.key);
+    const ageMs = entry ? rt.clock.now() - entry.fetchedAt : Infinity;
+    if (entry && !request.forceRefresh && ageMs < request.ttlMs) {
+      hits.push(request.key);
+      return { status: 'cached' as const, value: entry.value as T, fetchedAt: entry.fetchedAt, ageMs };
+    }
+    const result = await lookup(request);
+    if (result.status === 'fresh') entries.set(request.key, { value: result.value, fetchedAt: result.fetchedAt ?? rt.clock.now() });
+    return result;
+  };
+  return { hits };
+}
+
 describe('runNews', () => {
   it('with every source up: merges the story carried by three sources and ranks it first', async () => {
     const { rt } = setup();
@@ -213,18 +235,55 @@ describe('runNews', () => {
     expect(result.sources.filter((s) => s.status === 'fresh')).toHaveLength(4);
   });
 
-  it('passes a small retry budget and the timeout to each request', async () => {
-    const seen: Array<RequestOptions | undefined> = [];
+  it('passes a small retry budget and the timeout to each request; NewsAPI, budgeted, gets no retry', async () => {
+    const seen = new Map<string, RequestOptions | undefined>();
     const stub = new StubHttp(replies());
+    const record = (url: string, options: RequestOptions | undefined): void => void seen.set(new URL(url).host, options);
     const http: HttpGetter = {
-      request: (url, options) => (seen.push(options), stub.request(url, options)),
-      fetchText: (url, options) => (seen.push(options), stub.fetchText(url, options)),
-      fetchJson: (url, options) => (seen.push(options), stub.fetchJson(url, options)),
+      request: (url, options) => (record(url, options), stub.request(url, options)),
+      fetchText: (url, options) => (record(url, options), stub.fetchText(url, options)),
+      fetchJson: (url, options) => (record(url, options), stub.fetchJson(url, options)),
     };
     const { rt } = setup({ http });
     await runNews(rt, { ...commonOptions(), query: 'bitcoin etf', newsTimeoutMs: 4000 });
-    expect(seen).toHaveLength(5);
-    for (const options of seen) expect(options).toMatchObject({ timeoutMs: 4000, maxRetries: DEFAULT_NEWS_OPTIONS.maxRetries });
+    expect([...seen.keys()].sort()).toEqual(['finnhub.test', 'gdelt.test', 'google.test', 'hn.test', 'newsapi.test']);
+    for (const [host, options] of seen) {
+      expect(options).toMatchObject({ timeoutMs: 4000, maxRetries: host === 'newsapi.test' ? 0 : DEFAULT_NEWS_OPTIONS.maxRetries });
+    }
+  });
+
+  it('spends one unit of NewsAPI\'s daily budget per request, and none on a cached answer', async () => {
+    const { rt, http, clock } = setup();
+    const cached = serveWithinTtl(rt);
+    const newsapiCalls = (): number => (http as StubHttp).calls.filter((url) => url.host === 'newsapi.test').length;
+
+    await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
+    expect(rt.budgetUsed.get('newsapi')).toBe(1);
+    expect(newsapiCalls()).toBe(1);
+
+    // Within the 5-minute TTL the answer comes from the cache: no request, no budget.
+    await clock.advance(60_000);
+    const again = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
+    expect(again.sources.find((s) => s.name === 'newsapi')).toMatchObject({ status: 'cached', items: 2 });
+    expect(cached.hits).toContain('newsapi:v2/everything?q=bitcoin+etf&since=86400000');
+    expect(rt.budgetUsed.get('newsapi')).toBe(1);
+    expect(newsapiCalls()).toBe(1);
+
+    // A forced refresh is a request, so it is counted; keyless sources have no budget at all.
+    await runNews(rt, { ...commonOptions({ forceRefresh: true }), query: 'bitcoin etf' });
+    expect(rt.budgetUsed.get('newsapi')).toBe(2);
+    expect(newsapiCalls()).toBe(2);
+    expect([...rt.budgetUsed.keys()]).toEqual(['newsapi']);
+  });
+
+  it('with NewsAPI\'s daily budget used up, fails it without a request and keeps the others', async () => {
+    const { rt, http } = setup();
+    expect(await rt.budgets.consume('newsapi', 100, 100)).toBe(100);
+    const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
+    expect(result.sources.find((s) => s.name === 'newsapi')).toMatchObject({ status: 'failed', items: 0, error: 'daily budget of 100 used' });
+    expect(result.sources.filter((s) => s.status === 'fresh').map((s) => s.name)).toEqual(['google_news', 'hn', 'gdelt', 'finnhub']);
+    expect((http as StubHttp).calls.some((url) => url.host === 'newsapi.test')).toBe(false);
+    expect(rt.budgetUsed.get('newsapi')).toBe(100);
   });
 
   it('keys the cache by query and window, never by API key', async () => {

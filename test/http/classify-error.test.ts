@@ -29,3 +29,12 @@ describe('classifyTransportError', () => {
     expect(error.message).toContain(context.url);
   });
 });
+
+describe('which statuses are worth a retry', () => {
+  it('retries 408, 425, 429 and every 5xx but 501 and 505', async () => {
+    const { QahtError } = await import('../../src/errors.js');
+    const status = (code: number) => isRetryableError(new QahtError('QAHT_ERR_HTTP_STATUS', `HTTP ${code}`, { status: code }));
+    for (const code of [408, 425, 429, 500, 502, 503, 504, 507, 520, 522, 524]) expect(status(code), String(code)).toBe(true);
+    for (const code of [400, 401, 403, 404, 451, 501, 505]) expect(status(code), String(code)).toBe(false);
+  });
+});

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, hashKey, redactSecrets, SECRET_PARAM_NAMES } from '../../src/store/cache-key.js';
+import { redactSecrets } from '../../src/redact.js';
+import { cacheKey, hashKey } from '../../src/store/cache-key.js';
+
+/** Credential parameters as the APIs qaht calls spell them. */
+const SECRET_PARAM_NAMES = ['apikey', 'api_key', 'apiKey', 'token', 'key', 'x_cg_demo_api_key', 'x-cg-demo-api-key', 'x_cg_pro_api_key'];
 
 describe('cacheKey', () => {
   it('is source plus request, with credential parameters removed whatever their value', () => {
@@ -17,7 +21,7 @@ describe('cacheKey', () => {
     const key = cacheKey('alphavantage', `/query/${encodeURIComponent(secret)}?function=QUOTE&note=${secret}`, [secret]);
     expect(key).not.toContain(secret);
     expect(key).not.toContain(encodeURIComponent(secret));
-    expect(key).toContain('[redacted]');
+    expect(key).toContain('REDACTED');
   });
 
   it('does not depend on parameter order, and drops user:password', () => {

@@ -1,6 +1,7 @@
 /**
  * The crypto screen, pure: merge the sources → gate (with reasons) → score → filter → sort → cut.
  */
+import { applyLimit } from '../apply-limit.js';
 import type { CryptoRow, CryptoSource, Exclusion } from './crypto-row.js';
 import { formatUsdThreshold } from './compact-usd.js';
 import { exclusionReason } from './gates.js';
@@ -54,7 +55,7 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
   }
   const filtered = passed.filter((row) => passesFilters(row, options, namedSymbols));
   const sorted = sortCryptoRows(filtered, options.sort, options.ascending);
-  const rows = options.limit === undefined ? sorted : sorted.slice(0, options.limit);
+  const limited = applyLimit(sorted, options.limit, 'coins');
 
   const notes = [
     ...universeNotes(universe, data),
@@ -62,8 +63,8 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     ...filterNotes(passed.length - filtered.length, options),
     ...mismatchNotes(coins, ratio),
   ];
-  if (rows.length < sorted.length) notes.push(`showing ${rows.length} of ${sorted.length} coins (--limit to see more)`);
-  return { rows, excluded, notes, universe, matched: sorted.length };
+  if (limited.note) notes.push(limited.note);
+  return { rows: limited.rows, excluded, notes, universe, matched: sorted.length };
 }
 
 function toRow(coin: MergedCoin): CryptoRow {

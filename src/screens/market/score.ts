@@ -1,4 +1,4 @@
-import { roundTo } from '../../sources/market/quote.js';
+import { roundTo } from '../../sources/shared/numbers.js';
 
 /**
  * Momentum score: the size of the move, weighted by how much traded.
@@ -6,7 +6,7 @@ import { roundTo } from '../../sources/market/quote.js';
  *   score = |changePct| × clamp(log10(volume) − 5, 0.25, 3)
  *
  * so 1 M shares weigh 1, 10 M weigh 2, 100 M+ weigh 3, and thin trading (≤ ~178 k shares) 0.25: a
- * 3 % move on 50 M shares (5.1) outranks a 4 % move on 300 k shares (2.0). When the source
+ * 3 % move on 50 M shares (8.0969) outranks a 4 % move on 300 k shares (1.9085). When the source
  * reports no volume (Finnhub /quote) the weight is 1, as for a typical 1 M-share day. The sign is
  * ignored: a sharp fall is as notable as a sharp rise (sort by `change` for direction).
  * Null when the change is unknown. Rounded to 4 decimals.

@@ -12,18 +12,18 @@ const UNIT_MS: Record<string, number> = {
 export const MAX_DURATION_MS = 365 * 86_400_000;
 
 /**
- * Parses a duration flag (`--since`, or `--news-timeout` via `flag`): a positive whole number and a
- * unit, `s` (seconds), `m`/`min` (minutes), `h` (hours), `d` (days) or `w` (weeks), e.g. "90m",
- * "24h", "2d", "1w", "10s"; case-insensitive. Returns ms.
+ * Parses a `--since` duration: a positive whole number and a unit, `s` (seconds), `m`/`min`
+ * (minutes), `h` (hours), `d` (days) or `w` (weeks), e.g. "90m", "24h", "2d", "1w", "10s";
+ * case-insensitive. Returns ms.
  * @throws QahtError QAHT_ERR_USAGE with a one-line message on anything else, or above a year.
  */
-export function parseDuration(text: string, flag = '--since'): number {
+export function parseDuration(text: string): number {
   const match = /^(\d+)\s*(s|m|min|h|d|w)$/i.exec(text.trim());
   const value = match ? Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]! : Number.NaN;
   if (!Number.isFinite(value) || value <= 0 || value > MAX_DURATION_MS) {
     throw new QahtError(
       'QAHT_ERR_USAGE',
-      `invalid ${flag} ${JSON.stringify(text)}: use a positive whole number with s, m, h, d or w (e.g. 90m, 24h, 2d, 1w), at most 365d`,
+      `invalid --since ${JSON.stringify(text)}: use a positive whole number with s, m, h, d or w (e.g. 90m, 24h, 2d, 1w), at most 365d`,
     );
   }
   return value;

@@ -1,8 +1,9 @@
 import { QahtError, isQahtError } from '../../errors.js';
 import type { HttpGetter } from '../../http/types.js';
 import { ALPHAVANTAGE_BUDGET, ALPHAVANTAGE_DAILY_LIMIT, fetchAlphaVantageQuote, isDailyLimitMessage } from '../alphavantage.js';
-import { FINNHUB_QUOTE_PACE_MS, fetchFinnhubQuote } from '../finnhub-quote.js';
-import { STOOQ_BATCH_SIZE, STOOQ_PACE_MS, fetchStooqQuotes } from '../stooq.js';
+import { DOCUMENTED_DELAY_MS } from '../documented-rates.js';
+import { fetchFinnhubQuote } from '../finnhub-quote.js';
+import { STOOQ_BATCH_SIZE, fetchStooqQuotes } from '../stooq.js';
 import type { MarketSourceName, QuoteOutcome } from './quote.js';
 
 /**
@@ -60,7 +61,7 @@ export function createMarketDriver(name: MarketSourceName, context: MarketDriver
       return {
         name,
         batchSize: 1,
-        requestMs: FINNHUB_QUOTE_PACE_MS,
+        requestMs: DOCUMENTED_DELAY_MS.finnhub,
         capacity: async () => Infinity,
         fetchBatch: async (symbols) => singleSymbolBatch(symbols, async (symbol) =>
           fetchFinnhubQuote(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbol }),
@@ -72,7 +73,7 @@ export function createMarketDriver(name: MarketSourceName, context: MarketDriver
       return {
         name,
         batchSize: STOOQ_BATCH_SIZE,
-        requestMs: STOOQ_PACE_MS,
+        requestMs: DOCUMENTED_DELAY_MS.stooq,
         capacity: async () => Infinity,
         fetchBatch: async (symbols) =>
           fetchStooqQuotes(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbols }),

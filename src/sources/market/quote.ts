@@ -1,6 +1,3 @@
-import * as v from 'valibot';
-import { QahtError } from '../../errors.js';
-
 /** The market sources, in the order the scan prefers them when they would finish equally fast. */
 export const MARKET_SOURCE_ORDER = ['stooq', 'finnhub', 'alphavantage'] as const;
 
@@ -33,35 +30,3 @@ export interface MarketQuote {
  * source does not know the symbol (Finnhub zeros, an empty Global Quote, a Stooq `N/D` row).
  */
 export type QuoteOutcome = { kind: 'quote'; quote: MarketQuote } | { kind: 'unknown'; symbol: string; source: MarketSourceName };
-
-/**
- * Parses a decimal the way APIs write them as text (`"150.90"`, `"0.6671%"`, `"-1.2"`).
- * Blank, `N/D`, `-` and anything unparseable give null, never NaN.
- */
-export function parseDecimal(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  const trimmed = text.trim().replace(/%$/, '');
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return null;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : null;
-}
-
-/** Rounds to `digits` decimals, keeping null (percentages stay readable in JSON). */
-export function roundTo(value: number | null, digits: number): number | null {
-  if (value === null || !Number.isFinite(value)) return null;
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-/**
- * Validates `input` against a valibot schema, or throws the "changed shape" error every adapter
- * uses, with the first issue's path so a log says where the shape broke.
- */
-export function parseWith<S extends v.GenericSchema>(source: MarketSourceName, schema: S, input: unknown): v.InferOutput<S> {
-  const result = v.safeParse(schema, input);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const path = issue ? v.getDotPath(issue) : null;
-  const reason = `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`;
-  throw new QahtError('QAHT_ERR_INVALID_DATA', `${source} returned unexpected data: ${reason.slice(0, 160)}`);
-}

@@ -77,7 +77,7 @@ describe('screenCrypto', () => {
     const limited = screenCrypto(DATA, { ...OPTIONS, sort: 'mcap', limit: 2 });
     expect(limited.rows.map((r) => r.id)).toEqual(['bitcoin', 'ethereum']);
     expect(limited.matched).toBe(3);
-    expect(limited.notes).toContain('showing 2 of 3 coins (--limit to see more)');
+    expect(limited.notes).toContain('showing 2 of 3 coins (--limit)');
   });
 
   it('gives the same output whatever the input order', () => {

@@ -34,6 +34,11 @@ describe('marketScore', () => {
     expect(marketScore(2, 1e12)).toBe(6); // weight cap 3
   });
 
+  it('gives the numbers its doc comment quotes', () => {
+    expect(marketScore(3, 50_000_000)).toBe(8.0969);
+    expect(marketScore(4, 300_000)).toBe(1.9085);
+  });
+
   it('treats a missing volume as a typical day, and a missing change as no score', () => {
     expect(marketScore(2.5, null)).toBe(2.5);
     expect(marketScore(null, 1e7)).toBeNull();

@@ -21,12 +21,11 @@ describe('parseDuration', () => {
     expect(parseDuration('90min')).toBe(5_400_000);
     expect(parseDuration('2d')).toBe(172_800_000);
     expect(parseDuration(' 1W ')).toBe(604_800_000);
-    expect(parseDuration('10s', '--news-timeout')).toBe(10_000);
+    expect(parseDuration('10s')).toBe(10_000);
   });
   it.each(['', '24', 'h', '0h', '-1h', '1.5h', '24 hours', '2y', '400d'])('rejects %j with a one-line usage error', (text) => {
     const message = usageError(() => parseDuration(text));
     expect(message).toMatch(/^invalid --since /);
-    expect(usageError(() => parseDuration(text, '--news-timeout'))).toMatch(/^invalid --news-timeout /);
     expect(message).not.toContain('\n');
   });
   it('formats back for notes', () => {

@@ -65,7 +65,7 @@ describe('fetchFinnhubNews', () => {
     expect(isQahtError(error) && error.code).toBe('QAHT_ERR_RATE_LIMITED');
     const invalid = new StubHttp([{ match: () => true, body: JSON.stringify({ error: `Invalid API key ${KEY}` }) }]);
     const error2 = await fetchFinnhubNews(fetchParams(invalid, { apiKey: KEY })).catch((e: unknown) => e);
-    expect(isQahtError(error2) && error2.code).toBe('QAHT_ERR_HTTP_STATUS');
+    expect(error2).toMatchObject({ code: 'QAHT_ERR_HTTP_STATUS', status: 401, message: expect.stringMatching(/^finnhub rejected the request: Invalid API key /) });
     expect((error2 as Error).message).not.toContain(KEY);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, redactUrl, secretsInUrl } from '../../src/http/redact-url.js';
+import { redactSecrets, redactUrl, secretsInUrl } from '../src/redact.js';
 
 describe('redactUrl', () => {
   it.each([

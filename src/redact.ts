@@ -1,4 +1,9 @@
-/** What replaces a secret in anything the client reports. */
+/**
+ * Keeping secrets out of what qaht reports, logs and stores: one set of rules for the HTTP client's
+ * errors, the logger, and the cache's keys.
+ */
+
+/** What replaces a secret. */
 export const REDACTED = 'REDACTED';
 
 /**
@@ -8,19 +13,22 @@ export const REDACTED = 'REDACTED';
  */
 const SECRET_PARAM_NAMES = new Set(['apikey', 'key', 'token', 'accesstoken', 'xcgdemoapikey', 'xcgproapikey', 'secret', 'signature']);
 
-function isSecretParam(name: string): boolean {
+/** Whether a query parameter carries a credential. */
+export function isSecretParam(name: string): boolean {
   return SECRET_PARAM_NAMES.has(name.toLowerCase().replace(/[-_]/g, ''));
 }
 
 /**
- * Replaces every occurrence of each secret (raw and URL-encoded) in `text` with `REDACTED`.
- * Secrets shorter than 4 characters are ignored: replacing them would shred ordinary words.
+ * Replaces every occurrence of each secret (raw, URL-encoded, or form-encoded) in `text` with
+ * `REDACTED`, longest form first so an encoded form is not half-replaced by the raw one. Secrets
+ * shorter than 4 characters are ignored: replacing them would shred ordinary words.
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
+    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
   }
   return out;
 }
