@@ -63,6 +63,7 @@ export function statusJson(report: StatusReport): object {
       lastFailureAt: iso(source.lastFailureAt),
       lastFailureReason: source.lastFailureReason === null ? null : sanitizeText(source.lastFailureReason),
       rateLimits24h: source.rateLimits24h,
+      dailyBudget: source.dailyBudget,
       cache: source.cache.map((entry) => ({
         key: sanitizeText(entry.key),
         fetchedAt: iso(entry.fetchedAt),
@@ -135,7 +136,8 @@ function paintLines(cell: Cell): string {
 function keyCell(source: SourceHealth, chalk: ChalkInstance): Cell {
   const { variable, required, configured } = source.key;
   if (variable === null) return { text: '–', paint: chalk.dim };
-  if (configured) return { text: 'set' };
+  const budget = source.dailyBudget ? `, ${source.dailyBudget.usedToday}/${source.dailyBudget.limit} today` : '';
+  if (configured) return { text: `set${budget}` };
   return required ? { text: 'missing', paint: chalk.yellow } : { text: 'optional', paint: chalk.dim };
 }
 

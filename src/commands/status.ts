@@ -5,7 +5,7 @@
  * files, as every cache read does).
  */
 import { CircuitBreaker, isBreakerSnapshot, type BreakerStateName } from '../resilience/circuit-breaker.js';
-import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
+import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import {
   apiKeyFor,
   baseUrlsFor,
@@ -18,7 +18,7 @@ import {
 import type { CacheListing } from '../store/cache-types.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { DiskCache } from '../store/disk-cache.js';
-import type { HostState, SourceState } from '../store/state-file.js';
+import { utcDay, type BudgetState, type HostState, type SourceState } from '../store/state-file.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
@@ -72,6 +72,8 @@ export interface SourceHealth {
   lastFailureReason: string | null;
   /** Rate-limit answers recorded in the last 24 h. */
   rateLimits24h: number;
+  /** Sources with a daily call budget (Alpha Vantage, NewsAPI): the limit and what today (UTC) used. */
+  dailyBudget: { limit: number; usedToday: number } | null;
   /** Newest first. */
   cache: CacheEntryHealth[];
 }
@@ -90,6 +92,7 @@ export interface StatusInput {
   nowMs: number;
   hosts: Readonly<Record<string, HostState>>;
   sources: Readonly<Record<string, SourceState>>;
+  budgets: Readonly<Record<string, BudgetState>>;
   listings: readonly CacheListing[];
 }
 
@@ -103,8 +106,8 @@ export async function gatherStatus(options: { cacheDir: string; env: Env; clock?
     StateStore.load(options.cacheDir, { clock }),
     new DiskCache({ dir: options.cacheDir, clock }).list(),
   ]);
-  const { hosts, sources } = store.state;
-  return buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, listings });
+  const { hosts, sources, budgets } = store.state;
+  return buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, budgets, listings });
 }
 
 /** The report for every source in `SOURCE_NAMES` order, from already-loaded state. */
@@ -116,6 +119,13 @@ export function buildStatus(input: StatusInput): StatusReport {
     cacheDir: input.cacheDir,
     sources: SOURCE_NAMES.map((name) => sourceHealth(name, input, frozen)),
   };
+}
+
+function dailyBudget(name: SourceName, input: StatusInput): SourceHealth['dailyBudget'] {
+  const limit = (DAILY_BUDGETS as Partial<Record<SourceName, number>>)[name];
+  if (limit === undefined) return null;
+  const spent = input.budgets[name];
+  return { limit, usedToday: spent && spent.day === utcDay(input.nowMs) ? spent.used : 0 };
 }
 
 function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): SourceHealth {
@@ -134,6 +144,7 @@ function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): Sourc
     lastFailureAt: saved.lastFailureAt ?? null,
     lastFailureReason: saved.lastFailureAt !== undefined ? (saved.lastFailureReason ?? null) : null,
     rateLimits24h: (saved.rateLimitEvents ?? []).filter((at) => input.nowMs - at <= RATE_LIMIT_WINDOW_MS).length,
+    dailyBudget: dailyBudget(name, input),
     cache: input.listings
       .filter((listing) => listing.source === name)
       .map((listing) => cacheEntryHealth(listing, input.nowMs))

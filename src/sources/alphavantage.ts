@@ -5,9 +5,10 @@ import type { QuoteOutcome } from './market/quote.js';
 import { parseDecimal, roundTo } from './shared/numbers.js';
 import { shortText } from './shared/text.js';
 import { unexpectedData, validateResponse } from './shared/validate.js';
+import { DAILY_BUDGETS } from './documented-rates.js';
 
 /** Alpha Vantage's free tier: 25 requests a day (no per-minute limit since 2024). */
-export const ALPHAVANTAGE_DAILY_LIMIT = 25;
+export const ALPHAVANTAGE_DAILY_LIMIT = DAILY_BUDGETS.alphavantage;
 
 /** The budget name in the state store's ledger (`rt.budgets`). */
 export const ALPHAVANTAGE_BUDGET = 'alphavantage';

@@ -28,3 +28,9 @@ export const DOCUMENTED_DELAY_MS: Record<SourceName, number> = {
   alphavantage: 0,
   stooq: 1000,
 };
+
+/**
+ * Calls a day the free plans allow, counted across runs in the state file under the source's name
+ * (`rt.budgets`) and never exceeded: Alpha Vantage 25 (since early 2024), NewsAPI 100 (Developer plan).
+ */
+export const DAILY_BUDGETS = { alphavantage: 25, newsapi: 100 } as const satisfies Partial<Record<SourceName, number>>;

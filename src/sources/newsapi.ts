@@ -4,11 +4,12 @@ import { parseDateText } from './news/dates.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
 import { shortText } from './shared/text.js';
 import { validateResponse } from './shared/validate.js';
+import { DAILY_BUDGETS } from './documented-rates.js';
 
 const SOURCE = 'newsapi';
 
 /** Requests a day on NewsAPI's free Developer plan (api-notes §5); a cron every 5 minutes alone would make 288. */
-export const NEWSAPI_DAILY_LIMIT = 100;
+export const NEWSAPI_DAILY_LIMIT = DAILY_BUDGETS.newsapi;
 
 /** Articles per request (NewsAPI allows up to 100; the free plan returns at most 100 per query). */
 export const NEWSAPI_PAGE_SIZE = 50;

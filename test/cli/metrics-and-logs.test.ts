@@ -191,9 +191,10 @@ describe('--log-file', () => {
     const outputs: string[] = [];
 
     // Each source in turn (appending to one log): its first request fails once and is retried,
-    // which is logged with the request URL, key parameter included.
+    // which is logged with the request URL, key parameter included. Alpha Vantage is never retried
+    // (every call spends its daily budget), so it only has to keep its key out of everything.
     for (const source of ['finnhub', 'alphavantage', 'stooq'] as const) {
-      api.fault(MARKET_PATHS[source], { status: 503 }, { times: 1 });
+      if (source !== 'alphavantage') api.fault(MARKET_PATHS[source], { status: 503 }, { times: 1 });
       const run = await runCli(['market', '--sources', source, 'IBM', 'MSFT', '--log-file', logFile, '--metrics-file', metricsFile, '--json'], env);
       expect(run.code, run.stderr).toBe(0);
       expect(parseCommandJson(run.stdout).results).toHaveLength(2);
@@ -202,7 +203,7 @@ describe('--log-file', () => {
     const log = await readFile(logFile, 'utf8');
     const retries = parseLogLines(log).filter((r) => r.msg === 'retrying request');
     const urls = retries.map((r) => String(r.url));
-    for (const path of Object.values(MARKET_PATHS)) expect(urls.some((url) => new URL(url).pathname === path), path).toBe(true);
+    for (const path of [MARKET_PATHS.finnhub, MARKET_PATHS.stooq]) expect(urls.some((url) => new URL(url).pathname === path), path).toBe(true);
     for (const url of urls) expect(new URL(url).search).toMatch(/(token|apikey)=REDACTED/);
 
     const cacheFiles = await listFilesDeep(cacheDir);

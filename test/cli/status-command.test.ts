@@ -70,6 +70,7 @@ async function seed(dir: string, now: number): Promise<{ openedAt: number }> {
   state.recordRateLimit('coingecko', now - 30 * MINUTE);
   state.recordSourceSuccess('hn', now - 3 * MINUTE);
   await state.flush();
+  await state.consumeBudget('newsapi', new Date(now).toISOString().slice(0, 10), 7, 100);
 
   const cache = await DiskCache.open({ dir, clock });
   await cache.set({ source: 'coingecko', key: 'coingecko:coins/markets?page=1', value: [{ id: 'bitcoin' }], ttlMs: 5 * MINUTE, fetchedAt: now - 2 * MINUTE });
@@ -130,6 +131,9 @@ describe('screen status', () => {
     expect(byName.stooq.key).toEqual({ variable: 'STOOQ_API_KEY', required: true, configured: false });
     expect(byName.gdelt.key).toEqual({ variable: null, required: false, configured: false });
     expect(byName.gdelt).toMatchObject({ lastSuccessAt: null, lastFailureAt: null, rateLimits24h: 0, cache: [], documentedDelayMs: 5500 });
+    expect(byName.newsapi.dailyBudget).toEqual({ limit: 100, usedToday: 7 });
+    expect(byName.alphavantage.dailyBudget).toEqual({ limit: 25, usedToday: 0 });
+    expect(byName.coingecko.dailyBudget).toBeNull();
     expect(stdout).not.toContain(NEWSAPI_KEY);
   });
 
@@ -150,7 +154,7 @@ describe('screen status', () => {
     expect(row('hn')).toContain('closed');
     expect(row('hn')).toContain('3m ago');
     expect(row('stooq')).toMatch(/│ missing /);
-    expect(row('newsapi')).toMatch(/│ set /);
+    expect(row('newsapi')).toMatch(/│ set, 7\/100 today /);
     // Binance's fallback hosts are listed on lines of their own within its row.
     expect(stdout).toContain('api.binance.us');
     expect(stderr).toBe(
