@@ -1,6 +1,6 @@
 import type { CommandResult, SourceReport } from '../commands/command-result.js';
 import type { CommonOptions } from '../commands/runtime.js';
-import { CRYPTO_SOURCES, MARKET_SOURCES, NEWS_SOURCES, type SourceName } from '../sources/source-names.js';
+import { baseUrlsFor, CRYPTO_SOURCES, hostOf, MARKET_SOURCES, NEWS_SOURCES, type SourceName } from '../sources/source-names.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { EXIT, exitCodeForRun } from './exit-codes.js';
 import { parsePositiveInt, parseSourceList } from './parse-values.js';
@@ -64,7 +64,7 @@ async function runWithDemoEnv(
     if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
     await printResult(result, raw, io, context.metrics());
     const code = exitCodeForRun(result.sources, raw.strict === true);
-    if (!settings.quiet) await printStderrReport(result, io, settings.color, context.metrics());
+    if (!settings.quiet) await printStderrReport(result, io, env, settings.color, context.metrics());
     if (code === EXIT.noResults) {
       const hint = raw.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
       io.stderr.write(`screen: no results: every source failed and no cache could serve${hint}\n`);
@@ -161,7 +161,19 @@ async function printResult(result: CommandResult<unknown>, raw: Record<string, u
   io.stdout.write(`${await renderTable(result.results, result.columns, { width: terminalWidth(io.stdout, io.env), chalk })}\n`);
 }
 
-async function printStderrReport(result: CommandResult<unknown>, io: CliIo, color: boolean, metrics: unknown): Promise<void> {
+/** Which of this run's sources uses each host (a host shared by several, as in tests, names the first). */
+function sourceOfHost(sources: SourceReport[], env: NodeJS.ProcessEnv): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const { name } of sources) {
+    for (const base of baseUrlsFor(name, env)) {
+      const host = hostOf(base);
+      if (host && !map.has(host)) map.set(host, name);
+    }
+  }
+  return map;
+}
+
+async function printStderrReport(result: CommandResult<unknown>, io: CliIo, env: NodeJS.ProcessEnv, color: boolean, metrics: unknown): Promise<void> {
   const [{ renderStatusLines }, { renderTimingSummary }] = await Promise.all([
     import('../output/status-lines.js'),
     import('../output/timing-summary.js'),
@@ -170,7 +182,7 @@ async function printStderrReport(result: CommandResult<unknown>, io: CliIo, colo
   const lines = [
     ...renderStatusLines(result.sources, chalk),
     ...result.notes.map((note) => sanitizeText(note)),
-    ...renderTimingSummary(metrics as Parameters<typeof renderTimingSummary>[0], chalk),
+    ...renderTimingSummary(metrics as Parameters<typeof renderTimingSummary>[0], chalk, sourceOfHost(result.sources, env)),
   ];
   io.stderr.write(`${lines.join('\n')}\n`);
 }

@@ -11,19 +11,23 @@ export interface SummaryStats {
 
 /**
  * The timing summary that ends every run on stderr: per host request count, mean, p95 and max,
- * then cache hit rate, retries, 429s and breaker rejections.
+ * then cache hit rate, retries, 429s and breaker rejections. Hosts are labelled with the source
+ * that uses them when known (the demo's loopback ports say nothing on their own).
  */
-export function renderTimingSummary(stats: SummaryStats, chalk: ChalkInstance): string[] {
+export function renderTimingSummary(stats: SummaryStats, chalk: ChalkInstance, sourceOfHost: ReadonlyMap<string, string> = new Map()): string[] {
   const hosts = Object.entries(stats.timings)
     .filter(([name]) => name.startsWith('http.'))
-    .sort(([a], [b]) => a.localeCompare(b));
+    .map(([name, t]) => {
+      const host = name.slice(5);
+      const source = sourceOfHost.get(host);
+      return { label: source ? `${host} (${source})` : host, t };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
   const lines = [chalk.dim(`timing: run ${formatMs(stats.uptimeS * 1000)}`)];
-  const width = Math.max(0, ...hosts.map(([name]) => name.length - 5));
-  for (const [name, t] of hosts) {
+  const width = Math.max(0, ...hosts.map(({ label }) => label.length));
+  for (const { label, t } of hosts) {
     lines.push(
-      chalk.dim(
-        `  ${name.slice(5).padEnd(width)}  ${String(t.count).padStart(3)} req  mean ${formatMs(t.mean)}  p95 ${formatMs(t.p95)}  max ${formatMs(t.max)}`,
-      ),
+      chalk.dim(`  ${label.padEnd(width)}  ${String(t.count).padStart(3)} req  mean ${formatMs(t.mean)}  p95 ${formatMs(t.p95)}  max ${formatMs(t.max)}`),
     );
   }
   if (hosts.length === 0) lines.push(chalk.dim('  no network requests'));

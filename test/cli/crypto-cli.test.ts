@@ -138,7 +138,7 @@ describe('screen crypto: all sources up', () => {
     expect(stderr).toMatch(new RegExp(`${doc.excluded.length} excluded`));
     expect(stderr).toMatch(/^timing: run /m);
     expect(stderr).toMatch(/cache hit rate 0% \(0\/\d+\)/);
-    expect(stderr).toMatch(new RegExp(`${api.host.replace(/\./g, '\\.')}\\s+\\d+ req\\s+mean`));
+    expect(stderr).toMatch(new RegExp(`${api.host.replace(/\./g, "\\.")} \\(coingecko\\)\\s+\\d+ req\\s+mean`));
 
     // The keyed source got its key the way CoinCap wants it; CoinGecko asked for the real page.
     const coincapRequest = api.requests.find((r) => r.path === CRYPTO_PATHS.coincap);
