@@ -117,7 +117,8 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
   if (selected.length === 0) {
     throw new QahtError('QAHT_ERR_USAGE', `--sources names no market source (${MARKET_SOURCES.join(', ')})`);
   }
-  const active = selected.filter((name) => apiKeyFor(name, rt.env));
+  // Offline, nothing is fetched: quotes cached under any source serve, key or no key.
+  const active = options.offline ? selected : selected.filter((name) => apiKeyFor(name, rt.env));
   if (active.length === 0) {
     const vars = MARKET_SOURCES.filter((name) => selected.includes(name)).map((name) => KEY_ENV_VARS[name]).join(', ');
     throw new QahtError('QAHT_ERR_MISSING_KEY', `screen market needs at least one of ${vars} (or try --demo)`);

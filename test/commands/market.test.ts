@@ -443,5 +443,11 @@ describe('runMarket: daily budget, resume, cache', () => {
     expect(offline.results.map((r) => r.symbol).sort()).toEqual(['AAPL', 'MSFT']);
     expect(offline.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'stale', items: 2, error: 'offline' });
     expect(offline.notes).toContain('1 without a quote (offline and not cached): KO');
+
+    // Offline needs no key: the quotes cached earlier still serve after the key is gone.
+    const keyless = { ...rt, env: {} };
+    const noKey = await runMarket(keyless, options({ offline: true, symbols: ['AAPL', 'MSFT'] }));
+    expect(http.calls).toHaveLength(0);
+    expect(noKey.results.map((r) => r.symbol).sort()).toEqual(['AAPL', 'MSFT']);
   });
 });
