@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { redactSecrets, redactUrl } from '../redact.js';
-import { KEY_ENV_VARS } from '../sources/source-names.js';
+import { apiKeysIn } from '../sources/source-names.js';
 import type { LogLevel } from './parse-values.js';
 import type { OutputStream } from './terminal.js';
 
@@ -48,7 +48,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = LEVEL_VALUES[options.level];
   const env = options.env ?? process.env;
-  const secrets = options.secrets ?? Object.values(KEY_ENV_VARS).flatMap((name) => (name && env[name] ? [env[name]!] : []));
+  const secrets = options.secrets ?? apiKeysIn(env);
   let instance: import('pino').Logger | undefined;
 
   const pinoLogger = (): import('pino').Logger => {

@@ -7,7 +7,8 @@ import type { CacheListing } from '../store/cache-types.js';
 import { systemClock } from '../time/clock.js';
 import { EXIT } from './exit-codes.js';
 import type { Invocation } from './program.js';
-import { resolveRunSettings, usageError } from './settings.js';
+import { usageError } from './parse-values.js';
+import { resolveRunSettings } from './settings.js';
 import { chalkFor, type CliIo } from './terminal.js';
 
 type CacheInvocation = Extract<Invocation, { kind: 'cache' }>;

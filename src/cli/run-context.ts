@@ -6,7 +6,7 @@ import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptiv
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { baseUrlsFor, hostOf, KEY_ENV_VARS, SOURCE_NAMES, type Env } from '../sources/source-names.js';
+import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
@@ -57,20 +57,15 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, env });
   const monitor = new PerformanceMonitor({ clock });
   // The keys themselves, as a last line of defence should an API echo one back into a cached body.
-  const secrets = Object.values(KEY_ENV_VARS).flatMap((name) => (name && env[name]?.trim() ? [env[name]!.trim()] : []));
-  const cache = await DiskCache.open({ dir, clock, monitor, secrets });
+  const cache = await DiskCache.open({ dir, clock, monitor, secrets: apiKeysIn(env) });
   const state = await StateStore.load(dir, { clock });
 
   const limiter = new AdaptiveRateLimiter({ defaultDelayMs: settings.paceMs ?? 1000, clock });
-  const startingDelayMs = new Map<string, number>();
   for (const source of SOURCE_NAMES) {
     // The documented rate is also the floor: learning may slow a host down, never push it past its API's limit.
     const delayMs = settings.paceMs ?? DOCUMENTED_DELAY_MS[source];
-    for (const base of baseUrlsFor(source, env)) {
-      const host = hostOf(base);
-      if (!host) continue;
+    for (const host of hostsFor(source, env)) {
       limiter.configureHost(host, { defaultDelayMs: delayMs, minDelayMs: delayMs });
-      startingDelayMs.set(host, delayMs);
     }
   }
   const learned: LimiterSnapshot = {};
@@ -86,13 +81,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         name: host,
         ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
       });
-      breaker.onStateChange((change) => {
-        logger.info({ host, from: change.from, to: change.to }, 'circuit breaker changed state');
-        // A host that recovered from an outage starts over at its documented pace: the delay the
-        // limiter grew during the outage measured the outage, not the API's rate limit.
-        const start = startingDelayMs.get(host);
-        if (change.from === 'HALF_OPEN' && change.to === 'CLOSED' && start !== undefined) limiter.setPace(host, start);
-      });
+      breaker.onStateChange((change) => logger.info({ host, from: change.from, to: change.to }, 'circuit breaker changed state'));
       breakers.set(host, breaker);
     }
     return breaker;
@@ -153,27 +142,22 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     metrics: () => monitor.getStats(),
     async finish({ sources, metricsFile, offline }) {
       const now = clock.now();
+      const stats = monitor.getStats();
       for (const report of sources) {
         logger.info({ source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error }, 'source outcome');
-      }
-      for (const report of sources) {
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
         // An --offline run chose not to ask: that is no failure of the source.
         if (!offline && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
-      }
-      // 429s are counted per host by the client; a source owns the hosts of its base URLs.
-      const counters = monitor.getStats().counters;
-      for (const report of sources) {
-        const hosts = new Set(baseUrlsFor(report.name, env).map(hostOf));
-        const hits = [...hosts].reduce((sum, host) => sum + (counters[`http.429.${host}`] ?? 0), 0);
+        // 429s are counted per host by the client; a source owns the hosts of its base URLs.
+        const hits = hostsFor(report.name, env).reduce((sum, host) => sum + (stats.counters[`http.429.${host}`] ?? 0), 0);
         // One event per 429; the store keeps events as distinct timestamps, hence the 1 ms steps.
         for (let i = 0; i < hits; i++) state.recordRateLimit(report.name, now - i);
       }
       if (metricsFile) {
         const { writeMetricsFile } = await import('../output/prometheus.js');
-        await writeMetricsFile(metricsFile, { stats: monitor.getStats(), sources, breakers, nowMs: now, history: state.state.sources });
+        await writeMetricsFile(metricsFile, { stats, sources, breakers, nowMs: now, history: state.state.sources });
       }
     },
     onInterrupt() {

@@ -1,11 +1,11 @@
 import type { CommandResult, SourceReport } from '../commands/command-result.js';
 import type { CommonOptions } from '../commands/runtime.js';
-import { baseUrlsFor, CRYPTO_SOURCES, hostOf, MARKET_SOURCES, NEWS_SOURCES, type SourceName } from '../sources/source-names.js';
+import { CRYPTO_SOURCES, hostsFor, MARKET_SOURCES, NEWS_SOURCES, type SourceName } from '../sources/source-names.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { EXIT, exitCodeForRun } from './exit-codes.js';
-import { parsePositiveInt, parseSourceList } from './parse-values.js';
+import { parsePositiveInt, parseSourceList, usageError } from './parse-values.js';
 import type { Invocation } from './program.js';
-import { resolveRunSettings, usageError, type RunSettings } from './settings.js';
+import { resolveRunSettings, type RunSettings } from './settings.js';
 import { chalkFor, terminalWidth, type CliIo } from './terminal.js';
 
 type DataInvocation = Extract<Invocation, { kind: 'data' }>;
@@ -62,9 +62,11 @@ async function runWithDemoEnv(
     const result = await runCommand(invocation.command, context.runtime, { ...common, ...commandOptions });
     const missingKeys = onlyMissingKeys(result.sources);
     if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
-    await printResult(result, raw, io, context.metrics());
+    // One snapshot for the JSON document and the stderr summary, so both report the same run.
+    const metrics = context.metrics();
+    await printResult(result, raw, io, metrics);
     const code = exitCodeForRun(result.sources, raw.strict === true);
-    if (!settings.quiet) await printStderrReport(result, io, env, settings.color, context.metrics());
+    if (!settings.quiet) await printStderrReport(result, io, env, settings.color, metrics);
     if (code === EXIT.noResults) {
       const hint = raw.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
       io.stderr.write(`screen: no results: every source failed and no cache could serve${hint}\n`);
@@ -165,10 +167,7 @@ async function printResult(result: CommandResult<unknown>, raw: Record<string, u
 function sourceOfHost(sources: SourceReport[], env: NodeJS.ProcessEnv): Map<string, string> {
   const map = new Map<string, string>();
   for (const { name } of sources) {
-    for (const base of baseUrlsFor(name, env)) {
-      const host = hostOf(base);
-      if (host && !map.has(host)) map.set(host, name);
-    }
+    for (const host of hostsFor(name, env)) if (!map.has(host)) map.set(host, name);
   }
   return map;
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from '../commands/status.js';
 import { formatAge, formatMs } from '../output/format-number.js';
+import { truncate } from '../output/render-table.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { EXIT } from './exit-codes.js';
 import type { Invocation } from './program.js';
@@ -185,10 +186,6 @@ function cacheText(entries: readonly CacheEntryHealth[]): string {
 
 function ago(epochMs: number, now: number): string {
   return `${formatAge(Math.max(0, now - epochMs) / 1000)} ago`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function iso(epochMs: number | null): string | null {

@@ -2,8 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QahtError } from '../errors.js';
-import { LOG_LEVELS, parseChoice, parseNonNegativeInt, parsePositiveInt, type LogLevel } from './parse-values.js';
+import { LOG_LEVELS, optionString, parseChoice, parseNonNegativeInt, parsePositiveInt, type LogLevel } from './parse-values.js';
 
 /** Run-wide settings resolved once from flags > environment > defaults. */
 export interface RunSettings {
@@ -21,7 +20,8 @@ export interface RunSettings {
 
 type RawOptions = Record<string, unknown>;
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+/** A non-blank flag or environment value: a blank one means "not set". */
+const str = (value: unknown): string | undefined => (optionString(value)?.trim() ? (value as string) : undefined);
 
 export function resolveRunSettings(raw: RawOptions, env: NodeJS.ProcessEnv): RunSettings {
   const timeout = str(raw.timeoutMs) ?? str(env.SCREEN_TIMEOUT_MS);
@@ -62,6 +62,3 @@ function resolveCacheDir(explicit: string | undefined, env: NodeJS.ProcessEnv): 
   }
 }
 
-export function usageError(message: string): QahtError {
-  return new QahtError('QAHT_ERR_USAGE', message);
-}

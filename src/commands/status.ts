@@ -8,8 +8,7 @@ import { CircuitBreaker, isBreakerSnapshot, type BreakerStateName } from '../res
 import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import {
   apiKeyFor,
-  baseUrlsFor,
-  hostOf,
+  hostsFor,
   KEY_ENV_VARS,
   SOURCE_NAMES,
   type Env,
@@ -150,12 +149,6 @@ function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): Sourc
       .map((listing) => cacheEntryHealth(listing, input.nowMs))
       .sort((a, b) => b.fetchedAt - a.fetchedAt),
   };
-}
-
-/** Hosts keyed the way the run keys breakers and limiters: `URL.host`. */
-export function hostsFor(source: SourceName, env: Env): string[] {
-  const hosts = baseUrlsFor(source, env).map(hostOf).filter((host): host is string => host !== undefined);
-  return [...new Set(hosts)];
 }
 
 function hostHealth(host: string, input: StatusInput, clock: Clock): HostHealth {

@@ -245,8 +245,13 @@ export class AsyncAPIClient implements HttpGetter {
     if (!breaker) {
       breaker = this.#breakerFor(host);
       this.#breakers.set(host, breaker);
-      // Debug only: the runtime that owns the breakers reports transitions to the user.
-      breaker.onStateChange(({ from, to }) => this.#logger?.debug({ host, from, to }, `circuit breaker for ${host} is now ${to}`));
+      breaker.onStateChange(({ from, to }) => {
+        // Debug only: the runtime that owns the breakers reports transitions to the user.
+        this.#logger?.debug({ host, from, to }, `circuit breaker for ${host} is now ${to}`);
+        // A host that recovered from an outage starts over at its starting pace: the delay the
+        // limiter grew during the outage measured the outage, not the API's rate limit.
+        if (from === 'HALF_OPEN' && to === 'CLOSED') this.limiter.resetDelay(host);
+      });
     }
     return breaker;
   }

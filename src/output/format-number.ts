@@ -1,6 +1,7 @@
 /** Number formats for table cells. Machine output (JSON/CSV) never uses these. */
 
-const SUFFIXES = [
+/** Thousands units, largest first: shared by every compact amount (table cells, thresholds). */
+export const COMPACT_UNITS = [
   { value: 1e12, suffix: 'T' },
   { value: 1e9, suffix: 'B' },
   { value: 1e6, suffix: 'M' },
@@ -11,7 +12,7 @@ const SUFFIXES = [
 export function formatCompact(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const abs = Math.abs(value);
-  for (const { value: unit, suffix } of SUFFIXES) {
+  for (const { value: unit, suffix } of COMPACT_UNITS) {
     if (abs >= unit) return `${(value / unit).toFixed(abs / unit >= 100 ? 0 : 2)}${suffix}`;
   }
   return value.toFixed(abs >= 100 ? 0 : 2);

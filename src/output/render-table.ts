@@ -101,7 +101,8 @@ export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width
   return { kept, limits };
 }
 
-function truncate(text: string, limit: number | undefined): string {
+/** Cuts `text` to `limit` characters (code points, so no surrogate is split), ending in "…". */
+export function truncate(text: string, limit: number | undefined): string {
   const chars = [...text];
   if (limit === undefined || chars.length <= limit) return text;
   return `${chars.slice(0, Math.max(1, limit - 1)).join('')}…`;

@@ -182,6 +182,14 @@ export class AdaptiveRateLimiter {
     if (state) state.delayMs = clamp(state.delayMs, resolved);
   }
 
+  /** Back to the host's starting delay (its configured default), e.g. once it recovers from an outage. */
+  resetDelay(host: string): void {
+    const state = this.#stateFor(host);
+    this.#setDelay(host, state, this.#limitsFor(host).defaultDelayMs);
+    state.successes = 0;
+    state.updatedAt = this.#clock.now();
+  }
+
   /** Sets the delay directly, e.g. from the rate-limit headers an API sends (clamped to bounds). */
   setPace(host: string, delayMs: number): void {
     if (!Number.isFinite(delayMs)) return;

@@ -84,6 +84,17 @@ export function hostOf(baseUrl: string): string | undefined {
   }
 }
 
+/** Every host a source may call, keyed the way breakers and limiters are: `URL.host`. */
+export function hostsFor(source: SourceName, env: Env): string[] {
+  const hosts = baseUrlsFor(source, env).map(hostOf).filter((host): host is string => host !== undefined);
+  return [...new Set(hosts)];
+}
+
+/** Every API key set in `env`: the values to scrub from anything logged or stored. */
+export function apiKeysIn(env: Env): string[] {
+  return Object.values(KEY_ENV_VARS).flatMap((name) => (name && env[name]?.trim() ? [env[name]!.trim()] : []));
+}
+
 /** The source's API key, or undefined when the variable is unset or blank. */
 export function apiKeyFor(source: SourceName, env: Env): string | undefined {
   const name = KEY_ENV_VARS[source];

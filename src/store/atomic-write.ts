@@ -8,9 +8,9 @@
  * so the temp names are predictable (`*.tmp`) and can be skipped and swept by the cache.
  */
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
-import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { constants, unlinkSync } from 'node:fs';
+import { access, chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { QahtError } from '../errors.js';
 
 /** Suffix of in-progress temp files; anything ending with it is an orphan once its writer is gone. */
@@ -100,8 +100,9 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * Creates `dir` (and missing parents) with mode 0700 and proves it is writable by creating and
- * removing a probe file — `access(W_OK)` would lie when running as root on a read-only mount.
+ * Creates `dir` (and missing parents) with mode 0700 and checks it is writable. access(2) reports
+ * a read-only mount (EROFS) and an immutable directory (EPERM) even to root, so no probe file is
+ * written on every run's start-up.
  * A directory that already existed keeps its permissions (it may be a user's own folder).
  * @throws QahtError `QAHT_ERR_CACHE_DIR`: "cache directory <dir> is not writable: <reason>"
  */
@@ -111,10 +112,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
     if (created !== undefined) await chmod(dir, 0o700);
     const info = await stat(dir);
     if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    const probe = join(dir, `.qaht-probe-${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
-    const handle = await open(probe, 'wx', 0o600);
-    await handle.close();
-    await unlink(probe);
+    await access(dir, constants.W_OK);
   } catch (error) {
     throw new QahtError('QAHT_ERR_CACHE_DIR', `cache directory ${dir} is not writable: ${describeFsError(error)}`, { cause: error });
   }

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, runCli, tempCacheDir, type CliRun } from '../helpers/run-cli.js';
+import { removeDir, runCli, tempCacheDir, useCliSandbox, type CliRun } from '../helpers/run-cli.js';
 import {
   ageCacheEntries,
   ALL_CRYPTO_PATHS,
@@ -36,19 +36,11 @@ let api: FakeApi;
 let cacheDir: string;
 const extraDirs: string[] = [];
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  api.reset();
+useCliSandbox((sandbox) => {
+  ({ api, cacheDir } = sandbox);
   routeCrypto(api);
-  cacheDir = await tempCacheDir();
 });
 afterEach(async () => {
-  await removeDir(cacheDir);
   await Promise.all(extraDirs.splice(0).map((dir) => removeDir(dir)));
 });
 

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, runCli, tempCacheDir } from '../helpers/run-cli.js';
+import { runCli, useCliSandbox } from '../helpers/run-cli.js';
 import {
   ALPHAVANTAGE_INFORMATION,
   ALPHAVANTAGE_NOTE,
@@ -33,18 +33,8 @@ type MarketJson = CommandJson<MarketRowJson>;
 let api: FakeApi;
 let cacheDir: string;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  api.reset();
-  cacheDir = await tempCacheDir();
-});
-afterEach(async () => {
-  await removeDir(cacheDir);
+useCliSandbox((sandbox) => {
+  ({ api, cacheDir } = sandbox);
 });
 
 async function market(args: string[], options: { servers?: MarketServers; env?: Record<string, string | undefined> } = {}) {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, runCli, tempCacheDir } from '../helpers/run-cli.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeApi } from '../helpers/fake-api/index.js';
+import { parsePrometheusTextFormat, type ParsedFamily } from '../helpers/prometheus-parser.js';
+import { removeDir, runCli, tempCacheDir, useCliSandbox } from '../helpers/run-cli.js';
 import { MARKET_KEYS, MARKET_PATHS, marketEnv, routeMarket } from './market-fixtures.js';
 import { cryptoEnv, listFilesDeep, parseCommandJson, routeCrypto } from './ops-fixtures.js';
 
@@ -12,40 +12,19 @@ import { cryptoEnv, listFilesDeep, parseCommandJson, routeCrypto } from './ops-f
  * read back by a real Prometheus text-format parser, and `--log-file` JSON lines without keys.
  */
 
-/** The parser's output (prom2json-compatible); the package ships no type declarations. */
-interface ParsedSample {
-  value?: string;
-  labels?: Record<string, string>;
-  quantiles?: Record<string, string>;
-  count?: string;
-  sum?: string;
-}
-interface ParsedFamily {
-  name: string;
-  help: string;
-  type: string;
-  metrics: ParsedSample[];
-}
-const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => ParsedFamily[];
 
 let api: FakeApi;
 let cacheDir: string;
 /** Where metrics and log files go: not the cache dir, as in a real cron setup. */
 let outDir: string;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterAll(async () => {
-  await api.close();
+useCliSandbox((sandbox) => {
+  ({ api, cacheDir } = sandbox);
 });
 beforeEach(async () => {
-  api.reset();
-  cacheDir = await tempCacheDir();
   outDir = await tempCacheDir();
 });
 afterEach(async () => {
-  await removeDir(cacheDir);
   await removeDir(outDir);
 });
 

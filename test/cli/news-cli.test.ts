@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, runCli, tempCacheDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeApi } from '../helpers/fake-api/index.js';
+import { runCli, useCliSandbox } from '../helpers/run-cli.js';
 import {
   ageCacheEntries,
   BODIES,
@@ -32,18 +32,8 @@ const HOSTILE_CHARS = /[\u001b\u0007\u009b\u009d\u202e\u2066-\u2069]/;
 let api: FakeApi;
 let cacheDir: string;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  api.reset();
-  cacheDir = await tempCacheDir();
-});
-afterEach(async () => {
-  await removeDir(cacheDir);
+useCliSandbox((sandbox) => {
+  ({ api, cacheDir } = sandbox);
 });
 
 function news(args: string[], extraEnv: Record<string, string> = {}) {

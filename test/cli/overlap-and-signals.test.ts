@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, runCli, tempCacheDir } from '../helpers/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeApi } from '../helpers/fake-api/index.js';
+import { runCli, useCliSandbox } from '../helpers/run-cli.js';
 import {
   CRYPTO_PATHS,
   cryptoEnv,
@@ -24,18 +24,8 @@ import {
 let api: FakeApi;
 let cacheDir: string;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  api.reset();
-  cacheDir = await tempCacheDir();
-});
-afterEach(async () => {
-  await removeDir(cacheDir);
+useCliSandbox((sandbox) => {
+  ({ api, cacheDir } = sandbox);
 });
 
 /** The state file must exist and be a whole, current-schema document. */

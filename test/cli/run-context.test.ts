@@ -4,15 +4,16 @@ import { resolveRunSettings } from '../../src/cli/settings.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
 
+let dir: string;
+const stderr = { write: () => true };
+beforeEach(async () => {
+  dir = await tempCacheDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
 describe('createRunContext', () => {
-  let dir: string;
-  const stderr = { write: () => true };
-  beforeEach(async () => {
-    dir = await tempCacheDir();
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
 
   it('gives sources asking at the same moment one shared HTTP client', async () => {
     const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false });
@@ -37,14 +38,6 @@ describe('createRunContext', () => {
 });
 
 describe('what a run saves', () => {
-  let dir: string;
-  const stderr = { write: () => true };
-  beforeEach(async () => {
-    dir = await tempCacheDir();
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
 
   it('writes only the hosts it called: an open breaker of another host survives untouched', async () => {
     const { StateStore } = await import('../../src/store/state-store.js');

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFakeApi, type FakeApi } from './fake-api/index.js';
 
 /** The built bin, exactly as users run it (`npm test` builds before vitest runs). */
 export const BIN = fileURLToPath(new URL('../../bin/screen.js', import.meta.url));
@@ -59,4 +61,28 @@ export async function tempCacheDir(): Promise<string> {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * The set-up every spawned-CLI test file shares: one fake API server for the file (reset before
+ * each test) and a fresh cache dir per test, removed after it. `onEach` receives both before each
+ * test, after the reset, to bind them and add routes.
+ */
+export function useCliSandbox(onEach: (sandbox: { api: FakeApi; cacheDir: string }) => void | Promise<void>): void {
+  let api: FakeApi;
+  let cacheDir: string;
+  beforeAll(async () => {
+    api = await startFakeApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  beforeEach(async () => {
+    api.reset();
+    cacheDir = await tempCacheDir();
+    await onEach({ api, cacheDir });
+  });
+  afterEach(async () => {
+    await removeDir(cacheDir);
+  });
 }

@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,22 +8,8 @@ import { escapeLabelValue, renderPrometheus, writeMetricsFile, type MetricsInput
 import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { parsePrometheusTextFormat, type ParsedSample } from '../helpers/prometheus-parser.js';
 
-/** The parser's output (prom2json-compatible); it has no type declarations of its own. */
-interface ParsedSample {
-  value?: string;
-  labels?: Record<string, string>;
-  quantiles?: Record<string, string>;
-  count?: string;
-  sum?: string;
-}
-interface ParsedFamily {
-  name: string;
-  help: string;
-  type: string;
-  metrics: ParsedSample[];
-}
-const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => ParsedFamily[];
 
 /**
  * Every sample with its full label set. The parser folds a summary's samples into one object and

@@ -1,12 +1,12 @@
 import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isQahtError } from '../../src/errors.js';
 import { buildEntry, CACHE_SCHEMA_VERSION, serialiseEntry } from '../../src/store/cache-entry.js';
 import { cacheKey } from '../../src/store/cache-key.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
 import { ManualClock } from '../helpers/manual-clock.js';
-import { CountingMonitor, makeTempDir, removeDir } from './store-helpers.js';
+import { CountingMonitor, useCacheFixture } from './store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'hn:/api/v1/search_by_date?query=bitcoin';
@@ -16,14 +16,7 @@ describe('DiskCache files', () => {
   let clock: ManualClock;
   let monitor: CountingMonitor;
   let cache: DiskCache;
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    clock = new ManualClock();
-    monitor = new CountingMonitor();
-    cache = await DiskCache.open({ dir, clock, monitor });
-  });
-  afterEach(() => removeDir(dir));
+  useCacheFixture((fixture) => ({ dir, clock, monitor, cache } = fixture));
 
   const freshCache = () => DiskCache.open({ dir, clock, monitor });
   const exists = (file: string) => stat(file).then(() => true, () => false);

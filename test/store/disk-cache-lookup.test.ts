@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QahtError } from '../../src/errors.js';
 import type { FetchOutcome, LookupOptions, Validators } from '../../src/store/cache-types.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
 import { flushMicrotasks, ManualClock } from '../helpers/manual-clock.js';
-import { CountingMonitor, makeTempDir, removeDir, waitUntil } from './store-helpers.js';
+import { CountingMonitor, useCacheFixture, waitUntil } from './store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'coingecko:/coins/markets?vs_currency=usd';
@@ -34,14 +34,7 @@ describe('DiskCache.lookup order', () => {
   let clock: ManualClock;
   let monitor: CountingMonitor;
   let cache: DiskCache;
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    clock = new ManualClock();
-    monitor = new CountingMonitor();
-    cache = await DiskCache.open({ dir, clock, monitor });
-  });
-  afterEach(() => removeDir(dir));
+  useCacheFixture((fixture) => ({ dir, clock, monitor, cache } = fixture));
 
   const lookup = (options: Partial<LookupOptions<{ n: number }>> = {}, target: DiskCache = cache) =>
     target.lookup<{ n: number }>({ source: 'coingecko', key: KEY, ttlMs: TTL_MS, ...options });

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
+import { DiskCache } from '../../src/store/disk-cache.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'store');
@@ -118,4 +121,24 @@ export async function waitUntil(condition: () => boolean, limitMs = 10_000): Pro
     if (Date.now() > deadline) throw new Error('waitUntil: condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
+}
+
+/** A fresh cache dir, manual clock, counting monitor and opened `DiskCache` for each test. */
+export interface CacheFixture {
+  dir: string;
+  clock: ManualClock;
+  monitor: CountingMonitor;
+  cache: DiskCache;
+}
+
+/** Registers the per-test set-up and clean-up of a `CacheFixture`; `bind` receives each new one. */
+export function useCacheFixture(bind: (fixture: CacheFixture) => void): void {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    const clock = new ManualClock();
+    const monitor = new CountingMonitor();
+    bind({ dir, clock, monitor, cache: await DiskCache.open({ dir, clock, monitor }) });
+  });
+  afterEach(() => removeDir(dir));
 }

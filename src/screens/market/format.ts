@@ -1,5 +1,5 @@
 /** Table text for market numbers. Machine output (JSON, CSV) uses the raw numbers instead. */
-import { groupThousands } from '../../output/format-number.js';
+import { COMPACT_UNITS, groupThousands } from '../../output/format-number.js';
 
 const EMPTY = '—';
 
@@ -20,12 +20,7 @@ export function formatChangePct(value: number | null): string {
 /** `950`, `12.3K`, `40.0M`, `1.2B`. */
 export function formatVolume(value: number | null): string {
   if (value === null) return EMPTY;
-  const units: Array<[number, string]> = [
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ];
-  for (const [size, suffix] of units) if (Math.abs(value) >= size) return `${(value / size).toFixed(1)}${suffix}`;
+  for (const { value: size, suffix } of COMPACT_UNITS) if (Math.abs(value) >= size) return `${(value / size).toFixed(1)}${suffix}`;
   return String(Math.round(value));
 }
 
