@@ -61,7 +61,13 @@ export class CircuitOpenError extends QahtError {
 
 /** Guard that also matches errors from another realm or copy of the package, by code. */
 export function isQahtError(error: unknown): error is QahtError {
-  return error instanceof QahtError || (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('QAHT_ERR_'));
+  return (
+    error instanceof QahtError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      typeof (error as { code?: unknown }).code === 'string' &&
+      String((error as { code: string }).code).startsWith('QAHT_ERR_'))
+  );
 }
 
 export function isCircuitOpenError(error: unknown): error is CircuitOpenError {

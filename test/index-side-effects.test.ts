@@ -16,7 +16,7 @@ describe('importing the library entry', () => {
   it('adds no listeners, timers, handles or globals and creates no files', async () => {
     root = mkdtempSync(join(tmpdir(), 'qaht-import-'));
     const dirs = ['cwd', 'home', 'xdg-cache', 'screen-cache'].map((name) => join(root as string, name));
-    dirs.forEach((dir) => mkdirSync(dir));
+    for (const dir of dirs) mkdirSync(dir);
     const [cwd, home, xdgCache, screenCache] = dirs as [string, string, string, string];
     const run = await runFixture('import-entry.ts', {
       cwd,

@@ -4,10 +4,16 @@ import { redactSecrets, redactUrl, secretsInUrl } from '../src/redact.js';
 describe('redactUrl', () => {
   it.each([
     ['https://rest.coincap.io/v3/assets?apiKey=abc123&limit=5', 'https://rest.coincap.io/v3/assets?apiKey=REDACTED&limit=5'],
-    ['https://www.alphavantage.co/query?function=GLOBAL_QUOTE&symbol=IBM&apikey=K1', 'https://www.alphavantage.co/query?function=GLOBAL_QUOTE&symbol=IBM&apikey=REDACTED'],
+    [
+      'https://www.alphavantage.co/query?function=GLOBAL_QUOTE&symbol=IBM&apikey=K1',
+      'https://www.alphavantage.co/query?function=GLOBAL_QUOTE&symbol=IBM&apikey=REDACTED',
+    ],
     ['https://finnhub.io/api/v1/quote?symbol=AAPL&token=t0k', 'https://finnhub.io/api/v1/quote?symbol=AAPL&token=REDACTED'],
     ['https://api.coingecko.com/api/v3/ping?x_cg_demo_api_key=CG', 'https://api.coingecko.com/api/v3/ping?x_cg_demo_api_key=REDACTED'],
-    ['https://min-api.cryptocompare.com/data/v2/news/?lang=EN&api_key=cc', 'https://min-api.cryptocompare.com/data/v2/news/?lang=EN&api_key=REDACTED'],
+    [
+      'https://min-api.cryptocompare.com/data/v2/news/?lang=EN&api_key=cc',
+      'https://min-api.cryptocompare.com/data/v2/news/?lang=EN&api_key=REDACTED',
+    ],
     ['https://x.test/a?key=1&KEY=2', 'https://x.test/a?key=REDACTED&KEY=REDACTED'],
   ])('redacts key-like query params: %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
@@ -19,7 +25,9 @@ describe('redactUrl', () => {
   });
 
   it('scrubs listed secrets anywhere, raw or URL-encoded, and user info', () => {
-    expect(redactUrl('https://u:p4ss@x.test/v1/MYKEY/q?h=MYKEY', ['MYKEY'])).toBe('https://REDACTED:REDACTED@x.test/v1/REDACTED/q?h=REDACTED');
+    expect(redactUrl('https://u:p4ss@x.test/v1/MYKEY/q?h=MYKEY', ['MYKEY'])).toBe(
+      'https://REDACTED:REDACTED@x.test/v1/REDACTED/q?h=REDACTED',
+    );
     expect(redactUrl('https://x.test/?q=a%2Fb%2Bc', ['a/b+c'])).toBe('https://x.test/?q=REDACTED');
   });
 

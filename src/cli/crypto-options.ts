@@ -16,7 +16,9 @@ export function toCryptoOptions(raw: Raw): CryptoOptions {
     top: optionString(raw.top) ? parsePositiveInt('--top', optionString(raw.top)!, MAX_CRYPTO_TOP) : DEFAULT_CRYPTO_OPTIONS.top,
     sort: optionString(raw.sort) ? parseChoice('--sort', optionString(raw.sort)!, CRYPTO_SORT_KEYS) : DEFAULT_CRYPTO_OPTIONS.sort,
     ascending: raw.asc === true,
-    minVolumeUsd: optionString(raw.minVolume) ? parseAmount('--min-volume', optionString(raw.minVolume)!) : DEFAULT_CRYPTO_OPTIONS.minVolumeUsd,
+    minVolumeUsd: optionString(raw.minVolume)
+      ? parseAmount('--min-volume', optionString(raw.minVolume)!)
+      : DEFAULT_CRYPTO_OPTIONS.minVolumeUsd,
     minMarketCapUsd: optionString(raw.minMcap) ? parseAmount('--min-mcap', optionString(raw.minMcap)!) : undefined,
     maxRank: optionString(raw.maxRank) ? parsePositiveInt('--max-rank', optionString(raw.maxRank)!) : undefined,
     symbols,

@@ -27,7 +27,6 @@ export function exitCodeForRun(sources: SourceReport[], strict: boolean): number
 /** Errors the user can fix by changing flags, environment or the cache dir: exit 2. */
 export function isUserError(error: unknown): boolean {
   return (
-    isQahtError(error) &&
-    (error.code === 'QAHT_ERR_USAGE' || error.code === 'QAHT_ERR_CACHE_DIR' || error.code === 'QAHT_ERR_MISSING_KEY')
+    isQahtError(error) && (error.code === 'QAHT_ERR_USAGE' || error.code === 'QAHT_ERR_CACHE_DIR' || error.code === 'QAHT_ERR_MISSING_KEY')
   );
 }

@@ -90,10 +90,16 @@ export function createLogger(options: LoggerOptions): Logger {
 
 /** Deep copy with `url` fields redacted and secret values scrubbed from every string. */
 export function scrub(value: unknown, secrets: readonly string[], key = '', withStacks = false): unknown {
-  if (typeof value === 'string') return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactSecrets(value, secrets);
+  if (typeof value === 'string')
+    return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactSecrets(value, secrets);
   if (value instanceof Error) {
     // Stacks are for --log-level debug/trace only (CONTRACT: no stack trace reaches the user otherwise).
-    const error = { type: value.name, message: value.message, code: (value as { code?: unknown }).code, ...(withStacks ? { stack: value.stack } : {}) };
+    const error = {
+      type: value.name,
+      message: value.message,
+      code: (value as { code?: unknown }).code,
+      ...(withStacks ? { stack: value.stack } : {}),
+    };
     return scrub(error, secrets, '', withStacks);
   }
   if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, '', withStacks));

@@ -68,7 +68,6 @@ function reportFatal(error: unknown, io: CliIo, options: Record<string, unknown>
   return EXIT.noResults;
 }
 
-
 function defaultIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

@@ -31,8 +31,16 @@ export const RUN_OPTIONS: OptionRecord[] = [
   { flags: '--no-color', description: 'no colour in tables and status lines' },
   { flags: '--timeout-ms <ms>', description: 'per-request timeout in ms (default 30000)', env: 'SCREEN_TIMEOUT_MS' },
   { flags: '--max-retries <n>', description: 'retries after a failed request (default 3)', env: 'SCREEN_MAX_RETRIES' },
-  { flags: '--pace-ms <ms>', description: "every host's starting delay between requests in ms, instead of its API's documented rate (for tests and private mirrors)", env: 'SCREEN_PACE_MS' },
-  { flags: '--retry-base-ms <ms>', description: 'first retry backoff in ms, doubling each retry (default 2000)', env: 'SCREEN_RETRY_BASE_MS' },
+  {
+    flags: '--pace-ms <ms>',
+    description: "every host's starting delay between requests in ms, instead of its API's documented rate (for tests and private mirrors)",
+    env: 'SCREEN_PACE_MS',
+  },
+  {
+    flags: '--retry-base-ms <ms>',
+    description: 'first retry backoff in ms, doubling each retry (default 2000)',
+    env: 'SCREEN_RETRY_BASE_MS',
+  },
 ];
 
 export const CRYPTO_OPTIONS: OptionRecord[] = [

@@ -37,7 +37,10 @@ export function parseAmount(flag: string, raw: string): number {
 }
 
 export function parseSourceList(raw: string, allowed: readonly SourceName[], command: string): SourceName[] {
-  const names = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (names.length === 0) throw usageError('--sources expects a comma-separated list of source names');
   for (const name of names) {
     if (!isSourceName(name) || !allowed.includes(name)) {

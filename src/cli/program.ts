@@ -31,7 +31,13 @@ export function buildProgram(
   program.configureOutput({
     writeOut: (text) => output.writeOut(text),
     writeErr: (text) => output.writeErr(text),
-    outputError: (text, write) => write(`screen: ${text.replace(/^error: /, '').split('\n')[0]!.trim()}\n`),
+    outputError: (text, write) =>
+      write(
+        `screen: ${text
+          .replace(/^error: /, '')
+          .split('\n')[0]!
+          .trim()}\n`,
+      ),
   });
   program
     .description('A resilient crypto, news and market screener (also installed as `qaht`)')
@@ -61,15 +67,17 @@ export function buildProgram(
   );
 
   const status = program.command('status').description('health of every source: breaker, learned delay, last success, cache age');
-  addOptions(status.option('--json', 'JSON on stdout').option('--demo', 'the state of --demo runs'), RUN_OPTIONS).action((options) => onInvoke({ kind: 'status', options }));
+  addOptions(status.option('--json', 'JSON on stdout').option('--demo', 'the state of --demo runs'), RUN_OPTIONS).action((options) =>
+    onInvoke({ kind: 'status', options }),
+  );
 
   const cache = program
     .command('cache')
     .description('what is cached, and removing it')
     .argument('<action>', 'ls or clear')
     .argument('[source]', 'only this source');
-  addOptions(cache.option('--json', 'JSON on stdout').option('--demo', 'the cache of --demo runs'), RUN_OPTIONS).action((action: string, source: string | undefined, options) =>
-    onInvoke({ kind: 'cache', action, source, options }),
+  addOptions(cache.option('--json', 'JSON on stdout').option('--demo', 'the cache of --demo runs'), RUN_OPTIONS).action(
+    (action: string, source: string | undefined, options) => onInvoke({ kind: 'cache', action, source, options }),
   );
 
   return program;

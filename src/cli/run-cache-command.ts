@@ -35,7 +35,10 @@ export async function runCacheCommand(invocation: CacheInvocation, io: CliIo): P
 
   if (action === 'clear') {
     const removed = await cache.clear(source);
-    if (json) io.stdout.write(`${JSON.stringify({ command: 'cache clear', cacheDir: settings.cacheDir, source: source ?? null, removed }, null, 2)}\n`);
+    if (json)
+      io.stdout.write(
+        `${JSON.stringify({ command: 'cache clear', cacheDir: settings.cacheDir, source: source ?? null, removed }, null, 2)}\n`,
+      );
     if (!settings.quiet) io.stderr.write(`removed ${removed} ${removed === 1 ? 'entry' : 'entries'}${source ? ` of ${source}` : ''}\n`);
     return EXIT.ok;
   }

@@ -144,7 +144,10 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       const now = clock.now();
       const stats = monitor.getStats();
       for (const report of sources) {
-        logger.info({ source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error }, 'source outcome');
+        logger.info(
+          { source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error },
+          'source outcome',
+        );
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
         // An --offline run chose not to ask: that is no failure of the source.
         if (!offline && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
@@ -189,7 +192,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       } catch (error) {
         // The results are already printed; losing one run's learning is worth a warning, not a failure.
         logger.warn({ err: error }, 'could not save resilience state');
-        if (!settings.quiet) options.stderr.write(`warning: could not save state: ${error instanceof Error ? error.message : String(error)}\n`);
+        if (!settings.quiet)
+          options.stderr.write(`warning: could not save state: ${error instanceof Error ? error.message : String(error)}\n`);
       }
       await client?.close();
       await logger.flush();

@@ -172,7 +172,13 @@ function sourceOfHost(sources: SourceReport[], env: NodeJS.ProcessEnv): Map<stri
   return map;
 }
 
-async function printStderrReport(result: CommandResult<unknown>, io: CliIo, env: NodeJS.ProcessEnv, color: boolean, metrics: unknown): Promise<void> {
+async function printStderrReport(
+  result: CommandResult<unknown>,
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+  color: boolean,
+  metrics: unknown,
+): Promise<void> {
   const [{ renderStatusLines }, { renderTimingSummary }] = await Promise.all([
     import('../output/status-lines.js'),
     import('../output/timing-summary.js'),

@@ -131,7 +131,12 @@ function longestLine(text: string): number {
 /** Colours each line on its own, so cli-table3 never splits an escape sequence across lines. */
 function paintLines(cell: Cell): string {
   const paint = cell.paint;
-  return paint ? cell.text.split('\n').map((line) => paint(line)).join('\n') : cell.text;
+  return paint
+    ? cell.text
+        .split('\n')
+        .map((line) => paint(line))
+        .join('\n')
+    : cell.text;
 }
 
 function keyCell(source: SourceHealth, chalk: ChalkInstance): Cell {

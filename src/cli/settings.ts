@@ -61,4 +61,3 @@ function resolveCacheDir(explicit: string | undefined, env: NodeJS.ProcessEnv): 
     return join(base, 'qaht');
   }
 }
-

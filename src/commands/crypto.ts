@@ -74,7 +74,8 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       source: 'coingecko',
       key: `coins/markets?vs_currency=usd&top=${options.top}`,
       ttlMs: CRYPTO_TTL_MS.coingeckoMarkets,
-      fetch: (ctx) => fetchCoinGeckoMarkets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, top: options.top, progress: rt.progress }),
+      fetch: (ctx) =>
+        fetchCoinGeckoMarkets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, top: options.top, progress: rt.progress }),
       count: (coins) => coins.length,
     }),
     runSource(rt, options, {

@@ -120,7 +120,9 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
   // Offline, nothing is fetched: quotes cached under any source serve, key or no key.
   const active = options.offline ? selected : selected.filter((name) => apiKeyFor(name, rt.env));
   if (active.length === 0) {
-    const vars = MARKET_SOURCES.filter((name) => selected.includes(name)).map((name) => KEY_ENV_VARS[name]).join(', ');
+    const vars = MARKET_SOURCES.filter((name) => selected.includes(name))
+      .map((name) => KEY_ENV_VARS[name])
+      .join(', ');
     throw new QahtError('QAHT_ERR_MISSING_KEY', `screen market needs at least one of ${vars} (or try --demo)`);
   }
   const skipped = MARKET_SOURCE_ORDER.filter((name) => !active.includes(name)).map((name) =>
@@ -243,7 +245,13 @@ async function fetchAssigned(
   }
 }
 
-function servedQuote(symbol: string, quote: ServedQuote['quote'], status: ServedQuote['status'], fetchedAt: number, veryStale: boolean): ServedQuote {
+function servedQuote(
+  symbol: string,
+  quote: ServedQuote['quote'],
+  status: ServedQuote['status'],
+  fetchedAt: number,
+  veryStale: boolean,
+): ServedQuote {
   return { quote: { ...quote, symbol }, status, fetchedAt, veryStale };
 }
 
@@ -257,7 +265,11 @@ function buildResult(
   const outcome = state.outcome();
   const rows: MarketRow[] = [];
   for (const [symbol, served] of outcome.served) {
-    const row = buildMarketRow(symbol, served.map((s) => s.quote), KNOWN_NAMES);
+    const row = buildMarketRow(
+      symbol,
+      served.map((s) => s.quote),
+      KNOWN_NAMES,
+    );
     if (row) rows.push(row);
   }
   const ranked = sortMarketRows(rows, options.sort, options.ascending);
@@ -267,11 +279,17 @@ function buildResult(
   const reports = MARKET_SOURCES.map(
     (name) =>
       skipped.find((r) => r.name === name) ??
-      sourceReport(rt, state, name, allServed.filter((s) => s.quote.source === name), {
-        nowMs,
-        offline: options.offline,
-        anyMissing: outcome.missing.length > 0,
-      }),
+      sourceReport(
+        rt,
+        state,
+        name,
+        allServed.filter((s) => s.quote.source === name),
+        {
+          nowMs,
+          offline: options.offline,
+          anyMissing: outcome.missing.length > 0,
+        },
+      ),
   );
 
   const notes: string[] = [];
@@ -282,7 +300,9 @@ function buildResult(
   }
   const sinceOpen = rows.filter((row) => row.sources[0] === 'stooq').length;
   if (sinceOpen > 0) {
-    notes.push(`change % is since today's open for ${sinceOpen} symbol${sinceOpen === 1 ? '' : 's'} quoted by Stooq only (its CSV has no previous close)`);
+    notes.push(
+      `change % is since today's open for ${sinceOpen} symbol${sinceOpen === 1 ? '' : 's'} quoted by Stooq only (its CSV has no previous close)`,
+    );
   }
   if (limited.note) notes.push(limited.note);
 

@@ -84,9 +84,7 @@ export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions)
   const finnhubRoute = finnhubNewsRoute(query);
 
   const outcomes = await Promise.all(
-    NEWS_SOURCE_SPECS.map((spec) =>
-      runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute })),
-    ),
+    NEWS_SOURCE_SPECS.map((spec) => runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute }))),
   );
 
   let offTopic = 0;

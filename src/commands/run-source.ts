@@ -90,7 +90,7 @@ export function servedStatus(lookup: Pick<CacheLookupResult<unknown>, 'status' |
   return lookup.status === 'cached' && lookup.error !== undefined ? 'stale' : lookup.status;
 }
 
-function skipReason(rt: Runtime, options: CommonOptions, job: Pick<SourceJob<unknown>, "source" | "requiresKey">): string | undefined {
+function skipReason(rt: Runtime, options: CommonOptions, job: Pick<SourceJob<unknown>, 'source' | 'requiresKey'>): string | undefined {
   if (options.sources && !options.sources.includes(job.source)) return 'not selected (--sources)';
   if (job.requiresKey && !apiKeyFor(job.source, rt.env)) return `${KEY_ENV_VARS[job.source]} is not set`;
   return undefined;

@@ -6,14 +6,7 @@
  */
 import { CircuitBreaker, isBreakerSnapshot, type BreakerStateName } from '../resilience/circuit-breaker.js';
 import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import {
-  apiKeyFor,
-  hostsFor,
-  KEY_ENV_VARS,
-  SOURCE_NAMES,
-  type Env,
-  type SourceName,
-} from '../sources/source-names.js';
+import { apiKeyFor, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { DiskCache } from '../store/disk-cache.js';
@@ -194,4 +187,3 @@ export function cacheEntryHealth(listing: CacheListing, nowMs: number): CacheEnt
     sizeBytes: listing.sizeBytes,
   };
 }
-

@@ -143,7 +143,10 @@ export class AsyncAPIClient implements HttpGetter {
         ...(this.#jitter ? { jitter: this.#jitter } : {}),
         onRetry: ({ attempt, delayMs, error }) => {
           this.#monitor?.increment('http.retries');
-          this.#logger?.debug({ url: safeUrl, attempt, delayMs: Math.round(delayMs), code: isQahtError(error) ? error.code : undefined }, 'retrying request');
+          this.#logger?.debug(
+            { url: safeUrl, attempt, delayMs: Math.round(delayMs), code: isQahtError(error) ? error.code : undefined },
+            'retrying request',
+          );
         },
       });
     } catch (error) {
@@ -233,10 +236,14 @@ export class AsyncAPIClient implements HttpGetter {
     const blockedUntil = this.limiter.blockedUntil(host);
     const waitMs = blockedUntil - this.#clock.now();
     if (waitMs > this.#maxRetryAfterMs) {
-      throw new QahtError('QAHT_ERR_RATE_LIMITED', `GET ${safeUrl} not sent: ${host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`, {
-        url: safeUrl,
-        retryAfterMs: waitMs,
-      });
+      throw new QahtError(
+        'QAHT_ERR_RATE_LIMITED',
+        `GET ${safeUrl} not sent: ${host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`,
+        {
+          url: safeUrl,
+          retryAfterMs: waitMs,
+        },
+      );
     }
   }
 
@@ -314,7 +321,11 @@ export class AsyncAPIClient implements HttpGetter {
         if (REDIRECT_STATUSES.has(status) && location) {
           await discardBody(res.body);
           if (redirects >= this.#maxRedirects) {
-            throw new QahtError('QAHT_ERR_HTTP_STATUS', `too many redirects (more than ${this.#maxRedirects}) for GET ${redactUrl(target, secrets)}`, { url, status });
+            throw new QahtError(
+              'QAHT_ERR_HTTP_STATUS',
+              `too many redirects (more than ${this.#maxRedirects}) for GET ${redactUrl(target, secrets)}`,
+              { url, status },
+            );
           }
           const next = new URL(location, current);
           if (next.protocol !== 'http:' && next.protocol !== 'https:') {
@@ -334,13 +345,22 @@ export class AsyncAPIClient implements HttpGetter {
           const declared = Number(resHeaders['content-length']);
           if (!encoding && declared > this.#maxResponseBytes) {
             dropBody(res.body);
-            throw new QahtError('QAHT_ERR_RESPONSE_TOO_LARGE', `response from GET ${url} is ${declared} bytes, over the ${this.#maxResponseBytes} limit`, { url, status });
+            throw new QahtError(
+              'QAHT_ERR_RESPONSE_TOO_LARGE',
+              `response from GET ${url} is ${declared} bytes, over the ${this.#maxResponseBytes} limit`,
+              { url, status },
+            );
           }
           const body = await readBodyCapped(res.body, encoding, this.#maxResponseBytes, url);
           return { status, headers: resHeaders, text: body.toString('utf8'), url, notModified: false };
         }
         const snippet = await readBodySnippet(res.body, resHeaders['content-encoding'], CLIENT_DEFAULTS.errorSnippetBytes);
-        throw classifyStatus(status, { url, snippet, secrets, ...(signals.retryAfterMs === undefined ? {} : { retryAfterMs: signals.retryAfterMs }) });
+        throw classifyStatus(status, {
+          url,
+          snippet,
+          secrets,
+          ...(signals.retryAfterMs === undefined ? {} : { retryAfterMs: signals.retryAfterMs }),
+        });
       }
     } catch (error) {
       if (isQahtError(error)) throw error;

@@ -9,7 +9,13 @@ export interface FailureContext {
   secrets?: readonly string[];
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+]);
 const TOO_LARGE_CODES = new Set(['UND_ERR_RES_EXCEEDED_MAX_SIZE']);
 const ABORT_CODES = new Set(['UND_ERR_ABORTED', 'ABORT_ERR']);
 
@@ -28,7 +34,8 @@ export function classifyTransportError(error: unknown, context: FailureContext):
   if (code && TOO_LARGE_CODES.has(code)) return make('QAHT_ERR_RESPONSE_TOO_LARGE', 'response too large');
   // The caller's aborts and our deadline arrive as QahtErrors (the abort reason); any other abort
   // is the transport tearing the request down, i.e. a connection failure.
-  if ((code && ABORT_CODES.has(code)) || (error instanceof Error && error.name === 'AbortError')) return make('QAHT_ERR_CONNECTION', 'request torn down');
+  if ((code && ABORT_CODES.has(code)) || (error instanceof Error && error.name === 'AbortError'))
+    return make('QAHT_ERR_CONNECTION', 'request torn down');
   // zlib reports a corrupt or cut compressed body with Z_* codes.
   if (code?.startsWith('Z_')) return make('QAHT_ERR_INVALID_DATA', 'undecodable compressed body');
   // DNS says the name does not exist (or we are offline): retrying in seconds will not change that,

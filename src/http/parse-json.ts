@@ -9,12 +9,20 @@ import type { HttpResponse } from './types.js';
 export function parseJsonBody<T>(response: HttpResponse, secrets?: readonly string[]): T {
   const { url, status } = response;
   if (response.notModified) {
-    throw new QahtError('QAHT_ERR_INVALID_DATA', `GET ${url} answered 304 Not Modified, which has no body; use request() for conditional GETs`, { url, status });
+    throw new QahtError(
+      'QAHT_ERR_INVALID_DATA',
+      `GET ${url} answered 304 Not Modified, which has no body; use request() for conditional GETs`,
+      { url, status },
+    );
   }
   const text = response.text.replace(/^\uFEFF/, '');
   const contentType = response.headers['content-type'] ?? '';
   if (contentType.includes('text/html') || /^\s*</.test(text)) {
-    throw new QahtError('QAHT_ERR_INVALID_DATA', `expected JSON from GET ${url} but got an HTML page (${contentType || 'no content-type'})`, { url, status });
+    throw new QahtError(
+      'QAHT_ERR_INVALID_DATA',
+      `expected JSON from GET ${url} but got an HTML page (${contentType || 'no content-type'})`,
+      { url, status },
+    );
   }
   try {
     return JSON.parse(text) as T;

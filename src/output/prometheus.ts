@@ -181,7 +181,11 @@ function breakerFamily(breakers: MetricsInput['breakers']): Family {
     const current = breakers.get(host)!.state;
     for (const [label, state] of BREAKER_STATES) samples.push({ labels: { host, state: label }, value: current === state ? 1 : 0 });
   }
-  return gauge('qaht_breaker_state', 'Circuit breaker state per host at the end of the last run: 1 for the current state, else 0.', samples);
+  return gauge(
+    'qaht_breaker_state',
+    'Circuit breaker state per host at the end of the last run: 1 for the current state, else 0.',
+    samples,
+  );
 }
 
 function sourceFamilies({ sources, nowMs, history }: MetricsInput): Family[] {
@@ -193,12 +197,17 @@ function sourceFamilies({ sources, nowMs, history }: MetricsInput): Family[] {
   for (const report of ordered) {
     const labels = { source: report.name };
     if (report.status !== 'skipped') up.push({ labels, value: report.status === 'fresh' || report.status === 'cached' ? 1 : 0 });
-    for (const word of SOURCE_STATUSES) status.push({ labels: { source: report.name, status: word }, value: report.status === word ? 1 : 0 });
+    for (const word of SOURCE_STATUSES)
+      status.push({ labels: { source: report.name, status: word }, value: report.status === word ? 1 : 0 });
     items.push({ labels, value: report.items });
     if (report.ageSeconds !== null && Number.isFinite(report.ageSeconds)) age.push({ labels, value: report.ageSeconds });
   }
   return [
-    gauge('qaht_source_up', 'Whether the source served current data in the last run (fresh or cached = 1; stale or failed = 0; skipped sources are absent).', up),
+    gauge(
+      'qaht_source_up',
+      'Whether the source served current data in the last run (fresh or cached = 1; stale or failed = 0; skipped sources are absent).',
+      up,
+    ),
     gauge('qaht_source_status', 'How each source was served in the last run: 1 for its status, else 0.', status),
     gauge('qaht_source_items', 'Items each source contributed in the last run.', items),
     gauge('qaht_source_data_age_seconds', 'Age of the data each source served in the last run, in seconds.', age),

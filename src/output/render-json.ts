@@ -10,7 +10,10 @@ export function renderJson<R>(result: CommandResult<R>, metrics: unknown): strin
     command: result.command,
     generatedAt: result.generatedAt,
     // `error` may quote a failed response's body: third-party text like any other.
-    sources: result.sources.map(({ veryStale: _veryStale, ...report }) => ({ ...report, error: report.error === null ? null : sanitizeText(report.error) })),
+    sources: result.sources.map(({ veryStale: _veryStale, ...report }) => ({
+      ...report,
+      error: report.error === null ? null : sanitizeText(report.error),
+    })),
     results: deepSanitize(result.results),
     excluded: deepSanitize(result.excluded ?? []),
     metrics,

@@ -70,17 +70,13 @@ export interface FittedColumns {
  * when nothing is left to drop).
  */
 export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width: number): FittedColumns {
-  const widths = columns.map((column, index) =>
-    Math.max(column.header.length, ...cells.map((row) => [...(row[index] ?? '')].length)),
-  );
+  const widths = columns.map((column, index) => Math.max(column.header.length, ...cells.map((row) => [...(row[index] ?? '')].length)));
   const kept = columns.map((_, index) => index);
   const floorOf = (index: number, floor = FLEX_FLOOR_WIDTH): number =>
     columns[index]!.maxWidth ? Math.min(widths[index]!, Math.max(floor, columns[index]!.header.length)) : widths[index]!;
   const total = (widthOf: (index: number) => number): number =>
     kept.reduce((sum, index) => sum + widthOf(index), 0) + frameWidth(kept.length);
-  const droppable = kept
-    .filter((index) => columns[index]!.dropOrder > 0)
-    .sort((a, b) => columns[b]!.dropOrder - columns[a]!.dropOrder);
+  const droppable = kept.filter((index) => columns[index]!.dropOrder > 0).sort((a, b) => columns[b]!.dropOrder - columns[a]!.dropOrder);
   for (const index of droppable) {
     if (total(floorOf) <= width) break;
     kept.splice(kept.indexOf(index), 1);

@@ -14,7 +14,11 @@ export interface SummaryStats {
  * then cache hit rate, retries, 429s and breaker rejections. Hosts are labelled with the source
  * that uses them when known (the demo's loopback ports say nothing on their own).
  */
-export function renderTimingSummary(stats: SummaryStats, chalk: ChalkInstance, sourceOfHost: ReadonlyMap<string, string> = new Map()): string[] {
+export function renderTimingSummary(
+  stats: SummaryStats,
+  chalk: ChalkInstance,
+  sourceOfHost: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const hosts = Object.entries(stats.timings)
     .filter(([name]) => name.startsWith('http.'))
     .map(([name, t]) => {
@@ -27,7 +31,9 @@ export function renderTimingSummary(stats: SummaryStats, chalk: ChalkInstance, s
   const width = Math.max(0, ...hosts.map(({ label }) => label.length));
   for (const { label, t } of hosts) {
     lines.push(
-      chalk.dim(`  ${label.padEnd(width)}  ${String(t.count).padStart(3)} req  mean ${formatMs(t.mean)}  p95 ${formatMs(t.p95)}  max ${formatMs(t.max)}`),
+      chalk.dim(
+        `  ${label.padEnd(width)}  ${String(t.count).padStart(3)} req  mean ${formatMs(t.mean)}  p95 ${formatMs(t.p95)}  max ${formatMs(t.max)}`,
+      ),
     );
   }
   if (hosts.length === 0) lines.push(chalk.dim('  no network requests'));

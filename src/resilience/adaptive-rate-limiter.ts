@@ -239,7 +239,9 @@ export class AdaptiveRateLimiter {
         // Slots reserved by a run that died unused must not delay this one past one spacing.
         nextSlotAt: Math.min(entry.nextSlotAt, now + delayMs),
         updatedAt: entry.updatedAt,
-        ...(isFiniteNumber(entry.floorMs) && isFiniteNumber(entry.floorUntil) ? { floorMs: entry.floorMs, floorUntil: entry.floorUntil } : {}),
+        ...(isFiniteNumber(entry.floorMs) && isFiniteNumber(entry.floorUntil)
+          ? { floorMs: entry.floorMs, floorUntil: entry.floorUntil }
+          : {}),
       });
     }
   }
@@ -309,5 +311,13 @@ function isHostSnapshot(value: unknown): value is LimiterHostSnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
-  return finite(v.delayMs) && (v.delayMs as number) >= 0 && finite(v.successes) && (v.successes as number) >= 0 && finite(v.blockedUntil) && finite(v.nextSlotAt) && finite(v.updatedAt);
+  return (
+    finite(v.delayMs) &&
+    (v.delayMs as number) >= 0 &&
+    finite(v.successes) &&
+    (v.successes as number) >= 0 &&
+    finite(v.blockedUntil) &&
+    finite(v.nextSlotAt) &&
+    finite(v.updatedAt)
+  );
 }

@@ -41,14 +41,7 @@ export interface RetryOptions {
  * @throws the last error from `fn`, or the signal's reason when aborted during a wait.
  */
 export async function retry<T>(fn: (attempt: number, signal?: AbortSignal) => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const {
-    maxRetries = 3,
-    maxRetryAfterMs = 120_000,
-    clock = systemClock,
-    signal,
-    shouldRetry = isRetryableError,
-    onRetry,
-  } = options;
+  const { maxRetries = 3, maxRetryAfterMs = 120_000, clock = systemClock, signal, shouldRetry = isRetryableError, onRetry } = options;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new RangeError(`retry: expected maxRetries to be an integer >= 0, got ${String(maxRetries)}`);
   }

@@ -137,4 +137,3 @@ function refusalReason(error: unknown): string | undefined {
   }
   return undefined;
 }
-

@@ -81,10 +81,13 @@ function rejectSoftErrors(body: unknown, url: string): void {
   const { data, error } = body as { data?: unknown; error?: unknown };
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const message = (data as { message?: unknown }).message;
-    throw unexpectedData(SOURCE, typeof message === 'string' ? `data is an object: "${message}"` : 'data is an object, not a list', { url });
+    throw unexpectedData(SOURCE, typeof message === 'string' ? `data is an object: "${message}"` : 'data is an object, not a list', {
+      url,
+    });
   }
   if (typeof error === 'string' && data === undefined) {
-    if (/rate limit|too many/i.test(error)) throw new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${shortText(error)}`, { url, status: 429 });
+    if (/rate limit|too many/i.test(error))
+      throw new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${shortText(error)}`, { url, status: 429 });
     throw new QahtError('QAHT_ERR_HTTP_STATUS', `coincap error: ${shortText(error)}`, { url });
   }
 }

@@ -130,7 +130,11 @@ function decodeBody(text: string, url: string): unknown {
   } catch (cause) {
     if (/^\s*</.test(text)) {
       if (/cloudflare|cf-ray|just a moment|attention required|error 10(?:15|20)|rate.?limit/i.test(text)) {
-        throw new QahtError('QAHT_ERR_RATE_LIMITED', 'coingecko answered with a Cloudflare page instead of data (rate limited or blocked)', { url, cause });
+        throw new QahtError(
+          'QAHT_ERR_RATE_LIMITED',
+          'coingecko answered with a Cloudflare page instead of data (rate limited or blocked)',
+          { url, cause },
+        );
       }
       throw unexpectedData(SOURCE, 'an HTML page instead of JSON', { url, cause });
     }

@@ -16,8 +16,33 @@ export type FinnhubNewsRoute = { kind: 'company'; symbol: string } | { kind: 'cr
  */
 const TICKER = /^\$?([A-Z]{1,5})$/;
 const NOT_TICKERS: ReadonlySet<string> = new Set([
-  'BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'ETF', 'ETFS', 'SEC', 'FED', 'FOMC', 'AI', 'USD', 'USDT', 'USDC',
-  'IPO', 'CEO', 'GDP', 'CPI', 'PPI', 'NFT', 'DEFI', 'DAO', 'CBDC', 'FX', 'EU', 'US', 'UK',
+  'BTC',
+  'ETH',
+  'SOL',
+  'XRP',
+  'DOGE',
+  'ETF',
+  'ETFS',
+  'SEC',
+  'FED',
+  'FOMC',
+  'AI',
+  'USD',
+  'USDT',
+  'USDC',
+  'IPO',
+  'CEO',
+  'GDP',
+  'CPI',
+  'PPI',
+  'NFT',
+  'DEFI',
+  'DAO',
+  'CBDC',
+  'FX',
+  'EU',
+  'US',
+  'UK',
 ]);
 
 /**

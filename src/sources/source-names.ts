@@ -37,11 +37,7 @@ export const DEFAULT_BASE_URLS: Record<SourceName, string> = {
 };
 
 /** Binance hosts tried in order when one answers 451 (geo-block) or 403 (WAF). */
-export const BINANCE_FALLBACK_BASE_URLS = [
-  'https://data-api.binance.vision',
-  'https://api.binance.com',
-  'https://api.binance.us',
-] as const;
+export const BINANCE_FALLBACK_BASE_URLS = ['https://data-api.binance.vision', 'https://api.binance.com', 'https://api.binance.us'] as const;
 
 /** The environment variable holding each keyed source's API key. */
 export const KEY_ENV_VARS: Partial<Record<SourceName, string>> = {
@@ -86,7 +82,9 @@ export function hostOf(baseUrl: string): string | undefined {
 
 /** Every host a source may call, keyed the way breakers and limiters are: `URL.host`. */
 export function hostsFor(source: SourceName, env: Env): string[] {
-  const hosts = baseUrlsFor(source, env).map(hostOf).filter((host): host is string => host !== undefined);
+  const hosts = baseUrlsFor(source, env)
+    .map(hostOf)
+    .filter((host): host is string => host !== undefined);
   return [...new Set(hosts)];
 }
 

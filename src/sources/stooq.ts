@@ -70,7 +70,10 @@ export async function fetchStooqQuotes(http: HttpGetter, request: StooqQuotesReq
  * serve any subset). Change % is change since today's open: this CSV has no previous close.
  */
 export function parseStooqCsv(text: string, contentType: string, symbols: readonly string[]): Map<string, QuoteOutcome> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   const first = lines[0]?.trim() ?? '';
   if (/html/i.test(contentType) || first.startsWith('<')) {
     throw new QahtError('QAHT_ERR_INVALID_DATA', 'stooq blocked (HTML page instead of CSV; check STOOQ_API_KEY)');

@@ -46,7 +46,9 @@ const EntrySchema = v.object({
 
 /** sha256 of the JSON text of `value`. JSON values round-trip to the same text, so this is stable. */
 export function checksumOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(value) ?? 'undefined')
+    .digest('hex');
 }
 
 /** Builds a complete entry (schema version and checksum added). */

@@ -24,7 +24,6 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-
 function normaliseRequest(request: string): string {
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(request);
   // Free-form descriptions ("quote AAPL") are kept as they are, apart from secret redaction.

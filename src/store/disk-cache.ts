@@ -27,7 +27,16 @@ import { ensurePrivateDir, TEMP_SUFFIX, writeFileAtomic } from './atomic-write.j
 import { buildEntry, decodeEntry, serialiseEntry, type CacheEntry } from './cache-entry.js';
 import { redactSecrets } from '../redact.js';
 import { hashKey } from './cache-key.js';
-import type { CacheListing, CacheLookup, CacheMonitor, CacheStatus, FallbackCache, FetchOutcome, LookupOptions, Validators } from './cache-types.js';
+import type {
+  CacheListing,
+  CacheLookup,
+  CacheMonitor,
+  CacheStatus,
+  FallbackCache,
+  FetchOutcome,
+  LookupOptions,
+  Validators,
+} from './cache-types.js';
 import { acquireFileLock, type FileLock } from './file-lock.js';
 
 export interface DiskCacheOptions {
@@ -188,7 +197,10 @@ export class DiskCache {
     for (const file of await this.#entryFiles()) {
       const entry = await this.#readFile(file);
       if (!entry) continue;
-      const sizeBytes = await stat(file).then((info) => info.size, () => 0);
+      const sizeBytes = await stat(file).then(
+        (info) => info.size,
+        () => 0,
+      );
       listings.push({ key: entry.key, source: entry.source, fetchedAt: entry.fetchedAt, ttlMs: entry.ttlMs, sizeBytes, file });
     }
     return listings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -205,7 +217,13 @@ export class DiskCache {
         const entry = await this.#readFile(file);
         if (!entry || entry.source !== source) continue;
       }
-      if (await unlink(file).then(() => true, () => false)) removed++;
+      if (
+        await unlink(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed++;
     }
     if (source === undefined) this.#memory.clear();
     else for (const [key, entry] of this.#memory.entries()) if (entry.source === source) this.#memory.delete(key);
@@ -274,13 +292,19 @@ export class DiskCache {
     }
   }
 
-  #entryFromOutcome<T>(outcome: FetchOutcome<T>, base: CacheEntry<T> | undefined, meta: { key: string; source: string; ttlMs: number }): CacheEntry<T> | QahtError {
+  #entryFromOutcome<T>(
+    outcome: FetchOutcome<T>,
+    base: CacheEntry<T> | undefined,
+    meta: { key: string; source: string; ttlMs: number },
+  ): CacheEntry<T> | QahtError {
     const fetchedAt = this.#clock.now();
     if (outcome.kind === 'not-modified') {
-      if (!base) return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} answered "not modified" but nothing is cached for ${meta.key}`);
+      if (!base)
+        return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} answered "not modified" but nothing is cached for ${meta.key}`);
       return buildEntry({ ...base, fetchedAt, ttlMs: meta.ttlMs });
     }
-    if (outcome.value === undefined) return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} fetch returned no value for ${meta.key}`);
+    if (outcome.value === undefined)
+      return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} fetch returned no value for ${meta.key}`);
     return buildEntry({
       ...meta,
       value: this.#scrub(outcome.value),
@@ -332,7 +356,10 @@ export class DiskCache {
     if (decoded.ok) return decoded.entry;
     this.#count('cache.corrupt');
     // A writer may have renamed a good entry into place since we read: only remove what we read.
-    const sameFile = await stat(file).then((info) => info.ino === inode, () => false);
+    const sameFile = await stat(file).then(
+      (info) => info.ino === inode,
+      () => false,
+    );
     if (sameFile) await unlink(file).catch(() => undefined);
     return undefined;
   }

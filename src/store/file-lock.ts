@@ -63,7 +63,10 @@ type Holder = { kind: 'record'; record: HolderRecord } | { kind: 'unreadable'; m
  * Tokens of the locks this process holds, shared by every copy of this module in the realm, so a
  * lock file carrying our pid but a token we do not hold is known to come from a dead process.
  */
-const heldTokens: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('qaht.fileLock.heldTokens')] ??= new Set<string>()) as Set<string>;
+const HELD_TOKENS_KEY = Symbol.for('qaht.fileLock.heldTokens');
+const realm = globalThis as Record<symbol, unknown>;
+realm[HELD_TOKENS_KEY] ??= new Set<string>();
+const heldTokens = realm[HELD_TOKENS_KEY] as Set<string>;
 
 /** Path of each lock this process holds, by token (see `releaseHeldLocksSync`). */
 const heldPaths = new Map<string, string>();
@@ -260,11 +263,14 @@ function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: num
   heldPaths.set(record.token, path);
   // Kept so release can wait for it: a beat landing after the unlink would resurrect the lock.
   let beat: Promise<void> | undefined;
-  const heartbeat = setInterval(() => {
-    beat ??= refreshHeartbeat(path, record, clock).finally(() => {
-      beat = undefined;
-    });
-  }, Math.max(50, Math.floor(staleMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      beat ??= refreshHeartbeat(path, record, clock).finally(() => {
+        beat = undefined;
+      });
+    },
+    Math.max(50, Math.floor(staleMs / 3)),
+  );
   // Only the work under the lock should keep the process alive, never its heartbeat.
   heartbeat.unref();
   let released: Promise<void> | undefined;

@@ -147,7 +147,8 @@ function mergeSource(a: SourceState, b: SourceState): SourceState {
   if (lastSuccessAt !== undefined) merged.lastSuccessAt = lastSuccessAt;
   const latestFailure = (b.lastFailureAt ?? -Infinity) >= (a.lastFailureAt ?? -Infinity) ? b : a;
   if (latestFailure.lastFailureAt !== undefined) merged.lastFailureAt = latestFailure.lastFailureAt;
-  if (latestFailure.lastFailureAt !== undefined && latestFailure.lastFailureReason !== undefined) merged.lastFailureReason = latestFailure.lastFailureReason;
+  if (latestFailure.lastFailureAt !== undefined && latestFailure.lastFailureReason !== undefined)
+    merged.lastFailureReason = latestFailure.lastFailureReason;
   if (a.rateLimitEvents || b.rateLimitEvents) {
     merged.rateLimitEvents = [...new Set([...(a.rateLimitEvents ?? []), ...(b.rateLimitEvents ?? [])])].sort((x, y) => x - y);
   }

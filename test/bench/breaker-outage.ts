@@ -63,7 +63,11 @@ async function simulate(withBreaker: boolean): Promise<RunRecord[]> {
     const record: RunRecord = { startedAt: clock.now(), durationMs: 0, calls: 0, ok: true, rejectedByBreaker: false };
     records.push(record);
     const monitor = new PerformanceMonitor({ clock });
-    const limiter = new AdaptiveRateLimiter({ clock, defaultDelayMs: DOCUMENTED_DELAY_MS.coingecko, ...(saved.limiter ? { initialState: saved.limiter } : {}) });
+    const limiter = new AdaptiveRateLimiter({
+      clock,
+      defaultDelayMs: DOCUMENTED_DELAY_MS.coingecko,
+      ...(saved.limiter ? { initialState: saved.limiter } : {}),
+    });
     const options = {
       // A naive client never opens: every run makes every call, with its retries.
       failureThreshold: withBreaker ? BREAKER_FAILURE_THRESHOLD : Number.MAX_SAFE_INTEGER,
@@ -148,7 +152,9 @@ export async function benchBreakerOutage(): Promise<BenchResult> {
   };
   const withB = avg(breaker, 'outageCalls');
   const without = avg(naive, 'outageCalls');
-  progress(`breaker outage: breaker ${breaker.map((s) => s.outageCalls).join(',')} calls, naive ${naive.map((s) => s.outageCalls).join(',')}`);
+  progress(
+    `breaker outage: breaker ${breaker.map((s) => s.outageCalls).join(',')} calls, naive ${naive.map((s) => s.outageCalls).join(',')}`,
+  );
   return {
     id: '5',
     title: 'Breaker during an outage',
@@ -160,7 +166,13 @@ export async function benchBreakerOutage(): Promise<BenchResult> {
         ratio: withB / without,
         target: 'info',
         pass: null,
-        values: { breakerCalls: withB, naiveCalls: without, callsSaved: without - withB, runsDuringOutage: OUTAGE_RUNS, repetitions: REPETITIONS },
+        values: {
+          breakerCalls: withB,
+          naiveCalls: without,
+          callsSaved: without - withB,
+          runsDuringOutage: OUTAGE_RUNS,
+          repetitions: REPETITIONS,
+        },
       },
       {
         benchmark: '5b runs failed after the host came back',

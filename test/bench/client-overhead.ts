@@ -77,7 +77,16 @@ export async function benchClientOverhead(): Promise<BenchResult> {
           baseline: `${bareRps.toFixed(0)} req/s bare`,
           ratio,
           ...check(ratio, 'min', 0.8),
-          values: { clientRpsMedian: clientRps, bareRpsMedian: bareRps, pairRatios: pairRatios.map((r) => r.toFixed(3)).join(','), concurrency: CONCURRENCY, bodyBytes: BODY_BYTES, roundMs: ROUND_MS, pairs: PAIRS, monitorRequests: stats.counters['http.requests'] ?? 0 },
+          values: {
+            clientRpsMedian: clientRps,
+            bareRpsMedian: bareRps,
+            pairRatios: pairRatios.map((r) => r.toFixed(3)).join(','),
+            concurrency: CONCURRENCY,
+            bodyBytes: BODY_BYTES,
+            roundMs: ROUND_MS,
+            pairs: PAIRS,
+            monitorRequests: stats.counters['http.requests'] ?? 0,
+          },
         },
       ],
       notes: [

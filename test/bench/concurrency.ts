@@ -66,7 +66,9 @@ export async function benchConcurrency(): Promise<BenchResult> {
     const batch = median(batchMs);
     const warmBatch = median(warmMs);
     const bareBatchMs = median(bareMs);
-    progress(`concurrency: batch rounds ${batchMs.map((v) => v.toFixed(0)).join(', ')} ms, warm ${warmMs.map((v) => v.toFixed(0)).join(', ')} ms, bare ${bareMs.map((v) => v.toFixed(0)).join(', ')} ms (ideal ${idealMs} ms)`);
+    progress(
+      `concurrency: batch rounds ${batchMs.map((v) => v.toFixed(0)).join(', ')} ms, warm ${warmMs.map((v) => v.toFixed(0)).join(', ')} ms, bare ${bareMs.map((v) => v.toFixed(0)).join(', ')} ms (ideal ${idealMs} ms)`,
+    );
 
     const client = newClient();
     const started = performance.now();
@@ -86,7 +88,14 @@ export async function benchConcurrency(): Promise<BenchResult> {
           baseline: `${ms(idealMs)} ideal (${waves} wave${waves === 1 ? '' : 's'})`,
           ratio: vsIdeal,
           ...check(vsIdeal, 'max', 1.5),
-          values: { batchMsMedian: batch, idealMs, waves, maxConnectionsPerHost: maxConnections, rounds: ROUNDS, batchMsAll: batchMs.map((v) => v.toFixed(1)).join(',') },
+          values: {
+            batchMsMedian: batch,
+            idealMs,
+            waves,
+            maxConnectionsPerHost: maxConnections,
+            rounds: ROUNDS,
+            batchMsAll: batchMs.map((v) => v.toFixed(1)).join(','),
+          },
         },
         {
           benchmark: "2a' same batch, connections already open",
@@ -113,7 +122,12 @@ export async function benchConcurrency(): Promise<BenchResult> {
           ratio: batch / sequentialMs,
           target: 'info',
           pass: null,
-          values: { sequentialMsEstimated: sequentialMs, sequentialSample: SEQUENTIAL_SAMPLE, sequentialSampleMs: sampleMs, speedup: sequentialMs / batch },
+          values: {
+            sequentialMsEstimated: sequentialMs,
+            sequentialSample: SEQUENTIAL_SAMPLE,
+            sequentialSampleMs: sampleMs,
+            speedup: sequentialMs / batch,
+          },
         },
       ],
       notes: [

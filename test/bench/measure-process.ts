@@ -25,7 +25,10 @@ export function rssMethod(): string {
  * (GNU time when present, else a preloaded module reporting its own maxRSS). Asynchronous, so
  * that servers in this process keep answering while the child runs.
  */
-export async function measureNode(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string; scratchDir: string }): Promise<ProcessMeasurement> {
+export async function measureNode(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; scratchDir: string },
+): Promise<ProcessMeasurement> {
   const rssFile = join(options.scratchDir, `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
   const useTime = existsSync(GNU_TIME);
   const command = useTime ? GNU_TIME : process.execPath;
@@ -52,5 +55,11 @@ export async function measureNode(args: readonly string[], options: { env: NodeJ
   const text = await readFile(rssFile, 'utf8').catch(() => '');
   await rm(rssFile, { force: true });
   const kib = Number(text.trim().split('\n').pop());
-  return { wallMs, maxRssBytes: Number.isFinite(kib) ? kib * 1024 : Number.NaN, code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+  return {
+    wallMs,
+    maxRssBytes: Number.isFinite(kib) ? kib * 1024 : Number.NaN,
+    code,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
+  };
 }

@@ -111,6 +111,7 @@ async function measure(): Promise<RankingMeasurement> {
 if (process.send) {
   measure().then(
     (result) => process.send?.(result, () => process.exit(0)),
-    (error: unknown) => process.send?.({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
+    (error: unknown) =>
+      process.send?.({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
   );
 }

@@ -29,7 +29,9 @@ function runChild(): Promise<RankingMeasurement> {
 
 export async function benchRanking(): Promise<BenchResult> {
   const m = await runChild();
-  progress(`ranking: screen ${m.screenMs.toFixed(0)} ms, parse ${m.parseMs.toFixed(0)} ms, sort ${m.sortMs.toFixed(1)} ms, peak ${mib(m.screenPeakBytes)}`);
+  progress(
+    `ranking: screen ${m.screenMs.toFixed(0)} ms, parse ${m.parseMs.toFixed(0)} ms, sort ${m.sortMs.toFixed(1)} ms, peak ${mib(m.screenPeakBytes)}`,
+  );
   const n = m.assets.toLocaleString('en-US');
   return {
     id: '6',
@@ -42,7 +44,14 @@ export async function benchRanking(): Promise<BenchResult> {
         ratio: m.screenMs / m.parseMs,
         target: 'info',
         pass: null,
-        values: { screenMs: m.screenMs, parseMs: m.parseMs, jsonBytes: m.jsonBytes, iterations: m.iterations, matched: m.matched, excluded: m.excluded },
+        values: {
+          screenMs: m.screenMs,
+          parseMs: m.parseMs,
+          jsonBytes: m.jsonBytes,
+          iterations: m.iterations,
+          matched: m.matched,
+          excluded: m.excluded,
+        },
       },
       {
         benchmark: `6b rank ${n} assets: time vs Array sort`,
@@ -60,7 +69,12 @@ export async function benchRanking(): Promise<BenchResult> {
         ratio: m.screenPeakBytes / m.parsePeakBytes,
         target: 'info',
         pass: null,
-        values: { screenPeakBytes: m.screenPeakBytes, parsePeakBytes: m.parsePeakBytes, inputHeapBytes: m.inputHeapBytes, retainedBytes: m.retainedBytes },
+        values: {
+          screenPeakBytes: m.screenPeakBytes,
+          parsePeakBytes: m.parsePeakBytes,
+          inputHeapBytes: m.inputHeapBytes,
+          retainedBytes: m.retainedBytes,
+        },
       },
     ],
     notes: [

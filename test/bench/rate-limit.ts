@@ -39,7 +39,13 @@ async function runScenario(
   options: { requests: number; sendHeaders: boolean; port: number; driver?: SimDriver | undefined },
 ): Promise<Outcome> {
   const { requests, driver } = options;
-  const server = await startTokenBucketServer({ ratePerS: RATE_PER_S, burst: BURST, sendHeaders: options.sendHeaders, clock, port: options.port });
+  const server = await startTokenBucketServer({
+    ratePerS: RATE_PER_S,
+    burst: BURST,
+    sendHeaders: options.sendHeaders,
+    clock,
+    port: options.port,
+  });
   const client = new AsyncAPIClient({ clock, limiter, maxConnections: WORKERS });
   const host = new URL(server.url).host;
   const startDelayMs = limiter.delayMs(host);
@@ -113,7 +119,11 @@ export async function benchRateLimit(): Promise<BenchResult> {
   progress(describe('(a) cold', a));
   const port = a.port;
   clock.skip(GAP_MS);
-  const b = await runScenario(clock, new AdaptiveRateLimiter({ clock, initialState: coldA.toJSON() }), { ...sim, sendHeaders: false, port });
+  const b = await runScenario(clock, new AdaptiveRateLimiter({ clock, initialState: coldA.toJSON() }), {
+    ...sim,
+    sendHeaders: false,
+    port,
+  });
   progress(describe('(b) learned', b));
   clock.skip(GAP_MS);
   const coldC = new AdaptiveRateLimiter({ clock });
@@ -125,8 +135,14 @@ export async function benchRateLimit(): Promise<BenchResult> {
 
   // 4b again in real time, as a check on the simulation. Simulated timestamps mean nothing to
   // the system clock, so only the learned delay is carried over.
-  const learned = Object.fromEntries(Object.entries(coldA.toJSON()).map(([host, s]) => [host, { ...s, blockedUntil: 0, nextSlotAt: 0, updatedAt: Date.now() }]));
-  const real = await runScenario(systemClock, new AdaptiveRateLimiter({ clock: systemClock, initialState: learned }), { requests: REAL_TIME_REQUESTS, sendHeaders: false, port });
+  const learned = Object.fromEntries(
+    Object.entries(coldA.toJSON()).map(([host, s]) => [host, { ...s, blockedUntil: 0, nextSlotAt: 0, updatedAt: Date.now() }]),
+  );
+  const real = await runScenario(systemClock, new AdaptiveRateLimiter({ clock: systemClock, initialState: learned }), {
+    requests: REAL_TIME_REQUESTS,
+    sendHeaders: false,
+    port,
+  });
   progress(describe('(b) real time', real));
 
   return {

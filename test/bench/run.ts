@@ -42,7 +42,14 @@ function machine(): Machine {
   } catch {
     // Not Linux: os.cpus() will do.
   }
-  return { cpus: cpus().length, loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)), cpuModel, node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() };
+  return {
+    cpus: cpus().length,
+    loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)),
+    cpuModel,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
 }
 
 function parseArgs(argv: string[]): { json: boolean; only: Set<string> | undefined } {
@@ -52,7 +59,13 @@ function parseArgs(argv: string[]): { json: boolean; only: Set<string> | undefin
     const arg = argv[i] as string;
     if (arg === '--json') json = true;
     else if (arg === '--only') only = new Set((argv[++i] ?? '').split(',').map((s) => s.trim()));
-    else if (arg.startsWith('--only=')) only = new Set(arg.slice(7).split(',').map((s) => s.trim()));
+    else if (arg.startsWith('--only='))
+      only = new Set(
+        arg
+          .slice(7)
+          .split(',')
+          .map((s) => s.trim()),
+      );
     else throw new Error(`unknown argument ${arg} (use --json, --only 1,2)`);
   }
   return { json, only };
@@ -93,7 +106,16 @@ async function main(): Promise<void> {
       results.push({
         id: bench.id,
         title: bench.title,
-        rows: [{ benchmark: `${bench.id} ${bench.title}`, measured: `error: ${message.split('\n')[0] ?? ''}`, baseline: '—', ratio: null, target: '—', pass: false }],
+        rows: [
+          {
+            benchmark: `${bench.id} ${bench.title}`,
+            measured: `error: ${message.split('\n')[0] ?? ''}`,
+            baseline: '—',
+            ratio: null,
+            target: '—',
+            pass: false,
+          },
+        ],
         notes: [],
       });
     }

@@ -129,7 +129,13 @@ export function syntheticSourceData(coins: readonly SyntheticCoin[], seed = 9): 
     if (seen.has(base) || c.priceUsd === null) continue;
     seen.add(base);
     const off = random() < 0.01 ? 1.3 : 1 + (random() - 0.5) * 0.004;
-    binance.push({ base, priceUsd: c.priceUsd * off, change24hPct: c.change24hPct, volume24hUsd: c.volume24hUsd * 0.4, pricePair: `${base}USDT` });
+    binance.push({
+      base,
+      priceUsd: c.priceUsd * off,
+      change24hPct: c.change24hPct,
+      volume24hUsd: c.volume24hUsd * 0.4,
+      pricePair: `${base}USDT`,
+    });
   }
   return { coingecko, coincap, binance };
 }
@@ -174,7 +180,12 @@ export function binanceExchangeInfoBody(coins: readonly SyntheticCoin[]): string
   return JSON.stringify({
     timezone: 'UTC',
     serverTime: Date.now(),
-    symbols: usdtPairs(coins).map((c) => ({ symbol: `${c.symbol.toUpperCase()}USDT`, status: 'TRADING', baseAsset: c.symbol.toUpperCase(), quoteAsset: 'USDT' })),
+    symbols: usdtPairs(coins).map((c) => ({
+      symbol: `${c.symbol.toUpperCase()}USDT`,
+      status: 'TRADING',
+      baseAsset: c.symbol.toUpperCase(),
+      quoteAsset: 'USDT',
+    })),
   });
 }
 

@@ -105,9 +105,15 @@ async function measureWarm(
   const sources = statuses(await measureNode([...args, '--json'], { ...options, env })) ?? [];
   // Which modules does a warm run load? (A separate run: the loader hook costs time.)
   const traceFile = join(options.scratchDir, `modules-${mode}.txt`);
-  await measureNode(['--import', fileURLToPath(new URL('./module-trace.mjs', import.meta.url)), ...args], { ...options, env: { ...env, QAHT_BENCH_TRACE: traceFile } });
+  await measureNode(['--import', fileURLToPath(new URL('./module-trace.mjs', import.meta.url)), ...args], {
+    ...options,
+    env: { ...env, QAHT_BENCH_TRACE: traceFile },
+  });
   const modules = (await readFile(traceFile, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  const command = `screen ${args.slice(1).filter((a, i, all) => a.startsWith('--') ? a !== '--cache-dir' : all[i - 1] !== '--cache-dir').join(' ')}`;
+  const command = `screen ${args
+    .slice(1)
+    .filter((a, i, all) => (a.startsWith('--') ? a !== '--cache-dir' : all[i - 1] !== '--cache-dir'))
+    .join(' ')}`;
   return { mode, command, runs, baseline, sources, modules };
 }
 
@@ -121,7 +127,9 @@ function rowsFor(label: string, rssLabel: string, m: WarmMeasurement): { rows: B
   const loadsDemo = m.modules.some((url) => url.includes('/demo/demo-server.js'));
   const ownModules = m.modules.filter((url) => url.includes('/dist/')).length;
   const notCached = m.sources.filter((s) => s.status !== 'cached' && s.status !== 'skipped');
-  progress(`warm cache (${m.command}): ${m.runs.map((r) => r.wallMs.toFixed(0)).join(', ')} ms vs node -e 0 ${m.baseline.map((r) => r.wallMs.toFixed(0)).join(', ')} ms; undici loaded: ${loadsUndici}`);
+  progress(
+    `warm cache (${m.command}): ${m.runs.map((r) => r.wallMs.toFixed(0)).join(', ')} ms vs node -e 0 ${m.baseline.map((r) => r.wallMs.toFixed(0)).join(', ')} ms; undici loaded: ${loadsUndici}`,
+  );
   const values = {
     mode: m.mode,
     wallMsMedian: wall,
@@ -137,8 +145,22 @@ function rowsFor(label: string, rssLabel: string, m: WarmMeasurement): { rows: B
   };
   return {
     rows: [
-      { benchmark: `${label} warm ${m.command}: wall time`, measured: ms(wall), baseline: `${ms(nodeWall)} node -e 0`, ratio: wall / nodeWall, ...check(wall / nodeWall, 'max', 3), values },
-      { benchmark: `${rssLabel} warm ${m.command}: peak RSS`, measured: mib(rss), baseline: `${mib(nodeRss)} node -e 0`, ratio: rss / nodeRss, target: 'info', pass: null },
+      {
+        benchmark: `${label} warm ${m.command}: wall time`,
+        measured: ms(wall),
+        baseline: `${ms(nodeWall)} node -e 0`,
+        ratio: wall / nodeWall,
+        ...check(wall / nodeWall, 'max', 3),
+        values,
+      },
+      {
+        benchmark: `${rssLabel} warm ${m.command}: peak RSS`,
+        measured: mib(rss),
+        baseline: `${mib(nodeRss)} node -e 0`,
+        ratio: rss / nodeRss,
+        target: 'info',
+        pass: null,
+      },
     ],
     note:
       `${label}/${rssLabel}: sources ${m.sources.map((s) => `${s.name} ${s.status}`).join(', ') || 'unknown'}` +
@@ -164,11 +186,18 @@ export async function benchWarmCache(): Promise<BenchResult> {
       notes.push(r.note);
     } else {
       progress('warm cache: --demo has no usable crypto recordings yet; only the synthetic API run is measured');
-      notes.push('1a/1b: `screen crypto --demo` could not fill its cache (no usable crypto recordings when this ran), so only 1c/1d were measured.');
+      notes.push(
+        '1a/1b: `screen crypto --demo` could not fill its cache (no usable crypto recordings when this ran), so only 1c/1d were measured.',
+      );
     }
     // A plain run, as cron runs it: the cache warmed from a synthetic loopback API.
     api = await startCryptoApi();
-    const plain = await measureWarm('synthetic', [BIN, 'crypto', '--cache-dir', join(scratch, 'cache-plain')], { ...baseEnv, ...api.env }, options);
+    const plain = await measureWarm(
+      'synthetic',
+      [BIN, 'crypto', '--cache-dir', join(scratch, 'cache-plain')],
+      { ...baseEnv, ...api.env },
+      options,
+    );
     if (!plain) throw new Error('the warm-up run against the synthetic API did not fill the cache');
     const r = rowsFor('1c', '1d', plain);
     rows.push(...r.rows);

@@ -21,9 +21,27 @@ async function runScreen(args: string[], env: NodeJS.ProcessEnv): Promise<{ code
 /** Four entries of three sources, one of them past its TTL, through the real cache API. */
 async function seed(dir: string, now: number): Promise<void> {
   const cache = await DiskCache.open({ dir });
-  await cache.set({ source: 'coingecko', key: 'coingecko:coins/markets?page=1', value: [{ id: 'bitcoin' }], ttlMs: 5 * MINUTE, fetchedAt: now - 2 * MINUTE });
-  await cache.set({ source: 'coingecko', key: 'coingecko:coins/markets?page=2', value: [{ id: 'ethereum' }], ttlMs: 5 * MINUTE, fetchedAt: now - 3 * 60 * MINUTE });
-  await cache.set({ source: 'hn', key: 'hn:search_by_date?query=\u001b]0;pwned\u0007bitcoin', value: { hits: [] }, ttlMs: 10 * MINUTE, fetchedAt: now - 3 * MINUTE });
+  await cache.set({
+    source: 'coingecko',
+    key: 'coingecko:coins/markets?page=1',
+    value: [{ id: 'bitcoin' }],
+    ttlMs: 5 * MINUTE,
+    fetchedAt: now - 2 * MINUTE,
+  });
+  await cache.set({
+    source: 'coingecko',
+    key: 'coingecko:coins/markets?page=2',
+    value: [{ id: 'ethereum' }],
+    ttlMs: 5 * MINUTE,
+    fetchedAt: now - 3 * 60 * MINUTE,
+  });
+  await cache.set({
+    source: 'hn',
+    key: 'hn:search_by_date?query=\u001b]0;pwned\u0007bitcoin',
+    value: { hits: [] },
+    ttlMs: 10 * MINUTE,
+    fetchedAt: now - 3 * MINUTE,
+  });
   await cache.set({ source: 'binance', key: 'binance:api/v3/ticker/24hr', value: [], ttlMs: 2 * MINUTE, fetchedAt: now - MINUTE });
 }
 

@@ -99,12 +99,27 @@ describe('screen crypto: all sources up', () => {
 
     expectRanked(doc);
     for (const row of doc.results) {
-      for (const field of ['rank', 'id', 'symbol', 'name', 'priceUsd', 'change24hPct', 'change7dPct', 'volume24hUsd', 'marketCapUsd', 'score', 'sources']) {
+      for (const field of [
+        'rank',
+        'id',
+        'symbol',
+        'name',
+        'priceUsd',
+        'change24hPct',
+        'change7dPct',
+        'volume24hUsd',
+        'marketCapUsd',
+        'score',
+        'sources',
+      ]) {
         expect(row, field).toHaveProperty(field);
       }
       for (const field of NUMERIC_FIELDS) {
         const value = row[field];
-        expect(value === null || (typeof value === 'number' && Number.isFinite(value)), `${row.id}.${field} = ${JSON.stringify(value)}`).toBe(true);
+        expect(
+          value === null || (typeof value === 'number' && Number.isFinite(value)),
+          `${row.id}.${field} = ${JSON.stringify(value)}`,
+        ).toBe(true);
       }
       expect(typeof row.score).toBe('number');
       expect(row.rank === null || typeof row.rank === 'number').toBe(true);
@@ -113,7 +128,13 @@ describe('screen crypto: all sources up', () => {
     }
     // The big coins are there with real numbers, merged across the three sources.
     const bitcoin = doc.results.find((row) => row.id === 'bitcoin');
-    expect(bitcoin).toMatchObject({ symbol: 'BTC', name: 'Bitcoin', rank: 1, priceUsd: expect.any(Number), marketCapUsd: expect.any(Number) });
+    expect(bitcoin).toMatchObject({
+      symbol: 'BTC',
+      name: 'Bitcoin',
+      rank: 1,
+      priceUsd: expect.any(Number),
+      marketCapUsd: expect.any(Number),
+    });
     expect([...bitcoin!.sources].sort()).toEqual(['binance', 'coincap', 'coingecko']);
     expect(doc.results.filter((row) => row.sources.includes('binance')).length).toBeGreaterThan(10);
 
@@ -130,7 +151,7 @@ describe('screen crypto: all sources up', () => {
     expect(stderr).toMatch(new RegExp(`${doc.excluded.length} excluded`));
     expect(stderr).toMatch(/^timing: run /m);
     expect(stderr).toMatch(/cache hit rate 0% \(0\/\d+\)/);
-    expect(stderr).toMatch(new RegExp(`${api.host.replace(/\./g, "\\.")} \\(coingecko\\)\\s+\\d+ req\\s+mean`));
+    expect(stderr).toMatch(new RegExp(`${api.host.replace(/\./g, '\\.')} \\(coingecko\\)\\s+\\d+ req\\s+mean`));
 
     // The keyed source got its key the way CoinCap wants it; CoinGecko asked for the real page.
     const coincapRequest = api.requests.find((r) => r.path === CRYPTO_PATHS.coincap);
@@ -271,7 +292,10 @@ describe('screen crypto: degraded sources', () => {
     try {
       routeBinance(second);
       api.fault(CRYPTO_PATHS.binanceTicker, { status: 451, json: { code: 0, msg: 'Service unavailable from a restricted location' } });
-      api.fault(CRYPTO_PATHS.binanceExchangeInfo, { status: 451, json: { code: 0, msg: 'Service unavailable from a restricted location' } });
+      api.fault(CRYPTO_PATHS.binanceExchangeInfo, {
+        status: 451,
+        json: { code: 0, msg: 'Service unavailable from a restricted location' },
+      });
 
       const run = await runCli(['crypto', '--json'], cryptoEnv(api, cacheDir, {}, [`${api.url}/bn`, `${second.url}/bn`]));
       expect(run.code, run.stderr).toBe(0);
@@ -309,7 +333,9 @@ describe('screen crypto: garbage from one source', () => {
   });
 
   it('CoinCap changes shape ({"data":{"message":...}}): coincap failed with "unexpected data", the others go on', async () => {
-    api.route('GET', CRYPTO_PATHS.coincap, { json: { data: { message: 'v2 has been retired, please move to rest.coincap.io/v3' }, timestamp: 1 } });
+    api.route('GET', CRYPTO_PATHS.coincap, {
+      json: { data: { message: 'v2 has been retired, please move to rest.coincap.io/v3' }, timestamp: 1 },
+    });
 
     const { code, stderr, doc } = await cryptoJson([]);
     expect(code, stderr).toBe(0);
@@ -387,8 +413,12 @@ describe('screen crypto: secrets', () => {
     // bodies that echo the credentials back, as some APIs do.
     const echoBody = (header: string | string[] | undefined) => JSON.stringify({ error: `bad credentials: ${String(header)}` });
     const jsonHeaders = { 'content-type': 'application/json' };
-    api.route('GET', CRYPTO_PATHS.coincap, (req, _url, ctx) => ctx.text(echoBody(req.headers.authorization), { status: 401, headers: jsonHeaders }));
-    api.route('GET', CRYPTO_PATHS.coingecko, (req, _url, ctx) => ctx.text(echoBody(req.headers['x-cg-demo-api-key']), { status: 500, headers: jsonHeaders }));
+    api.route('GET', CRYPTO_PATHS.coincap, (req, _url, ctx) =>
+      ctx.text(echoBody(req.headers.authorization), { status: 401, headers: jsonHeaders }),
+    );
+    api.route('GET', CRYPTO_PATHS.coingecko, (req, _url, ctx) =>
+      ctx.text(echoBody(req.headers['x-cg-demo-api-key']), { status: 500, headers: jsonHeaders }),
+    );
     const failing = await crypto(['--json', '--log-level', 'debug'], env);
     expect(failing.code, failing.stderr).toBe(0);
     const failingDoc = parseCryptoJson(failing.stdout);
@@ -413,7 +443,9 @@ describe('screen crypto: secrets', () => {
     outputs.push(offline.stdout, offline.stderr);
 
     // The keys did go where each API wants them.
-    expect(api.requests.filter((r) => r.path === CRYPTO_PATHS.coincap).map((r) => r.headers.authorization)).toContain(`Bearer ${secrets[0]}`);
+    expect(api.requests.filter((r) => r.path === CRYPTO_PATHS.coincap).map((r) => r.headers.authorization)).toContain(
+      `Bearer ${secrets[0]}`,
+    );
     expect(api.requests.filter((r) => r.path === CRYPTO_PATHS.coingecko).map((r) => r.headers['x-cg-demo-api-key'])).toContain(secrets[1]);
 
     const files = await readTree(cacheDir);

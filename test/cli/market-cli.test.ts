@@ -21,7 +21,16 @@ import {
   type MarketServers,
   type MarketSource,
 } from './market-fixtures.js';
-import { isLeftover, listFilesDeep, parseCommandJson, spawnCli, statusBySource, unparsableJsonFiles, waitUntil, type CommandJson } from './ops-fixtures.js';
+import {
+  isLeftover,
+  listFilesDeep,
+  parseCommandJson,
+  spawnCli,
+  statusBySource,
+  unparsableJsonFiles,
+  waitUntil,
+  type CommandJson,
+} from './ops-fixtures.js';
 
 /**
  * `screen market` as users run it: the built bin spawned against fake servers playing Finnhub,
@@ -93,44 +102,47 @@ describe('screen market: each source as its API really answers', () => {
     },
   };
 
-  it.each(['finnhub', 'alphavantage', 'stooq'] as const)('%s: quotes parsed from the real shape; an unknown symbol is listed, not a row', async (source) => {
-    routeMarket(api, { unknown: ['NOPEX'] });
-    const { code, doc, rows, stdout, stderr } = await market(['--sources', source, 'IBM', 'NOPEX', 'MSFT']);
+  it.each(['finnhub', 'alphavantage', 'stooq'] as const)(
+    '%s: quotes parsed from the real shape; an unknown symbol is listed, not a row',
+    async (source) => {
+      routeMarket(api, { unknown: ['NOPEX'] });
+      const { code, doc, rows, stdout, stderr } = await market(['--sources', source, 'IBM', 'NOPEX', 'MSFT']);
 
-    expect(code, stderr).toBe(0);
-    expect(doc.command).toBe('market');
-    expect(sourceReport(doc, source)).toMatchObject({ status: 'fresh', items: 2, error: null });
-    for (const other of ['finnhub', 'alphavantage', 'stooq'].filter((s) => s !== source)) {
-      expect(sourceReport(doc, other as MarketSource).status).toBe('skipped');
-    }
-    expect([...rows.keys()].sort()).toEqual(['IBM', 'MSFT']);
-    for (const symbol of ['IBM', 'MSFT'] as const) {
-      expect(rows.get(symbol)).toMatchObject({ symbol, ...expected[source][symbol], sources: [source] });
-      expect(Object.keys(rows.get(symbol)!).sort()).toEqual(['changePct', 'name', 'price', 'score', 'sources', 'symbol', 'volume']);
-    }
-    expect(rows.get('MSFT')!.name).toBe('Microsoft');
-    // Finnhub zeros, an empty Global Quote, a Stooq N/D row: each means "no such symbol".
-    expect(doc.excluded).toEqual([{ id: 'NOPEX', reason: 'unknown symbol' }]);
-    expect(stderr).toMatch(/1 unknown: NOPEX/);
-
-    // Each API asked on its real path with its real parameters and key.
-    const requests = api.requests.filter((r) => r.path === MARKET_PATHS[source]);
-    expect(api.requests).toHaveLength(requests.length);
-    if (source === 'stooq') {
-      expect(requests).toHaveLength(1);
-      expect(requests[0]!.query.get('s')).toBe('ibm.us,nopex.us,msft.us');
-      expect(requests[0]!.query.get('f')).toBe('sd2t2ohlcvn');
-      expect(requests[0]!.query.get('e')).toBe('csv');
-      expect(requests[0]!.query.get('apikey')).toBe(MARKET_KEYS.stooq);
-    } else {
-      expect(unique(requestedSymbols(api.requests, source))).toEqual(['IBM', 'MSFT', 'NOPEX']);
-      for (const r of requests) {
-        if (source === 'finnhub') expect(r.query.get('token')).toBe(MARKET_KEYS.finnhub);
-        else expect(Object.fromEntries(r.query)).toMatchObject({ function: 'GLOBAL_QUOTE', apikey: MARKET_KEYS.alphavantage });
+      expect(code, stderr).toBe(0);
+      expect(doc.command).toBe('market');
+      expect(sourceReport(doc, source)).toMatchObject({ status: 'fresh', items: 2, error: null });
+      for (const other of ['finnhub', 'alphavantage', 'stooq'].filter((s) => s !== source)) {
+        expect(sourceReport(doc, other as MarketSource).status).toBe('skipped');
       }
-    }
-    expectNoKeys(stdout, stderr);
-  });
+      expect([...rows.keys()].sort()).toEqual(['IBM', 'MSFT']);
+      for (const symbol of ['IBM', 'MSFT'] as const) {
+        expect(rows.get(symbol)).toMatchObject({ symbol, ...expected[source][symbol], sources: [source] });
+        expect(Object.keys(rows.get(symbol)!).sort()).toEqual(['changePct', 'name', 'price', 'score', 'sources', 'symbol', 'volume']);
+      }
+      expect(rows.get('MSFT')!.name).toBe('Microsoft');
+      // Finnhub zeros, an empty Global Quote, a Stooq N/D row: each means "no such symbol".
+      expect(doc.excluded).toEqual([{ id: 'NOPEX', reason: 'unknown symbol' }]);
+      expect(stderr).toMatch(/1 unknown: NOPEX/);
+
+      // Each API asked on its real path with its real parameters and key.
+      const requests = api.requests.filter((r) => r.path === MARKET_PATHS[source]);
+      expect(api.requests).toHaveLength(requests.length);
+      if (source === 'stooq') {
+        expect(requests).toHaveLength(1);
+        expect(requests[0]!.query.get('s')).toBe('ibm.us,nopex.us,msft.us');
+        expect(requests[0]!.query.get('f')).toBe('sd2t2ohlcvn');
+        expect(requests[0]!.query.get('e')).toBe('csv');
+        expect(requests[0]!.query.get('apikey')).toBe(MARKET_KEYS.stooq);
+      } else {
+        expect(unique(requestedSymbols(api.requests, source))).toEqual(['IBM', 'MSFT', 'NOPEX']);
+        for (const r of requests) {
+          if (source === 'finnhub') expect(r.query.get('token')).toBe(MARKET_KEYS.finnhub);
+          else expect(Object.fromEntries(r.query)).toMatchObject({ function: 'GLOBAL_QUOTE', apikey: MARKET_KEYS.alphavantage });
+        }
+      }
+      expectNoKeys(stdout, stderr);
+    },
+  );
 
   it('a Stooq-only ticker takes its name from the CSV and says the change is since the open', async () => {
     routeMarket(api);
@@ -144,30 +156,36 @@ describe('screen market: each source as its API really answers', () => {
   it.each([
     ['Information', ALPHAVANTAGE_INFORMATION],
     ['Note', ALPHAVANTAGE_NOTE],
-  ] as const)('Alpha Vantage soft rate limit at HTTP 200 (%s): the source is reported rate limited, its symbols go to Finnhub', async (_kind, body) => {
-    routeMarket(api);
-    api.route('GET', MARKET_PATHS.alphavantage, { json: body });
-    const symbols = ['IBM', 'MSFT', 'KO', 'JPM'];
-    const { code, doc, rows, stdout, stderr } = await market(['--sources', 'finnhub,alphavantage', ...symbols]);
+  ] as const)(
+    'Alpha Vantage soft rate limit at HTTP 200 (%s): the source is reported rate limited, its symbols go to Finnhub',
+    async (_kind, body) => {
+      routeMarket(api);
+      api.route('GET', MARKET_PATHS.alphavantage, { json: body });
+      const symbols = ['IBM', 'MSFT', 'KO', 'JPM'];
+      const { code, doc, rows, stdout, stderr } = await market(['--sources', 'finnhub,alphavantage', ...symbols]);
 
-    expect(code, stderr).toBe(0);
-    // The limit text is a failure of the source, never a quote: no row comes from it.
-    expect(sourceReport(doc, 'alphavantage')).toMatchObject({ status: 'failed', items: 0, error: expect.stringMatching(/rate limited/) });
-    expect(sourceReport(doc, 'finnhub')).toMatchObject({ status: 'fresh', items: 4 });
-    expect([...rows.keys()].sort()).toEqual([...symbols].sort());
-    for (const row of rows.values()) expect(row.sources).toEqual(['finnhub']);
-    expect(doc.excluded).toEqual([]);
-    // One limited answer is enough: Alpha Vantage is not asked again this run.
-    expect(api.requestCount(MARKET_PATHS.alphavantage)).toBe(1);
-    expect(unique(requestedSymbols(api.requests, 'finnhub'))).toEqual([...symbols].sort());
-    expect(stderr).toMatch(/alphavantage\s+failed\s+alphavantage rate limited/);
-    // The Information text names the key; it must not be echoed anywhere.
-    expectNoKeys(stdout, stderr);
+      expect(code, stderr).toBe(0);
+      // The limit text is a failure of the source, never a quote: no row comes from it.
+      expect(sourceReport(doc, 'alphavantage')).toMatchObject({ status: 'failed', items: 0, error: expect.stringMatching(/rate limited/) });
+      expect(sourceReport(doc, 'finnhub')).toMatchObject({ status: 'fresh', items: 4 });
+      expect([...rows.keys()].sort()).toEqual([...symbols].sort());
+      for (const row of rows.values()) expect(row.sources).toEqual(['finnhub']);
+      expect(doc.excluded).toEqual([]);
+      // One limited answer is enough: Alpha Vantage is not asked again this run.
+      expect(api.requestCount(MARKET_PATHS.alphavantage)).toBe(1);
+      expect(unique(requestedSymbols(api.requests, 'finnhub'))).toEqual([...symbols].sort());
+      expect(stderr).toMatch(/alphavantage\s+failed\s+alphavantage rate limited/);
+      // The Information text names the key; it must not be echoed anywhere.
+      expectNoKeys(stdout, stderr);
 
-    const strict = await runCli(['market', '--sources', 'finnhub,alphavantage', ...symbols, '--strict', '--json'], marketEnv(api, cacheDir));
-    // Everything now comes from cache and Alpha Vantage is not needed: nothing is degraded.
-    expect(strict.code, strict.stderr).toBe(0);
-  });
+      const strict = await runCli(
+        ['market', '--sources', 'finnhub,alphavantage', ...symbols, '--strict', '--json'],
+        marketEnv(api, cacheDir),
+      );
+      // Everything now comes from cache and Alpha Vantage is not needed: nothing is degraded.
+      expect(strict.code, strict.stderr).toBe(0);
+    },
+  );
 
   it('Alpha Vantage alone, soft-limited: exit 1 with no rows, and later runs today do not spend a call', async () => {
     routeMarket(api);
@@ -175,7 +193,10 @@ describe('screen market: each source as its API really answers', () => {
     const first = await market(['--sources', 'alphavantage', 'IBM', 'MSFT']);
     expect(first.code, first.stderr).toBe(1);
     expect(first.doc.results).toEqual([]);
-    expect(sourceReport(first.doc, 'alphavantage')).toMatchObject({ status: 'failed', error: expect.stringMatching(/rate limited: daily limit reached/) });
+    expect(sourceReport(first.doc, 'alphavantage')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/rate limited: daily limit reached/),
+    });
     expect(first.stderr).toMatch(/no results: every source failed/);
     expect(api.requestCount(MARKET_PATHS.alphavantage)).toBe(1);
 
@@ -201,7 +222,9 @@ describe('screen market: each source as its API really answers', () => {
     expect(sourceReport(doc, 'finnhub').status).toBe('fresh');
     // One block page predicts the next: Stooq is asked once (the batch held every symbol).
     expect(api.requestCount(MARKET_PATHS.stooq)).toBe(1);
-    expect(unique([...requestedSymbols(api.requests, 'finnhub'), ...requestedSymbols(api.requests, 'alphavantage')])).toEqual([...symbols].sort());
+    expect(unique([...requestedSymbols(api.requests, 'finnhub'), ...requestedSymbols(api.requests, 'alphavantage')])).toEqual(
+      [...symbols].sort(),
+    );
 
     const strict = await runCli(['market', ...symbols, '--force-refresh', '--strict'], marketEnv(api, cacheDir));
     expect(strict.code, strict.stderr).toBe(3);

@@ -118,7 +118,16 @@ export function finnhubQuoteBody(symbol: string): unknown {
   const q = syntheticQuote(symbol);
   const change = Math.round((q.price - q.previousClose) * 100) / 100;
   const t = Math.floor(Date.now() / 1000) - 900;
-  return { c: q.price, d: change, dp: Math.round((change / q.previousClose) * 1e6) / 1e4, h: q.price, l: q.open, o: q.open, pc: q.previousClose, t };
+  return {
+    c: q.price,
+    d: change,
+    dp: Math.round((change / q.previousClose) * 1e6) / 1e4,
+    h: q.price,
+    l: q.open,
+    o: q.open,
+    pc: q.previousClose,
+    t,
+  };
 }
 
 /** Alpha Vantage GLOBAL_QUOTE body for a symbol (recording, else made up: every value a string). */
@@ -167,7 +176,9 @@ export function stooqCsvBody(stooqSymbols: readonly string[], unknown: ReadonlyS
     else if (recorded.has(s.toLowerCase())) lines.push(recorded.get(s.toLowerCase())!);
     else {
       const q = syntheticQuote(symbol);
-      lines.push(`${upper},${new Date().toISOString().slice(0, 10)},22:00:09,${q.open},${q.price},${q.open},${q.price},${q.volume},${symbol} INC`);
+      lines.push(
+        `${upper},${new Date().toISOString().slice(0, 10)},22:00:09,${q.open},${q.price},${q.open},${q.price},${q.volume},${symbol} INC`,
+      );
     }
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -244,7 +255,9 @@ export async function writeSymbolsFile(dir: string, symbols: readonly string[], 
 }
 
 /** The state file of a cache dir, parsed (it must be valid JSON). */
-export async function readStateFile(cacheDir: string): Promise<{ schema: number; budgets: Record<string, { day: string; used: number }> } & Record<string, unknown>> {
+export async function readStateFile(
+  cacheDir: string,
+): Promise<{ schema: number; budgets: Record<string, { day: string; used: number }> } & Record<string, unknown>> {
   return JSON.parse(await readFile(join(cacheDir, 'state.json'), 'utf8'));
 }
 

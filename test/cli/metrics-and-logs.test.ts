@@ -12,7 +12,6 @@ import { cryptoEnv, listFilesDeep, parseCommandJson, routeCrypto } from './ops-f
  * read back by a real Prometheus text-format parser, and `--log-file` JSON lines without keys.
  */
 
-
 let api: FakeApi;
 let cacheDir: string;
 /** Where metrics and log files go: not the cache dir, as in a real cron setup. */
@@ -88,7 +87,13 @@ describe('--metrics-file', () => {
     expect(parseCommandJson(first.stdout, first.stderr).results.length).toBeGreaterThan(0);
     const fetched = await readMetrics(metricsFile);
 
-    for (const name of ['qaht_breaker_state', 'qaht_cache_hit_ratio', 'qaht_events_total', 'qaht_http_request_duration_seconds', 'qaht_last_success_timestamp_seconds']) {
+    for (const name of [
+      'qaht_breaker_state',
+      'qaht_cache_hit_ratio',
+      'qaht_events_total',
+      'qaht_http_request_duration_seconds',
+      'qaht_last_success_timestamp_seconds',
+    ]) {
       expect(family(fetched, name).help, name).not.toBe('');
     }
     // Breaker-state gauges: one sample per state of the API's host, 1 for the current state.
@@ -129,7 +134,10 @@ describe('--metrics-file', () => {
     routeMarket(api);
     api.fault(MARKET_PATHS.finnhub, { status: 503 });
     const metricsFile = join(outDir, 'qaht.prom');
-    const run = await runCli(['market', '--sources', 'finnhub', 'IBM', 'MSFT', 'KO', 'JPM', '--metrics-file', metricsFile], marketEnv(api, cacheDir));
+    const run = await runCli(
+      ['market', '--sources', 'finnhub', 'IBM', 'MSFT', 'KO', 'JPM', '--metrics-file', metricsFile],
+      marketEnv(api, cacheDir),
+    );
     expect(run.code, run.stderr).toBe(1);
     const families = await readMetrics(metricsFile);
     expect(sampleValue(families, 'qaht_breaker_state', { host: api.host, state: 'open' })).toBe(1);
@@ -174,7 +182,10 @@ describe('--log-file', () => {
     // (every call spends its daily budget), so it only has to keep its key out of everything.
     for (const source of ['finnhub', 'alphavantage', 'stooq'] as const) {
       if (source !== 'alphavantage') api.fault(MARKET_PATHS[source], { status: 503 }, { times: 1 });
-      const run = await runCli(['market', '--sources', source, 'IBM', 'MSFT', '--log-file', logFile, '--metrics-file', metricsFile, '--json'], env);
+      const run = await runCli(
+        ['market', '--sources', source, 'IBM', 'MSFT', '--log-file', logFile, '--metrics-file', metricsFile, '--json'],
+        env,
+      );
       expect(run.code, run.stderr).toBe(0);
       expect(parseCommandJson(run.stdout).results).toHaveLength(2);
       outputs.push(run.stdout, run.stderr, await readFile(metricsFile, 'utf8'));
@@ -182,7 +193,11 @@ describe('--log-file', () => {
     const log = await readFile(logFile, 'utf8');
     const retries = parseLogLines(log).filter((r) => r.msg === 'retrying request');
     const urls = retries.map((r) => String(r.url));
-    for (const path of [MARKET_PATHS.finnhub, MARKET_PATHS.stooq]) expect(urls.some((url) => new URL(url).pathname === path), path).toBe(true);
+    for (const path of [MARKET_PATHS.finnhub, MARKET_PATHS.stooq])
+      expect(
+        urls.some((url) => new URL(url).pathname === path),
+        path,
+      ).toBe(true);
     for (const url of urls) expect(new URL(url).search).toMatch(/(token|apikey)=REDACTED/);
 
     const cacheFiles = await listFilesDeep(cacheDir);

@@ -40,7 +40,10 @@ function news(args: string[], extraEnv: Record<string, string> = {}) {
   return runCli(['news', ...args], newsEnv(api, cacheDir, extraEnv));
 }
 
-async function newsJson(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; doc: NewsJson }> {
+async function newsJson(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; doc: NewsJson }> {
   const run = await news([...args, '--json'], extraEnv);
   return { code: run.code, stderr: run.stderr, doc: parseNewsJson(run.stdout) };
 }
@@ -71,7 +74,10 @@ describe('screen news: each source as its API really answers', () => {
     }
     // Every source contributes rows, so each adapter's parse of the real shape reached the output.
     for (const name of NEWS_SOURCE_NAMES) {
-      expect(doc.results.some((row) => row.sources.includes(name)), name).toBe(true);
+      expect(
+        doc.results.some((row) => row.sources.includes(name)),
+        name,
+      ).toBe(true);
     }
 
     // One story only each source carries, read through that source's own fields.
@@ -133,22 +139,57 @@ describe('screen news: dedupe across outlets', () => {
     // Story B: Google's redirect link (never the publisher URL) and lightly rewritten headlines.
     const stories: Partial<Record<NewsSource, Story[]>> = {
       newsapi: [
-        { title: 'Bitcoin ETF inflows hit a record as investors pile in', url: `${byUrl}?utm_source=newsapi&utm_medium=referral`, publisher: 'Reuters', agoS: 1800 },
-        { title: 'SEC approves options trading on spot ether ETFs', url: 'https://www.coindesk.com/policy/sec-approves-ether-etf-options', publisher: 'CoinDesk', agoS: 3600 },
-        { title: 'Bitcoin ETF fees fall again after Vanguard review', url: 'https://www.example-news.com/etf-fees', publisher: 'Example News', agoS: 7200 },
+        {
+          title: 'Bitcoin ETF inflows hit a record as investors pile in',
+          url: `${byUrl}?utm_source=newsapi&utm_medium=referral`,
+          publisher: 'Reuters',
+          agoS: 1800,
+        },
+        {
+          title: 'SEC approves options trading on spot ether ETFs',
+          url: 'https://www.coindesk.com/policy/sec-approves-ether-etf-options',
+          publisher: 'CoinDesk',
+          agoS: 3600,
+        },
+        {
+          title: 'Bitcoin ETF fees fall again after Vanguard review',
+          url: 'https://www.example-news.com/etf-fees',
+          publisher: 'Example News',
+          agoS: 7200,
+        },
       ],
       finnhub: [
-        { title: 'Bitcoin ETF inflows hit record as investors pile in', url: `${byUrl}?utm_source=finnhub&utm_campaign=feed`, publisher: 'Reuters', agoS: 2000 },
+        {
+          title: 'Bitcoin ETF inflows hit record as investors pile in',
+          url: `${byUrl}?utm_source=finnhub&utm_campaign=feed`,
+          publisher: 'Reuters',
+          agoS: 2000,
+        },
       ],
       hn: [
-        { title: 'Bitcoin ETFs see record inflows', url: 'http://reuters.com/markets/us/bitcoin-etf-inflows-record-2026-11-29?fbclid=abc123', publisher: 'hn', agoS: 2400 },
+        {
+          title: 'Bitcoin ETFs see record inflows',
+          url: 'http://reuters.com/markets/us/bitcoin-etf-inflows-record-2026-11-29?fbclid=abc123',
+          publisher: 'hn',
+          agoS: 2400,
+        },
         { title: 'Show HN: A terminal bitcoin ETF tracker', url: 'https://github.com/example/etf-tracker', publisher: 'hn', agoS: 5000 },
       ],
       google_news: [
-        { title: 'SEC Approves Options Trading on Spot Ether ETFs', url: 'https://news.google.com/rss/articles/CBMiSECETHEROPTIONS?oc=5', publisher: 'CoinDesk', agoS: 3300 },
+        {
+          title: 'SEC Approves Options Trading on Spot Ether ETFs',
+          url: 'https://news.google.com/rss/articles/CBMiSECETHEROPTIONS?oc=5',
+          publisher: 'CoinDesk',
+          agoS: 3300,
+        },
       ],
       gdelt: [
-        { title: 'SEC approves options trading on spot Ether ETFs .', url: 'https://www.theblock.co/post/99999/sec-ether-etf-options', publisher: 'theblock.co', agoS: 4000 },
+        {
+          title: 'SEC approves options trading on spot Ether ETFs .',
+          url: 'https://www.theblock.co/post/99999/sec-ether-etf-options',
+          publisher: 'theblock.co',
+          agoS: 4000,
+        },
       ],
     };
     routeStories(api, stories);
@@ -180,8 +221,18 @@ describe('screen news: hostile headlines', () => {
   const hostile: Story[] = [
     { title: 'Red \u001b[31mbitcoin\u001b[0m ETF alert', url: 'https://evil.example/a', publisher: 'Evil \u001b[5mWire', agoS: 600 },
     { title: '\u001b]0;pwned\u0007Bitcoin ETF window title hijack', url: 'https://evil.example/b', publisher: 'Evil Wire', agoS: 900 },
-    { title: 'Click \u001b]8;;https://evil.example/x\u001b\\bitcoin ETF here\u001b]8;;\u001b\\ now', url: 'https://evil.example/c', publisher: 'Evil Wire', agoS: 1200 },
-    { title: 'C1 \u009b31mbitcoin ETF\u009b0m and \u202ereversed\u202c bidi', url: 'https://evil.example/d', publisher: 'Evil Wire', agoS: 1500 },
+    {
+      title: 'Click \u001b]8;;https://evil.example/x\u001b\\bitcoin ETF here\u001b]8;;\u001b\\ now',
+      url: 'https://evil.example/c',
+      publisher: 'Evil Wire',
+      agoS: 1200,
+    },
+    {
+      title: 'C1 \u009b31mbitcoin ETF\u009b0m and \u202ereversed\u202c bidi',
+      url: 'https://evil.example/d',
+      publisher: 'Evil Wire',
+      agoS: 1500,
+    },
     { title: '=HYPERLINK("https://evil.example","bitcoin ETF")', url: 'https://evil.example/e', publisher: 'Evil Wire', agoS: 1800 },
   ];
 
@@ -287,7 +338,10 @@ describe('screen news: a source that answers with the wrong kind of body', () =>
 
   it('marks malformed XML failed, shows the others, and exits 3 under --strict', async () => {
     routeRecordings(api);
-    const feed = BODIES.google_news([{ title: 'Bitcoin ETF news', url: 'https://news.google.com/rss/articles/X', publisher: 'Wire', agoS: 60 }], Date.now()).body;
+    const feed = BODIES.google_news(
+      [{ title: 'Bitcoin ETF news', url: 'https://news.google.com/rss/articles/X', publisher: 'Wire', agoS: 60 }],
+      Date.now(),
+    ).body;
     // A feed cut off mid-item: unclosed tags.
     api.route('GET', NEWS_PATHS.google_news, {
       status: 200,
@@ -380,7 +434,10 @@ describe('screen news: a slow source', () => {
     // Generous next to the ~50 ms the other routes take, so a loaded machine does not time them out too.
     const DEADLINE_MS = 1_000;
     routeRecordings(api);
-    const hnStories = BODIES.hn([{ title: 'Bitcoin ETF late story', url: 'https://example.org/late', publisher: 'hn', agoS: 60 }], Date.now());
+    const hnStories = BODIES.hn(
+      [{ title: 'Bitcoin ETF late story', url: 'https://example.org/late', publisher: 'hn', agoS: 60 }],
+      Date.now(),
+    );
     api.route('GET', NEWS_PATHS.hn, { status: 200, headers: hnStories.headers, body: hnStories.body }, { latencyMs: SLOW_MS });
 
     const started = performance.now();

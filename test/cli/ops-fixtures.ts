@@ -121,7 +121,12 @@ export function routeCrypto(api: FakeApi, options: { latencyMs?: number } = {}):
     routeOptions,
   );
   api.route('GET', CRYPTO_PATHS.binanceTicker, { body: cryptoRecording('binance-ticker-24hr.json'), headers: JSON_HEADERS }, routeOptions);
-  api.route('GET', CRYPTO_PATHS.binanceExchangeInfo, { body: cryptoRecording('binance-exchange-info.json'), headers: JSON_HEADERS }, routeOptions);
+  api.route(
+    'GET',
+    CRYPTO_PATHS.binanceExchangeInfo,
+    { body: cryptoRecording('binance-exchange-info.json'), headers: JSON_HEADERS },
+    routeOptions,
+  );
 }
 
 /** The parts of `--json` output these tests read; `Row` is the command's result row. */

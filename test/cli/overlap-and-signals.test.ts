@@ -78,37 +78,40 @@ describe('signals in the middle of a fetch', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s: exits %i promptly, leaves the cache dir and the state file consistent, and the next run works', async (signal, exitCode) => {
-    routeCrypto(api);
-    // CoinGecko hangs for 5 s: the signal lands while its request is in flight.
-    api.route('GET', CRYPTO_PATHS.coingecko, { json: [] }, { latencyMs: 5_000 });
-    const env = cryptoEnv(api, cacheDir);
-    const running = spawnCli(['crypto', '--json'], env);
-    await waitUntil(() => api.requestCount(CRYPTO_PATHS.coingecko) === 1, 'the CoinGecko request to reach the server');
-    const signalledAt = performance.now();
-    running.child.kill(signal);
-    const run = await running.done;
-    const exitAfterMs = performance.now() - signalledAt;
+  ] as const)(
+    '%s: exits %i promptly, leaves the cache dir and the state file consistent, and the next run works',
+    async (signal, exitCode) => {
+      routeCrypto(api);
+      // CoinGecko hangs for 5 s: the signal lands while its request is in flight.
+      api.route('GET', CRYPTO_PATHS.coingecko, { json: [] }, { latencyMs: 5_000 });
+      const env = cryptoEnv(api, cacheDir);
+      const running = spawnCli(['crypto', '--json'], env);
+      await waitUntil(() => api.requestCount(CRYPTO_PATHS.coingecko) === 1, 'the CoinGecko request to reach the server');
+      const signalledAt = performance.now();
+      running.child.kill(signal);
+      const run = await running.done;
+      const exitAfterMs = performance.now() - signalledAt;
 
-    expect(run.code, run.stderr).toBe(exitCode);
-    expect(run.signal).toBeNull();
-    expect(exitAfterMs).toBeLessThan(2_000);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+      expect(run.code, run.stderr).toBe(exitCode);
+      expect(run.signal).toBeNull();
+      expect(exitAfterMs).toBeLessThan(2_000);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
 
-    await expectStateFileParses();
-    expect((await listFilesDeep(cacheDir)).filter(isLeftover)).toEqual([]);
-    expect((await unparsableJsonFiles(cacheDir)).bad).toEqual([]);
+      await expectStateFileParses();
+      expect((await listFilesDeep(cacheDir)).filter(isLeftover)).toEqual([]);
+      expect((await unparsableJsonFiles(cacheDir)).bad).toEqual([]);
 
-    // The next cron run, with CoinGecko answering again, works normally on the same dir.
-    api.reset();
-    routeCrypto(api);
-    const next = await runCli(['crypto', '--json'], env);
-    expect(next.code, next.stderr).toBe(0);
-    const doc = parseCommandJson(next.stdout, next.stderr);
-    expect(statusBySource(doc)).toMatchObject({ coingecko: 'fresh', binance: expect.stringMatching(/^(fresh|cached)$/) });
-    expect(doc.results.length).toBeGreaterThan(0);
-    expect(api.requestCount(CRYPTO_PATHS.coingecko)).toBe(1);
-    await expectCacheDirConsistent();
-  });
+      // The next cron run, with CoinGecko answering again, works normally on the same dir.
+      api.reset();
+      routeCrypto(api);
+      const next = await runCli(['crypto', '--json'], env);
+      expect(next.code, next.stderr).toBe(0);
+      const doc = parseCommandJson(next.stdout, next.stderr);
+      expect(statusBySource(doc)).toMatchObject({ coingecko: 'fresh', binance: expect.stringMatching(/^(fresh|cached)$/) });
+      expect(doc.results.length).toBeGreaterThan(0);
+      expect(api.requestCount(CRYPTO_PATHS.coingecko)).toBe(1);
+      await expectCacheDirConsistent();
+    },
+  );
 });

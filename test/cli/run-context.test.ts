@@ -14,7 +14,6 @@ afterEach(async () => {
 });
 
 describe('createRunContext', () => {
-
   it('gives sources asking at the same moment one shared HTTP client', async () => {
     const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false });
     const [a, b, c] = await Promise.all([context.runtime.http(), context.runtime.http(), context.runtime.http()]);
@@ -25,12 +24,24 @@ describe('createRunContext', () => {
 
   it('starts every source host at its documented pace, or at --pace-ms when given', async () => {
     const clock = new ManualClock();
-    const documented = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false, clock });
+    const documented = await createRunContext({
+      settings: resolveRunSettings({ cacheDir: dir }, {}),
+      env: {},
+      stderr,
+      interactive: false,
+      clock,
+    });
     const client = (await documented.runtime.http()) as unknown as { limiter: { delayMs(host: string): number } };
     expect(client.limiter.delayMs('api.coingecko.com')).toBe(2000);
     expect(client.limiter.delayMs('api.gdeltproject.org')).toBe(5500);
     await documented.close();
-    const paced = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir, paceMs: '0' }, {}), env: {}, stderr, interactive: false, clock });
+    const paced = await createRunContext({
+      settings: resolveRunSettings({ cacheDir: dir, paceMs: '0' }, {}),
+      env: {},
+      stderr,
+      interactive: false,
+      clock,
+    });
     const fast = (await paced.runtime.http()) as unknown as { limiter: { delayMs(host: string): number } };
     expect(fast.limiter.delayMs('api.gdeltproject.org')).toBe(0);
     await paced.close();
@@ -38,17 +49,25 @@ describe('createRunContext', () => {
 });
 
 describe('what a run saves', () => {
-
   it('writes only the hosts it called: an open breaker of another host survives untouched', async () => {
     const { StateStore } = await import('../../src/store/state-store.js');
     const clock = new ManualClock();
     const seeded = await StateStore.load(dir, { clock });
-    seeded.setHost('down.example', { breaker: { state: 'OPEN', failures: 0, openedAt: clock.now() }, limiter: { delayMs: 3000, successes: 0, blockedUntil: 0, nextSlotAt: 0, updatedAt: clock.now() } });
+    seeded.setHost('down.example', {
+      breaker: { state: 'OPEN', failures: 0, openedAt: clock.now() },
+      limiter: { delayMs: 3000, successes: 0, blockedUntil: 0, nextSlotAt: 0, updatedAt: clock.now() },
+    });
     await seeded.flush();
     const before = (await StateStore.load(dir, { clock })).host('down.example');
 
     await clock.advance(5000);
-    const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false, clock });
+    const context = await createRunContext({
+      settings: resolveRunSettings({ cacheDir: dir }, {}),
+      env: {},
+      stderr,
+      interactive: false,
+      clock,
+    });
     await context.runtime.http(); // a client, but no request to down.example
     await context.finish({ sources: [], metricsFile: undefined, offline: false });
     await context.close();

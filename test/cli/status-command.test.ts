@@ -73,9 +73,27 @@ async function seed(dir: string, now: number): Promise<{ openedAt: number }> {
   await state.consumeBudget('newsapi', new Date(now).toISOString().slice(0, 10), 7, 100);
 
   const cache = await DiskCache.open({ dir, clock });
-  await cache.set({ source: 'coingecko', key: 'coingecko:coins/markets?page=1', value: [{ id: 'bitcoin' }], ttlMs: 5 * MINUTE, fetchedAt: now - 2 * MINUTE });
-  await cache.set({ source: 'coingecko', key: 'coingecko:coins/markets?page=2', value: [{ id: 'x' }], ttlMs: 5 * MINUTE, fetchedAt: now - 3 * HOUR });
-  await cache.set({ source: 'hn', key: 'hn:search_by_date?query=bitcoin', value: { hits: [] }, ttlMs: 10 * MINUTE, fetchedAt: now - 3 * MINUTE });
+  await cache.set({
+    source: 'coingecko',
+    key: 'coingecko:coins/markets?page=1',
+    value: [{ id: 'bitcoin' }],
+    ttlMs: 5 * MINUTE,
+    fetchedAt: now - 2 * MINUTE,
+  });
+  await cache.set({
+    source: 'coingecko',
+    key: 'coingecko:coins/markets?page=2',
+    value: [{ id: 'x' }],
+    ttlMs: 5 * MINUTE,
+    fetchedAt: now - 3 * HOUR,
+  });
+  await cache.set({
+    source: 'hn',
+    key: 'hn:search_by_date?query=bitcoin',
+    value: { hits: [] },
+    ttlMs: 10 * MINUTE,
+    fetchedAt: now - 3 * MINUTE,
+  });
   return { openedAt };
 }
 
@@ -126,7 +144,11 @@ describe('screen status', () => {
     const byName = Object.fromEntries(doc.sources.map((s: { name: string }) => [s.name, s]));
     expect(byName.hn.hosts[0]).toMatchObject({ host: 'hn.algolia.com', breaker: 'CLOSED', nextProbeAt: null, learnedDelayMs: null });
     expect(byName.hn.cache).toHaveLength(1);
-    expect(byName.binance.hosts.map((h: { host: string }) => h.host)).toEqual(['data-api.binance.vision', 'api.binance.com', 'api.binance.us']);
+    expect(byName.binance.hosts.map((h: { host: string }) => h.host)).toEqual([
+      'data-api.binance.vision',
+      'api.binance.com',
+      'api.binance.us',
+    ]);
     expect(byName.newsapi.key).toEqual({ variable: 'NEWSAPI_KEY', required: true, configured: true });
     expect(byName.stooq.key).toEqual({ variable: 'STOOQ_API_KEY', required: true, configured: false });
     expect(byName.gdelt.key).toEqual({ variable: null, required: false, configured: false });

@@ -57,7 +57,13 @@ function coingeckoBody(list: Coin[]): string {
 
 function binanceTickerBody(list: Coin[]): string {
   return JSON.stringify(
-    list.map((c) => ({ symbol: `${c.symbol.toUpperCase()}USDT`, lastPrice: String(c.price), priceChangePercent: String(c.change24h), quoteVolume: String(c.volume / 3), count: 10 })),
+    list.map((c) => ({
+      symbol: `${c.symbol.toUpperCase()}USDT`,
+      lastPrice: String(c.price),
+      priceChangePercent: String(c.change24h),
+      quoteVolume: String(c.volume / 3),
+      count: 10,
+    })),
   );
 }
 
@@ -65,7 +71,12 @@ function exchangeInfoBody(list: Coin[]): string {
   return JSON.stringify({
     timezone: 'UTC',
     serverTime: 1,
-    symbols: list.map((c) => ({ symbol: `${c.symbol.toUpperCase()}USDT`, status: 'TRADING', baseAsset: c.symbol.toUpperCase(), quoteAsset: 'USDT' })),
+    symbols: list.map((c) => ({
+      symbol: `${c.symbol.toUpperCase()}USDT`,
+      status: 'TRADING',
+      baseAsset: c.symbol.toUpperCase(),
+      quoteAsset: 'USDT',
+    })),
   });
 }
 
@@ -86,11 +97,18 @@ function coincapBody(list: Coin[]): string {
   });
 }
 
-function replies(list: Coin[], overrides: Partial<Record<'coingecko' | 'ticker' | 'exchangeInfo' | 'coincap', Partial<StubReply>>> = {}): StubReply[] {
+function replies(
+  list: Coin[],
+  overrides: Partial<Record<'coingecko' | 'ticker' | 'exchangeInfo' | 'coincap', Partial<StubReply>>> = {},
+): StubReply[] {
   return [
     { match: (u) => u.host === 'cg.test' && u.pathname === '/api/v3/coins/markets', body: coingeckoBody(list), ...overrides.coingecko },
     { match: (u) => u.host === 'bn.test' && u.pathname === '/api/v3/ticker/24hr', body: binanceTickerBody(list), ...overrides.ticker },
-    { match: (u) => u.host === 'bn.test' && u.pathname === '/api/v3/exchangeInfo', body: exchangeInfoBody(list), ...overrides.exchangeInfo },
+    {
+      match: (u) => u.host === 'bn.test' && u.pathname === '/api/v3/exchangeInfo',
+      body: exchangeInfoBody(list),
+      ...overrides.exchangeInfo,
+    },
     { match: (u) => u.host === 'cc.test' && u.pathname === '/v3/assets', body: coincapBody(list), ...overrides.coincap },
   ];
 }
@@ -124,7 +142,12 @@ describe('runCrypto', () => {
     expect(result.columns.map((c) => c.key)).toContain('sparkline7d');
     expect(rt.counters.get('source.coingecko.items')).toBe(80);
     // One request each; the CoinCap key travels in a header, never in a URL.
-    expect(http.calls.map((u) => `${u.host}${u.pathname}`).sort()).toEqual(['bn.test/api/v3/exchangeInfo', 'bn.test/api/v3/ticker/24hr', 'cc.test/v3/assets', 'cg.test/api/v3/coins/markets']);
+    expect(http.calls.map((u) => `${u.host}${u.pathname}`).sort()).toEqual([
+      'bn.test/api/v3/exchangeInfo',
+      'bn.test/api/v3/ticker/24hr',
+      'cc.test/v3/assets',
+      'cg.test/api/v3/coins/markets',
+    ]);
     expect(http.calls.some((u) => u.href.includes('cc-key'))).toBe(false);
   });
 
@@ -144,7 +167,14 @@ describe('runCrypto', () => {
     const { COINCAP_API_KEY: _unused, ...env } = ENV;
     const rt = createFakeRuntime({ http, env });
     const result = await runCrypto(rt, options());
-    expect(result.sources.find((s) => s.name === 'coincap')).toEqual({ name: 'coincap', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'COINCAP_API_KEY is not set' });
+    expect(result.sources.find((s) => s.name === 'coincap')).toEqual({
+      name: 'coincap',
+      status: 'skipped',
+      fetchedAt: null,
+      ageSeconds: null,
+      items: 0,
+      error: 'COINCAP_API_KEY is not set',
+    });
     expect(http.calls.some((u) => u.host === 'cc.test')).toBe(false);
     expect(result.results[0]!.sources).toEqual(['coingecko', 'binance']);
   });
@@ -152,7 +182,11 @@ describe('runCrypto', () => {
   it('when CoinGecko changed shape: it fails with "unexpected data" and CoinCap becomes the universe', async () => {
     const rt = createFakeRuntime({ http: new StubHttp(replies(coins(10), { coingecko: { body: '{"coins":[]}' } })), env: ENV });
     const result = await runCrypto(rt, options());
-    expect(result.sources[0]).toMatchObject({ name: 'coingecko', status: 'failed', error: expect.stringMatching(/^coingecko returned unexpected data: /) });
+    expect(result.sources[0]).toMatchObject({
+      name: 'coingecko',
+      status: 'failed',
+      error: expect.stringMatching(/^coingecko returned unexpected data: /),
+    });
     expect(result.results.length).toBeGreaterThan(0);
     expect(result.results[0]!.sources).toEqual(['binance', 'coincap']);
     expect(result.notes[0]).toMatch(/CoinCap defines the coin list/);
@@ -172,7 +206,10 @@ describe('runCrypto', () => {
     const rt = createFakeRuntime({ http: new StubHttp(replies(coins(5))), env: ENV });
     const lookups: Array<CacheLookupRequest<unknown>> = [];
     const lookup = rt.cache.lookup.bind(rt.cache);
-    rt.cache.lookup = (request) => (lookups.push(request as CacheLookupRequest<unknown>), lookup(request));
+    rt.cache.lookup = (request) => {
+      lookups.push(request as CacheLookupRequest<unknown>);
+      return lookup(request);
+    };
     await runCrypto(rt, options({ forceRefresh: true }));
     expect(lookups.map((l) => [l.key, l.ttlMs])).toEqual(
       expect.arrayContaining([
@@ -187,10 +224,20 @@ describe('runCrypto', () => {
 
   it('pages CoinGecko for --top over 250 with progress', async () => {
     const list = coins(600);
-    const http = new StubHttp(replies(list, { coingecko: { body: (u) => coingeckoBody(list.slice((Number(u.searchParams.get('page')) - 1) * 250, Number(u.searchParams.get('page')) * 250)) } }));
+    const http = new StubHttp(
+      replies(list, {
+        coingecko: {
+          body: (u) => coingeckoBody(list.slice((Number(u.searchParams.get('page')) - 1) * 250, Number(u.searchParams.get('page')) * 250)),
+        },
+      }),
+    );
     const rt = createFakeRuntime({ http, env: ENV });
     const events: string[] = [];
-    rt.progress = { start: (_label, total) => events.push(`start ${total}`), tick: (done) => events.push(`tick ${done}`), stop: () => events.push('stop') };
+    rt.progress = {
+      start: (_label, total) => events.push(`start ${total}`),
+      tick: (done) => events.push(`tick ${done}`),
+      stop: () => events.push('stop'),
+    };
     const result = await runCrypto(rt, options({ top: 600, limit: 1000 }));
     expect(http.calls.filter((u) => u.host === 'cg.test').map((u) => u.searchParams.get('page'))).toEqual(['1', '2', '3']);
     expect(events).toEqual(['start 3', 'tick 1', 'tick 2', 'tick 3', 'stop']);
@@ -200,8 +247,10 @@ describe('runCrypto', () => {
 
   it('honours --limit, --sort, --asc and the filters', async () => {
     const rt = createFakeRuntime({ http: new StubHttp(replies(coins(40))), env: ENV });
-    const result = await runCrypto(rt, options({ limit: 3, sort: 'mcap', ascending: true, maxRank: 10, symbols: ['c1', 'C2', 'c3', 'c4'] }));
+    const result = await runCrypto(
+      rt,
+      options({ limit: 3, sort: 'mcap', ascending: true, maxRank: 10, symbols: ['c1', 'C2', 'c3', 'c4'] }),
+    );
     expect(result.results.map((r) => r.symbol)).toEqual(['C4', 'C3', 'C2']);
   });
-
 });

@@ -224,7 +224,11 @@ describe('runMarket: a scan', () => {
     expect(symbolsAsked(http, 'finnhub.io')).toEqual(['FOO', 'BAR']);
     expect(callsTo(http, 'www.alphavantage.co')).toHaveLength(0);
     expect(result.results.map((r) => r.symbol).sort()).toEqual(['AAPL', 'MSFT']);
-    expect(result.results.find((r) => r.symbol === 'AAPL')).toMatchObject({ name: 'Apple', sources: ['stooq'], volume: fakeQuote('AAPL').volume });
+    expect(result.results.find((r) => r.symbol === 'AAPL')).toMatchObject({
+      name: 'Apple',
+      sources: ['stooq'],
+      volume: fakeQuote('AAPL').volume,
+    });
     expect(result.notes).toContain('2 unknown: FOO, BAR');
     expect(result.notes.some((n) => n.includes("since today's open for 2 symbols"))).toBe(true);
     expect(result.excluded).toEqual([
@@ -276,7 +280,10 @@ describe('runMarket: a scan', () => {
   });
 
   it('treats an Alpha Vantage "Note" as a rate limit and an "Error Message" as a failure', async () => {
-    for (const body of [{ Note: 'Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute.' }, { 'Error Message': 'the parameter apikey is invalid or missing.' }]) {
+    for (const body of [
+      { Note: 'Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute.' },
+      { 'Error Message': 'the parameter apikey is invalid or missing.' },
+    ]) {
       const http = new StubHttp([alphaVantageReply(() => body)]);
       const rt = createFakeRuntime({ http, env: ALPHAVANTAGE });
       const result = await runMarket(rt, options({ symbols: ['IBM', 'KO'] }));
@@ -306,7 +313,11 @@ describe('runMarket: daily budget, resume, cache', () => {
     expect(first.results).toHaveLength(25);
     const unserved = universe.slice(25);
     expect(first.excluded).toEqual(unserved.map((id) => ({ id, reason: 'no quote' })));
-    expect(first.sources.find((s) => s.name === 'alphavantage')).toMatchObject({ status: 'fresh', items: 25, error: 'daily budget of 25 used' });
+    expect(first.sources.find((s) => s.name === 'alphavantage')).toMatchObject({
+      status: 'fresh',
+      items: 25,
+      error: 'daily budget of 25 used',
+    });
 
     // Later the same day: the cached 25 are served, no call is made, the budget is not exceeded.
     await clock.advance(60_000);
@@ -314,7 +325,11 @@ describe('runMarket: daily budget, resume, cache', () => {
     const second = await runMarket(rt, options());
     expect(http.calls).toHaveLength(0);
     expect(second.results).toHaveLength(25);
-    expect(second.sources.find((s) => s.name === 'alphavantage')).toMatchObject({ status: 'cached', items: 25, error: 'daily budget of 25 used' });
+    expect(second.sources.find((s) => s.name === 'alphavantage')).toMatchObject({
+      status: 'cached',
+      items: 25,
+      error: 'daily budget of 25 used',
+    });
 
     // The next UTC day the budget is back: the 5 never fetched go first, then 20 of the stale ones.
     clock.set(clock.now() + 24 * HOUR);
@@ -324,7 +339,11 @@ describe('runMarket: daily budget, resume, cache', () => {
     expect(asked.slice(0, 5)).toEqual(unserved);
     expect(ledger.used('alphavantage')).toBe(25);
     expect(third.results).toHaveLength(30); // 25 fresh + 5 stale from yesterday
-    expect(third.sources.find((s) => s.name === 'alphavantage')).toMatchObject({ status: 'stale', items: 30, error: 'daily budget of 25 used' });
+    expect(third.sources.find((s) => s.name === 'alphavantage')).toMatchObject({
+      status: 'stale',
+      items: 30,
+      error: 'daily budget of 25 used',
+    });
   });
 
   it('never calls Alpha Vantage when another process took the last unit between planning and the call', async () => {

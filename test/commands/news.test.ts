@@ -29,42 +29,127 @@ const ESC_TITLE = 'Bitcoin ETF \u001b[31mflash\u001b[0m crash \u001b]8;;https://
 // The Reuters story is in google_news (redirect link), newsapi (utm params) and gdelt (canonical URL).
 const BODIES = {
   google_news: rssFeed([
-    { title: 'Spot bitcoin ETFs pull in $1.2 billion in a single day - Reuters', link: 'https://news.google.com/rss/articles/CBMiAAA?oc=5', pubDate: rfc822(50 * MIN), source: 'Reuters' },
-    { title: `${ESC_TITLE} - Evil Wire`, link: 'https://news.google.com/rss/articles/CBMiEVL?oc=5', pubDate: rfc822(20 * MIN), source: 'Evil Wire', cdata: true },
-    { title: 'Bitcoin ETF fee war heats up - Forbes', link: 'https://news.google.com/rss/articles/CBMiFEE?oc=5', pubDate: rfc822(3 * HOUR), source: 'Forbes' },
+    {
+      title: 'Spot bitcoin ETFs pull in $1.2 billion in a single day - Reuters',
+      link: 'https://news.google.com/rss/articles/CBMiAAA?oc=5',
+      pubDate: rfc822(50 * MIN),
+      source: 'Reuters',
+    },
+    {
+      title: `${ESC_TITLE} - Evil Wire`,
+      link: 'https://news.google.com/rss/articles/CBMiEVL?oc=5',
+      pubDate: rfc822(20 * MIN),
+      source: 'Evil Wire',
+      cdata: true,
+    },
+    {
+      title: 'Bitcoin ETF fee war heats up - Forbes',
+      link: 'https://news.google.com/rss/articles/CBMiFEE?oc=5',
+      pubDate: rfc822(3 * HOUR),
+      source: 'Forbes',
+    },
   ]),
   hn: JSON.stringify({
     hits: [
-      { objectID: '1', title: 'Show HN: Bitcoin ETF flow tracker', url: 'https://etf.dev/', created_at: iso(HOUR), created_at_i: unix(HOUR), _tags: ['story'] },
-      { objectID: '2', title: 'Ask HN: Bitcoin ETFs in an IRA?', url: null, created_at: iso(30 * HOUR), created_at_i: unix(30 * HOUR), _tags: ['story'] },
+      {
+        objectID: '1',
+        title: 'Show HN: Bitcoin ETF flow tracker',
+        url: 'https://etf.dev/',
+        created_at: iso(HOUR),
+        created_at_i: unix(HOUR),
+        _tags: ['story'],
+      },
+      {
+        objectID: '2',
+        title: 'Ask HN: Bitcoin ETFs in an IRA?',
+        url: null,
+        created_at: iso(30 * HOUR),
+        created_at_i: unix(30 * HOUR),
+        _tags: ['story'],
+      },
     ],
     nbHits: 2,
   }),
   gdelt: JSON.stringify({
     articles: [
-      { url: 'https://www.reuters.com/markets/us/spot-bitcoin-etfs-record/', url_mobile: '', title: 'Spot Bitcoin ETFs Pull In $1.2 Billion In A Single Day', seendate: gdeltDate(45 * MIN), domain: 'reuters.com', language: 'English', sourcecountry: 'United Kingdom' },
+      {
+        url: 'https://www.reuters.com/markets/us/spot-bitcoin-etfs-record/',
+        url_mobile: '',
+        title: 'Spot Bitcoin ETFs Pull In $1.2 Billion In A Single Day',
+        seendate: gdeltDate(45 * MIN),
+        domain: 'reuters.com',
+        language: 'English',
+        sourcecountry: 'United Kingdom',
+      },
     ],
   }),
   newsapi: JSON.stringify({
     status: 'ok',
     totalResults: 2,
     articles: [
-      { source: { id: 'reuters', name: 'Reuters' }, author: null, title: 'Spot bitcoin ETFs pull in $1.2 billion in a single day', description: 'Record.', url: 'https://www.reuters.com/markets/us/spot-bitcoin-etfs-record/?utm_source=newsapi&utm_medium=api', urlToImage: null, publishedAt: iso(55 * MIN), content: null },
-      { source: { id: null, name: 'CNBC' }, author: null, title: 'Bitcoin slips as ETF outflows resume', description: null, url: 'https://www.cnbc.com/btc-slips', urlToImage: null, publishedAt: iso(2 * HOUR), content: null },
+      {
+        source: { id: 'reuters', name: 'Reuters' },
+        author: null,
+        title: 'Spot bitcoin ETFs pull in $1.2 billion in a single day',
+        description: 'Record.',
+        url: 'https://www.reuters.com/markets/us/spot-bitcoin-etfs-record/?utm_source=newsapi&utm_medium=api',
+        urlToImage: null,
+        publishedAt: iso(55 * MIN),
+        content: null,
+      },
+      {
+        source: { id: null, name: 'CNBC' },
+        author: null,
+        title: 'Bitcoin slips as ETF outflows resume',
+        description: null,
+        url: 'https://www.cnbc.com/btc-slips',
+        urlToImage: null,
+        publishedAt: iso(2 * HOUR),
+        content: null,
+      },
     ],
   }),
   finnhub: JSON.stringify([
-    { category: 'crypto', datetime: unix(40 * MIN), headline: 'Bitcoin ETFs see record day', id: 1, image: '', related: '', source: 'CoinDesk', summary: 'Spot funds...', url: 'https://www.coindesk.com/etf-record' },
-    { category: 'crypto', datetime: unix(2 * HOUR), headline: 'Ether staking grows', id: 2, image: '', related: '', source: 'The Block', summary: 'Staking...', url: 'https://www.theblock.co/staking' },
+    {
+      category: 'crypto',
+      datetime: unix(40 * MIN),
+      headline: 'Bitcoin ETFs see record day',
+      id: 1,
+      image: '',
+      related: '',
+      source: 'CoinDesk',
+      summary: 'Spot funds...',
+      url: 'https://www.coindesk.com/etf-record',
+    },
+    {
+      category: 'crypto',
+      datetime: unix(2 * HOUR),
+      headline: 'Ether staking grows',
+      id: 2,
+      image: '',
+      related: '',
+      source: 'The Block',
+      summary: 'Staking...',
+      url: 'https://www.theblock.co/staking',
+    },
   ]),
 };
 
 function gdeltDate(msAgo: number): string {
-  return new Date(NOW - msAgo).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(NOW - msAgo)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function replies(overrides: Partial<Record<keyof typeof BODIES, Partial<StubReply>>> = {}): StubReply[] {
-  const hosts: Record<keyof typeof BODIES, string> = { google_news: 'google.test', hn: 'hn.test', gdelt: 'gdelt.test', newsapi: 'newsapi.test', finnhub: 'finnhub.test' };
+  const hosts: Record<keyof typeof BODIES, string> = {
+    google_news: 'google.test',
+    hn: 'hn.test',
+    gdelt: 'gdelt.test',
+    newsapi: 'newsapi.test',
+    finnhub: 'finnhub.test',
+  };
   return (Object.keys(hosts) as Array<keyof typeof BODIES>).map((source) => ({
     match: (url: URL) => url.host === hosts[source],
     body: BODIES[source],
@@ -135,7 +220,9 @@ describe('runNews', () => {
     expect(titles).not.toContain('Ether staking grows');
     expect(titles).not.toContain('Ask HN: Bitcoin ETFs in an IRA?');
     expect(result.results).toHaveLength(6);
-    expect(result.notes[0]).toBe('10 articles → 6 stories (2 duplicates merged, 1 older than 24h dropped, 1 off-topic (finnhub crypto feed) dropped)');
+    expect(result.notes[0]).toBe(
+      '10 articles → 6 stories (2 duplicates merged, 1 older than 24h dropped, 1 off-topic (finnhub crypto feed) dropped)',
+    );
     for (const row of result.results) expect(typeof row.score).toBe('number');
   });
 
@@ -150,7 +237,9 @@ describe('runNews', () => {
   });
 
   it('with one source failing (HTML at 200): that source failed, the others shown', async () => {
-    const http = new StubHttp(replies({ gdelt: { body: '<html><body>Query too short</body></html>', headers: { 'content-type': 'text/html' } } }));
+    const http = new StubHttp(
+      replies({ gdelt: { body: '<html><body>Query too short</body></html>', headers: { 'content-type': 'text/html' } } }),
+    );
     const { rt } = setup({ http });
     const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     const gdelt = result.sources.find((s) => s.name === 'gdelt')!;
@@ -193,13 +282,17 @@ describe('runNews', () => {
     const query = 'bitcoin "spot etf" & ünïcødé €';
     await runNews(rt, { ...commonOptions(), query });
     const calls = (http as StubHttp).calls;
-    const sent = Object.fromEntries(calls.map((u) => [u.host, u.searchParams.get('q') ?? u.searchParams.get('query') ?? u.searchParams.get('category')]));
+    const sent = Object.fromEntries(
+      calls.map((u) => [u.host, u.searchParams.get('q') ?? u.searchParams.get('query') ?? u.searchParams.get('category')]),
+    );
     expect(sent).toEqual({ 'google.test': query, 'hn.test': query, 'gdelt.test': query, 'newsapi.test': query, 'finnhub.test': 'crypto' });
     for (const url of calls) expect(url.search).not.toMatch(/[ "&]ünï|"spot/);
   });
 
   it('routes a ticker query to Finnhub company news, unfiltered', async () => {
-    const http = new StubHttp(replies({ finnhub: { match: (u: URL) => u.host === 'finnhub.test' && u.pathname === '/api/v1/company-news' } }));
+    const http = new StubHttp(
+      replies({ finnhub: { match: (u: URL) => u.host === 'finnhub.test' && u.pathname === '/api/v1/company-news' } }),
+    );
     const { rt } = setup({ http });
     const result = await runNews(rt, { ...commonOptions(), query: 'COIN' });
     expect(result.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'fresh', items: 2 });
@@ -240,9 +333,18 @@ describe('runNews', () => {
     const stub = new StubHttp(replies());
     const record = (url: string, options: RequestOptions | undefined): void => void seen.set(new URL(url).host, options);
     const http: HttpGetter = {
-      request: (url, options) => (record(url, options), stub.request(url, options)),
-      fetchText: (url, options) => (record(url, options), stub.fetchText(url, options)),
-      fetchJson: (url, options) => (record(url, options), stub.fetchJson(url, options)),
+      request: (url, options) => {
+        record(url, options);
+        return stub.request(url, options);
+      },
+      fetchText: (url, options) => {
+        record(url, options);
+        return stub.fetchText(url, options);
+      },
+      fetchJson: (url, options) => {
+        record(url, options);
+        return stub.fetchJson(url, options);
+      },
     };
     const { rt } = setup({ http });
     await runNews(rt, { ...commonOptions(), query: 'bitcoin etf', newsTimeoutMs: 4000 });
@@ -252,7 +354,7 @@ describe('runNews', () => {
     }
   });
 
-  it('spends one unit of NewsAPI\'s daily budget per request, and none on a cached answer', async () => {
+  it("spends one unit of NewsAPI's daily budget per request, and none on a cached answer", async () => {
     const { rt, http, clock } = setup();
     const cached = serveWithinTtl(rt);
     const newsapiCalls = (): number => (http as StubHttp).calls.filter((url) => url.host === 'newsapi.test').length;
@@ -276,11 +378,15 @@ describe('runNews', () => {
     expect([...rt.budgetUsed.keys()]).toEqual(['newsapi']);
   });
 
-  it('with NewsAPI\'s daily budget used up, fails it without a request and keeps the others', async () => {
+  it("with NewsAPI's daily budget used up, fails it without a request and keeps the others", async () => {
     const { rt, http } = setup();
     expect(await rt.budgets.consume('newsapi', 100, 100)).toBe(100);
     const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
-    expect(result.sources.find((s) => s.name === 'newsapi')).toMatchObject({ status: 'failed', items: 0, error: 'daily budget of 100 used' });
+    expect(result.sources.find((s) => s.name === 'newsapi')).toMatchObject({
+      status: 'failed',
+      items: 0,
+      error: 'daily budget of 100 used',
+    });
     expect(result.sources.filter((s) => s.status === 'fresh').map((s) => s.name)).toEqual(['google_news', 'hn', 'gdelt', 'finnhub']);
     expect((http as StubHttp).calls.some((url) => url.host === 'newsapi.test')).toBe(false);
     expect(rt.budgetUsed.get('newsapi')).toBe(100);
@@ -301,7 +407,11 @@ describe('runNews', () => {
 
   it('applies --since, --limit and --sources', async () => {
     const { rt } = setup();
-    const result = await runNews(rt, { ...commonOptions({ limit: 2, sources: ['google_news', 'hn'] }), query: 'bitcoin etf', sinceMs: 2 * HOUR });
+    const result = await runNews(rt, {
+      ...commonOptions({ limit: 2, sources: ['google_news', 'hn'] }),
+      query: 'bitcoin etf',
+      sinceMs: 2 * HOUR,
+    });
     expect(result.sources.map((s) => s.status)).toEqual(['fresh', 'fresh', 'skipped', 'skipped', 'skipped']);
     expect(result.sources[2]!.error).toBe('not selected (--sources)');
     expect(result.results).toHaveLength(2);
@@ -312,7 +422,13 @@ describe('runNews', () => {
 
 describe('news demo recordings', () => {
   const dir = new URL('../../src/demo/recordings/', import.meta.url);
-  const manifest = JSON.parse(readFileSync(new URL('news.json', dir), 'utf8')) as Array<{ source: string; path: string; query?: Record<string, string>; contentType: string; file: string }>;
+  const manifest = JSON.parse(readFileSync(new URL('news.json', dir), 'utf8')) as Array<{
+    source: string;
+    path: string;
+    query?: Record<string, string>;
+    contentType: string;
+    file: string;
+  }>;
 
   function demoHttp(): StubHttp {
     return new StubHttp(
@@ -327,7 +443,9 @@ describe('news demo recordings', () => {
     );
   }
   const demoEnv = {
-    ...Object.fromEntries(['google_news', 'hn', 'gdelt', 'newsapi', 'finnhub'].map((s) => [`SCREEN_${s.toUpperCase()}_URL`, `http://demo.test/${s}`])),
+    ...Object.fromEntries(
+      ['google_news', 'hn', 'gdelt', 'newsapi', 'finnhub'].map((s) => [`SCREEN_${s.toUpperCase()}_URL`, `http://demo.test/${s}`]),
+    ),
     NEWSAPI_KEY: 'demo-key',
     FINNHUB_API_KEY: 'demo-key',
   };

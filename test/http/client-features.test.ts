@@ -17,7 +17,11 @@ afterEach(async () => {
 });
 afterAll(() => api.close());
 
-const catchError = (p: Promise<unknown>): Promise<QahtError> => p.then(() => expect.fail('expected a rejection'), (e: unknown) => e as QahtError);
+const catchError = (p: Promise<unknown>): Promise<QahtError> =>
+  p.then(
+    () => expect.fail('expected a rejection'),
+    (e: unknown) => e as QahtError,
+  );
 
 describe('AsyncAPIClient features', () => {
   it.each(['gzip', 'br', 'deflate'] as const)('decodes %s bodies', async (compress) => {
@@ -88,7 +92,10 @@ describe('AsyncAPIClient features', () => {
   it('follows redirects up to maxRedirects and reports the final URL', async () => {
     client = new AsyncAPIClient({ maxRetries: 0, maxRedirects: 3 });
     const hop = (to: string) => ({ status: 302, headers: { location: to } });
-    api.route('GET', '/r1', hop('/r2')).route('GET', '/r2', hop(`${api.url}/r3`)).route('GET', '/r3', hop('/final?x=1'));
+    api
+      .route('GET', '/r1', hop('/r2'))
+      .route('GET', '/r2', hop(`${api.url}/r3`))
+      .route('GET', '/r3', hop('/final?x=1'));
     api.route('GET', '/final', { json: { done: true } });
     const response = await client.request(`${api.url}/r1`);
     expect(response.status).toBe(200);

@@ -10,7 +10,7 @@ describe('number formats for tables', () => {
 
   it('formats prices with sensible precision', () => {
     expect(formatPrice(67500.4)).toBe('67,500');
-    expect(formatPrice(3.14159)).toBe('3.14');
+    expect(formatPrice(Math.PI)).toBe('3.14');
     expect(formatPrice(0.00001234)).toBe('0.00001234');
     expect(formatPrice(null)).toBe('–');
   });

@@ -10,7 +10,6 @@ import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { parsePrometheusTextFormat, type ParsedSample } from '../helpers/prometheus-parser.js';
 
-
 /**
  * Every sample with its full label set. The parser folds a summary's samples into one object and
  * drops `_sum`/`_count` when they carry labels (a limitation of its output shape, not of the
@@ -23,11 +22,12 @@ function samplesOf(text: string): Map<string, ParsedSample[]> {
     .join('\n');
   // Untyped, a summary's interleaved `_sum`/`_count` lines read as several families: merge them.
   const samples = new Map<string, ParsedSample[]>();
-  for (const family of parsePrometheusTextFormat(untyped)) samples.set(family.name, [...(samples.get(family.name) ?? []), ...family.metrics]);
+  for (const family of parsePrometheusTextFormat(untyped))
+    samples.set(family.name, [...(samples.get(family.name) ?? []), ...family.metrics]);
   return samples;
 }
 
-function valueOf(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   const match = samplesOf(text)
     .get(name)
     ?.find((sample) => JSON.stringify(sample.labels ?? {}) === JSON.stringify(labels));
@@ -112,52 +112,56 @@ describe('renderPrometheus', () => {
 
   it('exports every monitor counter and error count under one labelled family each', async () => {
     const text = renderPrometheus(await sampleInput());
-    expect(valueOf(text, 'qaht_events_total', { event: 'cache.hit' })).toBe(3);
-    expect(valueOf(text, 'qaht_events_total', { event: 'http.retries' })).toBe(2);
-    expect(valueOf(text, 'qaht_events_total', { event: 'http.429' })).toBe(1);
-    expect(valueOf(text, 'qaht_errors_total', { endpoint: 'api.binance.com' })).toBe(1);
-    expect(valueOf(text, 'qaht_run_timestamp_seconds')).toBe(NOW / 1000);
-    expect(valueOf(text, 'qaht_run_duration_seconds')).toBe(4);
-    expect(valueOf(text, 'qaht_cache_hit_ratio')).toBe(0.75);
+    expect(sampleValue(text, 'qaht_events_total', { event: 'cache.hit' })).toBe(3);
+    expect(sampleValue(text, 'qaht_events_total', { event: 'http.retries' })).toBe(2);
+    expect(sampleValue(text, 'qaht_events_total', { event: 'http.429' })).toBe(1);
+    expect(sampleValue(text, 'qaht_errors_total', { endpoint: 'api.binance.com' })).toBe(1);
+    expect(sampleValue(text, 'qaht_run_timestamp_seconds')).toBe(NOW / 1000);
+    expect(sampleValue(text, 'qaht_run_duration_seconds')).toBe(4);
+    expect(sampleValue(text, 'qaht_cache_hit_ratio')).toBe(0.75);
   });
 
   it('summarises request latency per host in seconds: min, p95, max, sum and count', async () => {
     const text = renderPrometheus(await sampleInput());
     const host = 'api.coingecko.com';
-    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '0' })).toBe(0.1);
-    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.95' })).toBe(0.4);
-    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '1' })).toBe(0.4);
-    expect(valueOf(text, 'qaht_http_request_duration_seconds_sum', { host })).toBe(1);
-    expect(valueOf(text, 'qaht_http_request_duration_seconds_count', { host })).toBe(4);
-    expect(valueOf(text, 'qaht_http_request_duration_seconds_count', { host: '127.0.0.1:8080' })).toBe(1);
-    expect(valueOf(text, 'qaht_operation_duration_seconds_sum', { operation: 'parse' })).toBe(0.005);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '0' })).toBe(0.1);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.95' })).toBe(0.4);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '1' })).toBe(0.4);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds_sum', { host })).toBe(1);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds_count', { host })).toBe(4);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds_count', { host: '127.0.0.1:8080' })).toBe(1);
+    expect(sampleValue(text, 'qaht_operation_duration_seconds_sum', { operation: 'parse' })).toBe(0.005);
     // The monitor keeps no median today; a timing that carries one gets the 0.5 quantile.
-    expect(valueOf(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBeUndefined();
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBeUndefined();
     const input = await sampleInput();
     input.stats.timings['http.api.coingecko.com'] = { ...input.stats.timings['http.api.coingecko.com']!, p50: 200 };
-    expect(valueOf(renderPrometheus(input), 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBe(0.2);
+    expect(sampleValue(renderPrometheus(input), 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBe(0.2);
   });
 
   it('sets 1 on the current breaker state of each host and 0 on the others', async () => {
     const text = renderPrometheus(await sampleInput());
-    const state = (host: string, s: string): number | undefined => valueOf(text, 'qaht_breaker_state', { host, state: s });
-    expect([state('api.binance.com', 'closed'), state('api.binance.com', 'open'), state('api.binance.com', 'half_open')]).toEqual([0, 1, 0]);
-    expect([state('api.coingecko.com', 'closed'), state('api.coingecko.com', 'open'), state('api.coingecko.com', 'half_open')]).toEqual([1, 0, 0]);
+    const state = (host: string, s: string): number | undefined => sampleValue(text, 'qaht_breaker_state', { host, state: s });
+    expect([state('api.binance.com', 'closed'), state('api.binance.com', 'open'), state('api.binance.com', 'half_open')]).toEqual([
+      0, 1, 0,
+    ]);
+    expect([state('api.coingecko.com', 'closed'), state('api.coingecko.com', 'open'), state('api.coingecko.com', 'half_open')]).toEqual([
+      1, 0, 0,
+    ]);
   });
 
   it('reports per-source up, status, items, age and last success (this run winning over history)', async () => {
     const text = renderPrometheus(await sampleInput());
-    expect(valueOf(text, 'qaht_source_up', { source: 'coingecko' })).toBe(1);
-    expect(valueOf(text, 'qaht_source_up', { source: 'binance' })).toBe(0);
-    expect(valueOf(text, 'qaht_source_up', { source: 'coincap' })).toBeUndefined();
-    expect(valueOf(text, 'qaht_source_status', { source: 'binance', status: 'stale' })).toBe(1);
-    expect(valueOf(text, 'qaht_source_status', { source: 'binance', status: 'fresh' })).toBe(0);
-    expect(valueOf(text, 'qaht_source_status', { source: 'coincap', status: 'skipped' })).toBe(1);
-    expect(valueOf(text, 'qaht_source_items', { source: 'binance' })).toBe(1800);
-    expect(valueOf(text, 'qaht_source_data_age_seconds', { source: 'binance' })).toBe(3600);
-    expect(valueOf(text, 'qaht_last_success_timestamp_seconds', { source: 'coingecko' })).toBe((NOW - 2_000) / 1000);
-    expect(valueOf(text, 'qaht_last_success_timestamp_seconds', { source: 'binance' })).toBe((NOW - 3_600_000) / 1000);
-    expect(valueOf(text, 'qaht_last_success_timestamp_seconds', { source: 'coincap' })).toBeUndefined();
+    expect(sampleValue(text, 'qaht_source_up', { source: 'coingecko' })).toBe(1);
+    expect(sampleValue(text, 'qaht_source_up', { source: 'binance' })).toBe(0);
+    expect(sampleValue(text, 'qaht_source_up', { source: 'coincap' })).toBeUndefined();
+    expect(sampleValue(text, 'qaht_source_status', { source: 'binance', status: 'stale' })).toBe(1);
+    expect(sampleValue(text, 'qaht_source_status', { source: 'binance', status: 'fresh' })).toBe(0);
+    expect(sampleValue(text, 'qaht_source_status', { source: 'coincap', status: 'skipped' })).toBe(1);
+    expect(sampleValue(text, 'qaht_source_items', { source: 'binance' })).toBe(1800);
+    expect(sampleValue(text, 'qaht_source_data_age_seconds', { source: 'binance' })).toBe(3600);
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', { source: 'coingecko' })).toBe((NOW - 2_000) / 1000);
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', { source: 'binance' })).toBe((NOW - 3_600_000) / 1000);
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', { source: 'coincap' })).toBeUndefined();
   });
 
   it('escapes backslash, quote and newline in label values so they round-trip through the parser', async () => {
@@ -167,8 +171,8 @@ describe('renderPrometheus', () => {
     input.stats.counters = { 'a"b\\c\nd': 7 };
     const text = renderPrometheus(input);
     expect(text).toContain('host="we\\"ird\\\\host\\nname"');
-    expect(valueOf(text, 'qaht_breaker_state', { host, state: 'closed' })).toBe(1);
-    expect(valueOf(text, 'qaht_events_total', { event: 'a"b\\c\nd' })).toBe(7);
+    expect(sampleValue(text, 'qaht_breaker_state', { host, state: 'closed' })).toBe(1);
+    expect(sampleValue(text, 'qaht_events_total', { event: 'a"b\\c\nd' })).toBe(7);
     expect(escapeLabelValue('\\"\n')).toBe('\\\\\\"\\n');
   });
 

@@ -14,11 +14,24 @@ interface Row {
 const columns: ColumnSpec<Row>[] = [
   { key: 'symbol', header: 'Symbol', value: (r) => r.symbol, dropOrder: 0 },
   { key: 'title', header: 'Title', value: (r) => r.title, maxWidth: 60, dropOrder: 0 },
-  { key: 'change', header: 'Chg', value: (r) => r.change, display: (r) => r.change.toFixed(1), align: 'right', signColor: true, dropOrder: 1 },
+  {
+    key: 'change',
+    header: 'Chg',
+    value: (r) => r.change,
+    display: (r) => r.change.toFixed(1),
+    align: 'right',
+    signColor: true,
+    dropOrder: 1,
+  },
   { key: 'extra', header: 'Extra column', value: (r) => r.extra, dropOrder: 2 },
 ];
 const rows: Row[] = [
-  { symbol: 'BTC', title: 'Bitcoin climbs past a round number as ETF inflows continue for a tenth day', change: 2.5, extra: 'x'.repeat(30) },
+  {
+    symbol: 'BTC',
+    title: 'Bitcoin climbs past a round number as ETF inflows continue for a tenth day',
+    change: 2.5,
+    extra: 'x'.repeat(30),
+  },
   { symbol: 'ETH', title: '\u001b]0;pwned\u0007Ether \u001b[31mslips\u001b[0m', change: -1.25, extra: 'y' },
 ];
 const plain = new Chalk({ level: 0 });

@@ -12,7 +12,10 @@ describe('renderTimingSummary', () => {
         uptimeS: 1.234,
         cacheHitRate: 0.5,
         counters: { 'cache.hit': 1, 'cache.miss': 1, 'http.retries': 2, 'http.429': 1, 'http.breaker_rejected': 0 },
-        timings: { 'http.api.coingecko.com': { count: 3, mean: 120, p95: 300, min: 50, max: 310 }, 'cache.read': { count: 1, mean: 1, p95: 1, min: 1, max: 1 } },
+        timings: {
+          'http.api.coingecko.com': { count: 3, mean: 120, p95: 300, min: 50, max: 310 },
+          'cache.read': { count: 1, mean: 1, p95: 1, min: 1, max: 1 },
+        },
       },
       plain,
       new Map([['api.coingecko.com', 'coingecko']]),

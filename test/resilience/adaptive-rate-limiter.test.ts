@@ -9,7 +9,12 @@ function succeed(limiter: AdaptiveRateLimiter, times: number, host = HOST): void
 }
 
 /** Starts `wait`s and records, per waiter, the manual-clock time at which it was let through. */
-function startWaits(limiter: AdaptiveRateLimiter, clock: ManualClock, count: number, host = HOST): { wokeAt: number[]; done: Promise<void[]> } {
+function startWaits(
+  limiter: AdaptiveRateLimiter,
+  clock: ManualClock,
+  count: number,
+  host = HOST,
+): { wokeAt: number[]; done: Promise<unknown> } {
   const wokeAt: number[] = [];
   const done = Promise.all(
     Array.from({ length: count }, (_, i) =>

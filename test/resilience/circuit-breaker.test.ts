@@ -82,7 +82,7 @@ describe('CircuitBreaker', () => {
     expect(third).not.toHaveBeenCalled();
     expect(breaker.retryAfterMs()).toBe(20_000);
 
-    releases.forEach((release) => release());
+    for (const release of releases) release();
     await Promise.all(probes);
     expect(breaker.state).toBe('CLOSED');
     expect(breaker.retryAfterMs()).toBe(0);

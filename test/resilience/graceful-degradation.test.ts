@@ -52,7 +52,7 @@ describe('multiSourceFetch', () => {
     expect(report.slow).toEqual({ ok: true, durationMs: 250 });
     expect(report.quick).toEqual({ ok: true, durationMs: 0 });
     expect(report.broken?.ok).toBe(false);
-    expect((report.broken?.error as Error).message).toBe('HTTP 500');
+    expect((report.broken!.error as Error).message).toBe('HTTP 500');
   });
 
   it('never throws: all failing (even synchronously) gives empty results and the report', async () => {
@@ -98,7 +98,13 @@ describe('staleCacheFallback', () => {
     const cache = new MemoryCache(clock);
     await cache.set('k', 'ancient');
     await clock.advance(72 * HOUR);
-    const result = await staleCacheFallback({ fetch: () => Promise.reject(new Error('HTTP 503')), cacheKey: 'k', maxAgeHours: 6, cache, clock });
+    const result = await staleCacheFallback({
+      fetch: () => Promise.reject(new Error('HTTP 503')),
+      cacheKey: 'k',
+      maxAgeHours: 6,
+      cache,
+      clock,
+    });
     expect(result.status).toBe('stale');
     expect(result.value).toBe('ancient');
     expect(result.ageMs).toBe(72 * HOUR);
@@ -112,12 +118,20 @@ describe('staleCacheFallback', () => {
       staleCacheFallback({ fetch: () => Promise.reject(failure), cacheKey: 'k', maxAgeHours: 6, cache: new MemoryCache(clock), clock }),
     ).rejects.toBe(failure);
     const broken: FallbackCache = { get: () => Promise.reject(new Error('EIO')), set: () => Promise.reject(new Error('EIO')) };
-    await expect(staleCacheFallback({ fetch: () => Promise.reject(failure), cacheKey: 'k', maxAgeHours: 6, cache: broken, clock })).rejects.toBe(failure);
+    await expect(
+      staleCacheFallback({ fetch: () => Promise.reject(failure), cacheKey: 'k', maxAgeHours: 6, cache: broken, clock }),
+    ).rejects.toBe(failure);
   });
 
   it('still returns fresh data when storing it fails, with a warning', async () => {
     const broken: FallbackCache = { get: async () => undefined, set: () => Promise.reject(new Error('ENOSPC')) };
-    const result = await staleCacheFallback({ fetch: async () => 1, cacheKey: 'k', maxAgeHours: 1, cache: broken, clock: new ManualClock() });
+    const result = await staleCacheFallback({
+      fetch: async () => 1,
+      cacheKey: 'k',
+      maxAgeHours: 1,
+      cache: broken,
+      clock: new ManualClock(),
+    });
     expect(result).toMatchObject({ value: 1, status: 'fresh' });
     expect(result.warning).toMatch(/ENOSPC/);
   });

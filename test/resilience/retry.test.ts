@@ -53,7 +53,7 @@ describe('retry', () => {
       });
       await clock.advance(100_000);
       await result;
-      delays.forEach((delay, i) => expect(delay).toBeLessThan(2000 * 2 ** i));
+      for (const [i, delay] of delays.entries()) expect(delay).toBeLessThan(2000 * 2 ** i);
     }
   });
 

@@ -82,7 +82,11 @@ describe('safeExecute', () => {
     expect(entry).toMatchObject({ operation: 'write cache', category: 'disk' });
     expect(message).toBe('write cache failed (disk); using the fallback value');
 
-    const asyncResult = await safeExecute(async () => Promise.reject(new Error('mystery')), { fallbackValue: null, operationName: 'score', logger });
+    const asyncResult = await safeExecute(async () => Promise.reject(new Error('mystery')), {
+      fallbackValue: null,
+      operationName: 'score',
+      logger,
+    });
     expect(asyncResult).toBeNull();
     expect(logger.error).toHaveBeenCalledOnce();
     expect(logger.error.mock.calls[0]?.[0]).toMatchObject({ category: 'unexpected' });
@@ -97,6 +101,8 @@ describe('safeExecute', () => {
         throw new Error('log broke');
       },
     };
-    await expect(safeExecute(() => Promise.reject(new Error('x')), { fallbackValue: 'fb', operationName: 'op', logger })).resolves.toBe('fb');
+    await expect(safeExecute(() => Promise.reject(new Error('x')), { fallbackValue: 'fb', operationName: 'op', logger })).resolves.toBe(
+      'fb',
+    );
   });
 });

@@ -68,7 +68,9 @@ describe('ensurePrivateDir', () => {
   });
 
   it('describes file-system errors without paths', () => {
-    expect(describeFsError(Object.assign(new Error("EACCES: permission denied, mkdir '/x'"), { code: 'EACCES' }))).toBe('permission denied');
+    expect(describeFsError(Object.assign(new Error("EACCES: permission denied, mkdir '/x'"), { code: 'EACCES' }))).toBe(
+      'permission denied',
+    );
     expect(describeFsError(Object.assign(new Error('weird'), { code: 'EWEIRD' }))).toBe('EWEIRD');
   });
 });

@@ -5,8 +5,8 @@ import { isQahtError } from '../../src/errors.js';
 import { buildEntry, CACHE_SCHEMA_VERSION, serialiseEntry } from '../../src/store/cache-entry.js';
 import { cacheKey } from '../../src/store/cache-key.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { CountingMonitor, useCacheFixture } from './store-helpers.js';
+import type { ManualClock } from '../helpers/manual-clock.js';
+import { type CountingMonitor, useCacheFixture } from './store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'hn:/api/v1/search_by_date?query=bitcoin';
@@ -19,7 +19,11 @@ describe('DiskCache files', () => {
   useCacheFixture((fixture) => ({ dir, clock, monitor, cache } = fixture));
 
   const freshCache = () => DiskCache.open({ dir, clock, monitor });
-  const exists = (file: string) => stat(file).then(() => true, () => false);
+  const exists = (file: string) =>
+    stat(file).then(
+      () => true,
+      () => false,
+    );
 
   describe('an unusable entry file is a miss and is removed', () => {
     const validText = () =>

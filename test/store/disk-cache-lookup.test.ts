@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { QahtError } from '../../src/errors.js';
 import type { FetchOutcome, LookupOptions, Validators } from '../../src/store/cache-types.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
-import { flushMicrotasks, ManualClock } from '../helpers/manual-clock.js';
-import { CountingMonitor, useCacheFixture, waitUntil } from './store-helpers.js';
+import { flushMicrotasks, type ManualClock } from '../helpers/manual-clock.js';
+import { type CountingMonitor, useCacheFixture, waitUntil } from './store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'coingecko:/coins/markets?vs_currency=usd';
@@ -147,7 +147,9 @@ describe('DiskCache.lookup order', () => {
 
   describe('conditional refresh', () => {
     it('passes the validators and, on not-modified, refreshes fetchedAt and serves the old value as fresh', async () => {
-      await lookup({ fetch: stubFetch({ kind: 'data', value: { n: 1 }, etag: '"v1"', lastModified: 'Sat, 28 Nov 2026 10:00:00 GMT' }).fetch });
+      await lookup({
+        fetch: stubFetch({ kind: 'data', value: { n: 1 }, etag: '"v1"', lastModified: 'Sat, 28 Nov 2026 10:00:00 GMT' }).fetch,
+      });
       await clock.advance(TTL_MS + 1);
       const upstream = stubFetch<{ n: number }>({ kind: 'not-modified' });
       const result = await lookup({ fetch: upstream.fetch });

@@ -25,7 +25,11 @@ describe('file lock', () => {
     await removeDir(dir);
   });
 
-  const exists = (file: string) => stat(file).then(() => true, () => false);
+  const exists = (file: string) =>
+    stat(file).then(
+      () => true,
+      () => false,
+    );
   const take = async (options = {}) => {
     const lock = await tryFileLock(lockPath, { clock, staleMs: STALE_MS, ...options });
     if (lock) held.push(lock);

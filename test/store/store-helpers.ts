@@ -73,7 +73,9 @@ export class FixtureProcess {
       const found = this.messages.find(predicate);
       if (found) return found;
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`fixture exited (${this.child.exitCode ?? this.child.signalCode}) before the expected message; stderr: ${this.#stderr}`);
+        throw new Error(
+          `fixture exited (${this.child.exitCode ?? this.child.signalCode}) before the expected message; stderr: ${this.#stderr}`,
+        );
       }
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
@@ -89,7 +91,10 @@ export class FixtureProcess {
 }
 
 /** A loopback server on port 0 that counts requests and answers each after `delayMs` (real time). */
-export async function startCountingServer(body: unknown, delayMs = 0): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+export async function startCountingServer(
+  body: unknown,
+  delayMs = 0,
+): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
   let requests = 0;
   const server = createServer((_request: IncomingMessage, response: ServerResponse) => {
     requests++;

@@ -42,7 +42,10 @@ const MISMATCH_PENALTY = 10;
 /** The score of one coin (see the module comment). */
 export function scoreCoin(input: ScoreInput): number {
   const raw =
-    100 * (WEIGHTS.momentum * momentum(input) + WEIGHTS.liquidity * liquidity(input) + WEIGHTS.agreement * Math.min(1, input.agreeingSources / OTHER_SOURCES)) -
+    100 *
+      (WEIGHTS.momentum * momentum(input) +
+        WEIGHTS.liquidity * liquidity(input) +
+        WEIGHTS.agreement * Math.min(1, input.agreeingSources / OTHER_SOURCES)) -
     MISMATCH_PENALTY * input.mismatchedSources;
   return Math.round(Math.min(100, Math.max(0, raw)) * 10) / 10;
 }

@@ -43,7 +43,8 @@ export interface CryptoScreen {
 export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOptions): CryptoScreen {
   const ratio = options.priceMismatchRatio ?? DEFAULT_PRICE_MISMATCH_RATIO;
   const { coins, universe } = mergeCryptoSources(data, { priceMismatchRatio: ratio });
-  const namedSymbols = options.symbols && options.symbols.length > 0 ? new Set(options.symbols.map((s) => s.trim().toUpperCase())) : undefined;
+  const namedSymbols =
+    options.symbols && options.symbols.length > 0 ? new Set(options.symbols.map((s) => s.trim().toUpperCase())) : undefined;
   const knownSymbols = new Set(coins.map((coin) => coin.symbol));
 
   const excluded: Exclusion[] = [];
@@ -69,7 +70,9 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
 
 function toRow(coin: MergedCoin): CryptoRow {
   const turnover =
-    coin.volume24hUsd !== null && coin.marketCapUsd !== null && coin.marketCapUsd > 0 ? Number((coin.volume24hUsd / coin.marketCapUsd).toPrecision(6)) : null;
+    coin.volume24hUsd !== null && coin.marketCapUsd !== null && coin.marketCapUsd > 0
+      ? Number((coin.volume24hUsd / coin.marketCapUsd).toPrecision(6))
+      : null;
   return {
     rank: coin.rank,
     id: coin.id,
@@ -90,7 +93,12 @@ function toRow(coin: MergedCoin): CryptoRow {
 }
 
 function passesFilters(row: CryptoRow, options: CryptoScreenOptions, namedSymbols: ReadonlySet<string> | undefined): boolean {
-  if (options.minMarketCapUsd !== undefined && options.minMarketCapUsd > 0 && (row.marketCapUsd === null || row.marketCapUsd < options.minMarketCapUsd)) return false;
+  if (
+    options.minMarketCapUsd !== undefined &&
+    options.minMarketCapUsd > 0 &&
+    (row.marketCapUsd === null || row.marketCapUsd < options.minMarketCapUsd)
+  )
+    return false;
   if (options.maxRank !== undefined && (row.rank === null || row.rank > options.maxRank)) return false;
   if (namedSymbols && !namedSymbols.has(row.symbol)) return false;
   return true;
@@ -129,5 +137,7 @@ function mismatchNotes(coins: readonly MergedCoin[], ratio: number): string[] {
   if (flagged.length === 0) return [];
   const shown = flagged.slice(0, 5).map((coin) => `${coin.symbol} (${coin.id}) vs ${coin.mismatched.join('+')}`);
   const more = flagged.length > shown.length ? `, +${flagged.length - shown.length} more` : '';
-  return [`${flagged.length} price mismatch${flagged.length === 1 ? '' : 'es'} over ${Math.round(ratio * 100)}%, not merged: ${shown.join(', ')}${more}`];
+  return [
+    `${flagged.length} price mismatch${flagged.length === 1 ? '' : 'es'} over ${Math.round(ratio * 100)}%, not merged: ${shown.join(', ')}${more}`,
+  ];
 }

@@ -19,9 +19,9 @@ const SORT_VALUE: Record<CryptoSortKey, (row: CryptoRow) => number | null> = {
  * the same data always prints in the same order (cron output diffs cleanly).
  */
 export function sortCryptoRows(rows: readonly CryptoRow[], key: CryptoSortKey, ascending = false): CryptoRow[] {
-  const valueOf = SORT_VALUE[key];
+  const sortValue = SORT_VALUE[key];
   return [...rows].sort((a, b) => {
-    const byValue = compareNullable(valueOf(a), valueOf(b), ascending);
+    const byValue = compareNullable(sortValue(a), sortValue(b), ascending);
     if (byValue !== 0) return byValue;
     const byRank = compareNullable(a.rank, b.rank, true);
     if (byRank !== 0) return byRank;

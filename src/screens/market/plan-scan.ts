@@ -56,14 +56,19 @@ export function planScan(symbols: ReadonlyArray<string | SymbolToPlan>, sources:
   });
   const makespanMs = Math.max(0, ...sources.map((s) => sourceFinishMs(s, greedy.loads.get(s.name) ?? 0)));
 
-  const roomByT = new Map(sources.map((s) => [s.name, Math.min(s.capacity ?? Infinity, Math.floor(makespanMs / s.requestMs) * s.batchSize)]));
+  const roomByT = new Map(
+    sources.map((s) => [s.name, Math.min(s.capacity ?? Infinity, Math.floor(makespanMs / s.requestMs) * s.batchSize)]),
+  );
   const frugal = assign(items, sources, (source, load) => (load < (roomByT.get(source.name) ?? 0) ? sources.indexOf(source) : Infinity));
   const chosen = frugal.unassigned.length <= greedy.unassigned.length ? frugal : greedy;
 
   const assignments = new Map<MarketSourceName, string[]>();
   for (const source of sources) {
     const placed = chosen.placed.filter((p) => p.source === source.name).sort((a, b) => a.index - b.index);
-    assignments.set(source.name, placed.map((p) => p.symbol));
+    assignments.set(
+      source.name,
+      placed.map((p) => p.symbol),
+    );
   }
   const finalMakespan = Math.max(0, ...sources.map((s) => sourceFinishMs(s, assignments.get(s.name)?.length ?? 0)));
   return {
@@ -80,7 +85,11 @@ interface PlanItem {
 }
 
 /** Places each item on the allowed source with the lowest finite cost; ties go to the earlier source. */
-function assign(items: readonly PlanItem[], sources: readonly SourceThroughput[], cost: (source: SourceThroughput, load: number) => number) {
+function assign(
+  items: readonly PlanItem[],
+  sources: readonly SourceThroughput[],
+  cost: (source: SourceThroughput, load: number) => number,
+) {
   const loads = new Map(sources.map((s) => [s.name, 0]));
   const placed: Array<{ symbol: string; index: number; source: MarketSourceName }> = [];
   const unassigned: PlanItem[] = [];

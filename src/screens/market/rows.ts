@@ -29,8 +29,7 @@ export const QUOTE_QUALITY_ORDER: readonly MarketSourceName[] = ['finnhub', 'alp
  */
 export function buildMarketRow(symbol: string, quotes: readonly MarketQuote[], knownNames: ReadonlyMap<string, string>): MarketRow | null {
   const ranked = [...quotes].sort(
-    (a, b) =>
-      basisRank(a) - basisRank(b) || QUOTE_QUALITY_ORDER.indexOf(a.source) - QUOTE_QUALITY_ORDER.indexOf(b.source),
+    (a, b) => basisRank(a) - basisRank(b) || QUOTE_QUALITY_ORDER.indexOf(a.source) - QUOTE_QUALITY_ORDER.indexOf(b.source),
   );
   const best = ranked[0];
   if (!best) return null;
@@ -53,10 +52,10 @@ const basisRank = (quote: MarketQuote): number => (quote.changeBasis === 'previo
  * go last either way; ties are broken by symbol, A→Z.
  */
 export function sortMarketRows(rows: readonly MarketRow[], key: MarketSortKey, ascending = false): MarketRow[] {
-  const valueOf = (row: MarketRow): number | null => (key === 'change' ? row.changePct : key === 'volume' ? row.volume : row.score);
+  const sortValue = (row: MarketRow): number | null => (key === 'change' ? row.changePct : key === 'volume' ? row.volume : row.score);
   return [...rows].sort((a, b) => {
-    const va = valueOf(a);
-    const vb = valueOf(b);
+    const va = sortValue(a);
+    const vb = sortValue(b);
     if (va === null || vb === null) {
       if (va !== vb) return va === null ? 1 : -1;
     } else if (va !== vb) return ascending ? va - vb : vb - va;

@@ -9,7 +9,10 @@ export const EMPTY_QUERY_MESSAGE = 'news needs a query, e.g. screen news "bitcoi
  * @throws QahtError QAHT_ERR_USAGE when nothing is left.
  */
 export function normalizeQuery(raw: string | undefined): string {
-  const query = (raw ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const query = (raw ?? '')
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!query) throw new QahtError('QAHT_ERR_USAGE', EMPTY_QUERY_MESSAGE);
   return query;
 }

@@ -47,7 +47,7 @@ export function relevance(queryTokens: readonly string[], titleTokens: readonly 
 
 /** Recency 0–1: halves every `halfLifeMs`. */
 export function recency(ageMs: number, halfLifeMs: number): number {
-  return Math.pow(2, -Math.max(0, ageMs) / halfLifeMs);
+  return 2 ** (-Math.max(0, ageMs) / halfLifeMs);
 }
 
 /** Coverage 0–1 from the number of sources carrying a story. */

@@ -34,7 +34,11 @@ export function aggregateUsdAssets(tickers: readonly BinanceTicker[], symbols: r
     const quoteIndex = (USD_QUOTES as readonly string[]).indexOf(info.quote);
     let entry = assets.get(info.base);
     if (!entry) {
-      entry = { asset: { base: info.base, priceUsd: null, change24hPct: null, volume24hUsd: 0, pricePair: '' }, bestVolume: -1, bestQuoteIndex: Infinity };
+      entry = {
+        asset: { base: info.base, priceUsd: null, change24hPct: null, volume24hUsd: 0, pricePair: '' },
+        bestVolume: -1,
+        bestQuoteIndex: Infinity,
+      };
       assets.set(info.base, entry);
     }
     entry.asset.volume24hUsd += volume;
@@ -47,7 +51,5 @@ export function aggregateUsdAssets(tickers: readonly BinanceTicker[], symbols: r
       entry.bestQuoteIndex = quoteIndex;
     }
   }
-  return [...assets.values()]
-    .map((e) => e.asset)
-    .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  return [...assets.values()].map((e) => e.asset).sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
 }

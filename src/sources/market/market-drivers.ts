@@ -63,9 +63,10 @@ export function createMarketDriver(name: MarketSourceName, context: MarketDriver
         batchSize: 1,
         requestMs: DOCUMENTED_DELAY_MS.finnhub,
         capacity: async () => Infinity,
-        fetchBatch: async (symbols) => singleSymbolBatch(symbols, async (symbol) =>
-          fetchFinnhubQuote(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbol }),
-        ),
+        fetchBatch: async (symbols) =>
+          singleSymbolBatch(symbols, async (symbol) =>
+            fetchFinnhubQuote(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbol }),
+          ),
         // A 429 here has already been retried by the client with backoff; keep going unless it persists.
         isFinal: (error, consecutiveErrors) => isFinalError(error) || consecutiveErrors >= 3,
       };

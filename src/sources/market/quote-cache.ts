@@ -73,7 +73,10 @@ export async function fetchQuotesThroughCache(
           return { kind: 'data', value: outcome };
         },
       });
-      return { symbol, result: isQuoteOutcome(result.value) || result.status === 'failed' ? result : { ...result, status: 'failed' as const } };
+      return {
+        symbol,
+        result: isQuoteOutcome(result.value) || result.status === 'failed' ? result : { ...result, status: 'failed' as const },
+      };
     }),
   );
 }

@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FaultQueue } from './fault-queue.js';
-import { applyRouteOptions, cannedToPrepared, deliver, streamOversized, type BodyDelivery, type Delays, type PreparedReply } from './reply.js';
+import {
+  applyRouteOptions,
+  cannedToPrepared,
+  deliver,
+  streamOversized,
+  type BodyDelivery,
+  type Delays,
+  type PreparedReply,
+} from './reply.js';
 import type { FakeApi, Fault, LoggedRequest, RouteContext, RouteHandler, RouteOptions, RouteSpec, StartFakeApiOptions } from './types.js';
 
 interface Route {
@@ -78,19 +86,34 @@ export async function startFakeApi(options: StartFakeApiOptions = {}): Promise<F
       req.socket.resetAndDestroy();
       return;
     }
-    if (fault === 'malformed-json') return deliver(res, cannedToPrepared({ status: 200, body: MALFORMED_JSON, headers: { 'content-type': 'application/json' } }), undefined, delays);
-    if (fault === 'html-200') return deliver(res, cannedToPrepared({ status: 200, body: HTML_PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } }), undefined, delays);
+    if (fault === 'malformed-json')
+      return deliver(
+        res,
+        cannedToPrepared({ status: 200, body: MALFORMED_JSON, headers: { 'content-type': 'application/json' } }),
+        undefined,
+        delays,
+      );
+    if (fault === 'html-200')
+      return deliver(
+        res,
+        cannedToPrepared({ status: 200, body: HTML_PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } }),
+        undefined,
+        delays,
+      );
     if (fault && typeof fault === 'object') {
       if ('oversizedBytes' in fault) return streamOversized(res, fault.oversizedBytes);
       if ('status' in fault) {
-        const canned = fault.json === undefined && fault.body === undefined ? { ...fault, json: { error: `fake fault ${fault.status}` } } : fault;
+        const canned =
+          fault.json === undefined && fault.body === undefined ? { ...fault, json: { error: `fake fault ${fault.status}` } } : fault;
         return deliver(res, cannedToPrepared(canned), undefined, delays);
       }
     }
 
     const delivery = bodyDelivery(fault);
     if (!route) {
-      const reply = delivery ? cannedToPrepared({ json: JSON.parse(FILLER_JSON) }) : cannedToPrepared({ status: 404, json: { error: `fake api: no route for ${method} ${url.pathname}` } });
+      const reply = delivery
+        ? cannedToPrepared({ json: JSON.parse(FILLER_JSON) })
+        : cannedToPrepared({ status: 404, json: { error: `fake api: no route for ${method} ${url.pathname}` } });
       return deliver(res, reply, delivery, delays);
     }
     const send = (reply: PreparedReply): Promise<void> => deliver(res, applyRouteOptions(reply, req, route.options), delivery, delays);

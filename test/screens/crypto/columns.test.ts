@@ -43,7 +43,15 @@ describe('cryptoColumns', () => {
   it('drops sparkline, sources, 1h, name, mcap, 7d, volume in that order and never rank, symbol, price, 24h or score', () => {
     const columns = cryptoColumns();
     const droppable = columns.filter((c) => c.dropOrder > 0).sort((a, b) => b.dropOrder - a.dropOrder);
-    expect(droppable.map((c) => c.key)).toEqual(['sparkline7d', 'sources', 'change1hPct', 'name', 'marketCapUsd', 'change7dPct', 'volume24hUsd']);
+    expect(droppable.map((c) => c.key)).toEqual([
+      'sparkline7d',
+      'sources',
+      'change1hPct',
+      'name',
+      'marketCapUsd',
+      'change7dPct',
+      'volume24hUsd',
+    ]);
     expect(columns.filter((c) => c.dropOrder === 0).map((c) => c.key)).toEqual(['rank', 'symbol', 'priceUsd', 'change24hPct', 'score']);
   });
 

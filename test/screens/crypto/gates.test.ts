@@ -44,8 +44,12 @@ describe('exclusionReason', () => {
     expect(exclusionReason(merged('btcup', { symbol: 'BTCUP', name: 'BTCUP' }), GATES)).toBe('leveraged token');
     expect(exclusionReason(merged('eth3l', { symbol: 'ETH3L', name: 'ETH3L' }), GATES)).toBe('leveraged token');
     expect(exclusionReason(merged('ethbear', { symbol: 'ETHBEAR', name: 'ETHBEAR' }), GATES)).toBe('leveraged token');
-    expect(exclusionReason(merged('3x-long-bitcoin-token', { symbol: 'BULL', name: '3X Long Bitcoin Token' }), GATES)).toBe('leveraged token');
-    expect(exclusionReason(merged('eth-2x-fli', { symbol: 'ETH2X-FLI', name: 'ETH 2x Flexible Leverage Index' }), GATES)).toBe('leveraged token');
+    expect(exclusionReason(merged('3x-long-bitcoin-token', { symbol: 'BULL', name: '3X Long Bitcoin Token' }), GATES)).toBe(
+      'leveraged token',
+    );
+    expect(exclusionReason(merged('eth-2x-fli', { symbol: 'ETH2X-FLI', name: 'ETH 2x Flexible Leverage Index' }), GATES)).toBe(
+      'leveraged token',
+    );
     expect(exclusionReason(merged('syrup', { symbol: 'SYRUP', name: 'Maple Finance' }), GATES)).toBeUndefined();
     expect(exclusionReason(merged('jupiter', { symbol: 'JUP', name: 'Jupiter' }), GATES)).toBeUndefined();
   });

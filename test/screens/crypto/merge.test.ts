@@ -5,7 +5,11 @@ import { binanceAsset, coincapAsset, market } from './fixtures.js';
 describe('mergeCryptoSources', () => {
   it('keys rows by CoinGecko id and joins CoinCap by id, then by symbol + name', () => {
     const { coins, universe } = mergeCryptoSources({
-      coingecko: [market('bitcoin', { symbol: 'btc', name: 'Bitcoin' }), market('binancecoin', { symbol: 'bnb', name: 'BNB' }), market('ripple', { symbol: 'xrp', name: 'XRP' })],
+      coingecko: [
+        market('bitcoin', { symbol: 'btc', name: 'Bitcoin' }),
+        market('binancecoin', { symbol: 'bnb', name: 'BNB' }),
+        market('ripple', { symbol: 'xrp', name: 'XRP' }),
+      ],
       coincap: [
         coincapAsset('bitcoin', { symbol: 'BTC', name: 'Bitcoin', priceUsd: 10.1 }),
         coincapAsset('binance-coin', { symbol: 'BNB', name: 'BNB' }),
@@ -24,7 +28,7 @@ describe('mergeCryptoSources', () => {
     expect(coins[0]!.agreeing).toEqual(['coincap']);
   });
 
-  it('gives a shared symbol\'s Binance pair to the coin with the larger market cap', () => {
+  it("gives a shared symbol's Binance pair to the coin with the larger market cap", () => {
     const { coins } = mergeCryptoSources({
       coingecko: [
         market('tokamak-network', { symbol: 'ton', name: 'Tokamak Network', marketCapUsd: 6e7, rank: 240, priceUsd: 1.5 }),
@@ -41,7 +45,10 @@ describe('mergeCryptoSources', () => {
 
   it('breaks a market-cap tie by rank, then id', () => {
     const { coins } = mergeCryptoSources({
-      coingecko: [market('b-coin', { symbol: 'x', marketCapUsd: null, rank: null }), market('a-coin', { symbol: 'x', marketCapUsd: null, rank: null })],
+      coingecko: [
+        market('b-coin', { symbol: 'x', marketCapUsd: null, rank: null }),
+        market('a-coin', { symbol: 'x', marketCapUsd: null, rank: null }),
+      ],
       binance: [binanceAsset('X', 10)],
     });
     expect(coins.find((c) => c.id === 'a-coin')!.sources).toContain('binance');
@@ -79,7 +86,11 @@ describe('mergeCryptoSources', () => {
   });
 
   it('uses Binance base assets alone when both ranked sources failed', () => {
-    const { coins, universe } = mergeCryptoSources({ coingecko: undefined, coincap: undefined, binance: [binanceAsset('BTC', 96000, { volume24hUsd: 1.2e9, change24hPct: -0.5 })] });
+    const { coins, universe } = mergeCryptoSources({
+      coingecko: undefined,
+      coincap: undefined,
+      binance: [binanceAsset('BTC', 96000, { volume24hUsd: 1.2e9, change24hPct: -0.5 })],
+    });
     expect(universe).toBe('binance');
     expect(coins).toEqual([
       {

@@ -42,8 +42,24 @@ describe('scoreCoin', () => {
   });
 
   it('stays within 0–100 with one decimal', () => {
-    const top = scoreCoin({ change1hPct: 50, change24hPct: 500, change7dPct: 900, volume24hUsd: 1e12, marketCapUsd: 1e9, agreeingSources: 2, mismatchedSources: 0 });
-    const bottom = scoreCoin({ change1hPct: -50, change24hPct: -90, change7dPct: -99, volume24hUsd: 0, marketCapUsd: 1e9, agreeingSources: 0, mismatchedSources: 2 });
+    const top = scoreCoin({
+      change1hPct: 50,
+      change24hPct: 500,
+      change7dPct: 900,
+      volume24hUsd: 1e12,
+      marketCapUsd: 1e9,
+      agreeingSources: 2,
+      mismatchedSources: 0,
+    });
+    const bottom = scoreCoin({
+      change1hPct: -50,
+      change24hPct: -90,
+      change7dPct: -99,
+      volume24hUsd: 0,
+      marketCapUsd: 1e9,
+      agreeingSources: 0,
+      mismatchedSources: 2,
+    });
     expect(top).toBeLessThanOrEqual(100);
     expect(top).toBeGreaterThan(99);
     expect(bottom).toBe(0);

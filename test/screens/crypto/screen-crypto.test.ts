@@ -7,14 +7,53 @@ const OPTIONS: CryptoScreenOptions = { sort: 'score', ascending: false, minVolum
 
 const DATA: CryptoSourceData = {
   coingecko: [
-    market('bitcoin', { symbol: 'btc', name: 'Bitcoin', rank: 1, priceUsd: 96000, marketCapUsd: 1.9e12, volume24hUsd: 3.5e10, change24hPct: 1.2 }),
-    market('ethereum', { symbol: 'eth', name: 'Ethereum', rank: 2, priceUsd: 3400, marketCapUsd: 4.1e11, volume24hUsd: 2e10, change24hPct: 4 }),
-    market('tether', { symbol: 'usdt', name: 'Tether', rank: 3, priceUsd: 1, marketCapUsd: 1.4e11, volume24hUsd: 6e10, sparkline7d: series(0.999, 1.001) }),
+    market('bitcoin', {
+      symbol: 'btc',
+      name: 'Bitcoin',
+      rank: 1,
+      priceUsd: 96000,
+      marketCapUsd: 1.9e12,
+      volume24hUsd: 3.5e10,
+      change24hPct: 1.2,
+    }),
+    market('ethereum', {
+      symbol: 'eth',
+      name: 'Ethereum',
+      rank: 2,
+      priceUsd: 3400,
+      marketCapUsd: 4.1e11,
+      volume24hUsd: 2e10,
+      change24hPct: 4,
+    }),
+    market('tether', {
+      symbol: 'usdt',
+      name: 'Tether',
+      rank: 3,
+      priceUsd: 1,
+      marketCapUsd: 1.4e11,
+      volume24hUsd: 6e10,
+      sparkline7d: series(0.999, 1.001),
+    }),
     market('wrapped-bitcoin', { symbol: 'wbtc', name: 'Wrapped Bitcoin', rank: 12, priceUsd: 96000, marketCapUsd: 1.3e10 }),
-    market('paxos-dollar-ish', { symbol: 'pdx', name: 'Pegged Thing', rank: 40, priceUsd: 1, marketCapUsd: 1e9, sparkline7d: series(0.998, 1.002) }),
+    market('paxos-dollar-ish', {
+      symbol: 'pdx',
+      name: 'Pegged Thing',
+      rank: 40,
+      priceUsd: 1,
+      marketCapUsd: 1e9,
+      sparkline7d: series(0.998, 1.002),
+    }),
     market('btcup', { symbol: 'btcup', name: 'BTCUP', rank: 200, priceUsd: 50, marketCapUsd: 1e8 }),
     market('tiny', { symbol: 'tiny', name: 'Tiny', rank: 240, priceUsd: 0.01, marketCapUsd: 5e7, volume24hUsd: 2e5 }),
-    market('neiro-on-eth', { symbol: 'neiro', name: 'Neiro', rank: 150, priceUsd: 0.3, marketCapUsd: 3e8, volume24hUsd: 3e7, change24hPct: 9 }),
+    market('neiro-on-eth', {
+      symbol: 'neiro',
+      name: 'Neiro',
+      rank: 150,
+      priceUsd: 0.3,
+      marketCapUsd: 3e8,
+      volume24hUsd: 3e7,
+      change24hPct: 9,
+    }),
   ],
   binance: [binanceAsset('BTC', 96010), binanceAsset('ETH', 3401), binanceAsset('NEIRO', 0.00049)],
   coincap: [coincapAsset('bitcoin', { symbol: 'BTC', name: 'Bitcoin', priceUsd: 95990 })],
@@ -31,7 +70,9 @@ describe('screenCrypto', () => {
       { id: 'tiny', reason: 'volume below $1M' },
     ]);
     expect(screen.notes).toContain('5 excluded: stablecoin 2, leveraged token 1, volume below $1M 1, wrapped token 1');
-    expect(screen.rows.map((r) => r.id)).toEqual(['bitcoin', 'ethereum', 'neiro-on-eth'].sort((a, b) => scoreOf(screen, b) - scoreOf(screen, a)));
+    expect(screen.rows.map((r) => r.id)).toEqual(
+      ['bitcoin', 'ethereum', 'neiro-on-eth'].sort((a, b) => scoreOf(screen, b) - scoreOf(screen, a)),
+    );
     expect(screen.universe).toBe('coingecko');
   });
 
@@ -50,7 +91,19 @@ describe('screenCrypto', () => {
       turnover: Number((3.5e10 / 1.9e12).toPrecision(6)),
     });
     expect(btc.sparkline7d).toHaveLength(24);
-    expect(Object.keys(btc).slice(0, 11)).toEqual(['rank', 'id', 'symbol', 'name', 'priceUsd', 'change24hPct', 'change7dPct', 'volume24hUsd', 'marketCapUsd', 'score', 'sources']);
+    expect(Object.keys(btc).slice(0, 11)).toEqual([
+      'rank',
+      'id',
+      'symbol',
+      'name',
+      'priceUsd',
+      'change24hPct',
+      'change7dPct',
+      'volume24hUsd',
+      'marketCapUsd',
+      'score',
+      'sources',
+    ]);
     const neiro = screen.rows.find((r) => r.id === 'neiro-on-eth')!;
     expect(neiro).toMatchObject({ priceUsd: 0.3, sources: ['coingecko'], flags: ['price_mismatch:binance'] });
     expect(screen.notes).toContain('1 price mismatch over 10%, not merged: NEIRO (neiro-on-eth) vs binance');
@@ -73,7 +126,11 @@ describe('screenCrypto', () => {
 
   it('sorts by the chosen key, flips with --asc, and cuts to the limit with a note', () => {
     expect(screenCrypto(DATA, { ...OPTIONS, sort: 'change24h' }).rows.map((r) => r.id)).toEqual(['neiro-on-eth', 'ethereum', 'bitcoin']);
-    expect(screenCrypto(DATA, { ...OPTIONS, sort: 'change24h', ascending: true }).rows.map((r) => r.id)).toEqual(['bitcoin', 'ethereum', 'neiro-on-eth']);
+    expect(screenCrypto(DATA, { ...OPTIONS, sort: 'change24h', ascending: true }).rows.map((r) => r.id)).toEqual([
+      'bitcoin',
+      'ethereum',
+      'neiro-on-eth',
+    ]);
     const limited = screenCrypto(DATA, { ...OPTIONS, sort: 'mcap', limit: 2 });
     expect(limited.rows.map((r) => r.id)).toEqual(['bitcoin', 'ethereum']);
     expect(limited.matched).toBe(3);

@@ -73,7 +73,10 @@ describe('planScan', () => {
       [stooq, finnhub, alphavantage(25)],
       [finnhub, alphavantage(3)],
       [{ ...stooq, requestMs: 1500, batchSize: 7 }, { ...finnhub, requestMs: 400 }, alphavantage(10)],
-      [{ ...stooq, requestMs: 3000 }, { ...finnhub, requestMs: 700 }],
+      [
+        { ...stooq, requestMs: 3000 },
+        { ...finnhub, requestMs: 700 },
+      ],
     ];
     for (const mix of mixes) {
       for (const n of [1, 2, 7, 19, 20, 21, 40, 59, 64]) {

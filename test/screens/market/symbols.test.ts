@@ -13,7 +13,9 @@ describe('symbols', () => {
   });
 
   it('rejects symbols outside [A-Z0-9.-^]{1,12} as a usage error, without echoing control characters', () => {
-    expect(() => normaliseSymbols(['AAPL', 'AA$PL'])).toThrow(expect.objectContaining({ code: 'QAHT_ERR_USAGE', message: expect.stringContaining('"AA$PL"') }));
+    expect(() => normaliseSymbols(['AAPL', 'AA$PL'])).toThrow(
+      expect.objectContaining({ code: 'QAHT_ERR_USAGE', message: expect.stringContaining('"AA$PL"') }),
+    );
     expect(() => normaliseSymbols(['ABCDEFGHIJKLM'])).toThrow(expect.objectContaining({ code: 'QAHT_ERR_USAGE' }));
     expect(() => normaliseSymbols(['X\u001b[31mY'])).toThrow(expect.objectContaining({ message: expect.not.stringContaining('\u001b') }));
   });

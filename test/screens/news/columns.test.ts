@@ -6,7 +6,8 @@ import { renderCsv } from '../../../src/output/render-csv.js';
 const NOW = Date.UTC(2026, 10, 29, 10);
 
 const EVIL: NewsRow = {
-  title: 'Bitcoin \u001b[31mETF\u001b[0m \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u001b]0;pwned\u0007\u202eetf\u009b2J done',
+  title:
+    'Bitcoin \u001b[31mETF\u001b[0m \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u001b]0;pwned\u0007\u202eetf\u009b2J done',
   url: 'https://www.evil.example/path\u001b[2J',
   source: 'Evil\u001b[5mNews',
   publishedAt: new Date(NOW - 5 * 60_000).toISOString(),
@@ -28,9 +29,22 @@ describe('newsColumns', () => {
   });
 
   it('shows time ago, the outlet with a count of other sources, a short URL', () => {
-    const row: NewsRow = { ...EVIL, title: 'x', source: 'Reuters', url: 'https://www.reuters.com/markets/x/', publishedAt: new Date(NOW - 3 * 3600_000).toISOString() };
+    const row: NewsRow = {
+      ...EVIL,
+      title: 'x',
+      source: 'Reuters',
+      url: 'https://www.reuters.com/markets/x/',
+      publishedAt: new Date(NOW - 3 * 3600_000).toISOString(),
+    };
     const shown = Object.fromEntries(newsColumns(NOW).map((c) => [c.key, c.display ? c.display(row) : c.value(row)]));
-    expect(shown).toEqual({ publishedAt: '3h', source: 'Reuters +2', title: 'x', url: 'reuters.com/markets/x/', sources: 'google_news,gdelt,newsapi', score: '71.3' });
+    expect(shown).toEqual({
+      publishedAt: '3h',
+      source: 'Reuters +2',
+      title: 'x',
+      url: 'reuters.com/markets/x/',
+      sources: 'google_news,gdelt,newsapi',
+      score: '71.3',
+    });
   });
 
   it('documents its drop order: score, via, url, source; age and title stay', () => {
@@ -42,7 +56,14 @@ describe('newsColumns', () => {
   });
 
   it('feeds CSV the machine values', () => {
-    const row: NewsRow = { title: '=HYPERLINK("x")', url: 'https://a/b', source: 'AP', publishedAt: '2026-11-29T09:00:00.000Z', sources: ['hn', 'gdelt'], score: 50 };
+    const row: NewsRow = {
+      title: '=HYPERLINK("x")',
+      url: 'https://a/b',
+      source: 'AP',
+      publishedAt: '2026-11-29T09:00:00.000Z',
+      sources: ['hn', 'gdelt'],
+      score: 50,
+    };
     expect(renderCsv([row], newsColumns(NOW))).toBe(
       'publishedAt,source,title,url,sources,score\n2026-11-29T09:00:00.000Z,AP,"\'=HYPERLINK(""x"")",https://a/b,hn;gdelt,50\n',
     );

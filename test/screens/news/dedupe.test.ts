@@ -45,9 +45,21 @@ describe('mergeStories', () => {
 
   it('merges Google News redirects with publisher copies by title alone', () => {
     const stories = mergeStories([
-      candidate('google_news', { title: 'BlackRock bitcoin ETF tops $100 billion', url: 'https://news.google.com/rss/articles/X?oc=5', publisher: 'Bloomberg' }),
-      candidate('finnhub', { title: 'BlackRock Bitcoin ETF Tops $100 Billion', url: 'https://www.bloomberg.com/news/articles/x', publisher: 'Bloomberg' }),
-      candidate('gdelt', { title: 'BlackRock bitcoin ETF tops $100 billion in assets', url: 'https://www.bloomberg.com/news/articles/x?cmpid=abc', publisher: 'bloomberg.com' }),
+      candidate('google_news', {
+        title: 'BlackRock bitcoin ETF tops $100 billion',
+        url: 'https://news.google.com/rss/articles/X?oc=5',
+        publisher: 'Bloomberg',
+      }),
+      candidate('finnhub', {
+        title: 'BlackRock Bitcoin ETF Tops $100 Billion',
+        url: 'https://www.bloomberg.com/news/articles/x',
+        publisher: 'Bloomberg',
+      }),
+      candidate('gdelt', {
+        title: 'BlackRock bitcoin ETF tops $100 billion in assets',
+        url: 'https://www.bloomberg.com/news/articles/x?cmpid=abc',
+        publisher: 'bloomberg.com',
+      }),
     ]);
     expect(stories).toHaveLength(1);
     expect(stories[0]!.sources).toEqual(['google_news', 'gdelt', 'finnhub']);
@@ -57,7 +69,11 @@ describe('mergeStories', () => {
   it('takes the outlet from another copy when the representative names none', () => {
     const stories = mergeStories([
       candidate('hn', { title: 'Ethereum ETF staking approved by SEC', url: 'https://www.coindesk.com/policy/eth-staking' }),
-      candidate('google_news', { title: 'Ethereum ETF staking approved by SEC', url: 'https://news.google.com/rss/articles/Y', publisher: 'CoinDesk' }),
+      candidate('google_news', {
+        title: 'Ethereum ETF staking approved by SEC',
+        url: 'https://news.google.com/rss/articles/Y',
+        publisher: 'CoinDesk',
+      }),
     ]);
     expect(stories).toHaveLength(1);
     expect(stories[0]!.url).toBe('https://www.coindesk.com/policy/eth-staking');

@@ -45,8 +45,17 @@ describe('normalizeQuery', () => {
 describe('filterRelevant', () => {
   const item = (title: string, summary: string | null = null) => ({ title, url: 'https://x', publisher: null, publishedAt: null, summary });
   it('keeps feed items that mention at least half of the query tokens, in title or summary', () => {
-    const items = [item('Bitcoin ETFs see inflows'), item('Ether staking grows'), item('Markets wrap', 'Spot bitcoin funds...'), item('Gold ETF slips')];
-    expect(filterRelevant(items, 'bitcoin etf').map((i) => i.title)).toEqual(['Bitcoin ETFs see inflows', 'Markets wrap', 'Gold ETF slips']);
+    const items = [
+      item('Bitcoin ETFs see inflows'),
+      item('Ether staking grows'),
+      item('Markets wrap', 'Spot bitcoin funds...'),
+      item('Gold ETF slips'),
+    ];
+    expect(filterRelevant(items, 'bitcoin etf').map((i) => i.title)).toEqual([
+      'Bitcoin ETFs see inflows',
+      'Markets wrap',
+      'Gold ETF slips',
+    ]);
     expect(filterRelevant(items, 'bitcoin').map((i) => i.title)).toEqual(['Bitcoin ETFs see inflows', 'Markets wrap']);
   });
 });

@@ -8,7 +8,12 @@ import type { NewsItem } from '../../../src/sources/news/news-item.js';
 const NOW = Date.UTC(2026, 10, 29, 10);
 const HOUR = 3600_000;
 
-function story(title: string, hoursAgo: number, sources: NewsStory['sources'], url = `https://x.example/${encodeURIComponent(title)}`): NewsStory {
+function story(
+  title: string,
+  hoursAgo: number,
+  sources: NewsStory['sources'],
+  url = `https://x.example/${encodeURIComponent(title)}`,
+): NewsStory {
   return { title, url, publisher: null, publishedMs: NOW - hoursAgo * HOUR, sources, titleTokens: tokenize(title) };
 }
 
@@ -31,7 +36,10 @@ describe('score parts', () => {
 
 describe('rankStories', () => {
   it('scores 50·relevance + 30·recency + 20·coverage, rounded to one decimal', () => {
-    const [ranked] = rankStories([story('Bitcoin ETF inflows', 6, ['google_news', 'hn'])], { queryTokens: tokenize('bitcoin etf'), nowMs: NOW });
+    const [ranked] = rankStories([story('Bitcoin ETF inflows', 6, ['google_news', 'hn'])], {
+      queryTokens: tokenize('bitcoin etf'),
+      nowMs: NOW,
+    });
     expect(ranked!.score).toBe(Math.round((50 + 15 + 20 / 3) * 10) / 10);
   });
 
@@ -67,14 +75,24 @@ describe('screenNews', () => {
       nowMs: NOW,
       sinceMs: 24 * HOUR,
       batches: [
-        { source: 'hn', items: [item('Bitcoin up', 1, 'https://a/1'), item('Bitcoin down', 25, 'https://a/2'), item('Bitcoin flat', null, 'https://a/3')] },
+        {
+          source: 'hn',
+          items: [item('Bitcoin up', 1, 'https://a/1'), item('Bitcoin down', 25, 'https://a/2'), item('Bitcoin flat', null, 'https://a/3')],
+        },
         { source: 'gdelt', items: [item('Bitcoin sideways', 23.9, 'https://a/4'), item('Future bitcoin', -1, 'https://a/5')] },
       ],
     });
     expect(out.rows.map((r) => r.title).sort()).toEqual(['Bitcoin sideways', 'Bitcoin up', 'Future bitcoin']);
     expect(out).toMatchObject({ received: 5, tooOld: 1, undated: 1, merged: 0 });
     const row = out.rows.find((r) => r.title === 'Bitcoin up')!;
-    expect(row).toEqual({ title: 'Bitcoin up', url: 'https://a/1', source: 'hn', publishedAt: new Date(NOW - HOUR).toISOString(), sources: ['hn'], score: row.score });
+    expect(row).toEqual({
+      title: 'Bitcoin up',
+      url: 'https://a/1',
+      source: 'hn',
+      publishedAt: new Date(NOW - HOUR).toISOString(),
+      sources: ['hn'],
+      score: row.score,
+    });
   });
 
   it('narrows with a shorter --since window', () => {

@@ -33,7 +33,9 @@ describe('titlesMatch', () => {
     expect(titlesMatch(a, b)).toBe(true);
   });
   it('matches a short headline contained in a longer one', () => {
-    expect(titlesMatch(set('SEC approves spot bitcoin ETFs'), set('SEC approves spot bitcoin ETFs in landmark decision for crypto'))).toBe(true);
+    expect(titlesMatch(set('SEC approves spot bitcoin ETFs'), set('SEC approves spot bitcoin ETFs in landmark decision for crypto'))).toBe(
+      true,
+    );
   });
   it('does not match different stories on the same topic', () => {
     expect(titlesMatch(set('Bitcoin ETF inflows hit a record'), set('Bitcoin ETF outflows hit a record'))).toBe(false);

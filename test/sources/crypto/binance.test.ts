@@ -34,7 +34,17 @@ function ticker(symbol: string, lastPrice: string, quoteVolume: string, priceCha
 }
 
 function exchangeSymbol(symbol: string, baseAsset: string, quoteAsset: string, status = 'TRADING'): Record<string, unknown> {
-  return { symbol, status, baseAsset, baseAssetPrecision: 8, quoteAsset, quotePrecision: 8, orderTypes: ['LIMIT', 'MARKET'], filters: [], permissionSets: [['SPOT']] };
+  return {
+    symbol,
+    status,
+    baseAsset,
+    baseAssetPrecision: 8,
+    quoteAsset,
+    quotePrecision: 8,
+    orderTypes: ['LIMIT', 'MARKET'],
+    filters: [],
+    permissionSets: [['SPOT']],
+  };
 }
 
 const EXCHANGE_INFO = JSON.stringify({
@@ -65,7 +75,10 @@ const TICKERS = JSON.stringify([
 describe('binanceBaseUrls', () => {
   it('uses the fallback chain by default, a comma list or a single host when overridden', () => {
     expect(binanceBaseUrls({})).toEqual([...BINANCE_FALLBACK_BASE_URLS]);
-    expect(binanceBaseUrls({ SCREEN_BINANCE_URL: 'http://127.0.0.1:9001/ , http://127.0.0.1:9002/x/' })).toEqual(['http://127.0.0.1:9001', 'http://127.0.0.1:9002/x']);
+    expect(binanceBaseUrls({ SCREEN_BINANCE_URL: 'http://127.0.0.1:9001/ , http://127.0.0.1:9002/x/' })).toEqual([
+      'http://127.0.0.1:9001',
+      'http://127.0.0.1:9002/x',
+    ]);
     expect(binanceBaseUrls({ SCREEN_BINANCE_URL: 'http://127.0.0.1:9001' })).toEqual(['http://127.0.0.1:9001']);
   });
 });
@@ -82,8 +95,12 @@ describe('fetchBinanceUsdSymbols', () => {
   });
 
   it('reports a changed shape as unexpected data', async () => {
-    const http = new StubHttp([{ match: () => true, body: JSON.stringify({ symbols: [{ symbol: 'BTCUSDT', status: 'TRADING', base: 'BTC' }] }) }]);
-    await expect(fetchBinanceUsdSymbols(http, 'http://bn.test')).rejects.toThrow(/^binance returned unexpected data: symbols\.0\.baseAsset/);
+    const http = new StubHttp([
+      { match: () => true, body: JSON.stringify({ symbols: [{ symbol: 'BTCUSDT', status: 'TRADING', base: 'BTC' }] }) },
+    ]);
+    await expect(fetchBinanceUsdSymbols(http, 'http://bn.test')).rejects.toThrow(
+      /^binance returned unexpected data: symbols\.0\.baseAsset/,
+    );
   });
 });
 
@@ -114,7 +131,10 @@ describe('fetchBinanceUsdAssets', () => {
     const asked: string[] = [];
     const assets = await fetchBinanceUsdAssets(http, {
       baseUrls: ['http://blocked.test', 'http://waf.test', 'http://ok.test'],
-      loadSymbols: (baseUrl) => (asked.push(baseUrl), fetchBinanceUsdSymbols(http, baseUrl)),
+      loadSymbols: (baseUrl) => {
+        asked.push(baseUrl);
+        return fetchBinanceUsdSymbols(http, baseUrl);
+      },
       onFallback: (from, reason, next) => fallbacks.push(`${from} ${reason} -> ${next}`),
     });
     expect(assets.map((a) => a.base)).toEqual(['BTC', 'ETH']);
@@ -140,20 +160,29 @@ describe('fetchBinanceUsdAssets', () => {
 
   it('fails with every refusal listed when all hosts refuse, and does not fall back on other errors', async () => {
     const refused = new StubHttp([{ match: () => true, status: 451, body: '' }]);
-    await expect(fetchBinanceUsdAssets(refused, { baseUrls: ['http://a.test', 'http://b.test'], loadSymbols: symbolsOf(refused) })).rejects.toMatchObject({
+    await expect(
+      fetchBinanceUsdAssets(refused, { baseUrls: ['http://a.test', 'http://b.test'], loadSymbols: symbolsOf(refused) }),
+    ).rejects.toMatchObject({
       code: 'QAHT_ERR_HTTP_STATUS',
       status: 451,
       message: 'binance: every host refused (a.test HTTP 451, b.test HTTP 451)',
     });
 
-    const down = new StubHttp([{ match: (u) => u.host === 'a.test', status: 503, body: '' }, { match: () => true, body: TICKERS }]);
-    await expect(fetchBinanceUsdAssets(down, { baseUrls: ['http://a.test', 'http://b.test'], loadSymbols: symbolsOf(down) })).rejects.toMatchObject({ status: 503 });
+    const down = new StubHttp([
+      { match: (u) => u.host === 'a.test', status: 503, body: '' },
+      { match: () => true, body: TICKERS },
+    ]);
+    await expect(
+      fetchBinanceUsdAssets(down, { baseUrls: ['http://a.test', 'http://b.test'], loadSymbols: symbolsOf(down) }),
+    ).rejects.toMatchObject({ status: 503 });
     expect(down.calls.map((u) => u.host)).toEqual(['a.test']);
   });
 
   it('reports a changed ticker shape or an error object at HTTP 200 as unexpected data', async () => {
     const changed = new StubHttp([{ match: () => true, body: JSON.stringify([{ s: 'BTCUSDT', c: '96005.0' }]) }]);
-    await expect(fetchBinanceUsdAssets(changed, { baseUrls: ['http://bn.test'], loadSymbols: async () => [] })).rejects.toThrow(/^binance returned unexpected data: 0\.symbol/);
+    await expect(fetchBinanceUsdAssets(changed, { baseUrls: ['http://bn.test'], loadSymbols: async () => [] })).rejects.toThrow(
+      /^binance returned unexpected data: 0\.symbol/,
+    );
 
     const errorBody = new StubHttp([{ match: () => true, body: '{"code":-1003,"msg":"Too much request weight used."}' }]);
     await expect(fetchBinanceUsdAssets(errorBody, { baseUrls: ['http://bn.test'], loadSymbols: async () => [] })).rejects.toThrow(
@@ -163,7 +192,9 @@ describe('fetchBinanceUsdAssets', () => {
 
   it('ignores symbols missing from the TRADING list and unparseable numbers', async () => {
     const symbols: BinanceUsdSymbol[] = [{ symbol: 'XYZUSDT', base: 'XYZ', quote: 'USDT' }];
-    const http = new StubHttp([{ match: () => true, body: JSON.stringify([ticker('XYZUSDT', 'n/a', 'oops'), ticker('BTCUSDT', '1', '1')]) }]);
+    const http = new StubHttp([
+      { match: () => true, body: JSON.stringify([ticker('XYZUSDT', 'n/a', 'oops'), ticker('BTCUSDT', '1', '1')]) },
+    ]);
     const assets = await fetchBinanceUsdAssets(http, { baseUrls: ['http://bn.test'], loadSymbols: async () => symbols });
     expect(assets).toEqual([{ base: 'XYZ', priceUsd: null, change24hPct: null, volume24hUsd: 0, pricePair: '' }]);
   });

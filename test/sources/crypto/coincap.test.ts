@@ -36,7 +36,16 @@ const V3_BODY = JSON.stringify({
       vwap24Hr: null,
       explorer: 'https://etherscan.io/',
     },
-    { id: 'odd', rank: 'n/a', symbol: 'ODD', name: 'Odd', priceUsd: 'NaN', marketCapUsd: '', volumeUsd24Hr: null, changePercent24Hr: '-1.5' },
+    {
+      id: 'odd',
+      rank: 'n/a',
+      symbol: 'ODD',
+      name: 'Odd',
+      priceUsd: 'NaN',
+      marketCapUsd: '',
+      volumeUsd24Hr: null,
+      changePercent24Hr: '-1.5',
+    },
   ],
   timestamp: 1_764_410_000_000,
 });
@@ -78,7 +87,10 @@ describe('fetchCoinCapAssets', () => {
 
   it('reports the v2 deprecation object (HTTP 200, data is an object) as unexpected data', async () => {
     const body = JSON.stringify({
-      data: { message: 'We are deprecating this version of the CoinCap API on March 31, 2025. Sign up for our new V3 API at https://pro.coincap.io/dashboard' },
+      data: {
+        message:
+          'We are deprecating this version of the CoinCap API on March 31, 2025. Sign up for our new V3 API at https://pro.coincap.io/dashboard',
+      },
       timestamp: 1_744_157_618_987,
     });
     const http = new StubHttp([{ match: () => true, body }]);
@@ -89,15 +101,24 @@ describe('fetchCoinCapAssets', () => {
   });
 
   it('reports other shape changes as unexpected data, and error bodies as errors', async () => {
-    const changed = new StubHttp([{ match: () => true, body: JSON.stringify({ data: [{ id: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', priceUsd: { usd: 1 } }] }) }]);
-    await expect(fetchCoinCapAssets(changed, { baseUrl: BASE, apiKey: 'k', limit: 1 })).rejects.toThrow(/^coincap returned unexpected data: data\.0\.priceUsd/);
+    const changed = new StubHttp([
+      { match: () => true, body: JSON.stringify({ data: [{ id: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', priceUsd: { usd: 1 } }] }) },
+    ]);
+    await expect(fetchCoinCapAssets(changed, { baseUrl: BASE, apiKey: 'k', limit: 1 })).rejects.toThrow(
+      /^coincap returned unexpected data: data\.0\.priceUsd/,
+    );
 
     const limited = new StubHttp([{ match: () => true, body: JSON.stringify({ error: 'Rate limit exceeded' }) }]);
-    await expect(fetchCoinCapAssets(limited, { baseUrl: BASE, apiKey: 'k', limit: 1 })).rejects.toMatchObject({ code: 'QAHT_ERR_RATE_LIMITED' });
+    await expect(fetchCoinCapAssets(limited, { baseUrl: BASE, apiKey: 'k', limit: 1 })).rejects.toMatchObject({
+      code: 'QAHT_ERR_RATE_LIMITED',
+    });
   });
 
-  it('passes the client\'s 401 (bad key) through', async () => {
+  it("passes the client's 401 (bad key) through", async () => {
     const http = new StubHttp([{ match: () => true, status: 401, body: '' }]);
-    await expect(fetchCoinCapAssets(http, { baseUrl: BASE, apiKey: 'bad', limit: 1 })).rejects.toMatchObject({ code: 'QAHT_ERR_HTTP_STATUS', status: 401 });
+    await expect(fetchCoinCapAssets(http, { baseUrl: BASE, apiKey: 'bad', limit: 1 })).rejects.toMatchObject({
+      code: 'QAHT_ERR_HTTP_STATUS',
+      status: 401,
+    });
   });
 });

@@ -49,7 +49,12 @@ function page(count: number, offset: number): string {
 
 describe('fetchCoinGeckoMarkets', () => {
   it('builds the documented request and maps numbers, changes and the sparkline', async () => {
-    const http = new StubHttp([{ match: (u) => u.pathname === '/api/v3/coins/markets', body: JSON.stringify([market('bitcoin', 1, { symbol: 'btc', name: 'Bitcoin' })]) }]);
+    const http = new StubHttp([
+      {
+        match: (u) => u.pathname === '/api/v3/coins/markets',
+        body: JSON.stringify([market('bitcoin', 1, { symbol: 'btc', name: 'Bitcoin' })]),
+      },
+    ]);
     const coins = await fetchCoinGeckoMarkets(http, { baseUrl: BASE, top: 250 });
     const url = http.calls[0]!;
     expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -99,13 +104,28 @@ describe('fetchCoinGeckoMarkets', () => {
     delete item.price_change_percentage_7d_in_currency;
     const http = new StubHttp([{ match: () => true, body: JSON.stringify([item]) }]);
     const [coin] = await fetchCoinGeckoMarkets(http, { baseUrl: BASE, top: 1 });
-    expect(coin).toMatchObject({ priceUsd: null, marketCapUsd: null, rank: null, volume24hUsd: null, change1hPct: null, change24hPct: 3.5, change7dPct: null, sparkline7d: null });
+    expect(coin).toMatchObject({
+      priceUsd: null,
+      marketCapUsd: null,
+      rank: null,
+      volume24hUsd: null,
+      change1hPct: null,
+      change24hPct: 3.5,
+      change7dPct: null,
+      sparkline7d: null,
+    });
   });
 
   it('fetches ceil(top/250) pages in order with progress, and cuts to top', async () => {
     const events: string[] = [];
-    const progress = { start: (label: string, total: number) => events.push(`start ${label} ${total}`), tick: (done: number) => events.push(`tick ${done}`), stop: () => events.push('stop') };
-    const http = new StubHttp([{ match: () => true, body: (u) => page(COINGECKO_PAGE_SIZE, (Number(u.searchParams.get('page')) - 1) * COINGECKO_PAGE_SIZE) }]);
+    const progress = {
+      start: (label: string, total: number) => events.push(`start ${label} ${total}`),
+      tick: (done: number) => events.push(`tick ${done}`),
+      stop: () => events.push('stop'),
+    };
+    const http = new StubHttp([
+      { match: () => true, body: (u) => page(COINGECKO_PAGE_SIZE, (Number(u.searchParams.get('page')) - 1) * COINGECKO_PAGE_SIZE) },
+    ]);
     const coins = await fetchCoinGeckoMarkets(http, { baseUrl: BASE, top: 600, progress });
     expect(http.calls.map((u) => u.searchParams.get('page'))).toEqual(['1', '2', '3']);
     expect(coins).toHaveLength(600);
@@ -141,39 +161,61 @@ describe('fetchCoinGeckoMarkets', () => {
     const renamed = market('bitcoin', 1);
     delete renamed.current_price;
     const http2 = new StubHttp([{ match: () => true, body: JSON.stringify([renamed]) }]);
-    await expect(fetchCoinGeckoMarkets(http2, { baseUrl: BASE, top: 1 })).rejects.toThrow(/coingecko returned unexpected data: 0\.current_price/);
+    await expect(fetchCoinGeckoMarkets(http2, { baseUrl: BASE, top: 1 })).rejects.toThrow(
+      /coingecko returned unexpected data: 0\.current_price/,
+    );
 
     const http3 = new StubHttp([{ match: () => true, body: JSON.stringify({ coins: [] }) }]);
     await expect(fetchCoinGeckoMarkets(http3, { baseUrl: BASE, top: 1 })).rejects.toMatchObject({ code: 'QAHT_ERR_INVALID_DATA' });
   });
 
   it('classifies the 429 body, other error bodies and a Cloudflare page at HTTP 200', async () => {
-    const rateLimited = JSON.stringify({ status: { error_code: 429, error_message: "You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing to subscribe to our API plans for higher rate limits." } });
-    await expect(fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: rateLimited }]), { baseUrl: BASE, top: 1 })).rejects.toMatchObject({
+    const rateLimited = JSON.stringify({
+      status: {
+        error_code: 429,
+        error_message:
+          "You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing to subscribe to our API plans for higher rate limits.",
+      },
+    });
+    await expect(
+      fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: rateLimited }]), { baseUrl: BASE, top: 1 }),
+    ).rejects.toMatchObject({
       code: 'QAHT_ERR_RATE_LIMITED',
       message: expect.stringMatching(/^coingecko rate limit: You've exceeded the Rate Limit/),
     });
 
     const nested = JSON.stringify({ error: { status: { error_code: 10002, error_message: 'API Key Missing' } } });
-    await expect(fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: nested }]), { baseUrl: BASE, top: 1 })).rejects.toMatchObject({
+    await expect(
+      fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: nested }]), { baseUrl: BASE, top: 1 }),
+    ).rejects.toMatchObject({
       code: 'QAHT_ERR_HTTP_STATUS',
       message: 'coingecko error 10002: API Key Missing',
     });
 
     const cloudflare = '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Cloudflare Ray ID: 8a1b</body></html>';
-    await expect(fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: cloudflare, headers: { 'content-type': 'text/html' } }]), { baseUrl: BASE, top: 1 })).rejects.toMatchObject({
+    await expect(
+      fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: cloudflare, headers: { 'content-type': 'text/html' } }]), {
+        baseUrl: BASE,
+        top: 1,
+      }),
+    ).rejects.toMatchObject({
       code: 'QAHT_ERR_RATE_LIMITED',
     });
 
     const otherHtml = '<html><body>Maintenance</body></html>';
-    await expect(fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: otherHtml }]), { baseUrl: BASE, top: 1 })).rejects.toMatchObject({
+    await expect(
+      fetchCoinGeckoMarkets(new StubHttp([{ match: () => true, body: otherHtml }]), { baseUrl: BASE, top: 1 }),
+    ).rejects.toMatchObject({
       code: 'QAHT_ERR_INVALID_DATA',
       message: 'coingecko returned unexpected data: an HTML page instead of JSON',
     });
   });
 
-  it('passes the client\'s 429 through unchanged', async () => {
+  it("passes the client's 429 through unchanged", async () => {
     const http = new StubHttp([{ match: () => true, status: 429, body: '' }]);
-    await expect(fetchCoinGeckoMarkets(http, { baseUrl: BASE, top: 1 })).rejects.toMatchObject({ code: 'QAHT_ERR_RATE_LIMITED', status: 429 });
+    await expect(fetchCoinGeckoMarkets(http, { baseUrl: BASE, top: 1 })).rejects.toMatchObject({
+      code: 'QAHT_ERR_RATE_LIMITED',
+      status: 429,
+    });
   });
 });

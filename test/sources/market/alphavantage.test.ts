@@ -29,7 +29,15 @@ describe('alphavantage GLOBAL_QUOTE', () => {
     const outcome = await fetchAlphaVantageQuote(http, { baseUrl: 'https://www.alphavantage.co', apiKey: 'KEY', symbol: 'IBM' });
     expect(outcome).toEqual({
       kind: 'quote',
-      quote: { symbol: 'IBM', name: null, price: 150.9, changePct: 0.6671, changeBasis: 'previous-close', volume: 3200000, source: 'alphavantage' },
+      quote: {
+        symbol: 'IBM',
+        name: null,
+        price: 150.9,
+        changePct: 0.6671,
+        changeBasis: 'previous-close',
+        volume: 3200000,
+        source: 'alphavantage',
+      },
     });
   });
 
@@ -58,7 +66,9 @@ describe('alphavantage GLOBAL_QUOTE', () => {
   });
 
   it('treats the older "Note" at HTTP 200 as a rate limit too', () => {
-    const body = { Note: 'Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day.' };
+    const body = {
+      Note: 'Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day.',
+    };
     expect(() => parseAlphaVantageQuote('IBM', body)).toThrow(expect.objectContaining({ code: 'QAHT_ERR_RATE_LIMITED' }));
   });
 

@@ -17,7 +17,15 @@ describe('finnhub /quote', () => {
     const outcome = await fetchFinnhubQuote(http, { baseUrl: 'https://finnhub.io/api/v1', apiKey: 'KEY', symbol: 'AAPL' });
     expect(outcome).toEqual({
       kind: 'quote',
-      quote: { symbol: 'AAPL', name: null, price: 182.63, changePct: 1.0239, changeBasis: 'previous-close', volume: null, source: 'finnhub' },
+      quote: {
+        symbol: 'AAPL',
+        name: null,
+        price: 182.63,
+        changePct: 1.0239,
+        changeBasis: 'previous-close',
+        volume: null,
+        source: 'finnhub',
+      },
     });
     expect(http.calls[0]?.searchParams.get('token')).toBe('KEY');
   });
@@ -41,18 +49,32 @@ describe('finnhub /quote', () => {
 
   it('reports an error body as the news adapter does: a limit message is a rate limit, anything else a 401', () => {
     expect(() => parseFinnhubQuote('AAPL', { error: 'API limit reached. Please try again later. Remaining Limit: 0' })).toThrow(
-      expect.objectContaining({ code: 'QAHT_ERR_RATE_LIMITED', status: 429, message: 'finnhub rate limited: API limit reached. Please try again later. Remaining Limit: 0' }),
+      expect.objectContaining({
+        code: 'QAHT_ERR_RATE_LIMITED',
+        status: 429,
+        message: 'finnhub rate limited: API limit reached. Please try again later. Remaining Limit: 0',
+      }),
     );
     expect(() => parseFinnhubQuote('AAPL', { error: "You don't have access to this resource." })).toThrow(
-      expect.objectContaining({ code: 'QAHT_ERR_HTTP_STATUS', status: 401, message: "finnhub rejected the request: You don't have access to this resource." }),
+      expect.objectContaining({
+        code: 'QAHT_ERR_HTTP_STATUS',
+        status: 401,
+        message: "finnhub rejected the request: You don't have access to this resource.",
+      }),
     );
   });
 
   it('redacts the key from a quoted error body', async () => {
     const key = 'fh-quote-secret-789';
     const http = new StubHttp([{ match: () => true, body: JSON.stringify({ error: `Invalid API key ${key}` }) }]);
-    const error = await fetchFinnhubQuote(http, { baseUrl: 'https://finnhub.io/api/v1', apiKey: key, symbol: 'AAPL' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'QAHT_ERR_HTTP_STATUS', status: 401, message: expect.stringMatching(/^finnhub rejected the request: Invalid API key /) });
+    const error = await fetchFinnhubQuote(http, { baseUrl: 'https://finnhub.io/api/v1', apiKey: key, symbol: 'AAPL' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'QAHT_ERR_HTTP_STATUS',
+      status: 401,
+      message: expect.stringMatching(/^finnhub rejected the request: Invalid API key /),
+    });
     expect((error as Error).message).not.toContain(key);
   });
 

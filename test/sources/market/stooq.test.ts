@@ -57,7 +57,9 @@ describe('stooq CSV quotes', () => {
   });
 
   it('gives a null change when the open is unknown, never NaN', () => {
-    const outcomes = parseStooqCsv('Symbol,Date,Time,Open,High,Low,Close,Volume\nAAPL.US,2026-05-26,22:00:05,N/D,1,1,5,', 'text/csv', ['AAPL']);
+    const outcomes = parseStooqCsv('Symbol,Date,Time,Open,High,Low,Close,Volume\nAAPL.US,2026-05-26,22:00:05,N/D,1,1,5,', 'text/csv', [
+      'AAPL',
+    ]);
     expect(outcomes.get('AAPL')).toMatchObject({ kind: 'quote', quote: { price: 5, changePct: null, volume: null, name: null } });
   });
 });

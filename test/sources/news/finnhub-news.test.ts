@@ -17,7 +17,17 @@ const NEWS = JSON.stringify([
     summary: 'Spot bitcoin exchange-traded funds took in...',
     url: 'https://www.coindesk.com/markets/etf-inflows/',
   },
-  { category: 'crypto', datetime: Date.UTC(2026, 10, 29, 7) / 1000, headline: 'ETH staking grows', id: 7412301, image: '', related: '', source: 'The Block', summary: '', url: 'https://www.theblock.co/post/1' },
+  {
+    category: 'crypto',
+    datetime: Date.UTC(2026, 10, 29, 7) / 1000,
+    headline: 'ETH staking grows',
+    id: 7412301,
+    image: '',
+    related: '',
+    source: 'The Block',
+    summary: '',
+    url: 'https://www.theblock.co/post/1',
+  },
 ]);
 
 describe('finnhubNewsRoute', () => {
@@ -60,12 +70,18 @@ describe('fetchFinnhubNews', () => {
   });
 
   it('turns an {"error"} body into an error without the key', async () => {
-    const http = new StubHttp([{ match: () => true, body: JSON.stringify({ error: 'API limit reached. Please try again later. Remaining Limit: 0' }) }]);
+    const http = new StubHttp([
+      { match: () => true, body: JSON.stringify({ error: 'API limit reached. Please try again later. Remaining Limit: 0' }) },
+    ]);
     const error = await fetchFinnhubNews(fetchParams(http, { apiKey: KEY })).catch((e: unknown) => e);
     expect(isQahtError(error) && error.code).toBe('QAHT_ERR_RATE_LIMITED');
     const invalid = new StubHttp([{ match: () => true, body: JSON.stringify({ error: `Invalid API key ${KEY}` }) }]);
     const error2 = await fetchFinnhubNews(fetchParams(invalid, { apiKey: KEY })).catch((e: unknown) => e);
-    expect(error2).toMatchObject({ code: 'QAHT_ERR_HTTP_STATUS', status: 401, message: expect.stringMatching(/^finnhub rejected the request: Invalid API key /) });
+    expect(error2).toMatchObject({
+      code: 'QAHT_ERR_HTTP_STATUS',
+      status: 401,
+      message: expect.stringMatching(/^finnhub rejected the request: Invalid API key /),
+    });
     expect((error2 as Error).message).not.toContain(KEY);
   });
 

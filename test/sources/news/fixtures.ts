@@ -1,4 +1,4 @@
-import { StubHttp } from '../../helpers/fake-runtime.js';
+import type { StubHttp } from '../../helpers/fake-runtime.js';
 import type { NewsFetchParams } from '../../../src/sources/news/news-item.js';
 
 /** 2026-11-29T10:00:00Z, the ManualClock's default start. */
@@ -34,9 +34,7 @@ export function rssFeed(items: RssItem[]): string {
   const body = items
     .map((item) => {
       const title = item.cdata ? `<![CDATA[${item.title}]]>` : xmlEscape(item.title);
-      const source = item.source
-        ? `<source url="${item.sourceUrl ?? 'https://www.example.com'}">${xmlEscape(item.source)}</source>`
-        : '';
+      const source = item.source ? `<source url="${item.sourceUrl ?? 'https://www.example.com'}">${xmlEscape(item.source)}</source>` : '';
       return (
         `<item><title>${title}</title><link>${xmlEscape(item.link)}</link>` +
         `<guid isPermaLink="false">${xmlEscape(item.link.slice(-12))}</guid><pubDate>${item.pubDate}</pubDate>` +

@@ -83,10 +83,18 @@ describe('fetchGoogleNews', () => {
   });
 
   it.each([
-    ['an HTML block page', '<!DOCTYPE html><html><head><title>Sorry</title></head><body><p>unusual traffic<br></body></html>', 'text/html; charset=UTF-8'],
+    [
+      'an HTML block page',
+      '<!DOCTYPE html><html><head><title>Sorry</title></head><body><p>unusual traffic<br></body></html>',
+      'text/html; charset=UTF-8',
+    ],
     ['HTML served as XML', '<html><body><p>Our systems have detected unusual traffic</p></body></html>', 'application/xml'],
     ['malformed XML', '<?xml version="1.0"?><rss><channel><item><title>cut off</item></channel></rss>', 'application/xml'],
-    ['a truncated feed', rssFeed([{ title: 'A - B', link: 'https://x/a', pubDate: 'Sun, 29 Nov 2026 09:00:00 GMT' }]).slice(0, 300), 'application/xml'],
+    [
+      'a truncated feed',
+      rssFeed([{ title: 'A - B', link: 'https://x/a', pubDate: 'Sun, 29 Nov 2026 09:00:00 GMT' }]).slice(0, 300),
+      'application/xml',
+    ],
     ['JSON', '{"error":"nope"}', 'application/json'],
     ['an empty body', '', 'application/xml'],
   ])('fails with "google_news returned unexpected data" on %s', async (_label, body, contentType) => {
@@ -98,14 +106,25 @@ describe('fetchGoogleNews', () => {
 
   it('keeps a headline with escape sequences raw (the output layer sanitises)', () => {
     const title = 'Bitcoin \u001b[31mRED\u001b[0m \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 ETF';
-    const body = rssFeed([{ title: `${title} - Evil`, link: 'https://news.google.com/e', pubDate: 'Sun, 29 Nov 2026 09:00:00 GMT', source: 'Evil', cdata: true }]);
+    const body = rssFeed([
+      {
+        title: `${title} - Evil`,
+        link: 'https://news.google.com/e',
+        pubDate: 'Sun, 29 Nov 2026 09:00:00 GMT',
+        source: 'Evil',
+        cdata: true,
+      },
+    ]);
     expect(parseGoogleNewsRss(body)[0]!.title).toBe(title);
   });
 });
 
 describe('splitTitle', () => {
   it('removes only the exact publisher suffix when the publisher is known', () => {
-    expect(splitTitle('Bitcoin - a retrospective - Reuters', 'Reuters')).toEqual({ title: 'Bitcoin - a retrospective', suffixPublisher: null });
+    expect(splitTitle('Bitcoin - a retrospective - Reuters', 'Reuters')).toEqual({
+      title: 'Bitcoin - a retrospective',
+      suffixPublisher: null,
+    });
     expect(splitTitle('Bitcoin - a retrospective', 'Reuters')).toEqual({ title: 'Bitcoin - a retrospective', suffixPublisher: null });
   });
   it('takes a short last segment as the publisher when <source> is missing', () => {

@@ -20,8 +20,26 @@ const OK = JSON.stringify({
       publishedAt: '2026-11-29T08:31:00Z',
       content: 'First chars… [+3120 chars]',
     },
-    { source: { id: null, name: 'Example.com' }, author: null, title: 'Ether slips', description: null, url: 'https://example.com/e', urlToImage: null, publishedAt: '2026-11-29T07:00:00Z', content: null },
-    { source: { id: null, name: '[Removed]' }, author: null, title: '[Removed]', description: '[Removed]', url: 'https://removed.com', urlToImage: null, publishedAt: '1970-01-01T00:00:00Z', content: '[Removed]' },
+    {
+      source: { id: null, name: 'Example.com' },
+      author: null,
+      title: 'Ether slips',
+      description: null,
+      url: 'https://example.com/e',
+      urlToImage: null,
+      publishedAt: '2026-11-29T07:00:00Z',
+      content: null,
+    },
+    {
+      source: { id: null, name: '[Removed]' },
+      author: null,
+      title: '[Removed]',
+      description: '[Removed]',
+      url: 'https://removed.com',
+      urlToImage: null,
+      publishedAt: '1970-01-01T00:00:00Z',
+      content: '[Removed]',
+    },
   ],
 });
 
@@ -61,7 +79,13 @@ describe('fetchNewsApi', () => {
         publishedAt: '2026-11-29T08:31:00.000Z',
         summary: 'Short summary.',
       },
-      { title: 'Ether slips', url: 'https://example.com/e', publisher: 'Example.com', publishedAt: '2026-11-29T07:00:00.000Z', summary: null },
+      {
+        title: 'Ether slips',
+        url: 'https://example.com/e',
+        publisher: 'Example.com',
+        publishedAt: '2026-11-29T07:00:00.000Z',
+        summary: null,
+      },
     ]);
   });
 

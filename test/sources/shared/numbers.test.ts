@@ -16,12 +16,26 @@ describe('parseDecimal', () => {
     expect(parseDecimal(input)).toBe(expected);
   });
 
-  it.each([['0x10'], ['0b11'], ['Infinity'], ['NaN'], [''], ['   '], ['N/D'], ['-'], ['1,000'], ['12abc'], ['0.6671%'], [null], [undefined], [Number.NaN], [Number.POSITIVE_INFINITY], ['1e999']])(
-    'gives null for %j, never NaN or a guess',
-    (input) => {
-      expect(parseDecimal(input)).toBeNull();
-    },
-  );
+  it.each([
+    ['0x10'],
+    ['0b11'],
+    ['Infinity'],
+    ['NaN'],
+    [''],
+    ['   '],
+    ['N/D'],
+    ['-'],
+    ['1,000'],
+    ['12abc'],
+    ['0.6671%'],
+    [null],
+    [undefined],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    ['1e999'],
+  ])('gives null for %j, never NaN or a guess', (input) => {
+    expect(parseDecimal(input)).toBeNull();
+  });
 });
 
 describe('roundTo', () => {

@@ -6,24 +6,33 @@ const Schema = v.object({ data: v.array(v.object({ price: v.number(), kind: v.li
 
 describe('validateResponse', () => {
   it('returns the typed output of a valid body', () => {
-    expect(validateResponse('coincap', Schema, { data: [{ price: 1, kind: 'coin', extra: true }] })).toEqual({ data: [{ price: 1, kind: 'coin' }] });
+    expect(validateResponse('coincap', Schema, { data: [{ price: 1, kind: 'coin', extra: true }] })).toEqual({
+      data: [{ price: 1, kind: 'coin' }],
+    });
   });
 
   it('names the source and the first issue path in the standard wording', () => {
     expect(() => validateResponse('stooq', Schema, { data: [{ price: '1', kind: 'coin' }] })).toThrow(
-      expect.objectContaining({ code: 'QAHT_ERR_INVALID_DATA', message: expect.stringMatching(/^stooq returned unexpected data: data\.0\.price: /) }),
+      expect.objectContaining({
+        code: 'QAHT_ERR_INVALID_DATA',
+        message: expect.stringMatching(/^stooq returned unexpected data: data\.0\.price: /),
+      }),
     );
     expect(() => validateResponse('hn', Schema, null)).toThrow(/^hn returned unexpected data: body: /);
   });
 
   it('keeps the request URL on the error', () => {
-    expect(() => validateResponse('binance', Schema, {}, { url: 'http://bn.test/x' })).toThrow(expect.objectContaining({ url: 'http://bn.test/x' }));
+    expect(() => validateResponse('binance', Schema, {}, { url: 'http://bn.test/x' })).toThrow(
+      expect.objectContaining({ url: 'http://bn.test/x' }),
+    );
   });
 
   it('sanitises text the body smuggles into the issue message', () => {
     let message = '';
     try {
-      validateResponse('finnhub', Schema, { data: [{ price: 1, kind: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u001b[2J' }] });
+      validateResponse('finnhub', Schema, {
+        data: [{ price: 1, kind: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u001b[2J' }],
+      });
     } catch (error) {
       message = (error as Error).message;
     }
