@@ -8,6 +8,7 @@ import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
+import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { utcDay } from '../store/state-file.js';
@@ -24,6 +25,8 @@ export interface RunContextOptions {
   env: Env;
   stderr: OutputStream;
   interactive: boolean;
+  /** The run's cache mode, fixed here for every lookup of the run. @default 'normal' */
+  mode?: CacheMode;
   clock?: Clock;
 }
 
@@ -34,7 +37,7 @@ export interface RunContext {
   logger: Logger;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
-  finish(outcome: { sources: SourceReport[]; metricsFile: string | undefined; offline: boolean }): Promise<void>;
+  finish(outcome: { sources: SourceReport[]; metricsFile: string | undefined }): Promise<void>;
   /** Installs SIGINT/SIGTERM handlers that persist state, then exit 130/143; returns the uninstaller. */
   onInterrupt(): () => void;
   /** Saves breaker and limiter state and closes the HTTP client. Safe to call twice. */
@@ -51,7 +54,7 @@ const INTERRUPT_SETTLE_MS = 1_000;
  * breakers and limiter learned by earlier runs, and an HTTP client created only on first use.
  */
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
-  const { settings, env } = options;
+  const { settings, env, mode = 'normal' } = options;
   const clock = options.clock ?? systemClock;
   const dir = settings.cacheDir;
   const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, env });
@@ -114,7 +117,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       });
       return creating;
     },
-    cache,
+    cache: cache.view(mode),
     budgets: {
       consume: (name, amount, limit) => state.consumeBudget(name, utcDay(clock.now()), amount, limit),
       remaining: async (name, limit) => Math.max(0, limit - state.budgetUsed(name, utcDay(clock.now()))),
@@ -140,7 +143,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     breakers,
     logger,
     metrics: () => monitor.getStats(),
-    async finish({ sources, metricsFile, offline }) {
+    async finish({ sources, metricsFile }) {
       const now = clock.now();
       const stats = monitor.getStats();
       for (const report of sources) {
@@ -150,7 +153,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         );
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
         // An --offline run chose not to ask: that is no failure of the source.
-        if (!offline && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
+        if (mode !== 'offline' && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
         // 429s are counted per host by the client; a source owns the hosts of its base URLs.

@@ -23,7 +23,7 @@ const SOURCES_BY_COMMAND: Record<DataInvocation['command'], readonly SourceName[
 export async function runDataCommand(invocation: DataInvocation, io: CliIo): Promise<number> {
   const raw = invocation.options;
   const settings = resolveRunSettings(raw, io.env);
-  const common = resolveCommonOptions(invocation, io);
+  const common = resolveCommonOptions(invocation);
   if (raw.json && raw.csv) throw usageError('--json and --csv cannot be combined');
   const commandOptions = await resolveCommandOptions(invocation, io.env);
 
@@ -55,7 +55,8 @@ async function runWithDemoEnv(
     settings,
     env,
     stderr: io.stderr,
-    interactive: common.interactive,
+    interactive: io.stderr.isTTY === true,
+    mode: raw.offline === true ? 'offline' : raw.forceRefresh === true ? 'force-refresh' : 'normal',
   });
   const stopSignals = context.onInterrupt();
   try {
@@ -71,7 +72,7 @@ async function runWithDemoEnv(
       const hint = raw.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
       io.stderr.write(`screen: no results: every source failed and no cache could serve${hint}\n`);
     }
-    await context.finish({ metricsFile, sources: result.sources, offline: common.offline });
+    await context.finish({ metricsFile, sources: result.sources });
     return code;
   } finally {
     stopSignals();
@@ -99,18 +100,15 @@ async function checkWritableParent(flag: string, path: string): Promise<void> {
   }
 }
 
-function resolveCommonOptions(invocation: DataInvocation, io: CliIo): CommonOptions {
+function resolveCommonOptions(invocation: DataInvocation): CommonOptions {
   const raw = invocation.options;
   if (raw.offline && raw.forceRefresh) throw usageError('--offline and --force-refresh cannot be combined');
   return {
-    forceRefresh: raw.forceRefresh === true,
-    offline: raw.offline === true,
     sources:
       typeof raw.sources === 'string'
         ? parseSourceList(raw.sources, SOURCES_BY_COMMAND[invocation.command], invocation.command)
         : undefined,
     limit: typeof raw.limit === 'string' ? parsePositiveInt('--limit', raw.limit) : undefined,
-    interactive: io.stderr.isTTY === true,
   };
 }
 

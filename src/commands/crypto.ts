@@ -85,7 +85,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       fetch: (ctx) =>
         fetchBinanceUsdAssets(ctx.http, {
           baseUrls: binanceBaseUrls(rt.env),
-          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, options, ctx.http, baseUrl),
+          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
           onFallback: (refused, reason, next) => {
             rt.increment('source.binance.host_fallbacks');
             rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
@@ -127,15 +127,13 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
 }
 
 /** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
-async function loadBinanceSymbols(rt: Runtime, options: CommonOptions, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+async function loadBinanceSymbols(rt: Runtime, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
   const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
     source: 'binance',
     key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,
     ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
     maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
-    forceRefresh: options.forceRefresh,
-    offline: options.offline,
-    fetch: async () => ({ kind: 'data', value: await fetchBinanceUsdSymbols(http, baseUrl) }),
+    fetch: () => fetchBinanceUsdSymbols(http, baseUrl),
   });
   if (lookup.value !== undefined) return lookup.value;
   throw lookup.error ?? new QahtError('QAHT_ERR_NO_DATA', 'binance exchangeInfo unavailable');

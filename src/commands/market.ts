@@ -15,7 +15,7 @@ import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from 
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
 import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES } from '../sources/source-names.js';
 import type { ColumnSpec, CommandResult, SourceReport } from './command-result.js';
-import { describeError, emptyReport, servedStatus } from './run-source.js';
+import { describeError, emptyReport } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
 export type { MarketRow } from '../screens/market/rows.js';
@@ -58,8 +58,9 @@ const DAILY_LIMITS: Partial<Record<MarketSourceName, number>> = { alphavantage: 
  * `screen market`: quotes for a list of symbols, spread over every configured source so the scan
  * ends as early as their combined rate budgets allow, each quote cached per symbol and source.
  *
- * 1. Resume: every symbol is looked up in the cache first (offline); a quote within its TTL
- *    counts as done, so an interrupted scan only fetches the rest (`--force-refresh` skips this).
+ * 1. Resume: every symbol is looked up in the cache first (no network); a quote the cache serves
+ *    as `cached` counts as done, so an interrupted scan only fetches the rest (under
+ *    `--force-refresh` the cache serves every quote `stale`, so all are fetched again).
  * 2. Plan and fetch in rounds: the planner splits the remaining symbols over the sources by their
  *    pace; a symbol a source failed or did not know is retried on another source next round.
  * 3. Rank rows by `--sort`, report each source, list unknown symbols.
@@ -84,9 +85,10 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
 
   rt.progress.start('market quotes', symbols.length);
   try {
-    if (options.offline || !options.forceRefresh) await loadCachedQuotes(rt, state, symbols, active, policy, nowMs);
+    await loadCachedQuotes(rt, state, symbols, active, policy, nowMs);
     rt.progress.tick(state.doneCount());
-    if (!options.offline) await fetchMissingQuotes(rt, state, drivers, policy, options.forceRefresh);
+    // Offline, the pass above has served everything the cache can: there is nothing to plan.
+    if (rt.cache.mode !== 'offline') await fetchMissingQuotes(rt, state, drivers, policy);
   } finally {
     rt.progress.stop();
   }
@@ -118,7 +120,7 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
     throw new QahtError('QAHT_ERR_USAGE', `--sources names no market source (${MARKET_SOURCES.join(', ')})`);
   }
   // Offline, nothing is fetched: quotes cached under any source serve, key or no key.
-  const active = options.offline ? selected : selected.filter((name) => apiKeyFor(name, rt.env));
+  const active = rt.cache.mode === 'offline' ? selected : selected.filter((name) => apiKeyFor(name, rt.env));
   if (active.length === 0) {
     const vars = MARKET_SOURCES.filter((name) => selected.includes(name))
       .map((name) => KEY_ENV_VARS[name])
@@ -149,8 +151,7 @@ async function loadCachedQuotes(
       const result = await readCachedQuote(rt.cache, source, symbol, policy);
       if (!result.value) continue;
       const fetchedAt = result.fetchedAt ?? nowMs - (result.ageMs ?? 0);
-      // Strictly less, as the disk cache judges freshness.
-      const withinTtl = (result.ageMs ?? nowMs - fetchedAt) < policy.ttlMs;
+      const withinTtl = result.status === 'cached';
       if (result.value.kind === 'unknown') {
         if (withinTtl) state.recordUnknown(symbol, source, false);
         continue;
@@ -172,7 +173,6 @@ async function fetchMissingQuotes(
   state: ScanState,
   drivers: readonly MarketDriver[],
   policy: QuoteCachePolicy,
-  forceRefresh: boolean,
 ): Promise<void> {
   // Each round asks every pending symbol of a source it has not tried, so this bounds the loop.
   for (let round = 0; round <= drivers.length; round++) {
@@ -197,9 +197,7 @@ async function fetchMissingQuotes(
       // Only sources with a finite capacity can leave symbols unplaced: they are now full.
       for (const source of throughput) if (source.capacity !== Infinity) state.noteSourceError(source.name, budgetUsedMessage(source.name));
     }
-    await Promise.all(
-      active.map((driver) => fetchAssigned(rt, state, driver, plan.assignments.get(driver.name) ?? [], policy, forceRefresh)),
-    );
+    await Promise.all(active.map((driver) => fetchAssigned(rt, state, driver, plan.assignments.get(driver.name) ?? [], policy)));
   }
 }
 
@@ -215,18 +213,16 @@ async function fetchAssigned(
   driver: MarketDriver,
   symbols: readonly string[],
   policy: QuoteCachePolicy,
-  forceRefresh: boolean,
 ): Promise<void> {
   let consecutiveErrors = 0;
   for (let start = 0; start < symbols.length; start += driver.batchSize) {
     // Symbols left when a source gives up stay un-asked, so the next round re-plans them elsewhere.
     if (state.tally(driver.name).disabled) return;
     const batch = symbols.slice(start, start + driver.batchSize);
-    const results = await fetchQuotesThroughCache(rt.cache, driver, batch, { ...policy, forceRefresh });
+    const results = await fetchQuotesThroughCache(rt.cache, driver, batch, policy);
     let batchError: unknown;
-    for (const { symbol, result: lookup } of results) {
-      // A failed forced refresh served from cache counts as stale and as a failure of the source.
-      const result = { ...lookup, status: servedStatus(lookup) };
+    for (const { symbol, result } of results) {
+      // A failed forced refresh comes back `stale` from the cache: a failure of the source too.
       const value = result.value;
       if ((result.status === 'fresh' || result.status === 'cached') && value) {
         if (value.kind === 'unknown') state.recordUnknown(symbol, driver.name, result.status === 'fresh');
@@ -286,7 +282,7 @@ function buildResult(
         allServed.filter((s) => s.quote.source === name),
         {
           nowMs,
-          offline: options.offline,
+          offline: rt.cache.mode === 'offline',
           anyMissing: outcome.missing.length > 0,
         },
       ),
@@ -295,7 +291,7 @@ function buildResult(
   const notes: string[] = [];
   if (outcome.unknown.length > 0) notes.push(`${outcome.unknown.length} unknown: ${listSymbols(outcome.unknown)}`);
   if (outcome.missing.length > 0) {
-    const why = options.offline ? 'offline and not cached' : 'see source errors';
+    const why = rt.cache.mode === 'offline' ? 'offline and not cached' : 'see source errors';
     notes.push(`${outcome.missing.length} without a quote (${why}): ${listSymbols(outcome.missing)}`);
   }
   const sinceOpen = rows.filter((row) => row.sources[0] === 'stooq').length;

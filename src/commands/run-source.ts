@@ -2,7 +2,7 @@ import { isQahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
 import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, type SourceName } from '../sources/source-names.js';
 import type { SourceReport } from './command-result.js';
-import type { CacheLookupResult, CommonOptions, Runtime } from './runtime.js';
+import type { CommonOptions, Runtime } from './runtime.js';
 
 /** What a source's fetch function receives. */
 export interface SourceFetchContext {
@@ -54,40 +54,26 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
     key: `${job.source}:${job.key}`,
     ttlMs: job.ttlMs,
     maxStaleMs: job.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
-    forceRefresh: options.forceRefresh,
-    offline: options.offline,
-    fetch: async () => {
-      const http = await rt.http();
-      const value = await job.fetch({ http, baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs });
-      return { kind: 'data', value };
-    },
+    fetch: async () => job.fetch({ http: await rt.http(), baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs }),
   });
 
+  const offline = rt.cache.mode === 'offline';
   if (lookup.status === 'failed' || lookup.value === undefined) {
-    return { report: emptyReport(job.source, 'failed', describeError(lookup.error, options.offline)), value: undefined };
+    return { report: emptyReport(job.source, 'failed', describeError(lookup.error, offline)), value: undefined };
   }
   const items = job.count(lookup.value);
   rt.increment(`source.${job.source}.items`, items);
   const fetchedAt = lookup.fetchedAt ?? nowMs;
-  const status = servedStatus(lookup);
   const report: SourceReport = {
     name: job.source,
-    status,
+    status: lookup.status,
     fetchedAt: new Date(fetchedAt).toISOString(),
     ageSeconds: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)),
     items,
-    error: status === 'stale' ? describeError(lookup.error, options.offline) : null,
+    error: lookup.status === 'stale' ? describeError(lookup.error, offline) : null,
   };
   if (lookup.staleBeyondMaxAge) report.veryStale = true;
   return { report, value: lookup.value };
-}
-
-/**
- * The public status of a lookup that served data. A forced refresh that failed serves the cache
- * "marked stale" (CONTRACT) even inside the TTL: the user asked for new data and did not get it.
- */
-export function servedStatus(lookup: Pick<CacheLookupResult<unknown>, 'status' | 'error'>): CacheLookupResult<unknown>['status'] {
-  return lookup.status === 'cached' && lookup.error !== undefined ? 'stale' : lookup.status;
 }
 
 function skipReason(rt: Runtime, options: CommonOptions, job: Pick<SourceJob<unknown>, 'source' | 'requiresKey'>): string | undefined {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NEWS_OPTIONS, runNews } from '../../src/commands/news.js';
-import type { CacheLookupRequest } from '../../src/commands/runtime.js';
+import type { LookupOptions } from '../../src/store/cache-types.js';
 import { renderTimeTokens } from '../../src/demo/time-tokens.js';
 import { isQahtError } from '../../src/errors.js';
 import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
@@ -164,33 +164,11 @@ function setup(options: { http?: HttpGetter; env?: Record<string, string>; clock
   const rt = createFakeRuntime({ http, clock, env: options.env ?? { ...ENV_URLS, ...KEYS } });
   const keys: string[] = [];
   const lookup = rt.cache.lookup.bind(rt.cache);
-  rt.cache.lookup = <T>(request: CacheLookupRequest<T>) => {
+  rt.cache.lookup = <T>(request: LookupOptions<T>) => {
     keys.push(request.key);
     return lookup(request);
   };
   return { rt, http, clock, keys };
-}
-
-/**
- * Makes the fake runtime's cache answer `cached` within an entry's TTL, as the disk cache does (the
- * fake itself fetches on every lookup). Records the keys it served without fetching.
- */
-function serveWithinTtl(rt: ReturnType<typeof setup>['rt']): { hits: string[] } {
-  const hits: string[] = [];
-  const entries = new Map<string, { value: unknown; fetchedAt: number }>();
-  const lookup = rt.cache.lookup.bind(rt.cache);
-  rt.cache.lookup = async <T>(request: CacheLookupRequest<T>) => {
-    const entry = entries.get(request.key);
-    const ageMs = entry ? rt.clock.now() - entry.fetchedAt : Infinity;
-    if (entry && !request.forceRefresh && ageMs < request.ttlMs) {
-      hits.push(request.key);
-      return { status: 'cached' as const, value: entry.value as T, fetchedAt: entry.fetchedAt, ageMs };
-    }
-    const result = await lookup(request);
-    if (result.status === 'fresh') entries.set(request.key, { value: result.value, fetchedAt: result.fetchedAt ?? rt.clock.now() });
-    return result;
-  };
-  return { hits };
 }
 
 describe('runNews', () => {
@@ -356,7 +334,6 @@ describe('runNews', () => {
 
   it("spends one unit of NewsAPI's daily budget per request, and none on a cached answer", async () => {
     const { rt, http, clock } = setup();
-    const cached = serveWithinTtl(rt);
     const newsapiCalls = (): number => (http as StubHttp).calls.filter((url) => url.host === 'newsapi.test').length;
 
     await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
@@ -367,12 +344,13 @@ describe('runNews', () => {
     await clock.advance(60_000);
     const again = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     expect(again.sources.find((s) => s.name === 'newsapi')).toMatchObject({ status: 'cached', items: 2 });
-    expect(cached.hits).toContain('newsapi:v2/everything?q=bitcoin+etf&since=86400000');
+    expect(rt.cache.hits).toContain('newsapi:v2/everything?q=bitcoin+etf&since=86400000');
     expect(rt.budgetUsed.get('newsapi')).toBe(1);
     expect(newsapiCalls()).toBe(1);
 
     // A forced refresh is a request, so it is counted; keyless sources have no budget at all.
-    await runNews(rt, { ...commonOptions({ forceRefresh: true }), query: 'bitcoin etf' });
+    rt.cache.mode = 'force-refresh';
+    await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     expect(rt.budgetUsed.get('newsapi')).toBe(2);
     expect(newsapiCalls()).toBe(2);
     expect([...rt.budgetUsed.keys()]).toEqual(['newsapi']);
