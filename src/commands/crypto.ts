@@ -7,8 +7,8 @@
  * 7 days (exchangeInfo 30 days) it is also marked very stale.
  */
 import { QahtError } from '../errors.js';
+import type { CommandResult } from '../report.js';
 import type { HttpGetter } from '../http/types.js';
-import { cryptoColumns } from '../screens/crypto/columns.js';
 import type { CryptoRow } from '../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../screens/crypto/sort.js';
@@ -16,7 +16,7 @@ import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
 import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
-import type { CommandResult } from './command-result.js';
+import type { SourceName } from '../sources/source-names.js';
 import { runSource } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
@@ -64,10 +64,10 @@ const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
 
 /**
  * Runs the crypto screen. Never throws for a source failure (it goes into that source's report).
- * Options are not re-checked here: the CLI (src/cli/crypto-options.ts) is the only caller and
+ * Options are not re-checked here: its option records (crypto-command.ts) are the only caller and
  * validates every flag, and the library entry does not export commands.
  */
-export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow>> {
+export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {
   const nowMs = rt.clock.now();
   const [coingecko, binance, coincap] = await Promise.all([
     runSource(rt, options, {
@@ -121,7 +121,6 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     sources: [coingecko.report, binance.report, coincap.report],
     results: screen.rows,
     excluded: screen.excluded,
-    columns: cryptoColumns(),
     notes: screen.notes,
   };
 }

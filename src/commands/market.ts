@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { QahtError } from '../errors.js';
 import { applyLimit } from '../screens/apply-limit.js';
-import { formatChangePct, formatPrice, formatScore, formatVolume } from '../screens/market/format.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { planScan, type SourceThroughput } from '../screens/market/plan-scan.js';
 import { buildMarketRow, QUOTE_QUALITY_ORDER, sortMarketRows, type MarketRow, type MarketSortKey } from '../screens/market/rows.js';
@@ -13,14 +12,14 @@ import { createMarketDriver, type MarketDriver } from '../sources/market/market-
 import { forEachWithConcurrency } from '../sources/market/pool.js';
 import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from '../sources/market/quote-cache.js';
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
-import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES } from '../sources/source-names.js';
-import type { ColumnSpec, CommandResult, SourceReport } from './command-result.js';
-import { describeError, emptyReport } from './run-source.js';
+import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../sources/source-names.js';
+import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../report.js';
+import { describeError } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
 export type { MarketRow } from '../screens/market/rows.js';
 
-/** Flags of `screen market [SYMBOL...]` (parsed and validated by the CLI). */
+/** Flags of `screen market [SYMBOL...]` (parsed and validated by the records in market-command.ts). */
 export interface MarketOptions {
   /** Positional `SYMBOL...`: tickers to scan (validated here: 1–12 of `A-Z 0-9 . - ^`). @default [] */
   symbols: string[];
@@ -68,7 +67,7 @@ const DAILY_LIMITS: Partial<Record<MarketSourceName, number>> = { alphavantage: 
  * Throws QAHT_ERR_USAGE for bad symbols or an unreadable `--symbols-file`, QAHT_ERR_MISSING_KEY
  * when no market source has a key. Source failures never throw: they are in the reports.
  */
-export async function runMarket(rt: Runtime, options: CommonOptions & MarketOptions): Promise<CommandResult<MarketRow>> {
+export async function runMarket(rt: Runtime, options: CommonOptions & MarketOptions): Promise<CommandResult<MarketRow, SourceName>> {
   const symbols = await resolveSymbols(options);
   const { active, skipped } = selectSources(rt, options);
   const nowMs = rt.clock.now();
@@ -114,7 +113,7 @@ async function resolveSymbols(options: MarketOptions): Promise<string[]> {
 }
 
 /** Market sources to use, in planning preference order, and reports for the ones left out. */
-function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSourceName[]; skipped: SourceReport[] } {
+function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSourceName[]; skipped: SourceReport<SourceName>[] } {
   const selected = MARKET_SOURCE_ORDER.filter((name) => !options.sources || options.sources.includes(name));
   if (selected.length === 0) {
     throw new QahtError('QAHT_ERR_USAGE', `--sources names no market source (${MARKET_SOURCES.join(', ')})`);
@@ -128,7 +127,7 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
     throw new QahtError('QAHT_ERR_MISSING_KEY', `screen market needs at least one of ${vars} (or try --demo)`);
   }
   const skipped = MARKET_SOURCE_ORDER.filter((name) => !active.includes(name)).map((name) =>
-    emptyReport(name, 'skipped', selected.includes(name) ? `${KEY_ENV_VARS[name]} is not set` : 'not selected (--sources)'),
+    skippedReport(name, selected.includes(name) ? { kind: 'missing-key', variable: KEY_ENV_VARS[name]! } : { kind: 'not-selected' }),
   );
   return { active, skipped };
 }
@@ -255,9 +254,9 @@ function buildResult(
   rt: Runtime,
   options: CommonOptions & MarketOptions,
   state: ScanState,
-  skipped: readonly SourceReport[],
+  skipped: readonly SourceReport<SourceName>[],
   nowMs: number,
-): CommandResult<MarketRow> {
+): CommandResult<MarketRow, SourceName> {
   const outcome = state.outcome();
   const rows: MarketRow[] = [];
   for (const [symbol, served] of outcome.served) {
@@ -311,7 +310,6 @@ function buildResult(
       ...outcome.unknown.map((id) => ({ id, reason: 'unknown symbol' })),
       ...outcome.missing.map((id) => ({ id, reason: 'no quote' })),
     ],
-    columns: MARKET_COLUMNS,
     notes,
   };
 }
@@ -328,7 +326,7 @@ function sourceReport(
   name: MarketSourceName,
   served: readonly ServedQuote[],
   context: { nowMs: number; offline: boolean; anyMissing: boolean },
-): SourceReport {
+): SourceReport<SourceName> {
   const tally = state.tally(name);
   const items = served.length;
   rt.increment(`source.${name}.items`, items);
@@ -341,11 +339,11 @@ function sourceReport(
   } else if (tally.fetched > 0) status = 'fresh';
   else if (count('cached') > 0) status = 'cached';
   else if (error !== null) status = 'failed';
-  else if (context.offline && context.anyMissing) return emptyReport(name, 'failed', 'offline and nothing cached');
-  else return emptyReport(name, 'skipped', 'not needed: other sources or the cache covered every symbol');
+  else if (context.offline && context.anyMissing) return failedReport(name, 'offline and nothing cached');
+  else return skippedReport(name, { kind: 'not-needed' });
 
   const fetchedAt = served.length > 0 ? Math.min(...served.map((s) => s.fetchedAt)) : status === 'fresh' ? context.nowMs : null;
-  const report: SourceReport = {
+  const report: SourceReport<SourceName> = {
     name,
     status,
     fetchedAt: fetchedAt === null ? null : new Date(fetchedAt).toISOString(),
@@ -361,25 +359,3 @@ function listSymbols(symbols: readonly string[], max = 10): string {
   const shown = symbols.slice(0, max).join(', ');
   return symbols.length > max ? `${shown}, … (+${symbols.length - max})` : shown;
 }
-
-/**
- * Table columns. On a narrow terminal they are dropped in this order: source (5), name (4),
- * volume (3), score (2); symbol, price and change % always stay.
- */
-export const MARKET_COLUMNS: ColumnSpec<MarketRow>[] = [
-  { key: 'symbol', header: 'Symbol', value: (r) => r.symbol, dropOrder: 0 },
-  { key: 'name', header: 'Name', value: (r) => r.name, display: (r) => r.name ?? '', dropOrder: 4, maxWidth: 24 },
-  { key: 'price', header: 'Price', value: (r) => r.price, display: (r) => formatPrice(r.price), align: 'right', dropOrder: 0 },
-  {
-    key: 'changePct',
-    header: 'Change %',
-    value: (r) => r.changePct,
-    display: (r) => formatChangePct(r.changePct),
-    align: 'right',
-    signColor: true,
-    dropOrder: 0,
-  },
-  { key: 'volume', header: 'Volume', value: (r) => r.volume, display: (r) => formatVolume(r.volume), align: 'right', dropOrder: 3 },
-  { key: 'score', header: 'Score', value: (r) => r.score, display: (r) => formatScore(r.score), align: 'right', dropOrder: 2 },
-  { key: 'sources', header: 'Source', value: (r) => r.sources.join(','), dropOrder: 5 },
-];

@@ -1,10 +1,11 @@
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
+import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
 /**
- * Options every data command shares (parsed and validated by the CLI). `--force-refresh` and
+ * Options every data command shares (the records in `src/options/data-options.ts`). `--force-refresh` and
  * `--offline` are not here: they set the run's cache mode (`Runtime.cache.mode`) once.
  */
 export interface CommonOptions {
@@ -22,15 +23,8 @@ export interface BudgetLedger {
   remaining(name: string, limitPerDay: number): Promise<number>;
 }
 
-/** Progress reporting; a no-op unless stderr is a TTY. */
-export interface Progress {
-  start(label: string, total: number): void;
-  tick(done: number): void;
-  stop(): void;
-}
-
 /**
- * Everything a command needs from the outside world, built once per run by the CLI. Commands and
+ * Everything a command needs from the outside world, built once per run (`run-context.ts`). Commands and
  * sources see only this, so tests can hand them fakes.
  */
 export interface Runtime {

@@ -7,7 +7,7 @@
  * Counters count events of the last run only: the file is replaced by every run, so `increase()`
  * over them sees one reset per run, which Prometheus treats as a counter restart.
  */
-import type { SourceReport, SourceStatus } from '../commands/command-result.js';
+import type { SourceReport, SourceStatus } from '../report.js';
 import { QahtError } from '../errors.js';
 import type { PerformanceStats, TimingStats } from '../perf/performance-monitor.js';
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';

@@ -140,7 +140,6 @@ describe('runCrypto', () => {
     expect(result.excluded![0]).toEqual({ id: 'coin-5', reason: 'volume below $1M' });
     expect(result.notes).toContain('16 excluded: volume below $1M 16');
     expect(result.notes).toContain('showing 50 of 64 coins (--limit)');
-    expect(result.columns.map((c) => c.key)).toContain('sparkline7d');
     expect(rt.counters.get('source.coingecko.items')).toBe(80);
     // One request each; the CoinCap key travels in a header, never in a URL.
     expect(http.calls.map((u) => `${u.host}${u.pathname}`).sort()).toEqual([
@@ -175,6 +174,7 @@ describe('runCrypto', () => {
       ageSeconds: null,
       items: 0,
       error: 'COINCAP_API_KEY is not set',
+      skip: { kind: 'missing-key', variable: 'COINCAP_API_KEY' },
     });
     expect(http.calls.some((u) => u.host === 'cc.test')).toBe(false);
     expect(result.results[0]!.sources).toEqual(['coingecko', 'binance']);

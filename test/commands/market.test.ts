@@ -179,8 +179,24 @@ describe('runMarket: a scan', () => {
     });
     expect(result.sources).toEqual([
       { name: 'finnhub', status: 'fresh', fetchedAt: '2026-11-29T10:00:00.000Z', ageSeconds: 0, items: 30, error: null },
-      { name: 'alphavantage', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'ALPHAVANTAGE_API_KEY is not set' },
-      { name: 'stooq', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'STOOQ_API_KEY is not set' },
+      {
+        name: 'alphavantage',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'ALPHAVANTAGE_API_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'ALPHAVANTAGE_API_KEY' },
+      },
+      {
+        name: 'stooq',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'STOOQ_API_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'STOOQ_API_KEY' },
+      },
     ]);
     expect(rt.counters.get('source.finnhub.items')).toBe(30);
     expect(ticks[0]).toBe(-30);

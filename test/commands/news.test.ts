@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NEWS_OPTIONS, runNews } from '../../src/commands/news.js';
 import type { LookupOptions } from '../../src/store/cache-types.js';
 import { renderTimeTokens } from '../../src/demo/time-tokens.js';
+import { newsColumns } from '../../src/screens/news/columns.js';
 import { isQahtError } from '../../src/errors.js';
 import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
 import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
@@ -209,7 +210,7 @@ describe('runNews', () => {
     const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     const evil = result.results.find((r) => r.source === 'Evil Wire')!;
     expect(evil.title).toBe(ESC_TITLE);
-    const cells = result.columns.map((c) => (c.display ? c.display(evil) : String(c.value(evil))));
+    const cells = newsColumns(Date.parse(result.generatedAt)).map((c) => (c.display ? c.display(evil) : String(c.value(evil))));
     for (const cell of cells) expect(cell).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(cells).toContain('Bitcoin ETF flash crash rumour denied');
   });
@@ -239,8 +240,24 @@ describe('runNews', () => {
     const { rt, http } = setup({ env: { ...ENV_URLS } });
     const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     expect(result.sources.slice(3)).toEqual([
-      { name: 'newsapi', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'NEWSAPI_KEY is not set' },
-      { name: 'finnhub', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'FINNHUB_API_KEY is not set' },
+      {
+        name: 'newsapi',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'NEWSAPI_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'NEWSAPI_KEY' },
+      },
+      {
+        name: 'finnhub',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'FINNHUB_API_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'FINNHUB_API_KEY' },
+      },
     ]);
     expect((http as StubHttp).calls.map((u) => u.host).sort()).toEqual(['gdelt.test', 'google.test', 'hn.test']);
   });
@@ -306,7 +323,7 @@ describe('runNews', () => {
     expect(result.sources.filter((s) => s.status === 'fresh')).toHaveLength(4);
   });
 
-  it('passes a small retry budget and the timeout to each request; NewsAPI, budgeted, gets no retry', async () => {
+  it('passes a small retry budget and the deadline to each request, but leaves each attempt --timeout-ms; NewsAPI, budgeted, gets no retry', async () => {
     const seen = new Map<string, RequestOptions | undefined>();
     const stub = new StubHttp(replies());
     const record = (url: string, options: RequestOptions | undefined): void => void seen.set(new URL(url).host, options);
@@ -328,7 +345,10 @@ describe('runNews', () => {
     await runNews(rt, { ...commonOptions(), query: 'bitcoin etf', newsTimeoutMs: 4000 });
     expect([...seen.keys()].sort()).toEqual(['finnhub.test', 'gdelt.test', 'google.test', 'hn.test', 'newsapi.test']);
     for (const [host, options] of seen) {
-      expect(options).toMatchObject({ timeoutMs: 4000, maxRetries: host === 'newsapi.test' ? 0 : DEFAULT_NEWS_OPTIONS.maxRetries });
+      expect(options).toMatchObject({ maxRetries: host === 'newsapi.test' ? 0 : DEFAULT_NEWS_OPTIONS.maxRetries });
+      // The per-source deadline aborts through the signal; it does not replace the per-attempt timeout.
+      expect(options?.signal).toBeInstanceOf(AbortSignal);
+      expect(options?.timeoutMs).toBeUndefined();
     }
   });
 

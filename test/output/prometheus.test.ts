@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SourceReport } from '../../src/commands/command-result.js';
+import type { SourceReport } from '../../src/report.js';
 import { isQahtError } from '../../src/errors.js';
 import { escapeLabelValue, renderPrometheus, writeMetricsFile, type MetricsInput } from '../../src/output/prometheus.js';
 import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';

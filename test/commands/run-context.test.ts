@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunContext } from '../../src/cli/run-context.js';
-import { resolveRunSettings } from '../../src/cli/settings.js';
+import { createRunContext } from '../../src/commands/run-context.js';
+import { resolveRunSettings } from '../../src/options/run-options.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
 
