@@ -7,22 +7,25 @@ import type { OptionRecord, ValueParser } from './option-record.js';
  * Parsers for option values, as the parts of an option record they fill in (`type`, `range` or
  * `choices`, and `parse`), so a record states its range once and help, parsing and the fuzz test
  * all read it. Every parser throws a one-line QAHT_ERR_USAGE that names the flag (or environment
- * variable) and quotes at most `QUOTE_MAX_CHARS` of the value.
+ * variable) and quotes at most `QUOTE_MAX_CHARS` characters of the value.
  */
 
-/** Longest part of a bad value quoted back: enough to recognise it, never a screenful. */
-const QUOTE_MAX_CHARS = 40;
+/** Most characters of a bad value quoted back: enough to recognise it, never a screenful. */
+const QUOTE_MAX_CHARS = 60;
+/** ...of which the start keeps this many; the end (a file name, a unit) keeps the rest. */
+const QUOTE_HEAD_CHARS = 20;
 
 /** The error for anything the user can fix on the command line or in the environment (exit 2). */
 export function usageError(message: string): QahtError {
   return new QahtError('QAHT_ERR_USAGE', message);
 }
 
-/** `"value"` cleaned of control characters, cut to QUOTE_MAX_CHARS with its full length noted. */
+/** `"value"` cleaned of control characters; past QUOTE_MAX_CHARS its start and end, with its full length noted. */
 export function quoteValue(raw: string): string {
   const chars = [...sanitizeText(raw)];
   if (chars.length <= QUOTE_MAX_CHARS) return `"${chars.join('')}"`;
-  return `"${chars.slice(0, QUOTE_MAX_CHARS - 1).join('')}…" (${[...raw].length} characters)`;
+  const tail = QUOTE_MAX_CHARS - QUOTE_HEAD_CHARS - 1;
+  return `"${chars.slice(0, QUOTE_HEAD_CHARS).join('')}…${chars.slice(-tail).join('')}" (${[...raw].length} characters)`;
 }
 
 type Parsed<Value> = Pick<OptionRecord<string, Value>, 'type' | 'range' | 'choices'> & { parse: ValueParser<Value> };

@@ -20,7 +20,7 @@ export const RUN_OPTIONS = [
     flags: '--cache-dir <dir>',
     description: 'cache and state directory',
     env: 'SCREEN_CACHE_DIR',
-    defaultLabel: "the package's cache/, or ~/.cache/qaht when that is not writable",
+    defaultLabel: "the package's cache/, else ~/.cache/qaht",
     ...pathValue(),
   }),
   switchOption(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, runCli } from '../helpers/run-cli.js';
+import { cleanEnv, runCli, runMain } from '../helpers/run-cli.js';
 
 describe('the screen bin', () => {
   it('prints help with --help and exits 0', async () => {
@@ -55,7 +55,7 @@ describe('an unwritable cache dir', () => {
     const blocker = join(dir, 'not-a-dir');
     await writeFile(blocker, 'x');
     try {
-      const run = await runCli(['crypto', '--offline', '--cache-dir', join(blocker, 'cache')], cleanEnv());
+      const run = await runMain(['crypto', '--offline', '--cache-dir', join(blocker, 'cache')], cleanEnv());
       expect(run.code).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/cache directory .*not-a-dir.* is not writable/);
@@ -73,7 +73,7 @@ describe('every selected source needs a key that is not set', () => {
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'qaht-nokey-'));
     try {
-      const run = await runCli(['crypto', '--sources', 'coincap'], cleanEnv({ SCREEN_CACHE_DIR: dir }));
+      const run = await runMain(['crypto', '--sources', 'coincap'], cleanEnv({ SCREEN_CACHE_DIR: dir }));
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/COINCAP_API_KEY is not set/);
       expect(run.stdout).toBe('');
