@@ -9,7 +9,7 @@
 /**
  * What kind of value an option takes: `switch` has none (`--json`, `--no-color`), `integer` and
  * `amount` are numbers, `duration` is like `24h`, `choice` is one of `choices`, `list` is
- * comma-separated, `path` a file or folder, `text` anything else.
+ * comma-separated (of `choices` when it has them), `path` a file or folder.
  */
 export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path';
 
@@ -39,7 +39,7 @@ export interface OptionRecord<Key extends string = string, Value = unknown> {
 }
 
 /** A record whose exact type (key, value, whether it has a default) is kept for `OptionValues`. */
-export function defineOption<const Record extends OptionRecord<string, unknown>>(record: Record): Record {
+export function defineOption<const Definition extends OptionRecord<string, unknown>>(record: Definition): Definition {
   return record;
 }
 
@@ -50,17 +50,17 @@ export function switchOption<const Key extends string>(key: Key, flags: string, 
 
 type SwitchRecord<Key extends string> = OptionRecord<Key, boolean> & { type: 'switch'; default: boolean };
 
-type ValueOf<Record> = Record extends { type: 'switch' }
+type ValueOf<Definition> = Definition extends { type: 'switch' }
   ? boolean
-  : Record extends { parse?: ValueParser<infer Value> }
-    ? Record extends { default: unknown }
+  : Definition extends { parse?: ValueParser<infer Value> }
+    ? Definition extends { default: unknown }
       ? Value
       : Value | undefined
     : never;
 
 /** The resolved options of a list of records: each `key` with its value (undefined when unset and without default). */
 export type OptionValues<Records extends readonly OptionRecord<string, unknown>[]> = {
-  [Record in Records[number] as Record['key']]: ValueOf<Record>;
+  [Definition in Records[number] as Definition['key']]: ValueOf<Definition>;
 };
 
 /** Where a resolved value came from: `flag` (the command line), `env`, or the record's `default`. */
