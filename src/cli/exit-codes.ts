@@ -1,4 +1,4 @@
-import type { SourceReport } from '../commands/command-result.js';
+import type { InterruptSignal, RunOutcome } from '../commands/command-spec.js';
 import { isQahtError } from '../errors.js';
 
 /** Exit codes (CONTRACT). */
@@ -11,17 +11,21 @@ export const EXIT = {
   terminated: 143,
 } as const;
 
-/**
- * 0 when anything was served; 1 when every source failed and no cache could serve; 3 instead of 0
- * under `--strict` when a source failed, served stale data, or served only part of what was asked.
- */
-export function exitCodeForRun(sources: SourceReport[], strict: boolean): number {
-  const served = sources.some((s) => s.status === 'fresh' || s.status === 'cached' || s.status === 'stale');
-  if (!served) return EXIT.noResults;
-  // A source that served but also reports an error (a market source that ran out of budget
-  // partway) is degraded too: some of what was asked for is missing.
-  const degraded = sources.some((s) => s.status === 'failed' || s.status === 'stale' || (s.status !== 'skipped' && s.error !== null));
-  return strict && degraded ? EXIT.degraded : EXIT.ok;
+/** A finished run's exit code: 0 for results (maybe partial or stale), 1 for none, 3 for degraded under --strict. */
+export function exitCodeFor(outcome: RunOutcome): number {
+  switch (outcome) {
+    case 'ok':
+      return EXIT.ok;
+    case 'degraded':
+      return EXIT.degraded;
+    case 'no-results':
+      return EXIT.noResults;
+  }
+}
+
+/** 130 after SIGINT, 143 after SIGTERM (128 + the signal number, as shells report them). */
+export function exitCodeForSignal(signal: InterruptSignal): number {
+  return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
 }
 
 /** Errors the user can fix by changing flags, environment or the cache dir: exit 2. */

@@ -1,25 +1,35 @@
 import { CommanderError } from 'commander';
+import type { CommandContext, RenderView } from '../commands/command-spec.js';
 import { isQahtError } from '../errors.js';
+import { resolveRunSettings } from '../options/run-options.js';
+import { systemClock } from '../time/clock.js';
 import { packageVersion } from '../version.js';
-import { EXIT, isUserError } from './exit-codes.js';
-import { buildProgram, type Invocation } from './program.js';
-import type { CliIo } from './terminal.js';
+import { COMMANDS } from './command-index.js';
+import { EXIT, exitCodeFor, isUserError } from './exit-codes.js';
+import { processInterrupts } from './process-interrupts.js';
+import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
+import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
 
 /**
- * The CLI edge: parses argv, runs the command, and turns every outcome into an exit code. This is
- * the only place (with `bin/screen.js`) that decides exit codes; nothing below it prints or exits.
+ * The CLI edge: parses argv, runs the command, prints what it rendered, and turns every outcome
+ * into an exit code. This is the only place that decides exit codes; nothing below it prints to
+ * stdout or exits. In-process callers (tests) pass their own streams, environment and clock, and
+ * no interrupts: the bin's default I/O is the only one with signal handlers.
  */
-export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const words = argv.slice(2);
+  const commands = await loadCommands(words[0]);
   let invocation: Invocation | undefined;
   const program = buildProgram(
     packageVersion(),
+    commands,
     (i) => {
       invocation = i;
     },
-    { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) },
+    { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), helpWidth: terminalWidth(io.stdout, io.env) },
   );
   try {
-    if (argv.length <= 2) {
+    if (words.length === 0) {
       io.stderr.write(program.helpInformation());
       return EXIT.usage;
     }
@@ -33,32 +43,64 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
   if (!invocation) return EXIT.usage;
   try {
-    return await dispatch(invocation, io);
+    return await execute(invocation, io);
   } catch (error) {
-    return reportFatal(error, io, invocation.options);
+    return reportFatal(error, io, invocation.raw);
   }
 }
 
-async function dispatch(invocation: Invocation, io: CliIo): Promise<number> {
-  switch (invocation.kind) {
-    case 'data': {
-      const { runDataCommand } = await import('./run-data-command.js');
-      return runDataCommand(invocation, io);
-    }
-    case 'status': {
-      const { runStatusCommand } = await import('./run-status-command.js');
-      return runStatusCommand(invocation, io);
-    }
-    case 'cache': {
-      const { runCacheCommand } = await import('./run-cache-command.js');
-      return runCacheCommand(invocation, io);
+/** Only the spec of the command named first is loaded; help, version and typos need them all. */
+async function loadCommands(first: string | undefined): Promise<ProgramCommand[]> {
+  const named = COMMANDS.find((entry) => entry.name === first);
+  return Promise.all(COMMANDS.map(async (entry) => ({ entry, spec: !named || entry === named ? await entry.load() : undefined })));
+}
+
+/** Parse (every value checked before any work), run, print, exit code; deferred work runs last, whatever happened. */
+async function execute(invocation: Invocation, io: CliIo): Promise<number> {
+  const { spec } = invocation;
+  const settings = resolveRunSettings(invocation.raw, io.env);
+  const options = spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env });
+  const deferred: Array<() => Promise<void>> = [];
+  const context: CommandContext = {
+    settings,
+    env: io.env,
+    clock: io.clock ?? systemClock,
+    stderr: io.stderr,
+    interrupts: io.interrupts,
+    afterOutput: (task) => deferred.push(task),
+  };
+  let failure: { error: unknown } | undefined;
+  let code: number = EXIT.ok;
+  try {
+    const result = await spec.run(context, options);
+    const view: RenderView = {
+      quiet: settings.quiet,
+      stdout: { chalk: chalkFor(io.stdout, io.env, settings.color), widthColumns: terminalWidth(io.stdout, io.env) },
+      stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
+    };
+    const rendered = await spec.render(result, options, view);
+    if (rendered.stdout) io.stdout.write(rendered.stdout);
+    if (rendered.stderr) io.stderr.write(rendered.stderr);
+    code = exitCodeFor(spec.outcome?.(result, options) ?? 'ok');
+  } catch (error) {
+    failure = { error };
+  }
+  // Last registered first, like nested finally blocks; every task runs even when one fails.
+  for (const task of deferred.reverse()) {
+    try {
+      await task();
+    } catch (error) {
+      failure ??= { error };
     }
   }
+  if (failure) throw failure.error;
+  return code;
 }
 
 /** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */
-function reportFatal(error: unknown, io: CliIo, options: Record<string, unknown>): number {
-  const debug = (options.logLevel ?? io.env.LOG_LEVEL) === 'debug' || (options.logLevel ?? io.env.LOG_LEVEL) === 'trace';
+function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): number {
+  const level = typeof raw.logLevel === 'string' ? raw.logLevel : io.env.LOG_LEVEL;
+  const debug = level === 'debug' || level === 'trace';
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`screen: ${message.split('\n')[0]}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
@@ -68,6 +110,6 @@ function reportFatal(error: unknown, io: CliIo, options: Record<string, unknown>
   return EXIT.noResults;
 }
 
-function defaultIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupts: processInterrupts };
 }

@@ -1,29 +1,45 @@
 import { Command, Option } from 'commander';
-import { COMMON_OPTIONS, CRYPTO_OPTIONS, MARKET_OPTIONS, NEWS_OPTIONS, RUN_OPTIONS, type OptionRecord } from './options.js';
+import type { CommandSpec } from '../commands/command-spec.js';
+import { helpText, type OptionRecord } from '../options/option-record.js';
+import { RUN_OPTIONS } from '../options/run-options.js';
+import { sanitizeText } from '../output/sanitize.js';
+import type { CommandEntry } from './command-index.js';
 
-/** What the parsed command line asks for; `main` dispatches on `kind`. */
-export type Invocation =
-  | { kind: 'data'; command: 'crypto' | 'news' | 'market'; args: string[]; options: Record<string, unknown> }
-  | { kind: 'status'; options: Record<string, unknown> }
-  | { kind: 'cache'; action: string; source: string | undefined; options: Record<string, unknown> };
-
-function addOptions(command: Command, records: OptionRecord[]): Command {
-  for (const record of records) {
-    // The environment fallback is resolved in settings.ts; help names it so users can find it.
-    const option = new Option(record.flags, record.env ? `${record.description} (env ${record.env})` : record.description);
-    command.addOption(option);
-  }
-  return command;
+/** What the parsed command line asks for: a command's spec, its positional arguments and its options. */
+export interface Invocation {
+  spec: CommandSpec<unknown, unknown>;
+  args: string[];
+  /** Option values given on the command line, by record key; absent options are left out. */
+  raw: Record<string, unknown>;
 }
 
+/** A command for the program: its index entry, and its spec when loaded (only then are its options known). */
+export interface ProgramCommand {
+  entry: CommandEntry;
+  spec: CommandSpec<unknown, unknown> | undefined;
+}
+
+export interface ProgramOutput {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+  /** Columns help is wrapped to. */
+  helpWidth: number;
+}
+
+/** Longest quoted word of a commander message kept whole (an unknown 10k-character option is cut). */
+const QUOTED_MAX_CHARS = 60;
+
 /**
- * The commander program, driven by the option records. Actions only record the invocation;
- * running it is `main`'s job, so parsing stays synchronous and side-effect free.
+ * The commander program, built from the command index and the loaded specs' records (every
+ * command also takes `RUN_OPTIONS`). commander only checks the shape of the command line and
+ * collects raw values; values are parsed by the records. Actions only record the invocation:
+ * running it is `main`'s job.
  */
 export function buildProgram(
   version: string,
+  commands: readonly ProgramCommand[],
   onInvoke: (invocation: Invocation) => void,
-  output: { writeOut(text: string): void; writeErr(text: string): void },
+  output: ProgramOutput,
 ): Command {
   const program = new Command('screen');
   // Set before any subcommand exists: commander copies these settings into subcommands only at creation.
@@ -31,13 +47,9 @@ export function buildProgram(
   program.configureOutput({
     writeOut: (text) => output.writeOut(text),
     writeErr: (text) => output.writeErr(text),
-    outputError: (text, write) =>
-      write(
-        `screen: ${text
-          .replace(/^error: /, '')
-          .split('\n')[0]!
-          .trim()}\n`,
-      ),
+    getOutHelpWidth: () => output.helpWidth,
+    getErrHelpWidth: () => output.helpWidth,
+    outputError: (text, write) => write(`screen: ${oneLine(text)}\n`),
   });
   program
     .description('A resilient crypto, news and market screener (also installed as `qaht`)')
@@ -45,40 +57,35 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
 
-  const crypto = program.command('crypto').description('rank the top coins from CoinGecko, Binance and CoinCap');
-  addOptions(addOptions(addOptions(crypto, CRYPTO_OPTIONS), COMMON_OPTIONS), RUN_OPTIONS).action((options) =>
-    onInvoke({ kind: 'data', command: 'crypto', args: [], options }),
-  );
-
-  const news = program
-    .command('news')
-    .description('search five news sources, deduplicated across outlets and ranked')
-    .argument('[query...]', 'what to search for, e.g. "bitcoin etf"');
-  addOptions(addOptions(addOptions(news, NEWS_OPTIONS), COMMON_OPTIONS), RUN_OPTIONS).action((query: string[], options) =>
-    onInvoke({ kind: 'data', command: 'news', args: query, options }),
-  );
-
-  const market = program
-    .command('market')
-    .description('scan stock quotes across Finnhub, Alpha Vantage and Stooq')
-    .argument('[symbols...]', 'tickers, e.g. AAPL MSFT (default: the Dow 30)');
-  addOptions(addOptions(addOptions(market, MARKET_OPTIONS), COMMON_OPTIONS), RUN_OPTIONS).action((symbols: string[], options) =>
-    onInvoke({ kind: 'data', command: 'market', args: symbols, options }),
-  );
-
-  const status = program.command('status').description('health of every source: breaker, learned delay, last success, cache age');
-  addOptions(status.option('--json', 'JSON on stdout').option('--demo', 'the state of --demo runs'), RUN_OPTIONS).action((options) =>
-    onInvoke({ kind: 'status', options }),
-  );
-
-  const cache = program
-    .command('cache')
-    .description('what is cached, and removing it')
-    .argument('<action>', 'ls or clear')
-    .argument('[source]', 'only this source');
-  addOptions(cache.option('--json', 'JSON on stdout').option('--demo', 'the cache of --demo runs'), RUN_OPTIONS).action(
-    (action: string, source: string | undefined, options) => onInvoke({ kind: 'cache', action, source, options }),
-  );
-
+  for (const { entry, spec } of commands) {
+    const command = program.command(entry.name).description(entry.summary);
+    if (spec) register(command, spec, onInvoke);
+  }
   return program;
+}
+
+function register(command: Command, spec: CommandSpec<unknown, unknown>, onInvoke: (invocation: Invocation) => void): void {
+  for (const argument of spec.args ?? []) command.argument(argument.name, argument.description);
+  const options = [...spec.options, ...RUN_OPTIONS].map((record): [OptionRecord<string, unknown>, Option] => [
+    record,
+    new Option(record.flags, helpText(record)),
+  ]);
+  for (const [, option] of options) command.addOption(option);
+  command.action(function (this: Command) {
+    const raw: Record<string, unknown> = {};
+    for (const [record, option] of options) {
+      const name = option.attributeName();
+      // Only what the user typed: commander's own defaults (true for a --no-* switch) are the records' to give.
+      if (this.getOptionValueSource(name) === 'cli') raw[record.key] = this.getOptionValue(name);
+    }
+    onInvoke({ spec, args: [...this.args], raw });
+  });
+}
+
+/** commander's message as one line without its "error: " prefix, long quoted words cut. */
+function oneLine(text: string): string {
+  return sanitizeText(text.replace(/^error: /, '').split('\n')[0]).replace(
+    new RegExp(`'([^']{${QUOTED_MAX_CHARS + 1},})'`, 'g'),
+    (_, word: string) => `'${[...word].slice(0, QUOTED_MAX_CHARS - 1).join('')}…'`,
+  );
 }

@@ -1,16 +1,17 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { Interrupts } from '../commands/command-spec.js';
+import type { OutputStream } from '../output/output-stream.js';
+import type { Clock } from '../time/clock.js';
 
-export interface OutputStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-/** The process's streams and environment, injectable so the CLI runs in-process in tests. */
+/** The process's streams, environment, clock and signals, injectable so the CLI runs in-process in tests. */
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
   env: NodeJS.ProcessEnv;
+  /** @default systemClock */
+  clock?: Clock;
+  /** SIGINT/SIGTERM; without them a run cannot be interrupted (the bin passes the process's). */
+  interrupts?: Interrupts;
 }
 
 /**

@@ -7,8 +7,8 @@
  * 7 days (exchangeInfo 30 days) it is also marked very stale.
  */
 import { QahtError } from '../errors.js';
+import type { CommandResult } from '../report.js';
 import type { HttpGetter } from '../http/types.js';
-import { cryptoColumns } from '../screens/crypto/columns.js';
 import type { CryptoRow } from '../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../screens/crypto/sort.js';
@@ -16,7 +16,7 @@ import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
 import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
-import type { CommandResult } from './command-result.js';
+import type { SourceName } from '../sources/source-names.js';
 import { runSource } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
@@ -64,10 +64,10 @@ const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
 
 /**
  * Runs the crypto screen. Never throws for a source failure (it goes into that source's report).
- * Options are not re-checked here: the CLI (src/cli/crypto-options.ts) is the only caller and
+ * Options are not re-checked here: its option records (crypto-command.ts) are the only caller and
  * validates every flag, and the library entry does not export commands.
  */
-export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow>> {
+export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {
   const nowMs = rt.clock.now();
   const [coingecko, binance, coincap] = await Promise.all([
     runSource(rt, options, {
@@ -85,7 +85,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       fetch: (ctx) =>
         fetchBinanceUsdAssets(ctx.http, {
           baseUrls: binanceBaseUrls(rt.env),
-          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, options, ctx.http, baseUrl),
+          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
           onFallback: (refused, reason, next) => {
             rt.increment('source.binance.host_fallbacks');
             rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
@@ -121,21 +121,18 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     sources: [coingecko.report, binance.report, coincap.report],
     results: screen.rows,
     excluded: screen.excluded,
-    columns: cryptoColumns(),
     notes: screen.notes,
   };
 }
 
 /** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
-async function loadBinanceSymbols(rt: Runtime, options: CommonOptions, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+async function loadBinanceSymbols(rt: Runtime, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
   const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
     source: 'binance',
     key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,
     ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
     maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
-    forceRefresh: options.forceRefresh,
-    offline: options.offline,
-    fetch: async () => ({ kind: 'data', value: await fetchBinanceUsdSymbols(http, baseUrl) }),
+    fetch: () => fetchBinanceUsdSymbols(http, baseUrl),
   });
   if (lookup.value !== undefined) return lookup.value;
   throw lookup.error ?? new QahtError('QAHT_ERR_NO_DATA', 'binance exchangeInfo unavailable');

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { QahtError } from '../errors.js';
 import { applyLimit } from '../screens/apply-limit.js';
-import { formatChangePct, formatPrice, formatScore, formatVolume } from '../screens/market/format.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { planScan, type SourceThroughput } from '../screens/market/plan-scan.js';
 import { buildMarketRow, QUOTE_QUALITY_ORDER, sortMarketRows, type MarketRow, type MarketSortKey } from '../screens/market/rows.js';
@@ -13,14 +12,14 @@ import { createMarketDriver, type MarketDriver } from '../sources/market/market-
 import { forEachWithConcurrency } from '../sources/market/pool.js';
 import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from '../sources/market/quote-cache.js';
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
-import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES } from '../sources/source-names.js';
-import type { ColumnSpec, CommandResult, SourceReport } from './command-result.js';
-import { describeError, emptyReport, servedStatus } from './run-source.js';
+import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../sources/source-names.js';
+import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../report.js';
+import { describeError } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
 export type { MarketRow } from '../screens/market/rows.js';
 
-/** Flags of `screen market [SYMBOL...]` (parsed and validated by the CLI). */
+/** Flags of `screen market [SYMBOL...]` (parsed and validated by the records in market-command.ts). */
 export interface MarketOptions {
   /** Positional `SYMBOL...`: tickers to scan (validated here: 1–12 of `A-Z 0-9 . - ^`). @default [] */
   symbols: string[];
@@ -58,8 +57,9 @@ const DAILY_LIMITS: Partial<Record<MarketSourceName, number>> = { alphavantage: 
  * `screen market`: quotes for a list of symbols, spread over every configured source so the scan
  * ends as early as their combined rate budgets allow, each quote cached per symbol and source.
  *
- * 1. Resume: every symbol is looked up in the cache first (offline); a quote within its TTL
- *    counts as done, so an interrupted scan only fetches the rest (`--force-refresh` skips this).
+ * 1. Resume: every symbol is looked up in the cache first (no network); a quote the cache serves
+ *    as `cached` counts as done, so an interrupted scan only fetches the rest (under
+ *    `--force-refresh` the cache serves every quote `stale`, so all are fetched again).
  * 2. Plan and fetch in rounds: the planner splits the remaining symbols over the sources by their
  *    pace; a symbol a source failed or did not know is retried on another source next round.
  * 3. Rank rows by `--sort`, report each source, list unknown symbols.
@@ -67,7 +67,7 @@ const DAILY_LIMITS: Partial<Record<MarketSourceName, number>> = { alphavantage: 
  * Throws QAHT_ERR_USAGE for bad symbols or an unreadable `--symbols-file`, QAHT_ERR_MISSING_KEY
  * when no market source has a key. Source failures never throw: they are in the reports.
  */
-export async function runMarket(rt: Runtime, options: CommonOptions & MarketOptions): Promise<CommandResult<MarketRow>> {
+export async function runMarket(rt: Runtime, options: CommonOptions & MarketOptions): Promise<CommandResult<MarketRow, SourceName>> {
   const symbols = await resolveSymbols(options);
   const { active, skipped } = selectSources(rt, options);
   const nowMs = rt.clock.now();
@@ -84,9 +84,10 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
 
   rt.progress.start('market quotes', symbols.length);
   try {
-    if (options.offline || !options.forceRefresh) await loadCachedQuotes(rt, state, symbols, active, policy, nowMs);
+    await loadCachedQuotes(rt, state, symbols, active, policy, nowMs);
     rt.progress.tick(state.doneCount());
-    if (!options.offline) await fetchMissingQuotes(rt, state, drivers, policy, options.forceRefresh);
+    // Offline, the pass above has served everything the cache can: there is nothing to plan.
+    if (rt.cache.mode !== 'offline') await fetchMissingQuotes(rt, state, drivers, policy);
   } finally {
     rt.progress.stop();
   }
@@ -112,13 +113,13 @@ async function resolveSymbols(options: MarketOptions): Promise<string[]> {
 }
 
 /** Market sources to use, in planning preference order, and reports for the ones left out. */
-function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSourceName[]; skipped: SourceReport[] } {
+function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSourceName[]; skipped: SourceReport<SourceName>[] } {
   const selected = MARKET_SOURCE_ORDER.filter((name) => !options.sources || options.sources.includes(name));
   if (selected.length === 0) {
     throw new QahtError('QAHT_ERR_USAGE', `--sources names no market source (${MARKET_SOURCES.join(', ')})`);
   }
   // Offline, nothing is fetched: quotes cached under any source serve, key or no key.
-  const active = options.offline ? selected : selected.filter((name) => apiKeyFor(name, rt.env));
+  const active = rt.cache.mode === 'offline' ? selected : selected.filter((name) => apiKeyFor(name, rt.env));
   if (active.length === 0) {
     const vars = MARKET_SOURCES.filter((name) => selected.includes(name))
       .map((name) => KEY_ENV_VARS[name])
@@ -126,7 +127,7 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
     throw new QahtError('QAHT_ERR_MISSING_KEY', `screen market needs at least one of ${vars} (or try --demo)`);
   }
   const skipped = MARKET_SOURCE_ORDER.filter((name) => !active.includes(name)).map((name) =>
-    emptyReport(name, 'skipped', selected.includes(name) ? `${KEY_ENV_VARS[name]} is not set` : 'not selected (--sources)'),
+    skippedReport(name, selected.includes(name) ? { kind: 'missing-key', variable: KEY_ENV_VARS[name]! } : { kind: 'not-selected' }),
   );
   return { active, skipped };
 }
@@ -149,8 +150,7 @@ async function loadCachedQuotes(
       const result = await readCachedQuote(rt.cache, source, symbol, policy);
       if (!result.value) continue;
       const fetchedAt = result.fetchedAt ?? nowMs - (result.ageMs ?? 0);
-      // Strictly less, as the disk cache judges freshness.
-      const withinTtl = (result.ageMs ?? nowMs - fetchedAt) < policy.ttlMs;
+      const withinTtl = result.status === 'cached';
       if (result.value.kind === 'unknown') {
         if (withinTtl) state.recordUnknown(symbol, source, false);
         continue;
@@ -172,7 +172,6 @@ async function fetchMissingQuotes(
   state: ScanState,
   drivers: readonly MarketDriver[],
   policy: QuoteCachePolicy,
-  forceRefresh: boolean,
 ): Promise<void> {
   // Each round asks every pending symbol of a source it has not tried, so this bounds the loop.
   for (let round = 0; round <= drivers.length; round++) {
@@ -197,9 +196,7 @@ async function fetchMissingQuotes(
       // Only sources with a finite capacity can leave symbols unplaced: they are now full.
       for (const source of throughput) if (source.capacity !== Infinity) state.noteSourceError(source.name, budgetUsedMessage(source.name));
     }
-    await Promise.all(
-      active.map((driver) => fetchAssigned(rt, state, driver, plan.assignments.get(driver.name) ?? [], policy, forceRefresh)),
-    );
+    await Promise.all(active.map((driver) => fetchAssigned(rt, state, driver, plan.assignments.get(driver.name) ?? [], policy)));
   }
 }
 
@@ -215,18 +212,16 @@ async function fetchAssigned(
   driver: MarketDriver,
   symbols: readonly string[],
   policy: QuoteCachePolicy,
-  forceRefresh: boolean,
 ): Promise<void> {
   let consecutiveErrors = 0;
   for (let start = 0; start < symbols.length; start += driver.batchSize) {
     // Symbols left when a source gives up stay un-asked, so the next round re-plans them elsewhere.
     if (state.tally(driver.name).disabled) return;
     const batch = symbols.slice(start, start + driver.batchSize);
-    const results = await fetchQuotesThroughCache(rt.cache, driver, batch, { ...policy, forceRefresh });
+    const results = await fetchQuotesThroughCache(rt.cache, driver, batch, policy);
     let batchError: unknown;
-    for (const { symbol, result: lookup } of results) {
-      // A failed forced refresh served from cache counts as stale and as a failure of the source.
-      const result = { ...lookup, status: servedStatus(lookup) };
+    for (const { symbol, result } of results) {
+      // A failed forced refresh comes back `stale` from the cache: a failure of the source too.
       const value = result.value;
       if ((result.status === 'fresh' || result.status === 'cached') && value) {
         if (value.kind === 'unknown') state.recordUnknown(symbol, driver.name, result.status === 'fresh');
@@ -259,9 +254,9 @@ function buildResult(
   rt: Runtime,
   options: CommonOptions & MarketOptions,
   state: ScanState,
-  skipped: readonly SourceReport[],
+  skipped: readonly SourceReport<SourceName>[],
   nowMs: number,
-): CommandResult<MarketRow> {
+): CommandResult<MarketRow, SourceName> {
   const outcome = state.outcome();
   const rows: MarketRow[] = [];
   for (const [symbol, served] of outcome.served) {
@@ -286,7 +281,7 @@ function buildResult(
         allServed.filter((s) => s.quote.source === name),
         {
           nowMs,
-          offline: options.offline,
+          offline: rt.cache.mode === 'offline',
           anyMissing: outcome.missing.length > 0,
         },
       ),
@@ -295,7 +290,7 @@ function buildResult(
   const notes: string[] = [];
   if (outcome.unknown.length > 0) notes.push(`${outcome.unknown.length} unknown: ${listSymbols(outcome.unknown)}`);
   if (outcome.missing.length > 0) {
-    const why = options.offline ? 'offline and not cached' : 'see source errors';
+    const why = rt.cache.mode === 'offline' ? 'offline and not cached' : 'see source errors';
     notes.push(`${outcome.missing.length} without a quote (${why}): ${listSymbols(outcome.missing)}`);
   }
   const sinceOpen = rows.filter((row) => row.sources[0] === 'stooq').length;
@@ -315,7 +310,6 @@ function buildResult(
       ...outcome.unknown.map((id) => ({ id, reason: 'unknown symbol' })),
       ...outcome.missing.map((id) => ({ id, reason: 'no quote' })),
     ],
-    columns: MARKET_COLUMNS,
     notes,
   };
 }
@@ -332,7 +326,7 @@ function sourceReport(
   name: MarketSourceName,
   served: readonly ServedQuote[],
   context: { nowMs: number; offline: boolean; anyMissing: boolean },
-): SourceReport {
+): SourceReport<SourceName> {
   const tally = state.tally(name);
   const items = served.length;
   rt.increment(`source.${name}.items`, items);
@@ -345,11 +339,11 @@ function sourceReport(
   } else if (tally.fetched > 0) status = 'fresh';
   else if (count('cached') > 0) status = 'cached';
   else if (error !== null) status = 'failed';
-  else if (context.offline && context.anyMissing) return emptyReport(name, 'failed', 'offline and nothing cached');
-  else return emptyReport(name, 'skipped', 'not needed: other sources or the cache covered every symbol');
+  else if (context.offline && context.anyMissing) return failedReport(name, 'offline and nothing cached');
+  else return skippedReport(name, { kind: 'not-needed' });
 
   const fetchedAt = served.length > 0 ? Math.min(...served.map((s) => s.fetchedAt)) : status === 'fresh' ? context.nowMs : null;
-  const report: SourceReport = {
+  const report: SourceReport<SourceName> = {
     name,
     status,
     fetchedAt: fetchedAt === null ? null : new Date(fetchedAt).toISOString(),
@@ -365,25 +359,3 @@ function listSymbols(symbols: readonly string[], max = 10): string {
   const shown = symbols.slice(0, max).join(', ');
   return symbols.length > max ? `${shown}, … (+${symbols.length - max})` : shown;
 }
-
-/**
- * Table columns. On a narrow terminal they are dropped in this order: source (5), name (4),
- * volume (3), score (2); symbol, price and change % always stay.
- */
-export const MARKET_COLUMNS: ColumnSpec<MarketRow>[] = [
-  { key: 'symbol', header: 'Symbol', value: (r) => r.symbol, dropOrder: 0 },
-  { key: 'name', header: 'Name', value: (r) => r.name, display: (r) => r.name ?? '', dropOrder: 4, maxWidth: 24 },
-  { key: 'price', header: 'Price', value: (r) => r.price, display: (r) => formatPrice(r.price), align: 'right', dropOrder: 0 },
-  {
-    key: 'changePct',
-    header: 'Change %',
-    value: (r) => r.changePct,
-    display: (r) => formatChangePct(r.changePct),
-    align: 'right',
-    signColor: true,
-    dropOrder: 0,
-  },
-  { key: 'volume', header: 'Volume', value: (r) => r.volume, display: (r) => formatVolume(r.volume), align: 'right', dropOrder: 3 },
-  { key: 'score', header: 'Score', value: (r) => r.score, display: (r) => formatScore(r.score), align: 'right', dropOrder: 2 },
-  { key: 'sources', header: 'Source', value: (r) => r.sources.join(','), dropOrder: 5 },
-];

@@ -1,6 +1,6 @@
 import { QahtError } from '../errors.js';
+import type { CommandResult } from '../report.js';
 import { applyLimit } from '../screens/apply-limit.js';
-import { newsColumns } from '../screens/news/columns.js';
 import { formatDuration } from '../screens/news/duration.js';
 import type { NewsRow } from '../screens/news/news-row.js';
 import { normalizeQuery } from '../screens/news/query.js';
@@ -13,8 +13,7 @@ import { fetchHn } from '../sources/hn.js';
 import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
 import { withDeadline } from '../sources/news/with-deadline.js';
 import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../sources/newsapi.js';
-import type { NEWS_SOURCES } from '../sources/source-names.js';
-import type { CommandResult } from './command-result.js';
+import type { NEWS_SOURCES, SourceName } from '../sources/source-names.js';
 import { runSource, type SourceJob } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
@@ -24,7 +23,10 @@ export interface NewsOptions {
   query: string;
   /** `--since DURATION` (parse with `parseDuration`): only stories newer than this, ms. @default 24 h */
   sinceMs?: number;
-  /** `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline (all attempts), ms. @default 10 000 */
+  /**
+   * `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline, ms:
+   * its limiter wait, attempts and retries together; each attempt also has `--timeout-ms`. @default 10 000
+   */
   newsTimeoutMs?: number;
   /** How long fetched news stays fresh in the cache, ms (`--force-refresh` skips it). @default 5 min */
   newsTtlMs?: number;
@@ -75,7 +77,7 @@ const NEWS_SOURCE_SPECS: readonly NewsSourceSpec[] = [
  * budget per request; answers served from the cache spend none.
  * @throws QahtError QAHT_ERR_USAGE for a query that is blank once control characters are removed.
  */
-export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions): Promise<CommandResult<NewsRow>> {
+export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions): Promise<CommandResult<NewsRow, SourceName>> {
   const query = normalizeQuery(options.query);
   const sinceMs = options.sinceMs ?? DEFAULT_NEWS_OPTIONS.sinceMs;
   const timeoutMs = options.newsTimeoutMs ?? DEFAULT_NEWS_OPTIONS.newsTimeoutMs;
@@ -109,7 +111,6 @@ export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions)
     generatedAt: new Date(nowMs).toISOString(),
     sources: outcomes.map((outcome) => outcome.report),
     results: limited.rows,
-    columns: newsColumns(nowMs),
     notes: [...summaryNotes(screen, sinceMs, offTopic), ...(limited.note ? [limited.note] : [])],
   };
 }
@@ -139,8 +140,8 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
           query: settings.query,
           fromMs: context.nowMs - settings.sinceMs,
           nowMs: context.nowMs,
+          // Each attempt keeps the run's --timeout-ms; the deadline above bounds them all together.
           request: {
-            timeoutMs: settings.timeoutMs,
             maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
             signal,
           },

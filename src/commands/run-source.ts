@@ -1,8 +1,8 @@
 import { isQahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
+import { failedReport, skippedReport, type SkipReason, type SourceReport } from '../report.js';
 import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, type SourceName } from '../sources/source-names.js';
-import type { SourceReport } from './command-result.js';
-import type { CacheLookupResult, CommonOptions, Runtime } from './runtime.js';
+import type { CommonOptions, Runtime } from './runtime.js';
 
 /** What a source's fetch function receives. */
 export interface SourceFetchContext {
@@ -33,7 +33,7 @@ export interface SourceJob<T> {
 }
 
 export interface SourceOutcome<T> {
-  report: SourceReport;
+  report: SourceReport<SourceName>;
   value: T | undefined;
 }
 
@@ -45,7 +45,7 @@ const DEFAULT_MAX_STALE_MS = 7 * 24 * 3600_000;
  */
 export async function runSource<T>(rt: Runtime, options: CommonOptions, job: SourceJob<T>): Promise<SourceOutcome<T>> {
   const skipped = skipReason(rt, options, job);
-  if (skipped) return { report: emptyReport(job.source, 'skipped', skipped), value: undefined };
+  if (skipped) return { report: skippedReport(job.source, skipped), value: undefined };
 
   const nowMs = rt.clock.now();
   const apiKey = apiKeyFor(job.source, rt.env);
@@ -54,50 +54,33 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
     key: `${job.source}:${job.key}`,
     ttlMs: job.ttlMs,
     maxStaleMs: job.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
-    forceRefresh: options.forceRefresh,
-    offline: options.offline,
-    fetch: async () => {
-      const http = await rt.http();
-      const value = await job.fetch({ http, baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs });
-      return { kind: 'data', value };
-    },
+    fetch: async () => job.fetch({ http: await rt.http(), baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs }),
   });
 
+  const offline = rt.cache.mode === 'offline';
   if (lookup.status === 'failed' || lookup.value === undefined) {
-    return { report: emptyReport(job.source, 'failed', describeError(lookup.error, options.offline)), value: undefined };
+    return { report: failedReport(job.source, describeError(lookup.error, offline)), value: undefined };
   }
   const items = job.count(lookup.value);
   rt.increment(`source.${job.source}.items`, items);
   const fetchedAt = lookup.fetchedAt ?? nowMs;
-  const status = servedStatus(lookup);
-  const report: SourceReport = {
+  const report: SourceReport<SourceName> = {
     name: job.source,
-    status,
+    status: lookup.status,
     fetchedAt: new Date(fetchedAt).toISOString(),
     ageSeconds: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)),
     items,
-    error: status === 'stale' ? describeError(lookup.error, options.offline) : null,
+    error: lookup.status === 'stale' ? describeError(lookup.error, offline) : null,
   };
   if (lookup.staleBeyondMaxAge) report.veryStale = true;
   return { report, value: lookup.value };
 }
 
-/**
- * The public status of a lookup that served data. A forced refresh that failed serves the cache
- * "marked stale" (CONTRACT) even inside the TTL: the user asked for new data and did not get it.
- */
-export function servedStatus(lookup: Pick<CacheLookupResult<unknown>, 'status' | 'error'>): CacheLookupResult<unknown>['status'] {
-  return lookup.status === 'cached' && lookup.error !== undefined ? 'stale' : lookup.status;
-}
-
-function skipReason(rt: Runtime, options: CommonOptions, job: Pick<SourceJob<unknown>, 'source' | 'requiresKey'>): string | undefined {
-  if (options.sources && !options.sources.includes(job.source)) return 'not selected (--sources)';
-  if (job.requiresKey && !apiKeyFor(job.source, rt.env)) return `${KEY_ENV_VARS[job.source]} is not set`;
+function skipReason(rt: Runtime, options: CommonOptions, job: Pick<SourceJob<unknown>, 'source' | 'requiresKey'>): SkipReason | undefined {
+  if (options.sources && !options.sources.includes(job.source)) return { kind: 'not-selected' };
+  const variable = KEY_ENV_VARS[job.source];
+  if (job.requiresKey && variable && !apiKeyFor(job.source, rt.env)) return { kind: 'missing-key', variable };
   return undefined;
-}
-
-export function emptyReport(name: SourceName, status: 'failed' | 'skipped', error: string): SourceReport {
-  return { name, status, fetchedAt: null, ageSeconds: null, items: 0, error };
 }
 
 /** A one-line, secret-free reason for a status line (error messages never carry keys: URLs are redacted upstream). */

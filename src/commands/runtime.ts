@@ -1,23 +1,19 @@
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
-import type { CacheLookup, LookupOptions } from '../store/cache-types.js';
+import type { Progress } from '../output/progress.js';
+import type { CacheView } from '../store/cache-types.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
-/** Options every data command shares (parsed and validated by the CLI). */
+/**
+ * Options every data command shares (the records in `src/options/data-options.ts`). `--force-refresh` and
+ * `--offline` are not here: they set the run's cache mode (`Runtime.cache.mode`) once.
+ */
 export interface CommonOptions {
-  forceRefresh: boolean;
-  offline: boolean;
   /** `--sources a,b`: only these (others are reported `skipped`, "not selected"). Undefined = all. */
   sources: SourceName[] | undefined;
   /** `--limit N`: rows to print. Undefined = the command's default. */
   limit: number | undefined;
-  /** True when stderr is an interactive terminal (progress may be drawn). */
-  interactive: boolean;
 }
-
-/** The cache's lookup contract (see `src/store/cache-types.ts`), under the names commands use. */
-export type CacheLookupResult<T> = CacheLookup<T>;
-export type CacheLookupRequest<T> = LookupOptions<T>;
 
 /** Daily/periodic budgets shared by every run (e.g. Alpha Vantage's 25 calls a day). */
 export interface BudgetLedger {
@@ -27,15 +23,8 @@ export interface BudgetLedger {
   remaining(name: string, limitPerDay: number): Promise<number>;
 }
 
-/** Progress reporting; a no-op unless stderr is a TTY. */
-export interface Progress {
-  start(label: string, total: number): void;
-  tick(done: number): void;
-  stop(): void;
-}
-
 /**
- * Everything a command needs from the outside world, built once per run by the CLI. Commands and
+ * Everything a command needs from the outside world, built once per run (`run-context.ts`). Commands and
  * sources see only this, so tests can hand them fakes.
  */
 export interface Runtime {
@@ -43,7 +32,8 @@ export interface Runtime {
   clock: Clock;
   /** The HTTP client; created on first use so a run served from cache never loads undici. */
   http(): Promise<HttpGetter>;
-  cache: { lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>> };
+  /** The run's view of the cache: every lookup in the run's mode (normal, force-refresh or offline). */
+  cache: CacheView;
   budgets: BudgetLedger;
   progress: Progress;
   /** Counters for the timing summary and metrics (e.g. `source.coingecko.items`). */

@@ -7,7 +7,7 @@
  * Counters count events of the last run only: the file is replaced by every run, so `increase()`
  * over them sees one reset per run, which Prometheus treats as a counter restart.
  */
-import type { SourceReport, SourceStatus } from '../commands/command-result.js';
+import type { SourceReport, SourceStatus } from '../report.js';
 import { QahtError } from '../errors.js';
 import type { PerformanceStats, TimingStats } from '../perf/performance-monitor.js';
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';
@@ -20,10 +20,8 @@ export interface SourceHistory {
 }
 
 export interface MetricsInput {
-  /** `PerformanceMonitor.getStats()`. A timing that also carries `p50` gets a 0.5 quantile. */
-  stats: Pick<PerformanceStats, 'uptimeS' | 'cacheHitRate' | 'counters' | 'errors'> & {
-    timings: Record<string, TimingStats & { p50?: number }>;
-  };
+  /** `PerformanceMonitor.getStats()`. */
+  stats: Pick<PerformanceStats, 'uptimeS' | 'cacheHitRate' | 'counters' | 'errors' | 'timings'>;
   /** The run's per-source reports. */
   sources: readonly SourceReport[];
   /** The breakers the run used, by host (`host:port` when a port is set). */
@@ -147,17 +145,16 @@ function latencyFamilies(timings: MetricsInput['stats']['timings']): Family[] {
   ];
 }
 
-/** Quantiles the monitor can answer exactly: min, median (when kept), p95 and max. */
-function summarySamples(labels: Labels, timing: TimingStats & { p50?: number }): Sample[] {
-  const quantiles: Array<[string, number | undefined]> = [
+/** Quantiles the monitor can answer exactly: min, p95 and max. */
+function summarySamples(labels: Labels, timing: TimingStats): Sample[] {
+  const quantiles: Array<[string, number]> = [
     ['0', timing.min],
-    ['0.5', timing.p50],
     ['0.95', timing.p95],
     ['1', timing.max],
   ];
   const samples: Sample[] = [];
   for (const [quantile, ms] of quantiles) {
-    if (ms !== undefined && Number.isFinite(ms)) samples.push({ labels: { ...labels, quantile }, value: ms / 1000 });
+    if (Number.isFinite(ms)) samples.push({ labels: { ...labels, quantile }, value: ms / 1000 });
   }
   samples.push({ suffix: '_sum', labels, value: (timing.mean * timing.count) / 1000 });
   samples.push({ suffix: '_count', labels, value: timing.count });

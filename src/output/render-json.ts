@@ -1,4 +1,4 @@
-import type { CommandResult } from '../commands/command-result.js';
+import type { CommandResult } from '../report.js';
 import { sanitizeText } from './sanitize.js';
 
 /**
@@ -9,8 +9,9 @@ export function renderJson<R>(result: CommandResult<R>, metrics: unknown): strin
   const document = {
     command: result.command,
     generatedAt: result.generatedAt,
-    // `error` may quote a failed response's body: third-party text like any other.
-    sources: result.sources.map(({ veryStale: _veryStale, ...report }) => ({
+    // `error` may quote a failed response's body: third-party text like any other. `veryStale`
+    // and `skip` are for the status lines and the exit code, not part of the document (CONTRACT).
+    sources: result.sources.map(({ veryStale: _veryStale, skip: _skip, ...report }) => ({
       ...report,
       error: report.error === null ? null : sanitizeText(report.error),
     })),

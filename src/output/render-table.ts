@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { ColumnSpec } from './column-spec.js';
+import { drawTable } from './draw-table.js';
 import { formatCompact } from './format-number.js';
 import { sanitizeText } from './sanitize.js';
 
@@ -20,25 +21,21 @@ function frameWidth(columns: number): number {
  * (third-party text never reaches the terminal raw) and is truncated to its column's `maxWidth`.
  */
 export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], options: TableRenderOptions): Promise<string> {
-  const { default: Table } = await import('cli-table3');
   const cells = rows.map((row) => columns.map((column) => cellText(row, column)));
   const { kept: visible, limits } = fitColumns(columns, cells, options.width);
-  const table = new Table({
-    head: visible.map((index) => options.chalk.bold(columns[index]!.header)),
-    colAligns: visible.map((index) => columns[index]!.align ?? 'left'),
-    style: { head: [], border: [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  rows.forEach((row, rowIndex) => {
-    table.push(
-      visible.map((index) => {
-        const column = columns[index]!;
-        const text = truncate(cells[rowIndex]![index]!, limits.get(index));
-        return column.signColor ? colourBySign(column.value(row), text, options.chalk) : text;
-      }),
-    );
-  });
-  return table.toString();
+  const drawn = rows.map((row, rowIndex) =>
+    visible.map((index) => {
+      const column = columns[index]!;
+      const text = truncate(cells[rowIndex]![index]!, limits.get(index));
+      return column.signColor ? colourBySign(column.value(row), text, options.chalk) : text;
+    }),
+  );
+  const layout = {
+    head: visible.map((index) => columns[index]!.header),
+    aligns: visible.map((index) => columns[index]!.align ?? 'left'),
+    chalk: options.chalk,
+  };
+  return drawTable(layout, drawn);
 }
 
 function cellText<R>(row: R, column: ColumnSpec<R>): string {

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { SourceReport } from '../commands/command-result.js';
+import type { SourceReport } from '../report.js';
 import { formatAge } from './format-number.js';
 import { sanitizeText } from './sanitize.js';
 

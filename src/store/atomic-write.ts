@@ -4,8 +4,12 @@
  * A write goes to a uniquely named temp file in the target's own folder, is fsynced, then renamed
  * over the target. rename(2) within one folder is atomic, so a reader (or a process killed with
  * SIGKILL halfway through) sees the old file or the new one, never a mix. The folder is fsynced
- * afterwards so the rename itself survives a power cut. Hand-rolled rather than write-file-atomic
- * so the temp names are predictable (`*.tmp`) and can be skipped and swept by the cache.
+ * afterwards so the rename itself survives a power cut.
+ *
+ * Why hand-written and not write-file-atomic (decided in issue 12; the package is not a dependency):
+ * the temp names are predictable (`<target>.<pid>.<random>.tmp`), so readers skip them and the next
+ * run sweeps the ones a killed writer left; and writes in flight are known to this module, so an
+ * interrupted run can let them land before it exits (`settlePendingWrites`).
  */
 import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync } from 'node:fs';

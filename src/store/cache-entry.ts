@@ -17,8 +17,6 @@ export interface CacheEntry<T = unknown> {
   source: string;
   fetchedAt: number;
   ttlMs: number;
-  etag?: string;
-  lastModified?: string;
   /** Lower-case hex sha256 of `JSON.stringify(value)`. */
   checksum: string;
   value: T;
@@ -38,8 +36,6 @@ const EntrySchema = v.object({
   source: v.string(),
   fetchedAt: v.pipe(v.number(), v.finite()),
   ttlMs: v.number(),
-  etag: v.optional(v.string()),
-  lastModified: v.optional(v.string()),
   checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   value: v.unknown(),
 });
@@ -63,8 +59,6 @@ export function buildEntry<T>(input: CacheEntryInput<T>): CacheEntry<T> {
     checksum: checksumOf(input.value),
     value: input.value,
   };
-  if (input.etag !== undefined) entry.etag = input.etag;
-  if (input.lastModified !== undefined) entry.lastModified = input.lastModified;
   return entry;
 }
 
@@ -90,8 +84,6 @@ export function decodeEntry<T = unknown>(text: string, expectedKey?: string): De
   const parsed = v.safeParse(EntrySchema, raw);
   if (!parsed.success || !('value' in (raw as object))) return { ok: false, reason: 'invalid' };
   const entry = parsed.output as CacheEntry<T>;
-  if (entry.etag === undefined) delete entry.etag;
-  if (entry.lastModified === undefined) delete entry.lastModified;
   if (checksumOf(entry.value) !== entry.checksum) return { ok: false, reason: 'checksum' };
   if (expectedKey !== undefined && entry.key !== expectedKey) return { ok: false, reason: 'wrong-key' };
   return { ok: true, entry };

@@ -5,12 +5,22 @@
 
 /**
  * How a lookup was served. Public contract (JSON `status`): `fresh` = fetched in this run,
- * `cached` = from cache within its TTL, `stale` = from cache past its TTL because the fetch
- * failed or the run is offline, `failed` = nothing served.
+ * `cached` = from cache within its TTL, `stale` = from cache because the fetch failed or the run
+ * is offline (past its TTL, or within it when a forced refresh failed), `failed` = nothing served.
  */
 export type CacheStatus = 'fresh' | 'cached' | 'stale' | 'failed';
 
-/** The result of `DiskCache.lookup`. `value` is set for every status but `failed`. */
+/**
+ * How a run uses the cache, fixed once when the run's context is built (`DiskCache.view`):
+ * `normal` serves an entry within its TTL and fetches otherwise; `force-refresh` fetches even
+ * then; `offline` never fetches. In every mode a fetch that fails (or cannot happen) serves the
+ * entry if there is one: `cached` only when a normal or offline lookup finds it within its TTL,
+ * else `stale`; a forced refresh that fails is `stale` even within the TTL (CONTRACT: the user
+ * asked for new data and did not get it).
+ */
+export type CacheMode = 'normal' | 'force-refresh' | 'offline';
+
+/** The result of a lookup. `value` is set for every status but `failed`. */
 export interface CacheLookup<T> {
   status: CacheStatus;
   value?: T;
@@ -18,20 +28,11 @@ export interface CacheLookup<T> {
   fetchedAt?: number;
   /** Age of the served value at lookup time, in ms. */
   ageMs?: number;
-  /** Why the fetch failed (`stale`, `failed`, or `cached` after a forced refresh failed). */
+  /** Why the fetch failed (`stale`, `failed`); unset when none was tried (offline). */
   error?: unknown;
   /** Set on `stale`: true when the value is older than `maxStaleMs` (serve, but say so loudly). */
   staleBeyondMaxAge?: boolean;
 }
-
-/** Conditional-request validators from the cached entry; only the ones it has are set. */
-export interface Validators {
-  etag?: string;
-  lastModified?: string;
-}
-
-/** What a lookup's fetch returns: new data (with its validators) or "unchanged" (HTTP 304). */
-export type FetchOutcome<T> = { kind: 'data'; value: T; etag?: string; lastModified?: string } | { kind: 'not-modified' };
 
 export interface LookupOptions<T> {
   source: string;
@@ -41,17 +42,20 @@ export interface LookupOptions<T> {
   ttlMs: number;
   /** Past this age (ms) a stale entry is still served, but marked `staleBeyondMaxAge`. @default Infinity */
   maxStaleMs?: number;
-  /** Fetch even when the entry is within its TTL. @default false */
-  forceRefresh?: boolean;
-  /** Never fetch; serve any-age entry or fail with `QAHT_ERR_NO_DATA`. @default false */
-  offline?: boolean;
   /**
    * A look before deciding what to fetch: only a hit counts toward the hit rate, since a miss here
    * is counted again by the lookup that fetches it.
    */
   probe?: boolean;
-  /** Gets the data upstream. Without it the lookup behaves as offline. */
-  fetch?: (validators: Validators) => Promise<FetchOutcome<T>>;
+  /** Gets the data upstream. Without it the lookup serves what is cached, as offline does. */
+  fetch?: () => Promise<T>;
+}
+
+/** The cache as one run sees it: every lookup in the run's mode (see `CacheMode`). */
+export interface CacheView {
+  readonly mode: CacheMode;
+  /** Serves `key` (fresh → fetch → stale → failed, per the mode); never throws for fetch or disk failures. */
+  lookup<T>(options: LookupOptions<T>): Promise<CacheLookup<T>>;
 }
 
 /** One row of `DiskCache.list()`. */

@@ -2,9 +2,10 @@
  * The disk cache: a memory tier (lru-cache) over one JSON file per entry in `<dir>/http/`,
  * named by the sha256 of the secret-free key.
  *
- * Lookup order: within TTL → `cached`; offline → any-age entry, else `failed`; otherwise fetch
- * (conditionally, when the entry has validators; a 304 refreshes it) → `fresh`; fetch failed →
- * the entry as `stale` (with `staleBeyondMaxAge` past `maxStaleMs`) → `failed`.
+ * Lookup order: within TTL → `cached` (unless the run forces a refresh); offline → any-age entry,
+ * else `failed`; otherwise fetch → `fresh`; fetch failed → the entry as `stale` (with
+ * `staleBeyondMaxAge` past `maxStaleMs`) → `failed`. The run's `CacheMode` is fixed once, in the
+ * view the run gets from `view(mode)`; the cache itself is the normal-mode view.
  * Identical concurrent lookups in this process share one fetch; across processes the refresh runs
  * under a per-key file lock and re-reads the entry first, so N processes fetch once.
  *
@@ -30,12 +31,12 @@ import { hashKey } from './cache-key.js';
 import type {
   CacheListing,
   CacheLookup,
+  CacheMode,
   CacheMonitor,
   CacheStatus,
+  CacheView,
   FallbackCache,
-  FetchOutcome,
   LookupOptions,
-  Validators,
 } from './cache-types.js';
 import { acquireFileLock, type FileLock } from './file-lock.js';
 
@@ -62,8 +63,6 @@ export interface CacheSetInput<T> {
   key: string;
   value: T;
   ttlMs: number;
-  etag?: string;
-  lastModified?: string;
   fetchedAt?: number;
 }
 
@@ -82,9 +81,11 @@ const ORPHAN_TEMP_AGE_MS = 10 * 60_000;
 const DEFAULTS = { memoryMaxEntries: 500, lockStaleMs: 30_000, lockWaitMs: 60_000 } as const;
 
 /** The two-tier (memory over files) response cache; see the file header for the lookup order. */
-export class DiskCache {
+export class DiskCache implements CacheView {
   /** The cache directory. */
   readonly dir: string;
+  /** Used directly, the cache serves in normal mode; `view` gives the other modes. */
+  readonly mode: CacheMode = 'normal';
   readonly #entriesDir: string;
   readonly #clock: Clock;
   readonly #memory: LRUCache<string, CacheEntry>;
@@ -124,16 +125,27 @@ export class DiskCache {
     return join(this.#entriesDir, `${hashKey(this.#cleanKey(key))}${ENTRY_SUFFIX}`);
   }
 
-  /** Serves `key` following the lookup order (see the file header); never throws for fetch or disk failures. */
-  async lookup<T>(options: LookupOptions<T>): Promise<CacheLookup<T>> {
-    const { source, ttlMs, maxStaleMs = Infinity, forceRefresh = false, offline = false, fetch, probe = false } = options;
+  /** A view whose every lookup runs in `mode` (see `CacheMode`): the run's context builds one. */
+  view(mode: CacheMode): CacheView {
+    return { mode, lookup: (options) => this.#lookup(options, mode) };
+  }
+
+  /** Serves `key` in normal mode following the lookup order (see the file header); never throws for fetch or disk failures. */
+  lookup<T>(options: LookupOptions<T>): Promise<CacheLookup<T>> {
+    return this.#lookup(options, 'normal');
+  }
+
+  async #lookup<T>(options: LookupOptions<T>, mode: CacheMode): Promise<CacheLookup<T>> {
+    const { source, ttlMs, maxStaleMs = Infinity, fetch, probe = false } = options;
+    const forceRefresh = mode === 'force-refresh';
     const key = this.#cleanKey(options.key);
     const startedAt = this.#clock.now();
     const seen = await this.get<T>(key);
     if (seen && !forceRefresh && this.#isFresh(seen, ttlMs)) return this.#report(probe, this.#serve('cached', seen));
-    if (offline || !fetch) {
-      if (seen) return this.#report(probe, this.#serveFallback(seen, ttlMs, maxStaleMs));
-      const reason = offline ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`;
+    if (mode === 'offline' || !fetch) {
+      if (seen) return this.#report(probe, this.#serveFallback(seen, { ttlMs, maxStaleMs, forceRefresh }));
+      const reason =
+        mode === 'offline' ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`;
       return this.#report(probe, { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', reason) });
     }
     let flight = this.#inFlight.get(key) as Promise<RefreshOutcome<T>> | undefined;
@@ -150,7 +162,7 @@ export class DiskCache {
       case 'failed': {
         const fallback = outcome.entry ?? seen;
         if (!fallback) return this.#report(probe, { status: 'failed', error: outcome.error });
-        return this.#report(probe, this.#serveFallback(fallback, ttlMs, maxStaleMs, outcome.error));
+        return this.#report(probe, this.#serveFallback(fallback, { ttlMs, maxStaleMs, forceRefresh }, outcome.error));
       }
     }
   }
@@ -172,8 +184,6 @@ export class DiskCache {
       value: this.#scrub(input.value),
       ttlMs: input.ttlMs,
       fetchedAt: input.fetchedAt ?? this.#clock.now(),
-      etag: input.etag,
-      lastModified: input.lastModified,
     });
     this.#memory.set(entry.key, entry);
     await this.#ensureDir();
@@ -255,7 +265,7 @@ export class DiskCache {
     forceRefresh: boolean;
     startedAt: number;
     seen: CacheEntry<T> | undefined;
-    fetch: (validators: Validators) => Promise<FetchOutcome<T>>;
+    fetch: () => Promise<T>;
   }): Promise<RefreshOutcome<T>> {
     const { key, source, ttlMs, forceRefresh, startedAt, seen, fetch } = request;
     let lock: FileLock | undefined;
@@ -277,41 +287,25 @@ export class DiskCache {
         return { kind: 'peer', entry: current };
       }
       const base = current ?? seen;
-      let outcome: FetchOutcome<T>;
+      let value: T;
       try {
-        outcome = await fetch(validatorsOf(base));
+        value = await fetch();
       } catch (error) {
         return { kind: 'failed', error, entry: base };
       }
-      const entry = this.#entryFromOutcome(outcome, base, { key, source, ttlMs });
-      if (entry instanceof Error) return { kind: 'failed', error: entry, entry: base };
+      if (value === undefined) {
+        return {
+          kind: 'failed',
+          error: new QahtError('QAHT_ERR_INVALID_DATA', `${source} fetch returned no value for ${key}`),
+          entry: base,
+        };
+      }
+      const entry = buildEntry({ key, source, ttlMs, value: this.#scrub(value), fetchedAt: this.#clock.now() });
       await this.#store(entry);
       return { kind: 'fetched', entry };
     } finally {
       await lock?.release().catch(() => undefined);
     }
-  }
-
-  #entryFromOutcome<T>(
-    outcome: FetchOutcome<T>,
-    base: CacheEntry<T> | undefined,
-    meta: { key: string; source: string; ttlMs: number },
-  ): CacheEntry<T> | QahtError {
-    const fetchedAt = this.#clock.now();
-    if (outcome.kind === 'not-modified') {
-      if (!base)
-        return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} answered "not modified" but nothing is cached for ${meta.key}`);
-      return buildEntry({ ...base, fetchedAt, ttlMs: meta.ttlMs });
-    }
-    if (outcome.value === undefined)
-      return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} fetch returned no value for ${meta.key}`);
-    return buildEntry({
-      ...meta,
-      value: this.#scrub(outcome.value),
-      fetchedAt,
-      etag: outcome.etag,
-      lastModified: outcome.lastModified,
-    });
   }
 
   /** True when `current` is not the entry this lookup saw and was written after it started. */
@@ -372,7 +366,7 @@ export class DiskCache {
   /** Removes temp files of killed writers: any in `http/`, and the state store's own in the top folder. */
   async #sweepOrphanTemps(): Promise<void> {
     const ours = (folder: string, name: string) =>
-      name.endsWith(TEMP_SUFFIX) && (folder === this.#entriesDir || name.startsWith('state.json.') || name.startsWith('.qaht-probe-'));
+      name.endsWith(TEMP_SUFFIX) && (folder === this.#entriesDir || name.startsWith('state.json.'));
     for (const folder of [this.#entriesDir, this.dir]) {
       for (const name of await readdir(folder).catch(() => [] as string[])) {
         if (!ours(folder, name)) continue;
@@ -398,11 +392,18 @@ export class DiskCache {
     return { status, value: entry.value, fetchedAt: entry.fetchedAt, ageMs: Math.max(0, this.#clock.now() - entry.fetchedAt) };
   }
 
-  /** The entry served because no fetch happened or it failed: `cached` within TTL, else `stale`. */
-  #serveFallback<T>(entry: CacheEntry<T>, ttlMs: number, maxStaleMs: number, error?: unknown): CacheLookup<T> {
-    const served = this.#serve<T>(this.#isFresh(entry, ttlMs) ? 'cached' : 'stale', entry);
+  /**
+   * The entry served because no fetch happened or it failed: `cached` within TTL, else `stale`;
+   * always `stale` when the run forced a refresh, since the refresh did not happen.
+   */
+  #serveFallback<T>(
+    entry: CacheEntry<T>,
+    policy: { ttlMs: number; maxStaleMs: number; forceRefresh: boolean },
+    error?: unknown,
+  ): CacheLookup<T> {
+    const served = this.#serve<T>(!policy.forceRefresh && this.#isFresh(entry, policy.ttlMs) ? 'cached' : 'stale', entry);
     if (error !== undefined) served.error = error;
-    if (served.status === 'stale') served.staleBeyondMaxAge = (served.ageMs ?? 0) > maxStaleMs;
+    if (served.status === 'stale') served.staleBeyondMaxAge = (served.ageMs ?? 0) > policy.maxStaleMs;
     return served;
   }
 
@@ -424,13 +425,6 @@ export class DiskCache {
   #scrub<T>(value: T): T {
     return this.#secrets.length > 0 ? (scrubStrings(value, this.#secrets) as T) : value;
   }
-}
-
-function validatorsOf(entry: CacheEntry | undefined): Validators {
-  const validators: Validators = {};
-  if (entry?.etag !== undefined) validators.etag = entry.etag;
-  if (entry?.lastModified !== undefined) validators.lastModified = entry.lastModified;
-  return validators;
 }
 
 /** A copy of a JSON-like value with secrets redacted from every string (keys included). */

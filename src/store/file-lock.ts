@@ -14,8 +14,10 @@
  * Take-over goes through a short-lived `<lock>.break` guard so two waiters that both judged the
  * lock stale cannot delete each other's fresh lock.
  *
- * Not proper-lockfile: its staleness is judged on mtimes with `Date.now()`, which a ManualClock
- * cannot drive, and it cannot tell a dead holder from a slow one.
+ * Why hand-written and not proper-lockfile (decided in issue 12; the package is not a dependency):
+ * the holder's pid tells a SIGKILLed holder from a slow one at once, where proper-lockfile waits out
+ * its mtime staleness on every key a killed run held; and staleness runs on the injected Clock, so
+ * tests drive take-over with a ManualClock instead of sleeping (proper-lockfile reads `Date.now()`).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';

@@ -8,7 +8,7 @@
  * wins; then it writes atomically. Budgets are spent with `consumeBudget`, a read-increment-write
  * under the same lock, so concurrent runs can never spend past the limit.
  * State older than `maxAgeMs` is ignored on load and pruned on save; a corrupt or foreign-version
- * file counts as empty. The store is generic: the lead wires breaker/limiter snapshots in.
+ * file counts as empty. The store keeps snapshots as opaque JSON: their owners validate them.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,10 +47,10 @@ export interface StateStoreOptions {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** Per-host and per-source resilience state shared by successive and overlapping runs. */
 /** How long a source's last success and failure are remembered. */
 export const SOURCE_HISTORY_MS = 30 * DAY_MS;
 
+/** Per-host and per-source resilience state shared by successive and overlapping runs. */
 export class StateStore {
   readonly dir: string;
   /** Path of the state file. */

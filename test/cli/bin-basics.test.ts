@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, runCli } from '../helpers/run-cli.js';
+import { cleanEnv, runCli, runMain } from '../helpers/run-cli.js';
 
+/** The bin as a process: what a shell sees (exit codes, stdout, stderr). The rest runs `main` in-process. */
 describe('the screen bin', () => {
   it('prints help with --help and exits 0', async () => {
     const run = await runCli(['--help'], cleanEnv());
@@ -17,7 +18,7 @@ describe('the screen bin', () => {
   });
 
   it('rejects an unknown command with one line and exit 2', async () => {
-    const run = await runCli(['cryptoo'], cleanEnv());
+    const run = await runMain(['cryptoo'], cleanEnv());
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/unknown command/);
@@ -25,7 +26,7 @@ describe('the screen bin', () => {
   });
 
   it('rejects an unknown flag with one line and exit 2', async () => {
-    const run = await runCli(['crypto', '--frobnicate'], cleanEnv());
+    const run = await runMain(['crypto', '--frobnicate'], cleanEnv());
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/unknown option '--frobnicate'/);
@@ -55,7 +56,7 @@ describe('an unwritable cache dir', () => {
     const blocker = join(dir, 'not-a-dir');
     await writeFile(blocker, 'x');
     try {
-      const run = await runCli(['crypto', '--offline', '--cache-dir', join(blocker, 'cache')], cleanEnv());
+      const run = await runMain(['crypto', '--offline', '--cache-dir', join(blocker, 'cache')], cleanEnv());
       expect(run.code).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/cache directory .*not-a-dir.* is not writable/);
@@ -73,7 +74,7 @@ describe('every selected source needs a key that is not set', () => {
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'qaht-nokey-'));
     try {
-      const run = await runCli(['crypto', '--sources', 'coincap'], cleanEnv({ SCREEN_CACHE_DIR: dir }));
+      const run = await runMain(['crypto', '--sources', 'coincap'], cleanEnv({ SCREEN_CACHE_DIR: dir }));
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/COINCAP_API_KEY is not set/);
       expect(run.stdout).toBe('');

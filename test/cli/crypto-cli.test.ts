@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, runCli, tempCacheDir, useCliSandbox, type CliRun } from '../helpers/run-cli.js';
+import { removeDir, runMain, tempCacheDir, useCliSandbox, type CliRun } from '../helpers/run-cli.js';
 import {
   ageCacheEntries,
   ALL_CRYPTO_PATHS,
@@ -21,7 +21,7 @@ import {
 } from './crypto-fixtures.js';
 
 /**
- * `screen crypto` as users run it: the built bin spawned against a fake server playing CoinGecko,
+ * `screen crypto` as users run it, through `main` in-process, against a fake server playing CoinGecko,
  * Binance and CoinCap with their recorded answers (issue 4, "Must show"). Every case asserts
  * through what a user or a script sees: `--json` on stdout, the table, stderr, the exit code, and
  * what reached the server.
@@ -45,7 +45,7 @@ afterEach(async () => {
 });
 
 function crypto(args: string[], extraEnv: Record<string, string> = {}, dir = cacheDir): Promise<CliRun> {
-  return runCli(['crypto', ...args], cryptoEnv(api, dir, extraEnv));
+  return runMain(['crypto', ...args], cryptoEnv(api, dir, extraEnv));
 }
 
 interface JsonRun {
@@ -297,7 +297,7 @@ describe('screen crypto: degraded sources', () => {
         json: { code: 0, msg: 'Service unavailable from a restricted location' },
       });
 
-      const run = await runCli(['crypto', '--json'], cryptoEnv(api, cacheDir, {}, [`${api.url}/bn`, `${second.url}/bn`]));
+      const run = await runMain(['crypto', '--json'], cryptoEnv(api, cacheDir, {}, [`${api.url}/bn`, `${second.url}/bn`]));
       expect(run.code, run.stderr).toBe(0);
       const doc = parseCryptoJson(run.stdout);
       expect(statusBySource(doc)).toEqual(ALL_FRESH);

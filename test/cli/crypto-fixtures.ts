@@ -6,7 +6,7 @@ import type { FakeApi } from '../helpers/fake-api/index.js';
 import { cleanEnv, FAST_ENV } from '../helpers/run-cli.js';
 
 /**
- * Fixtures for the spawned `screen crypto` tests: the three crypto APIs on one fake server under
+ * Fixtures for the `screen crypto` CLI tests: the three crypto APIs on one fake server under
  * their own prefixes, answering with the demo recordings (real shapes) trimmed to the top coins.
  */
 
@@ -28,7 +28,7 @@ export const TEST_COINCAP_KEY = 'test-key';
 export const FIXTURE_COINS = 40;
 
 /**
- * Environment for a spawned run: fast settings, a temp cache, every crypto source on `api`.
+ * Environment for a CLI run: fast settings, a temp cache, every crypto source on `api`.
  * `binanceBases` replaces the Binance chain (a comma list of bases) when given.
  */
 export function cryptoEnv(

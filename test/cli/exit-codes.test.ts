@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeForRun } from '../../src/cli/exit-codes.js';
-import type { SourceReport } from '../../src/commands/command-result.js';
+import { exitCodeFor } from '../../src/cli/exit-codes.js';
+import { runOutcome } from '../../src/commands/data-command.js';
+import type { SourceReport } from '../../src/report.js';
+
+/** A data run's exit code from its source reports, as the CLI computes it. */
+const exitCodeForRun = (sources: SourceReport[], strict: boolean): number => exitCodeFor(runOutcome(sources, strict));
 
 const report = (status: SourceReport['status'], error: string | null = null): SourceReport => ({
   name: 'coingecko',
@@ -11,7 +15,7 @@ const report = (status: SourceReport['status'], error: string | null = null): So
   error,
 });
 
-describe('exitCodeForRun', () => {
+describe('the exit code of a data run', () => {
   it('is 0 when anything was served, even partial or stale', () => {
     expect(exitCodeForRun([report('fresh'), report('failed', 'HTTP 500')], false)).toBe(0);
     expect(exitCodeForRun([report('stale', 'HTTP 503')], false)).toBe(0);

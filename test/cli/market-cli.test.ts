@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { runCli, useCliSandbox } from '../helpers/run-cli.js';
+import { runMain, useCliSandbox } from '../helpers/run-cli.js';
 import {
   ALPHAVANTAGE_INFORMATION,
   ALPHAVANTAGE_NOTE,
@@ -33,7 +33,7 @@ import {
 } from './ops-fixtures.js';
 
 /**
- * `screen market` as users run it: the built bin spawned against fake servers playing Finnhub,
+ * `screen market` as users run it (through `main`, in-process; the SIGINT case spawns the bin) against fake servers playing Finnhub,
  * Alpha Vantage and Stooq in their real shapes (issue 6, "Must show").
  */
 
@@ -47,7 +47,7 @@ useCliSandbox((sandbox) => {
 });
 
 async function market(args: string[], options: { servers?: MarketServers; env?: Record<string, string | undefined> } = {}) {
-  const run = await runCli(['market', ...args, '--json'], marketEnv(options.servers ?? api, cacheDir, options.env));
+  const run = await runMain(['market', ...args, '--json'], marketEnv(options.servers ?? api, cacheDir, options.env));
   const doc = parseCommandJson<MarketRowJson>(run.stdout, run.stderr);
   return { ...run, doc, rows: new Map(doc.results.map((row) => [row.symbol, row])) };
 }
@@ -178,7 +178,7 @@ describe('screen market: each source as its API really answers', () => {
       // The Information text names the key; it must not be echoed anywhere.
       expectNoKeys(stdout, stderr);
 
-      const strict = await runCli(
+      const strict = await runMain(
         ['market', '--sources', 'finnhub,alphavantage', ...symbols, '--strict', '--json'],
         marketEnv(api, cacheDir),
       );
@@ -226,7 +226,7 @@ describe('screen market: each source as its API really answers', () => {
       [...symbols].sort(),
     );
 
-    const strict = await runCli(['market', ...symbols, '--force-refresh', '--strict'], marketEnv(api, cacheDir));
+    const strict = await runMain(['market', ...symbols, '--force-refresh', '--strict'], marketEnv(api, cacheDir));
     expect(strict.code, strict.stderr).toBe(3);
   });
 });
@@ -373,7 +373,7 @@ describe('screen market: an interrupted scan resumes from the cache', () => {
 describe('screen market: configuration', () => {
   it('with no key at all: exit 2 and one line naming the variables and --demo', async () => {
     routeMarket(api);
-    const run = await runCli(['market', 'AAPL'], marketEnv(api, cacheDir, {}, { keys: false }));
+    const run = await runMain(['market', 'AAPL'], marketEnv(api, cacheDir, {}, { keys: false }));
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');

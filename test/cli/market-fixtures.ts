@@ -6,7 +6,7 @@ import type { FakeApi, LoggedRequest } from '../helpers/fake-api/index.js';
 import { cleanEnv, FAST_ENV } from '../helpers/run-cli.js';
 
 /**
- * Fixtures for the spawned `screen market` tests (issue 6): the three quote APIs on fake servers,
+ * Fixtures for the `screen market` CLI tests (issue 6): the three quote APIs on fake servers,
  * answering in their real shapes. Symbols with a demo recording (the Dow 30) get the recorded
  * body; any other ticker gets a made-up quote in the same shape, so a scan can be of any size;
  * symbols listed as unknown get each API's own "no such symbol" answer.
@@ -43,7 +43,7 @@ function serverFor(servers: MarketServers, source: MarketSource): FakeApi {
 }
 
 /**
- * Environment for a spawned run: fast settings, a temp cache, every market API on the fake and
+ * Environment for a CLI run: fast settings, a temp cache, every market API on the fake and
  * every key set. `keys: false` leaves all keys out; `extra` wins over everything.
  */
 export function marketEnv(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { parsePrometheusTextFormat, type ParsedFamily } from '../helpers/prometheus-parser.js';
-import { removeDir, runCli, tempCacheDir, useCliSandbox } from '../helpers/run-cli.js';
+import { removeDir, runMain, tempCacheDir, useCliSandbox } from '../helpers/run-cli.js';
 import { MARKET_KEYS, MARKET_PATHS, marketEnv, routeMarket } from './market-fixtures.js';
 import { cryptoEnv, listFilesDeep, parseCommandJson, routeCrypto } from './ops-fixtures.js';
 
@@ -81,7 +81,7 @@ describe('--metrics-file', () => {
     const metricsFile = join(outDir, 'qaht.prom');
     const env = cryptoEnv(api, cacheDir);
 
-    const first = await runCli(['crypto', '--json', '--metrics-file', metricsFile], env);
+    const first = await runMain(['crypto', '--json', '--metrics-file', metricsFile], env);
     expect(first.code, first.stderr).toBe(0);
     // Metrics go to the file; stdout still carries exactly the results document.
     expect(parseCommandJson(first.stdout, first.stderr).results.length).toBeGreaterThan(0);
@@ -119,7 +119,7 @@ describe('--metrics-file', () => {
     expect(Math.abs(lastSuccess - Date.now() / 1000)).toBeLessThan(60);
 
     // The next run is served from cache: the file is replaced (atomically: no temp file left).
-    const second = await runCli(['crypto', '--json', '--metrics-file', metricsFile], env);
+    const second = await runMain(['crypto', '--json', '--metrics-file', metricsFile], env);
     expect(second.code, second.stderr).toBe(0);
     const cached = await readMetrics(metricsFile);
     expect(sampleValue(cached, 'qaht_cache_hit_ratio')).toBe(1);
@@ -134,7 +134,7 @@ describe('--metrics-file', () => {
     routeMarket(api);
     api.fault(MARKET_PATHS.finnhub, { status: 503 });
     const metricsFile = join(outDir, 'qaht.prom');
-    const run = await runCli(
+    const run = await runMain(
       ['market', '--sources', 'finnhub', 'IBM', 'MSFT', 'KO', 'JPM', '--metrics-file', metricsFile],
       marketEnv(api, cacheDir),
     );
@@ -152,7 +152,7 @@ describe('--log-file', () => {
     // Finnhub down: retries, then its breaker opens, which is logged at info.
     api.fault(MARKET_PATHS.finnhub, { status: 503 });
     const logFile = join(outDir, 'qaht.log');
-    const run = await runCli(
+    const run = await runMain(
       ['market', '--sources', 'finnhub', 'IBM', 'MSFT', 'KO', 'JPM', '--log-level', 'info', '--log-file', logFile],
       marketEnv(api, cacheDir),
     );
@@ -182,7 +182,7 @@ describe('--log-file', () => {
     // (every call spends its daily budget), so it only has to keep its key out of everything.
     for (const source of ['finnhub', 'alphavantage', 'stooq'] as const) {
       if (source !== 'alphavantage') api.fault(MARKET_PATHS[source], { status: 503 }, { times: 1 });
-      const run = await runCli(
+      const run = await runMain(
         ['market', '--sources', source, 'IBM', 'MSFT', '--log-file', logFile, '--metrics-file', metricsFile, '--json'],
         env,
       );

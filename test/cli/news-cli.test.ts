@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
-import { runCli, useCliSandbox } from '../helpers/run-cli.js';
+import { runMain, useCliSandbox } from '../helpers/run-cli.js';
 import {
   ageCacheEntries,
   BODIES,
@@ -19,7 +19,7 @@ import {
 } from './news-fixtures.js';
 
 /**
- * `screen news <query>` as users run it: the built bin spawned against one fake server that plays
+ * `screen news <query>` as users run it, through `main` in-process, against one fake server that plays
  * all five news APIs (issue 5, "Must show"). The demo recordings give each API's real shape.
  */
 
@@ -37,7 +37,7 @@ useCliSandbox((sandbox) => {
 });
 
 function news(args: string[], extraEnv: Record<string, string> = {}) {
-  return runCli(['news', ...args], newsEnv(api, cacheDir, extraEnv));
+  return runMain(['news', ...args], newsEnv(api, cacheDir, extraEnv));
 }
 
 async function newsJson(

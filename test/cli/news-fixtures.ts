@@ -5,7 +5,7 @@ import { cleanEnv, FAST_ENV } from '../helpers/run-cli.js';
 import { rssFeed, RSS_HEADERS } from '../sources/news/fixtures.js';
 
 /**
- * Fixtures for the spawned `screen news` tests: every news source points at one fake server under
+ * Fixtures for the `screen news` CLI tests: every news source points at one fake server under
  * its own prefix, answering with the demo recordings (real API shapes) or with stories built here.
  */
 
@@ -25,7 +25,7 @@ export const NEWS_SOURCE_NAMES: readonly NewsSource[] = ['google_news', 'hn', 'g
 export const TEST_NEWSAPI_KEY = 'test-newsapi-key-0001';
 export const TEST_FINNHUB_KEY = 'test-finnhub-key-0002';
 
-/** Environment for a spawned run: fast settings, a temp cache, every news source on the fake. */
+/** Environment for a CLI run: fast settings, a temp cache, every news source on the fake. */
 export function newsEnv(api: FakeApi, cacheDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cleanEnv({
     ...FAST_ENV,

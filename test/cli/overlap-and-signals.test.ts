@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
-import { runCli, useCliSandbox } from '../helpers/run-cli.js';
+import { runCli, runMain, useCliSandbox } from '../helpers/run-cli.js';
 import {
   CRYPTO_PATHS,
   cryptoEnv,
@@ -105,7 +105,7 @@ describe('signals in the middle of a fetch', () => {
       // The next cron run, with CoinGecko answering again, works normally on the same dir.
       api.reset();
       routeCrypto(api);
-      const next = await runCli(['crypto', '--json'], env);
+      const next = await runMain(['crypto', '--json'], env);
       expect(next.code, next.stderr).toBe(0);
       const doc = parseCommandJson(next.stdout, next.stderr);
       expect(statusBySource(doc)).toMatchObject({ coingecko: 'fresh', binance: expect.stringMatching(/^(fresh|cached)$/) });

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { cleanEnv, FAST_ENV, removeDir, runCli, tempCacheDir } from '../helpers/run-cli.js';
+import { cleanEnv, FAST_ENV, removeDir, runMain, tempCacheDir } from '../helpers/run-cli.js';
 
 /**
  * A CLI run lives seconds, so a breaker only means something if the next run starts from what the
@@ -28,18 +28,18 @@ describe('breaker state carried between runs', () => {
     cleanEnv({ ...FAST_ENV, SCREEN_CACHE_DIR: cacheDir, SCREEN_COINGECKO_URL: `${api.url}/cg/api/v3`, SCREEN_MAX_RETRIES: '4' });
 
   it('opens the breaker in run 1, keeps run 2 off the host, and probes once after the recovery time', async () => {
-    const first = await runCli(['crypto', '--sources', 'coingecko', '--json'], env());
+    const first = await runMain(['crypto', '--sources', 'coingecko', '--json'], env());
     expect(first.code).toBe(1);
     // One attempt plus four retries: five consecutive failures trip the breaker.
     expect(api.requestCount(MARKETS)).toBe(5);
     expect(JSON.parse(first.stdout).sources[0]).toMatchObject({ name: 'coingecko', status: 'failed' });
 
-    const second = await runCli(['crypto', '--sources', 'coingecko', '--json'], env());
+    const second = await runMain(['crypto', '--sources', 'coingecko', '--json'], env());
     expect(second.code).toBe(1);
     expect(api.requestCount(MARKETS)).toBe(5);
     expect(JSON.parse(second.stdout).sources[0].error).toMatch(/circuit open/);
 
-    const status = await runCli(['status', '--json'], env());
+    const status = await runMain(['status', '--json'], env());
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/"OPEN"|"open"/);
 
@@ -52,7 +52,7 @@ describe('breaker state carried between runs', () => {
     await writeFile(stateFile, JSON.stringify(state));
 
     api.route('GET', MARKETS, { json: [] });
-    const third = await runCli(['crypto', '--sources', 'coingecko', '--json', '--min-volume', '0'], env());
+    const third = await runMain(['crypto', '--sources', 'coingecko', '--json', '--min-volume', '0'], env());
     expect(api.requestCount(MARKETS)).toBe(6);
     expect(JSON.parse(third.stdout).sources[0].status).toBe('fresh');
     const after = JSON.parse(await readFile(stateFile, 'utf8'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto, type CryptoOptions } from '../../src/commands/crypto.js';
-import type { CacheLookupRequest, CommonOptions } from '../../src/commands/runtime.js';
+import type { CommonOptions } from '../../src/commands/runtime.js';
+import type { LookupOptions } from '../../src/store/cache-types.js';
 import type { Env } from '../../src/sources/source-names.js';
 import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
 
@@ -139,7 +140,6 @@ describe('runCrypto', () => {
     expect(result.excluded![0]).toEqual({ id: 'coin-5', reason: 'volume below $1M' });
     expect(result.notes).toContain('16 excluded: volume below $1M 16');
     expect(result.notes).toContain('showing 50 of 64 coins (--limit)');
-    expect(result.columns.map((c) => c.key)).toContain('sparkline7d');
     expect(rt.counters.get('source.coingecko.items')).toBe(80);
     // One request each; the CoinCap key travels in a header, never in a URL.
     expect(http.calls.map((u) => `${u.host}${u.pathname}`).sort()).toEqual([
@@ -174,6 +174,7 @@ describe('runCrypto', () => {
       ageSeconds: null,
       items: 0,
       error: 'COINCAP_API_KEY is not set',
+      skip: { kind: 'missing-key', variable: 'COINCAP_API_KEY' },
     });
     expect(http.calls.some((u) => u.host === 'cc.test')).toBe(false);
     expect(result.results[0]!.sources).toEqual(['coingecko', 'binance']);
@@ -204,13 +205,14 @@ describe('runCrypto', () => {
 
   it('caches exchangeInfo under its own day-long key, per host', async () => {
     const rt = createFakeRuntime({ http: new StubHttp(replies(coins(5))), env: ENV });
-    const lookups: Array<CacheLookupRequest<unknown>> = [];
+    const lookups: Array<LookupOptions<unknown>> = [];
     const lookup = rt.cache.lookup.bind(rt.cache);
     rt.cache.lookup = (request) => {
-      lookups.push(request as CacheLookupRequest<unknown>);
+      lookups.push(request as LookupOptions<unknown>);
       return lookup(request);
     };
-    await runCrypto(rt, options({ forceRefresh: true }));
+    rt.cache.mode = 'force-refresh';
+    await runCrypto(rt, options());
     expect(lookups.map((l) => [l.key, l.ttlMs])).toEqual(
       expect.arrayContaining([
         ['coingecko:coins/markets?vs_currency=usd&top=250', 60_000],
@@ -219,7 +221,7 @@ describe('runCrypto', () => {
         ['coincap:assets?limit=250', 60_000],
       ]),
     );
-    expect(lookups.find((l) => l.key.includes('exchangeInfo'))).toMatchObject({ source: 'binance', forceRefresh: true });
+    expect(lookups.find((l) => l.key.includes('exchangeInfo'))).toMatchObject({ source: 'binance' });
   });
 
   it('pages CoinGecko for --top over 250 with progress', async () => {

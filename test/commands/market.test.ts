@@ -179,8 +179,24 @@ describe('runMarket: a scan', () => {
     });
     expect(result.sources).toEqual([
       { name: 'finnhub', status: 'fresh', fetchedAt: '2026-11-29T10:00:00.000Z', ageSeconds: 0, items: 30, error: null },
-      { name: 'alphavantage', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'ALPHAVANTAGE_API_KEY is not set' },
-      { name: 'stooq', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'STOOQ_API_KEY is not set' },
+      {
+        name: 'alphavantage',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'ALPHAVANTAGE_API_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'ALPHAVANTAGE_API_KEY' },
+      },
+      {
+        name: 'stooq',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'STOOQ_API_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'STOOQ_API_KEY' },
+      },
     ]);
     expect(rt.counters.get('source.finnhub.items')).toBe(30);
     expect(ticks[0]).toBe(-30);
@@ -386,15 +402,13 @@ describe('runMarket: daily budget, resume, cache', () => {
 
     // The first process got through 10 quotes before it was killed.
     const first = new StubHttp([finnhubReply()]);
-    const rtFirst = createFakeRuntime({ http: first, env: FINNHUB, clock });
-    rtFirst.cache = await DiskCache.open({ dir, clock });
+    const rtFirst = { ...createFakeRuntime({ http: first, env: FINNHUB, clock }), cache: await DiskCache.open({ dir, clock }) };
     await runMarket(rtFirst, options({ symbols: universe.slice(0, 10) }));
     expect(first.calls).toHaveLength(10);
 
     await clock.advance(5 * 60_000); // within the 15 min session TTL
     const second = new StubHttp([finnhubReply()]);
-    const rtSecond = createFakeRuntime({ http: second, env: FINNHUB, clock });
-    rtSecond.cache = await DiskCache.open({ dir, clock });
+    const rtSecond = { ...createFakeRuntime({ http: second, env: FINNHUB, clock }), cache: await DiskCache.open({ dir, clock }) };
     const result = await runMarket(rtSecond, options());
     expect(symbolsAsked(second, 'finnhub.io')).toEqual(universe.slice(10));
     expect(result.results).toHaveLength(30);
@@ -420,7 +434,8 @@ describe('runMarket: daily budget, resume, cache', () => {
     expect(cached.results).toHaveLength(30);
     expect(cached.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'cached', items: 30, ageSeconds: 300 });
 
-    const forced = await runMarket(rt, options({ forceRefresh: true }));
+    rt.cache.mode = 'force-refresh';
+    const forced = await runMarket(rt, options());
     expect(http.calls).toHaveLength(30);
     expect(forced.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'fresh', items: 30 });
   });
@@ -449,15 +464,18 @@ describe('runMarket: daily budget, resume, cache', () => {
     const http = new StubHttp([finnhubReply()]);
     const rt = createFakeRuntime({ http, env: FINNHUB, clock });
 
-    const empty = await runMarket(rt, options({ offline: true, symbols: ['AAPL'] }));
+    rt.cache.mode = 'offline';
+    const empty = await runMarket(rt, options({ symbols: ['AAPL'] }));
     expect(http.calls).toHaveLength(0);
     expect(empty.results).toEqual([]);
     expect(empty.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'failed', error: 'offline and nothing cached' });
 
+    rt.cache.mode = 'normal';
     await runMarket(rt, options({ symbols: ['AAPL', 'MSFT'] }));
     http.calls.length = 0;
     await clock.advance(10 * HOUR);
-    const offline = await runMarket(rt, options({ offline: true, symbols: ['AAPL', 'MSFT', 'KO'] }));
+    rt.cache.mode = 'offline';
+    const offline = await runMarket(rt, options({ symbols: ['AAPL', 'MSFT', 'KO'] }));
     expect(http.calls).toHaveLength(0);
     expect(offline.results.map((r) => r.symbol).sort()).toEqual(['AAPL', 'MSFT']);
     expect(offline.sources.find((s) => s.name === 'finnhub')).toMatchObject({ status: 'stale', items: 2, error: 'offline' });
@@ -465,7 +483,7 @@ describe('runMarket: daily budget, resume, cache', () => {
 
     // Offline needs no key: the quotes cached earlier still serve after the key is gone.
     const keyless = { ...rt, env: {} };
-    const noKey = await runMarket(keyless, options({ offline: true, symbols: ['AAPL', 'MSFT'] }));
+    const noKey = await runMarket(keyless, options({ symbols: ['AAPL', 'MSFT'] }));
     expect(http.calls).toHaveLength(0);
     expect(noKey.results.map((r) => r.symbol).sort()).toEqual(['AAPL', 'MSFT']);
   });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NEWS_OPTIONS, runNews } from '../../src/commands/news.js';
-import type { CacheLookupRequest } from '../../src/commands/runtime.js';
+import type { LookupOptions } from '../../src/store/cache-types.js';
 import { renderTimeTokens } from '../../src/demo/time-tokens.js';
+import { newsColumns } from '../../src/screens/news/columns.js';
 import { isQahtError } from '../../src/errors.js';
 import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
 import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
@@ -164,33 +165,11 @@ function setup(options: { http?: HttpGetter; env?: Record<string, string>; clock
   const rt = createFakeRuntime({ http, clock, env: options.env ?? { ...ENV_URLS, ...KEYS } });
   const keys: string[] = [];
   const lookup = rt.cache.lookup.bind(rt.cache);
-  rt.cache.lookup = <T>(request: CacheLookupRequest<T>) => {
+  rt.cache.lookup = <T>(request: LookupOptions<T>) => {
     keys.push(request.key);
     return lookup(request);
   };
   return { rt, http, clock, keys };
-}
-
-/**
- * Makes the fake runtime's cache answer `cached` within an entry's TTL, as the disk cache does (the
- * fake itself fetches on every lookup). Records the keys it served without fetching.
- */
-function serveWithinTtl(rt: ReturnType<typeof setup>['rt']): { hits: string[] } {
-  const hits: string[] = [];
-  const entries = new Map<string, { value: unknown; fetchedAt: number }>();
-  const lookup = rt.cache.lookup.bind(rt.cache);
-  rt.cache.lookup = async <T>(request: CacheLookupRequest<T>) => {
-    const entry = entries.get(request.key);
-    const ageMs = entry ? rt.clock.now() - entry.fetchedAt : Infinity;
-    if (entry && !request.forceRefresh && ageMs < request.ttlMs) {
-      hits.push(request.key);
-      return { status: 'cached' as const, value: entry.value as T, fetchedAt: entry.fetchedAt, ageMs };
-    }
-    const result = await lookup(request);
-    if (result.status === 'fresh') entries.set(request.key, { value: result.value, fetchedAt: result.fetchedAt ?? rt.clock.now() });
-    return result;
-  };
-  return { hits };
 }
 
 describe('runNews', () => {
@@ -231,7 +210,7 @@ describe('runNews', () => {
     const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     const evil = result.results.find((r) => r.source === 'Evil Wire')!;
     expect(evil.title).toBe(ESC_TITLE);
-    const cells = result.columns.map((c) => (c.display ? c.display(evil) : String(c.value(evil))));
+    const cells = newsColumns(Date.parse(result.generatedAt)).map((c) => (c.display ? c.display(evil) : String(c.value(evil))));
     for (const cell of cells) expect(cell).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(cells).toContain('Bitcoin ETF flash crash rumour denied');
   });
@@ -261,8 +240,24 @@ describe('runNews', () => {
     const { rt, http } = setup({ env: { ...ENV_URLS } });
     const result = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     expect(result.sources.slice(3)).toEqual([
-      { name: 'newsapi', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'NEWSAPI_KEY is not set' },
-      { name: 'finnhub', status: 'skipped', fetchedAt: null, ageSeconds: null, items: 0, error: 'FINNHUB_API_KEY is not set' },
+      {
+        name: 'newsapi',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'NEWSAPI_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'NEWSAPI_KEY' },
+      },
+      {
+        name: 'finnhub',
+        status: 'skipped',
+        fetchedAt: null,
+        ageSeconds: null,
+        items: 0,
+        error: 'FINNHUB_API_KEY is not set',
+        skip: { kind: 'missing-key', variable: 'FINNHUB_API_KEY' },
+      },
     ]);
     expect((http as StubHttp).calls.map((u) => u.host).sort()).toEqual(['gdelt.test', 'google.test', 'hn.test']);
   });
@@ -328,7 +323,7 @@ describe('runNews', () => {
     expect(result.sources.filter((s) => s.status === 'fresh')).toHaveLength(4);
   });
 
-  it('passes a small retry budget and the timeout to each request; NewsAPI, budgeted, gets no retry', async () => {
+  it('passes a small retry budget and the deadline to each request, but leaves each attempt --timeout-ms; NewsAPI, budgeted, gets no retry', async () => {
     const seen = new Map<string, RequestOptions | undefined>();
     const stub = new StubHttp(replies());
     const record = (url: string, options: RequestOptions | undefined): void => void seen.set(new URL(url).host, options);
@@ -350,13 +345,15 @@ describe('runNews', () => {
     await runNews(rt, { ...commonOptions(), query: 'bitcoin etf', newsTimeoutMs: 4000 });
     expect([...seen.keys()].sort()).toEqual(['finnhub.test', 'gdelt.test', 'google.test', 'hn.test', 'newsapi.test']);
     for (const [host, options] of seen) {
-      expect(options).toMatchObject({ timeoutMs: 4000, maxRetries: host === 'newsapi.test' ? 0 : DEFAULT_NEWS_OPTIONS.maxRetries });
+      expect(options).toMatchObject({ maxRetries: host === 'newsapi.test' ? 0 : DEFAULT_NEWS_OPTIONS.maxRetries });
+      // The per-source deadline aborts through the signal; it does not replace the per-attempt timeout.
+      expect(options?.signal).toBeInstanceOf(AbortSignal);
+      expect(options?.timeoutMs).toBeUndefined();
     }
   });
 
   it("spends one unit of NewsAPI's daily budget per request, and none on a cached answer", async () => {
     const { rt, http, clock } = setup();
-    const cached = serveWithinTtl(rt);
     const newsapiCalls = (): number => (http as StubHttp).calls.filter((url) => url.host === 'newsapi.test').length;
 
     await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
@@ -367,12 +364,13 @@ describe('runNews', () => {
     await clock.advance(60_000);
     const again = await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     expect(again.sources.find((s) => s.name === 'newsapi')).toMatchObject({ status: 'cached', items: 2 });
-    expect(cached.hits).toContain('newsapi:v2/everything?q=bitcoin+etf&since=86400000');
+    expect(rt.cache.hits).toContain('newsapi:v2/everything?q=bitcoin+etf&since=86400000');
     expect(rt.budgetUsed.get('newsapi')).toBe(1);
     expect(newsapiCalls()).toBe(1);
 
     // A forced refresh is a request, so it is counted; keyless sources have no budget at all.
-    await runNews(rt, { ...commonOptions({ forceRefresh: true }), query: 'bitcoin etf' });
+    rt.cache.mode = 'force-refresh';
+    await runNews(rt, { ...commonOptions(), query: 'bitcoin etf' });
     expect(rt.budgetUsed.get('newsapi')).toBe(2);
     expect(newsapiCalls()).toBe(2);
     expect([...rt.budgetUsed.keys()]).toEqual(['newsapi']);

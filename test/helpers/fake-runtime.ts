@@ -1,7 +1,8 @@
 import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
-import type { CacheLookupRequest, CacheLookupResult, CommonOptions, Runtime } from '../../src/commands/runtime.js';
+import type { CommonOptions, Runtime } from '../../src/commands/runtime.js';
 import { QahtError } from '../../src/errors.js';
 import type { Env } from '../../src/sources/source-names.js';
+import type { CacheLookup, CacheMode, CacheView, LookupOptions } from '../../src/store/cache-types.js';
 import { ManualClock } from './manual-clock.js';
 
 /** A canned HTTP reply for `StubHttp`, chosen by a URL predicate. */
@@ -46,11 +47,20 @@ export class StubHttp implements HttpGetter {
   }
 }
 
+/** The fake runtime's cache: in memory, with a `mode` a test may switch between runs. */
+export interface FakeCache extends CacheView {
+  mode: CacheMode;
+  /** Keys served `cached` (within their TTL, no fetch). */
+  readonly hits: string[];
+}
+
 /**
- * A Runtime with an in-memory cache (no TTL games: every lookup fetches unless `offline`), a
- * ManualClock and a stub HTTP client. Enough to unit-test a command's wiring and its reports.
+ * A Runtime with an in-memory cache, a ManualClock and a stub HTTP client. Enough to unit-test a
+ * command's wiring and its reports. The cache follows the disk cache's rules per mode (TTL,
+ * force-refresh, offline, stale on failure) without files, locks or counters.
  */
-export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?: ManualClock }): Runtime & {
+export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?: ManualClock; mode?: CacheMode }): Runtime & {
+  cache: FakeCache;
   warnings: string[];
   counters: Map<string, number>;
   budgetUsed: Map<string, number>;
@@ -60,6 +70,35 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
   const counters = new Map<string, number>();
   const budgetUsed = new Map<string, number>();
   const store = new Map<string, { value: unknown; fetchedAt: number }>();
+  const cache: FakeCache = {
+    mode: options.mode ?? 'normal',
+    hits: [],
+    async lookup<T>(request: LookupOptions<T>): Promise<CacheLookup<T>> {
+      const entry = store.get(request.key);
+      const served = (status: 'cached' | 'stale', error?: unknown): CacheLookup<T> => ({
+        status,
+        value: entry!.value as T,
+        fetchedAt: entry!.fetchedAt,
+        ageMs: clock.now() - entry!.fetchedAt,
+        ...(error === undefined ? {} : { error }),
+      });
+      const fresh = entry !== undefined && clock.now() - entry.fetchedAt < request.ttlMs;
+      if (fresh && cache.mode !== 'force-refresh') {
+        cache.hits.push(request.key);
+        return served('cached');
+      }
+      if (cache.mode === 'offline' || !request.fetch) {
+        return entry ? served('stale') : { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', 'offline and nothing cached') };
+      }
+      try {
+        const value = await request.fetch();
+        store.set(request.key, { value, fetchedAt: clock.now() });
+        return { status: 'fresh', value, fetchedAt: clock.now(), ageMs: 0 };
+      } catch (error) {
+        return entry ? served('stale', error) : { status: 'failed', error };
+      }
+    },
+  };
   return {
     env: options.env ?? {},
     clock,
@@ -67,26 +106,7 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
     counters,
     budgetUsed,
     http: async () => options.http,
-    cache: {
-      async lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>> {
-        const entry = store.get(request.key);
-        if (request.offline || !request.fetch) {
-          return entry
-            ? { status: 'stale', value: entry.value as T, fetchedAt: entry.fetchedAt, ageMs: clock.now() - entry.fetchedAt }
-            : { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', 'offline and nothing cached') };
-        }
-        try {
-          const outcome = await request.fetch({});
-          if (outcome.kind === 'not-modified') throw new Error('unexpected not-modified');
-          store.set(request.key, { value: outcome.value, fetchedAt: clock.now() });
-          return { status: 'fresh', value: outcome.value, fetchedAt: clock.now(), ageMs: 0 };
-        } catch (error) {
-          return entry
-            ? { status: 'stale', value: entry.value as T, fetchedAt: entry.fetchedAt, ageMs: clock.now() - entry.fetchedAt, error }
-            : { status: 'failed', error };
-        }
-      },
-    },
+    cache,
     budgets: {
       async consume(name, amount, limit) {
         const used = budgetUsed.get(name) ?? 0;
@@ -109,5 +129,5 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
 }
 
 export function commonOptions(overrides: Partial<CommonOptions> = {}): CommonOptions {
-  return { forceRefresh: false, offline: false, sources: undefined, limit: undefined, interactive: false, ...overrides };
+  return { sources: undefined, limit: undefined, ...overrides };
 }

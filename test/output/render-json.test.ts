@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandResult } from '../../src/commands/command-result.js';
+import type { CommandResult } from '../../src/report.js';
 import { renderJson } from '../../src/output/render-json.js';
 
 describe('renderJson', () => {
@@ -21,7 +21,6 @@ describe('renderJson', () => {
       ],
       results: [{ title: 'Bitcoin \u009d0;title\u009c rallies', score: 91.5 }],
       excluded: [],
-      columns: [],
       notes: ['not in JSON'],
     };
     const doc = JSON.parse(renderJson(result, { uptimeS: 1 }));

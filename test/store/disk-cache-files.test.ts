@@ -49,7 +49,7 @@ describe('DiskCache files', () => {
         ttlMs: TTL_MS,
         fetch: async () => {
           fetched++;
-          return { kind: 'data', value: { hits: [9] } };
+          return { hits: [9] };
         },
       });
       expect(result).toMatchObject({ status: 'fresh', value: { hits: [9] } });
@@ -68,7 +68,7 @@ describe('DiskCache files', () => {
 
     it('offline with only a corrupt file fails cleanly', async () => {
       await writeFile(cache.fileFor(KEY), 'garbage');
-      const result = await (await freshCache()).lookup({ source: 'hn', key: KEY, ttlMs: TTL_MS, offline: true });
+      const result = await (await freshCache()).view('offline').lookup({ source: 'hn', key: KEY, ttlMs: TTL_MS });
       expect(result.status).toBe('failed');
     });
   });
@@ -94,7 +94,7 @@ describe('DiskCache files', () => {
       key,
       ttlMs: TTL_MS,
       // An API that echoes the key back in its body: the cache scrubs it before writing.
-      fetch: async () => ({ kind: 'data', value: { note: `your key ${secret} is fine`, [secret]: 1 } }),
+      fetch: async () => ({ note: `your key ${secret} is fine`, [secret]: 1 }),
     });
     await keyed.set({ source: 'finnhub', key: path, value: { c: 1 }, ttlMs: TTL_MS });
     // A raw key that still holds the secret is scrubbed too.
@@ -112,7 +112,7 @@ describe('DiskCache files', () => {
   it('list() describes every entry, clear(source) removes only that source', async () => {
     await cache.set({ source: 'hn', key: 'hn:/a', value: { a: 1 }, ttlMs: TTL_MS });
     await cache.set({ source: 'hn', key: 'hn:/b', value: { b: 2 }, ttlMs: TTL_MS });
-    await cache.set({ source: 'gdelt', key: 'gdelt:/c', value: 'c', ttlMs: 5_000, etag: 'W/"1"' });
+    await cache.set({ source: 'gdelt', key: 'gdelt:/c', value: 'c', ttlMs: 5_000 });
     await writeFile(join(dir, 'http', `${'0'.repeat(64)}.json`), 'corrupt');
 
     const listing = await cache.list();
@@ -162,7 +162,7 @@ describe('DiskCache files', () => {
       const parentFile = join(dir, 'blocker');
       await writeFile(parentFile, 'x');
       const memoryOnly = new DiskCache({ dir: join(parentFile, 'cache'), clock, monitor });
-      const fetch = async () => ({ kind: 'data' as const, value: 5 });
+      const fetch = async () => 5;
       expect(await memoryOnly.lookup({ source: 's', key: 's:/k', ttlMs: TTL_MS, fetch })).toMatchObject({ status: 'fresh', value: 5 });
       expect(await memoryOnly.lookup({ source: 's', key: 's:/k', ttlMs: TTL_MS, fetch })).toMatchObject({ status: 'cached', value: 5 });
       expect(monitor.get('cache.write_error')).toBe(1);

@@ -1,11 +1,9 @@
-import type { CacheLookupRequest, CacheLookupResult } from '../../commands/runtime.js';
+import type { CacheLookup, CacheView } from '../../store/cache-types.js';
 import type { MarketDriver } from './market-drivers.js';
 import type { MarketSourceName, QuoteOutcome } from './quote.js';
 
-/** The slice of the runtime cache the scan uses. */
-export interface QuoteCache {
-  lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>>;
-}
+/** The slice of the run's cache view the scan uses. */
+type QuoteCache = Pick<CacheView, 'lookup'>;
 
 /** How quote entries are kept. */
 export interface QuoteCachePolicy {
@@ -28,19 +26,21 @@ export function isQuoteOutcome(value: unknown): value is QuoteOutcome {
   return candidate.kind === 'quote' && typeof candidate.quote?.price === 'number' && typeof candidate.quote.symbol === 'string';
 }
 
-/** Reads one cached answer without touching the network (any age; the caller judges the TTL). */
+/**
+ * Reads one cached answer without touching the network: `cached` within its TTL, `stale` past it
+ * (or whenever the run forces a refresh), `failed` when nothing usable is cached.
+ */
 export async function readCachedQuote(
   cache: QuoteCache,
   source: MarketSourceName,
   symbol: string,
   policy: QuoteCachePolicy,
-): Promise<CacheLookupResult<QuoteOutcome>> {
+): Promise<CacheLookup<QuoteOutcome>> {
   const result = await cache.lookup<QuoteOutcome>({
     source,
     key: quoteCacheKey(source, symbol),
     ttlMs: policy.ttlMs,
     maxStaleMs: policy.maxStaleMs,
-    offline: true,
     probe: true,
   });
   return isQuoteOutcome(result.value) ? result : { status: 'failed' };
@@ -55,8 +55,8 @@ export async function fetchQuotesThroughCache(
   cache: QuoteCache,
   driver: MarketDriver,
   symbols: readonly string[],
-  policy: QuoteCachePolicy & { forceRefresh: boolean },
-): Promise<Array<{ symbol: string; result: CacheLookupResult<QuoteOutcome> }>> {
+  policy: QuoteCachePolicy,
+): Promise<Array<{ symbol: string; result: CacheLookup<QuoteOutcome> }>> {
   let request: Promise<Map<string, QuoteOutcome>> | undefined;
   const batch = (): Promise<Map<string, QuoteOutcome>> => (request ??= driver.fetchBatch(symbols));
   return Promise.all(
@@ -66,11 +66,10 @@ export async function fetchQuotesThroughCache(
         key: quoteCacheKey(driver.name, symbol),
         ttlMs: policy.ttlMs,
         maxStaleMs: policy.maxStaleMs,
-        forceRefresh: policy.forceRefresh,
         fetch: async () => {
           const outcome = (await batch()).get(symbol);
           if (!outcome) throw new Error(`${driver.name} gave no answer for ${symbol}`);
-          return { kind: 'data', value: outcome };
+          return outcome;
         },
       });
       return {

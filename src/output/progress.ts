@@ -1,6 +1,12 @@
-import type { Progress } from '../commands/runtime.js';
 import type { Clock } from '../time/clock.js';
-import type { OutputStream } from './terminal.js';
+import type { OutputStream } from './output-stream.js';
+
+/** Progress reporting; a no-op unless stderr is a TTY. */
+export interface Progress {
+  start(label: string, total: number): void;
+  tick(done: number): void;
+  stop(): void;
+}
 
 /** Progress appears only after this long, so quick runs stay quiet. */
 const SHOW_AFTER_MS = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../src/cli/progress.js';
+import { createProgress } from '../../src/output/progress.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 function stream(): { write(text: string): boolean; text: string } {

@@ -1,30 +1,35 @@
-import type { SourceReport } from '../commands/command-result.js';
-import type { Runtime } from '../commands/runtime.js';
 import type { AsyncAPIClient } from '../http/async-api-client.js';
+import type { RunSettings } from '../options/run-options.js';
+import { createLogger, type Logger } from '../output/logger.js';
+import type { OutputStream } from '../output/output-stream.js';
+import { createProgress } from '../output/progress.js';
 import { PerformanceMonitor } from '../perf/performance-monitor.js';
+import type { SourceReport } from '../report.js';
 import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env } from '../sources/source-names.js';
+import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
+import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { utcDay } from '../store/state-file.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { EXIT } from './exit-codes.js';
-import { createLogger, type Logger } from './logger.js';
-import { createProgress } from './progress.js';
-import type { RunSettings } from './settings.js';
-import type { OutputStream } from './terminal.js';
+import type { Interrupts } from './command-spec.js';
+import type { Runtime } from './runtime.js';
 
 export interface RunContextOptions {
   settings: RunSettings;
   env: Env;
   stderr: OutputStream;
   interactive: boolean;
+  /** The run's cache mode, fixed here for every lookup of the run. @default 'normal' */
+  mode?: CacheMode;
   clock?: Clock;
+  /** SIGINT/SIGTERM, when the run can receive them (see `onInterrupt`). */
+  interrupts?: Interrupts;
 }
 
 export interface RunContext {
@@ -34,8 +39,8 @@ export interface RunContext {
   logger: Logger;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
-  finish(outcome: { sources: SourceReport[]; metricsFile: string | undefined; offline: boolean }): Promise<void>;
-  /** Installs SIGINT/SIGTERM handlers that persist state, then exit 130/143; returns the uninstaller. */
+  finish(outcome: { sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
+  /** Listens for an interrupt that saves state, then ends the process (`Interrupts.exit`); returns the uninstaller. */
   onInterrupt(): () => void;
   /** Saves breaker and limiter state and closes the HTTP client. Safe to call twice. */
   close(): Promise<void>;
@@ -51,10 +56,10 @@ const INTERRUPT_SETTLE_MS = 1_000;
  * breakers and limiter learned by earlier runs, and an HTTP client created only on first use.
  */
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
-  const { settings, env } = options;
+  const { settings, env, mode = 'normal' } = options;
   const clock = options.clock ?? systemClock;
   const dir = settings.cacheDir;
-  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, env });
+  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets: apiKeysIn(env) });
   const monitor = new PerformanceMonitor({ clock });
   // The keys themselves, as a last line of defence should an API echo one back into a cached body.
   const cache = await DiskCache.open({ dir, clock, monitor, secrets: apiKeysIn(env) });
@@ -114,7 +119,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       });
       return creating;
     },
-    cache,
+    cache: cache.view(mode),
     budgets: {
       consume: (name, amount, limit) => state.consumeBudget(name, utcDay(clock.now()), amount, limit),
       remaining: async (name, limit) => Math.max(0, limit - state.budgetUsed(name, utcDay(clock.now()))),
@@ -140,7 +145,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     breakers,
     logger,
     metrics: () => monitor.getStats(),
-    async finish({ sources, metricsFile, offline }) {
+    async finish({ sources, metricsFile }) {
       const now = clock.now();
       const stats = monitor.getStats();
       for (const report of sources) {
@@ -150,7 +155,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         );
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
         // An --offline run chose not to ask: that is no failure of the source.
-        if (!offline && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
+        if (mode !== 'offline' && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
         // 429s are counted per host by the client; a source owns the hosts of its base URLs.
@@ -164,7 +169,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       }
     },
     onInterrupt() {
-      const handler = (signal: NodeJS.Signals): void => {
+      const interrupts = options.interrupts;
+      if (!interrupts) return () => undefined;
+      return interrupts.subscribe((signal) => {
         logger.warn({ signal }, 'interrupted; saving state');
         // A state lock held by another run must not keep an interrupted process alive: bounded wait.
         void Promise.race([persist(), new Promise((resolve) => setTimeout(resolve, INTERRUPT_SAVE_MS).unref())])
@@ -174,15 +181,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           .then(() => settlePendingWrites(INTERRUPT_SETTLE_MS))
           .finally(() => {
             releaseHeldLocksSync();
-            process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+            interrupts.exit(signal);
           });
-      };
-      process.once('SIGINT', handler);
-      process.once('SIGTERM', handler);
-      return () => {
-        process.removeListener('SIGINT', handler);
-        process.removeListener('SIGTERM', handler);
-      };
+      });
     },
     async close() {
       if (closed) return;

@@ -1,81 +1,14 @@
 import type { ChalkInstance } from 'chalk';
-import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from '../commands/status.js';
-import { formatAge, formatMs } from '../output/format-number.js';
-import { truncate } from '../output/render-table.js';
-import { sanitizeText } from '../output/sanitize.js';
-import { EXIT } from './exit-codes.js';
-import type { Invocation } from './program.js';
-import { resolveRunSettings } from './settings.js';
-import { chalkFor, terminalWidth, type CliIo } from './terminal.js';
-
-type StatusInvocation = Extract<Invocation, { kind: 'status' }>;
+import { drawTable } from './draw-table.js';
+import { formatAge, formatMs } from './format-number.js';
+import { truncate } from './render-table.js';
+import { sanitizeText } from './sanitize.js';
+import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from './status-report.js';
 
 /** Longest failure text shown in a table cell; `--json` has it whole. */
 const REASON_MAX_CHARS = 80;
 /** Cache ages listed per source in the table; `--json` and `screen cache ls` list them all. */
 const CACHE_AGES_SHOWN = 3;
-
-/**
- * `screen status [--json]`: per source, its breaker and learned delay per host, last success and
- * failure, recent 429s, cache entries and whether its key is set. Reads the cache dir only (no
- * network). Always exit 0: an unhealthy source is a finding, not an error of this command.
- */
-export async function runStatusCommand(invocation: StatusInvocation, io: CliIo): Promise<number> {
-  const raw = invocation.options;
-  const settings = resolveRunSettings(raw, io.env);
-  const { gatherStatus } = await import('../commands/status.js');
-  const report = await gatherStatus({ cacheDir: settings.cacheDir, env: io.env });
-  if (raw.json) {
-    io.stdout.write(`${JSON.stringify(statusJson(report), null, 2)}\n`);
-    return EXIT.ok;
-  }
-  const chalk = chalkFor(io.stdout, io.env, settings.color);
-  io.stdout.write(`${await renderStatusTable(report, chalk, terminalWidth(io.stdout, io.env))}\n`);
-  if (!settings.quiet) {
-    const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
-    io.stderr.write(`cache dir: ${sanitizeText(report.cacheDir)}\n`);
-    if (missing.length > 0) io.stderr.write(`keys not set (those sources are skipped): ${missing.join(', ')}\n`);
-  }
-  return EXIT.ok;
-}
-
-/** The `--json` document: times as ISO strings, ages in seconds, text sanitised. */
-export function statusJson(report: StatusReport): object {
-  const now = report.generatedAt;
-  return {
-    command: 'status',
-    generatedAt: iso(now),
-    cacheDir: report.cacheDir,
-    sources: report.sources.map((source) => ({
-      name: source.name,
-      key: source.key,
-      documentedDelayMs: source.documentedDelayMs,
-      hosts: source.hosts.map((host) => ({
-        host: host.host,
-        breaker: host.breaker,
-        failures: host.failures,
-        nextProbeAt: iso(host.nextProbeAt),
-        probeInSeconds: host.nextProbeAt === null ? null : Math.max(0, host.nextProbeAt - now) / 1000,
-        learnedDelayMs: host.learnedDelayMs,
-        blockedUntil: iso(host.blockedUntil),
-        updatedAt: iso(host.updatedAt),
-      })),
-      lastSuccessAt: iso(source.lastSuccessAt),
-      lastFailureAt: iso(source.lastFailureAt),
-      lastFailureReason: source.lastFailureReason === null ? null : sanitizeText(source.lastFailureReason),
-      rateLimits24h: source.rateLimits24h,
-      dailyBudget: source.dailyBudget,
-      cache: source.cache.map((entry) => ({
-        key: sanitizeText(entry.key),
-        fetchedAt: iso(entry.fetchedAt),
-        ageSeconds: entry.ageMs / 1000,
-        ttlSeconds: entry.ttlMs / 1000,
-        fresh: entry.fresh,
-        sizeBytes: entry.sizeBytes,
-      })),
-    })),
-  };
-}
 
 /** A table cell: its plain text (measured for width) and how to colour it. */
 interface Cell {
@@ -91,7 +24,6 @@ const FAILURE_COLUMN = 6;
  * cells. The failure reason is cut to fit `widthColumns` (never below 20 characters).
  */
 export async function renderStatusTable(report: StatusReport, chalk: ChalkInstance, widthColumns: number): Promise<string> {
-  const { default: Table } = await import('cli-table3');
   const now = report.generatedAt;
   const rows: Cell[][] = report.sources.map((source) => [
     { text: source.name },
@@ -105,14 +37,19 @@ export async function renderStatusTable(report: StatusReport, chalk: ChalkInstan
     { text: cacheText(source.cache) },
   ]);
   fitFailureColumn(rows, widthColumns);
-  const table = new Table({
-    head: HEADERS.map((h) => chalk.bold(h)),
-    colAligns: HEADERS.map((h) => (h === '429s 24h' ? 'right' : 'left')),
-    style: { head: [], border: [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of rows) table.push(row.map((cell) => paintLines(cell)));
-  return table.toString();
+  const aligns = HEADERS.map((h) => (h === '429s 24h' ? ('right' as const) : ('left' as const)));
+  return drawTable(
+    { head: HEADERS, aligns, chalk },
+    rows.map((row) => row.map((cell) => paintLines(cell))),
+  );
+}
+
+/** The stderr lines beside the table: where the state was read, and which keys are missing. */
+export function renderStatusNotes(report: StatusReport): string[] {
+  const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
+  const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`];
+  if (missing.length > 0) lines.push(`keys not set (those sources are skipped): ${missing.join(', ')}`);
+  return lines;
 }
 
 /** Truncates the failure texts so the table fits, if the other columns leave room for 20+ characters. */
@@ -191,8 +128,4 @@ function cacheText(entries: readonly CacheEntryHealth[]): string {
 
 function ago(epochMs: number, now: number): string {
   return `${formatAge(Math.max(0, now - epochMs) / 1000)} ago`;
-}
-
-function iso(epochMs: number | null): string | null {
-  return epochMs === null ? null : new Date(epochMs).toISOString();
 }

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { redactSecrets, redactUrl } from '../redact.js';
-import { apiKeysIn } from '../sources/source-names.js';
-import type { LogLevel } from './parse-values.js';
-import type { OutputStream } from './terminal.js';
+import type { OutputStream } from './output-stream.js';
+
+/** pino's levels, quietest last; `--log-level` takes one. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The logging surface the core receives (a subset of pino's). */
 export interface Logger {
@@ -35,9 +37,8 @@ export interface LoggerOptions {
   file: string | undefined;
   /** Where the JSON lines go without a file (the process's stderr, or a test's stream). */
   stderr: OutputStream;
-  /** Values to scrub from every string logged; defaults to the API keys in the environment. */
-  secrets?: readonly string[];
-  env?: NodeJS.ProcessEnv;
+  /** Values to scrub from every string logged: the run's API keys. */
+  secrets: readonly string[];
 }
 
 /**
@@ -47,16 +48,16 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = LEVEL_VALUES[options.level];
-  const env = options.env ?? process.env;
-  const secrets = options.secrets ?? apiKeysIn(env);
+  const secrets = options.secrets;
   let instance: import('pino').Logger | undefined;
 
   const pinoLogger = (): import('pino').Logger => {
     if (instance) return instance;
     const require = createRequire(import.meta.url);
     const pino = require('pino') as typeof import('pino').default;
+    // No mkdir for the file: its path was checked when the options were read, and a missing folder is a typo.
     const destination = options.file
-      ? pino.destination({ dest: options.file, append: true, sync: true, mkdir: true })
+      ? pino.destination({ dest: options.file, append: true, sync: true })
       : options.stderr === process.stderr
         ? pino.destination(2)
         : { write: (line: string) => void options.stderr.write(line) };

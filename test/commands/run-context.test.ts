@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunContext } from '../../src/cli/run-context.js';
-import { resolveRunSettings } from '../../src/cli/settings.js';
+import { createRunContext } from '../../src/commands/run-context.js';
+import { resolveRunSettings } from '../../src/options/run-options.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
 
@@ -69,7 +69,7 @@ describe('what a run saves', () => {
       clock,
     });
     await context.runtime.http(); // a client, but no request to down.example
-    await context.finish({ sources: [], metricsFile: undefined, offline: false });
+    await context.finish({ sources: [], metricsFile: undefined });
     await context.close();
 
     const after = (await StateStore.load(dir, { clock })).host('down.example');
@@ -78,9 +78,15 @@ describe('what a run saves', () => {
 
   it('does not record an --offline run as a failure of its sources', async () => {
     const { StateStore } = await import('../../src/store/state-store.js');
-    const context = await createRunContext({ settings: resolveRunSettings({ cacheDir: dir }, {}), env: {}, stderr, interactive: false });
+    const context = await createRunContext({
+      settings: resolveRunSettings({ cacheDir: dir }, {}),
+      env: {},
+      stderr,
+      interactive: false,
+      mode: 'offline',
+    });
     const report = { name: 'coingecko' as const, status: 'stale' as const, fetchedAt: null, ageSeconds: 10, items: 3, error: 'offline' };
-    await context.finish({ sources: [report], metricsFile: undefined, offline: true });
+    await context.finish({ sources: [report], metricsFile: undefined });
     await context.close();
     expect((await StateStore.load(dir)).source('coingecko')?.lastFailureAt).toBeUndefined();
   });

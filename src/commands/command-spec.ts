@@ -1,0 +1,88 @@
+import type { ChalkInstance } from 'chalk';
+import type { OptionRecord } from '../options/option-record.js';
+import type { RawValues } from '../options/resolve-options.js';
+import type { RunSettings } from '../options/run-options.js';
+import type { OutputStream } from '../output/output-stream.js';
+import type { Env } from '../sources/source-names.js';
+import type { Clock } from '../time/clock.js';
+
+/**
+ * One command as data, one per command module (`*-command.ts`), imported lazily by the CLI: its
+ * positional arguments and option records (commander and `--help` are built from them), `parse`
+ * (command line → typed options), `run` (the work) and `render` (result → text). The CLI does the
+ * rest: the run options every command takes, printing, and the exit code.
+ *
+ * Members are methods so a spec of any options and result type fits the CLI's list of specs.
+ */
+export interface CommandSpec<Options, Result> {
+  /** Positional arguments in commander syntax (`<action>`, `[source]`, `[query...]`). */
+  readonly args?: readonly ArgumentRecord[];
+  /** The command's own options; the run options (`RUN_OPTIONS`) are added by the CLI. */
+  readonly options: readonly OptionRecord<string, unknown>[];
+  /** @throws QahtError QAHT_ERR_USAGE for a bad value, before any work is done. */
+  parse(input: CommandInput): Options;
+  /** Never prints: text for the user comes from `render`; stderr is only for progress, warnings and logs. */
+  run(context: CommandContext, options: Options): Promise<Result>;
+  render(result: Result, options: Options, view: RenderView): Promise<Rendered>;
+  /** How the run went, for the exit code. @default 'ok' */
+  outcome?(result: Result, options: Options): RunOutcome;
+}
+
+export interface ArgumentRecord {
+  /** commander syntax: `<name>` required, `[name]` optional, `[name...]` variadic. */
+  name: string;
+  description: string;
+}
+
+/** The command line as the CLI parsed it. */
+export interface CommandInput {
+  /** Positional arguments, in order. */
+  args: readonly string[];
+  /** Option values as given on the command line, by record key (undefined when absent). */
+  raw: RawValues;
+  env: Env;
+}
+
+/** What a run may use from the world outside the command. */
+export interface CommandContext {
+  settings: RunSettings;
+  env: Env;
+  clock: Clock;
+  /** For what must appear while the run goes on: progress, warnings and (without `--log-file`) the log. */
+  stderr: OutputStream;
+  /** Where SIGINT/SIGTERM come from; undefined when nothing can interrupt the run (a test). */
+  interrupts: Interrupts | undefined;
+  /**
+   * Work that must not delay the answer (saving state, writing the metrics file, closing
+   * connections): run after the output is printed, or when the run fails, last registered first.
+   */
+  afterOutput(task: () => Promise<void>): void;
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** The process's interrupts, as the CLI hands them to a run that must save its state on one. */
+export interface Interrupts {
+  /** Calls `listener` once on SIGINT or SIGTERM; returns the function that stops listening. */
+  subscribe(listener: (signal: InterruptSignal) => void): () => void;
+  /** Ends the process for `signal` (exit 130 or 143) once the run has saved what it could. */
+  exit(signal: InterruptSignal): void;
+}
+
+/** How output is to be drawn. */
+export interface RenderView {
+  /** `--quiet`: nothing on stderr but errors. */
+  quiet: boolean;
+  /** Colours for stdout (a level-0 chalk draws none) and the width its tables must fit, in columns. */
+  stdout: { chalk: ChalkInstance; widthColumns: number };
+  stderr: { chalk: ChalkInstance };
+}
+
+/** A command's output: results on stdout, everything else on stderr. Either may be empty. */
+export interface Rendered {
+  stdout: string;
+  stderr: string;
+}
+
+/** `ok`: results (maybe partial or stale); `degraded`: so, under `--strict`; `no-results`: nothing could be served. */
+export type RunOutcome = 'ok' | 'degraded' | 'no-results';

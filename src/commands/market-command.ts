@@ -1,0 +1,38 @@
+import { defineOption, switchOption } from '../options/option-record.js';
+import { choice } from '../options/parse-values.js';
+import { pathValue } from '../options/path-value.js';
+import { marketColumns } from '../screens/market/columns.js';
+import { MARKET_SORT_KEYS } from '../screens/market/rows.js';
+import { MARKET_SOURCES } from '../sources/source-names.js';
+import { dataCommand } from './data-command.js';
+import { DEFAULT_MARKET_LIMIT, DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
+
+const MARKET_OPTIONS = [
+  defineOption({
+    key: 'symbolsFile',
+    flags: '--symbols-file <path>',
+    description: 'symbols to scan, one per line or comma-separated (# comments)',
+    ...pathValue(),
+  }),
+  defineOption({
+    key: 'sort',
+    flags: '--sort <key>',
+    description: 'ranking key',
+    default: DEFAULT_MARKET_OPTIONS.sort,
+    ...choice(MARKET_SORT_KEYS),
+  }),
+  switchOption('ascending', '--asc', 'ascending order'),
+] as const;
+
+/** `screen market [SYMBOL...]`: scan stock quotes across Finnhub, Alpha Vantage and Stooq. */
+export const marketCommand = dataCommand({
+  name: 'market',
+  sources: MARKET_SOURCES,
+  defaultLimit: DEFAULT_MARKET_LIMIT,
+  args: [{ name: '[symbols...]', description: 'tickers, e.g. AAPL MSFT (default: the Dow 30)' }],
+  options: MARKET_OPTIONS,
+  // Upper-cased here, validated by the command (together with --symbols-file's).
+  parse: (values, args) => ({ symbols: args.map((symbol) => symbol.trim().toUpperCase()).filter(Boolean), ...values }),
+  screen: runMarket,
+  columns: () => marketColumns(),
+});

@@ -1,0 +1,24 @@
+import { switchOption } from '../options/option-record.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import type { StatusReport } from '../output/status-report.js';
+import type { CommandSpec } from './command-spec.js';
+import { gatherStatus } from './status.js';
+
+const STATUS_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as const;
+
+/**
+ * `screen status [--json]`: per source, its breaker and learned delay per host, last success and
+ * failure, recent 429s, cache entries and whether its key is set. Reads the cache dir only (no
+ * network). Always `ok`: an unhealthy source is a finding, not an error of this command.
+ */
+export const statusCommand: CommandSpec<{ json: boolean }, StatusReport> = {
+  options: STATUS_OPTIONS,
+  parse: (input) => resolveOptions(STATUS_OPTIONS, input.raw, input.env).values,
+  run: (context) => gatherStatus({ cacheDir: context.settings.cacheDir, env: context.env, clock: context.clock }),
+  async render(report, options, view) {
+    if (options.json) return { stdout: (await import('../output/status-json.js')).renderStatusJson(report), stderr: '' };
+    const { renderStatusNotes, renderStatusTable } = await import('../output/status-table.js');
+    const table = await renderStatusTable(report, view.stdout.chalk, view.stdout.widthColumns);
+    return { stdout: `${table}\n`, stderr: view.quiet ? '' : `${renderStatusNotes(report).join('\n')}\n` };
+  },
+};

@@ -1,0 +1,27 @@
+import type { ColumnSpec } from '../../output/column-spec.js';
+import { formatChangePct, formatPrice, formatScore, formatVolume } from './format.js';
+import type { MarketRow } from './rows.js';
+
+/**
+ * Table/CSV columns for market. On a narrow terminal they are dropped in this order: source (5),
+ * name (4), volume (3), score (2); symbol, price and change % always stay.
+ */
+export function marketColumns(): ColumnSpec<MarketRow>[] {
+  return [
+    { key: 'symbol', header: 'Symbol', value: (r) => r.symbol, dropOrder: 0 },
+    { key: 'name', header: 'Name', value: (r) => r.name, display: (r) => r.name ?? '', dropOrder: 4, maxWidth: 24 },
+    { key: 'price', header: 'Price', value: (r) => r.price, display: (r) => formatPrice(r.price), align: 'right', dropOrder: 0 },
+    {
+      key: 'changePct',
+      header: 'Change %',
+      value: (r) => r.changePct,
+      display: (r) => formatChangePct(r.changePct),
+      align: 'right',
+      signColor: true,
+      dropOrder: 0,
+    },
+    { key: 'volume', header: 'Volume', value: (r) => r.volume, display: (r) => formatVolume(r.volume), align: 'right', dropOrder: 3 },
+    { key: 'score', header: 'Score', value: (r) => r.score, display: (r) => formatScore(r.score), align: 'right', dropOrder: 2 },
+    { key: 'sources', header: 'Source', value: (r) => r.sources.join(','), dropOrder: 5 },
+  ];
+}
