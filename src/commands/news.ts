@@ -84,7 +84,7 @@ export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions)
   const finnhubRoute = finnhubNewsRoute(query);
 
   const outcomes = await Promise.all(
-    NEWS_SOURCE_SPECS.map((spec) => runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute }))),
+    NEWS_SOURCE_SPECS.map((spec) => runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute, nowMs }))),
   );
 
   let offTopic = 0;
@@ -120,6 +120,8 @@ interface JobSettings {
   timeoutMs: number;
   ttlMs: number;
   finnhubRoute: FinnhubNewsRoute;
+  /** When the run started: every source's deadline counts from here. */
+  nowMs: number;
 }
 
 function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): SourceJob<NewsItem[]> {
@@ -130,22 +132,28 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
     requiresKey: spec.requiresKey,
     count: (items) => items.length,
     fetch: (context) =>
-      withDeadline(rt.clock, settings.timeoutMs, spec.source, async (signal) => {
-        if (spec.dailyLimit !== undefined) await takeDailyBudget(rt, spec.source, spec.dailyLimit);
-        return spec.fetch({
-          http: context.http,
-          baseUrl: context.baseUrl,
-          apiKey: context.apiKey,
-          query: settings.query,
-          fromMs: context.nowMs - settings.sinceMs,
-          nowMs: context.nowMs,
-          request: {
-            timeoutMs: settings.timeoutMs,
-            maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
-            signal,
-          },
-        });
-      }),
+      withDeadline(
+        rt.clock,
+        settings.timeoutMs,
+        spec.source,
+        async (signal) => {
+          if (spec.dailyLimit !== undefined) await takeDailyBudget(rt, spec.source, spec.dailyLimit);
+          return spec.fetch({
+            http: context.http,
+            baseUrl: context.baseUrl,
+            apiKey: context.apiKey,
+            query: settings.query,
+            fromMs: context.nowMs - settings.sinceMs,
+            nowMs: context.nowMs,
+            request: {
+              timeoutMs: settings.timeoutMs,
+              maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
+              signal,
+            },
+          });
+        },
+        settings.nowMs,
+      ),
   };
 }
 
