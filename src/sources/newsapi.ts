@@ -54,6 +54,8 @@ export async function fetchNewsApi(params: NewsFetchParams): Promise<NewsItem[]>
   const url = newsApiUrl(params.baseUrl, params.query, params.fromMs);
   const body = await params.http.fetchJson<unknown>(url, {
     ...params.request,
+    // Every call spends one of the day's requests, answered or not: a retry would spend one nobody took.
+    maxRetries: 0,
     source: SOURCE,
     headers: { ...params.request?.headers, 'X-Api-Key': apiKey },
     secrets: [...(params.request?.secrets ?? []), apiKey].filter(Boolean),
