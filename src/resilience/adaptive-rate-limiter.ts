@@ -1,6 +1,6 @@
 import { abortReason, systemClock, type Clock } from '../time/clock.js';
 import { clampHostSnapshot, isHostSnapshot, type LimiterHostSnapshot, type LimiterSnapshot } from './limiter-snapshot.js';
-import { clamp, learnError, learnRateLimit, learnSuccess, type PaceBounds, type PaceTuning } from './pace-learner.js';
+import { clamp, learnError, learnRateLimit, learnSuccess, type PaceBounds, type PaceState, type PaceTuning } from './pace-learner.js';
 
 export type { LimiterHostSnapshot, LimiterSnapshot } from './limiter-snapshot.js';
 
@@ -55,24 +55,25 @@ export interface AdaptiveRateLimiterOptions {
   initialState?: LimiterSnapshot;
 }
 
-/** A host's saved state plus what only matters within one process. */
-interface HostState extends LimiterHostSnapshot {
+/** A host's learned state plus its schedule, which only matters within one process. */
+interface HostState extends PaceState {
+  blockedUntil: number;
+  updatedAt: number;
+  /** When the last caller was let through (-Infinity before the first). */
+  lastStartAt: number;
+  /** Settles when the last caller in line has started (or given up): the queue's tail. */
+  turn: Promise<void>;
   /** When the host's last success was recorded (the ramp measures back-to-back time). */
   lastSuccessAt?: number;
   /** When the delay last grew for a rate limit (one slow-down per pace). */
   slowedAt: number;
 }
 
-/** A reservation: when it may start, and the host's next slot it left behind. */
-interface Slot {
-  startAt: number;
-  nextSlotAt: number;
-}
-
 /**
- * Per-host pacing that learns. Callers reserve slots synchronously, so concurrent waiters are
- * spaced by the delay instead of bursting together; the delay is learned from outcomes by the
- * rules in `pace-learner.ts` (the seed's multiplicative steps by default).
+ * Per-host pacing that learns. Callers queue per host in arrival order, and each starts one delay
+ * after the one before it, so concurrent waiters are spaced instead of bursting together; the
+ * delay is learned from outcomes by the rules in `pace-learner.ts` (the seed's multiplicative
+ * steps by default).
  */
 export class AdaptiveRateLimiter {
   readonly #limits: PaceBounds;
@@ -109,30 +110,31 @@ export class AdaptiveRateLimiter {
   }
 
   /**
-   * Waits for this caller's turn on `host`. The slot is reserved before the first await, so
-   * concurrent callers get successive slots; after an idle pause the first call goes at once.
-   * @throws the signal's reason when `signal` aborts (the reserved slot is released if it was the last).
+   * Waits for this caller's turn on `host`. Callers go in arrival order; each one's start is
+   * worked out once the caller before it has started, from the delay and block at that time, so
+   * a slow-down reaches callers already waiting. After an idle pause the first call goes at once.
+   * @throws the signal's reason when `signal` aborts (the callers behind move up; no gap is left).
    */
   async wait(host: string, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw abortReason(signal);
     const state = this.#stateFor(host);
-    let slot = this.#reserve(state);
-    for (;;) {
-      const now = this.#clock.now();
-      if (state.blockedUntil > slot.startAt) {
-        // A rate limit arrived after this slot was reserved: queue again behind the block, in
-        // order, rather than letting every waiter wake at the block's end together.
-        this.#release(state, slot);
-        slot = this.#reserve(state);
-        continue;
+    const previous = state.turn;
+    let started: () => void = () => undefined;
+    state.turn = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    try {
+      await untilAborted(previous, signal);
+      for (;;) {
+        const now = this.#clock.now();
+        // Read again after every sleep: a rate limit meanwhile lengthens the delay or blocks the host.
+        const startAt = Math.max(now, state.lastStartAt + state.delayMs, state.blockedUntil);
+        if (startAt <= now) break;
+        await this.#clock.sleep(startAt - now, signal);
       }
-      if (slot.startAt <= now) return;
-      try {
-        await this.#clock.sleep(slot.startAt - now, signal);
-      } catch (error) {
-        this.#release(state, slot);
-        throw error;
-      }
+      state.lastStartAt = this.#clock.now();
+    } finally {
+      started();
     }
   }
 
@@ -210,7 +212,6 @@ export class AdaptiveRateLimiter {
     const state = this.#stateFor(host);
     const now = this.#clock.now();
     state.blockedUntil = Math.max(state.blockedUntil, Math.min(epochMs, now + this.#maxBlockMs));
-    state.nextSlotAt = Math.max(state.nextSlotAt, state.blockedUntil);
     state.updatedAt = now;
   }
 
@@ -246,15 +247,21 @@ export class AdaptiveRateLimiter {
         learnedFloorTtlMs: this.#tuning.learnedFloorTtlMs,
         maxBlockMs: this.#maxBlockMs,
       });
-      this.#hosts.set(host, { ...restored, slowedAt: Number.NEGATIVE_INFINITY });
+      const { nextSlotAt, ...learned } = restored;
+      this.#hosts.set(host, { ...learned, ...freshSchedule(), lastStartAt: nextSlotAt - restored.delayMs });
     }
   }
 
   #stateFor(host: string): HostState {
     let state = this.#hosts.get(host);
     if (!state) {
-      const delayMs = this.#limitsFor(host).defaultDelayMs;
-      state = { delayMs, successes: 0, blockedUntil: 0, nextSlotAt: 0, updatedAt: this.#clock.now(), slowedAt: Number.NEGATIVE_INFINITY };
+      state = {
+        delayMs: this.#limitsFor(host).defaultDelayMs,
+        successes: 0,
+        blockedUntil: 0,
+        updatedAt: this.#clock.now(),
+        ...freshSchedule(),
+      };
       this.#hosts.set(host, state);
     }
     return state;
@@ -263,22 +270,28 @@ export class AdaptiveRateLimiter {
   #limitsFor(host: string): PaceBounds {
     return this.#hostLimits.get(host) ?? this.#limits;
   }
+}
 
-  /** Takes the next free slot and moves the host's next slot one delay past it. */
-  #reserve(state: HostState): Slot {
-    const startAt = Math.max(this.#clock.now(), state.nextSlotAt, state.blockedUntil);
-    state.nextSlotAt = startAt + state.delayMs;
-    return { startAt, nextSlotAt: state.nextSlotAt };
-  }
+function freshSchedule(): Pick<HostState, 'lastStartAt' | 'turn' | 'slowedAt'> {
+  return { lastStartAt: Number.NEGATIVE_INFINITY, turn: Promise.resolve(), slowedAt: Number.NEGATIVE_INFINITY };
+}
 
-  /** Gives a slot back when nobody has reserved after it, so an abort leaves no gap. */
-  #release(state: HostState, slot: Slot): void {
-    if (state.nextSlotAt === slot.nextSlotAt) state.nextSlotAt = slot.startAt;
-  }
+/** Resolves with `turn`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted(turn: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return turn;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    turn.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 function snapshotOf(state: HostState): LimiterHostSnapshot {
-  const { delayMs, successes, blockedUntil, nextSlotAt, updatedAt, floorMs, floorUntil } = state;
+  const { delayMs, successes, blockedUntil, updatedAt, floorMs, floorUntil } = state;
+  const nextSlotAt = Number.isFinite(state.lastStartAt) ? state.lastStartAt + delayMs : 0;
   const snapshot: LimiterHostSnapshot = { delayMs, successes, blockedUntil, nextSlotAt, updatedAt };
   if (floorMs !== undefined && floorUntil !== undefined) Object.assign(snapshot, { floorMs, floorUntil });
   return snapshot;

@@ -36,16 +36,24 @@ export interface PaceTuning {
 }
 
 /**
- * A success. With no learned floor and a ramp configured, the request rate doubles per
- * `rampUpHalvingMs` of back-to-back requests (`sincePreviousMs` is the time since the host's
- * previous success, counted up to one delay, so sparse calls do not ramp). Otherwise the seed's
- * rule: every `successesToSpeedUp` in a row multiply the delay by `speedUpFactor`, not below the floor.
+ * In ramp mode a rate limit makes the refused pace, this much slower, the floor: a burst the API
+ * allowed can hide the crossing of its limit, so the refused pace may be well past it.
+ */
+const RAMP_FLOOR_STEP = 0.85;
+
+/**
+ * A success. With a ramp configured (`rampUpHalvingMs`), the request rate doubles per that much
+ * time of back-to-back requests, at half that speed once a rate limit has set a floor, and never
+ * past the floor (`sincePreviousMs` is the time since the host's previous success, counted up to
+ * two delays, so sparse calls do not ramp). Otherwise the seed's rule: every `successesToSpeedUp`
+ * in a row multiply the delay by `speedUpFactor`, not below the floor.
  */
 export function learnSuccess(state: PaceState, bounds: PaceBounds, tuning: PaceTuning, nowMs: number, sincePreviousMs?: number): void {
   const floor = activeFloor(state, nowMs);
-  if (tuning.rampUpHalvingMs !== undefined && floor === 0) {
-    const elapsed = Math.min(Math.max(0, sincePreviousMs ?? 0), state.delayMs);
-    if (elapsed > 0) state.delayMs = clamp(state.delayMs * 2 ** (-elapsed / tuning.rampUpHalvingMs), bounds);
+  if (tuning.rampUpHalvingMs !== undefined) {
+    const elapsed = Math.min(Math.max(0, sincePreviousMs ?? 0), 2 * state.delayMs);
+    const halvingMs = floor === 0 ? tuning.rampUpHalvingMs : 2 * tuning.rampUpHalvingMs;
+    if (elapsed > 0) state.delayMs = clamp(Math.max(floor, state.delayMs * 2 ** (-elapsed / halvingMs)), bounds);
     state.successes = 0;
     return;
   }
@@ -58,7 +66,8 @@ export function learnSuccess(state: PaceState, bounds: PaceBounds, tuning: PaceT
 /**
  * A rate limit. At a documented pace it is most likely arrival jitter, not a wrong rate: the delay
  * steps back by `documentedRateLimitFactor` and holds there. Anywhere else the seed's rule: the
- * delay grows by `rateLimitFactor`, and the pace one speed-up before it becomes the floor.
+ * delay grows by `rateLimitFactor`, and the pace one speed-up before it becomes the floor (in ramp
+ * mode: the refused pace, `RAMP_FLOOR_STEP` slower).
  * Either way the floor lasts `learnedFloorTtlMs`.
  */
 export function learnRateLimit(state: PaceState, bounds: PaceBounds, tuning: PaceTuning, nowMs: number): void {
@@ -67,7 +76,8 @@ export function learnRateLimit(state: PaceState, bounds: PaceBounds, tuning: Pac
     state.delayMs = clamp(state.delayMs * tuning.documentedRateLimitFactor, bounds);
     state.floorMs = Math.max(floor, state.delayMs);
   } else {
-    state.floorMs = clamp(Math.max(floor, state.delayMs / tuning.speedUpFactor), bounds);
+    const step = tuning.rampUpHalvingMs === undefined ? tuning.speedUpFactor : RAMP_FLOOR_STEP;
+    state.floorMs = clamp(Math.max(floor, state.delayMs / step), bounds);
     state.delayMs = clamp(state.delayMs * tuning.rateLimitFactor, bounds);
   }
   state.floorUntil = nowMs + tuning.learnedFloorTtlMs;

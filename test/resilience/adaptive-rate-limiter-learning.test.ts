@@ -55,6 +55,22 @@ describe('AdaptiveRateLimiter: one slow-down per pace', () => {
   });
 });
 
+describe('AdaptiveRateLimiter: the queue', () => {
+  it('a slow-down reaches callers already waiting, not only those who come after it', async () => {
+    const clock = new ManualClock();
+    const start = clock.now();
+    const limiter = new AdaptiveRateLimiter({ clock });
+    const startedAt: number[] = [];
+    const waits = [0, 1, 2].map((i) => limiter.wait(HOST).then(() => (startedAt[i] = clock.now() - start)));
+    await clock.advance(1);
+    // The first request answers "slow down" (no Retry-After): the delay doubles for the two in line.
+    limiter.onRateLimit(HOST, undefined, start);
+    await clock.advance(10_000);
+    await Promise.all(waits);
+    expect(startedAt).toEqual([0, 2000, 4000]);
+  });
+});
+
 describe('AdaptiveRateLimiter: ramp-up for a host with no documented rate', () => {
   it('doubles the rate per halving time of back-to-back successes until the first rate limit', () => {
     const clock = new ManualClock();
@@ -72,21 +88,31 @@ describe('AdaptiveRateLimiter: ramp-up for a host with no documented rate', () =
     }
     expect(limiter.delayMs(HOST)).toBeGreaterThan(55);
     expect(limiter.delayMs(HOST)).toBeLessThan(70);
-    // The first rate limit ends the ramp: a floor one step back, then the seed's slow steps.
+    // The first rate limit sets a floor (the refused pace, 15% slower) and doubles the delay;
+    // the ramp goes on at half speed and stops at the floor.
+    const refused = limiter.delayMs(HOST);
     limiter.onRateLimit(HOST);
-    const afterLimit = limiter.delayMs(HOST);
-    clock.set(clock.now() + 1000);
+    expect(limiter.delayMs(HOST)).toBeCloseTo(refused * 2, 6);
+    const floor = limiter.toJSON()[HOST]?.floorMs as number;
+    expect(floor).toBeCloseTo(refused / 0.85, 6);
+    clock.set(clock.now() + limiter.delayMs(HOST));
     limiter.onSuccess(HOST);
-    expect(limiter.delayMs(HOST)).toBe(afterLimit);
+    expect(limiter.delayMs(HOST)).toBeLessThan(refused * 2);
+    for (let i = 0; i < 200; i++) {
+      clock.set(clock.now() + limiter.delayMs(HOST));
+      limiter.onSuccess(HOST);
+      expect(limiter.delayMs(HOST)).toBeGreaterThanOrEqual(floor);
+    }
+    expect(limiter.delayMs(HOST)).toBeCloseTo(floor, 6);
   });
 
-  it('sparse calls do not ramp: only back-to-back time counts', () => {
+  it('sparse calls do not ramp: at most two delays of back-to-back time count', () => {
     const clock = new ManualClock();
     const limiter = new AdaptiveRateLimiter({ clock, rampUpHalvingMs: 1000 });
     limiter.onSuccess(HOST);
     clock.set(clock.now() + 3_600_000);
     limiter.onSuccess(HOST);
-    expect(limiter.delayMs(HOST)).toBeCloseTo(500, 6);
+    expect(limiter.delayMs(HOST)).toBeCloseTo(250, 6);
   });
 
   it('is off by default, so the seed numbers hold', () => {
