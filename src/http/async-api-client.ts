@@ -40,7 +40,7 @@ export class AsyncAPIClient implements HttpGetter {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
-  readonly #retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number; jitter?: JitterMode };
+  readonly #retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number; jitter: JitterMode | undefined };
   #closed = false;
 
   constructor(options: AsyncAPIClientOptions = {}) {
@@ -55,7 +55,7 @@ export class AsyncAPIClient implements HttpGetter {
       baseDelayMs: options.retryBaseDelayMs ?? d.retryBaseDelayMs,
       maxDelayMs: options.retryMaxDelayMs ?? d.retryMaxDelayMs,
       maxRetryAfterMs,
-      ...(options.jitter ? { jitter: options.jitter } : {}),
+      jitter: options.jitter,
     };
     this.limiter = options.limiter ?? new AdaptiveRateLimiter({ defaultDelayMs: 0, clock });
     this.#breakers = new HostBreakers(options.breakerFor ?? (() => new CircuitBreaker({ clock })), this.limiter, options.logger);
@@ -159,11 +159,15 @@ export class AsyncAPIClient implements HttpGetter {
     if (this.#closed) throw closedError(context.safeUrl);
     const { signal } = options;
     try {
+      const policy = this.#retry;
       const response = await retry(() => this.#attempt(context), {
-        ...this.#retry,
-        ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+        maxRetries: options.maxRetries ?? policy.maxRetries,
+        baseDelayMs: policy.baseDelayMs,
+        maxDelayMs: policy.maxDelayMs,
+        maxRetryAfterMs: policy.maxRetryAfterMs,
+        jitter: policy.jitter,
         clock: this.#clock,
-        ...(signal ? { signal } : {}),
+        signal,
         onRetry: ({ attempt, delayMs, error }) =>
           this.#events.retry.emit({
             host: context.host,

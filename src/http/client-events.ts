@@ -75,7 +75,8 @@ export class Emitter<T> {
   }
 
   emit(event: T): void {
-    for (const listener of [...this.#listeners]) {
+    // A Set iterates safely while listeners are removed (and visits ones added meanwhile).
+    for (const listener of this.#listeners) {
       try {
         listener(event);
       } catch {

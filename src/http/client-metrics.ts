@@ -12,6 +12,18 @@ import type { HttpLogger } from './client-options.js';
  */
 export function recordClientEvents(events: ClientEvents, sinks: { monitor?: PerformanceMonitor; logger?: HttpLogger }): void {
   const { monitor, logger } = sinks;
+  // One labels object per host and source, so the monitor finds its series without re-keying.
+  const known = new Map<string, MetricLabels>();
+  const labelsOf = (event: RequestEvent): MetricLabels => {
+    const key = event.source === undefined ? event.host : `${event.host}\u0000${event.source}`;
+    const found = known.get(key);
+    if (found) return found;
+    const labels: Record<string, string> = { host: event.host };
+    if (event.source !== undefined) labels.source = event.source;
+    Object.freeze(labels);
+    known.set(key, labels);
+    return labels;
+  };
   if (monitor) {
     events.attempt.on((e) => {
       const labels = labelsOf(e);
@@ -39,8 +51,4 @@ export function recordClientEvents(events: ClientEvents, sinks: { monitor?: Perf
     );
     events.pacing.on(({ host, source, waitedMs }) => logger.debug({ host, source, waitedMs: Math.round(waitedMs) }, `paced ${host}`));
   }
-}
-
-function labelsOf(event: RequestEvent): MetricLabels {
-  return event.source === undefined ? { host: event.host } : { host: event.host, source: event.source };
 }

@@ -1,4 +1,5 @@
 import { durationSource, systemClock, type Clock } from '../time/clock.js';
+import { type MetricLabels, SeriesTable, type Tally } from './series-table.js';
 
 /** The seed's counter names for cache lookups; `cacheHitRate` is computed from them. */
 export const CACHE_HIT_COUNTER = 'cache_hits';
@@ -30,8 +31,7 @@ export interface PerformanceStats {
   errors: Record<string, number>;
 }
 
-/** Labels of one series, e.g. `{ host: 'api.coingecko.com', source: 'coingecko' }`. */
-export type MetricLabels = Readonly<Record<string, string>>;
+export type { MetricLabels } from './series-table.js';
 
 /** Every series with its own labels, for writers that keep them apart (Prometheus). */
 export interface MetricSeries {
@@ -59,31 +59,24 @@ interface Series {
   next: number;
 }
 
-interface Labelled<T> {
-  name: string;
-  labels: MetricLabels;
-  value: T;
-}
-
 const NO_LABELS: MetricLabels = Object.freeze({});
 
 /**
  * In-process metrics for one run: timings, counters and errors, each optionally labelled.
  * Dependency-free; percentiles are exact over the kept samples (sorting is cheap at CLI scale).
+ * Labels are read as given: pass the same (unchanging) object for the same series.
  */
 export class PerformanceMonitor {
   readonly #clock: Clock;
   readonly #now: () => number;
   readonly #maxSamples: number;
   readonly #startedAt: number;
-  /** Labelled series, keyed by name and labels. */
-  readonly #timings = new Map<string, Labelled<Series>>();
-  readonly #counters = new Map<string, Labelled<number>>();
-  readonly #errors = new Map<string, Labelled<number>>();
-  /** The seed's flat view, kept alongside so `getStats` is cheap. */
-  readonly #flatTimings = new Map<string, Series>();
-  readonly #flatCounters = new Map<string, number>();
-  readonly #flatErrors = new Map<string, number>();
+  readonly #timings = new SeriesTable<Series>(newSeries, endpointKey);
+  readonly #counters = new SeriesTable<Tally>(
+    () => ({ value: 0 }),
+    (name) => name,
+  );
+  readonly #errors = new SeriesTable<Tally>(() => ({ value: 0 }), endpointKey);
 
   constructor(options: PerformanceMonitorOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -131,48 +124,44 @@ export class PerformanceMonitor {
       throw new RangeError(`PerformanceMonitor: expected durationMs to be a finite number, got ${String(durationMs)}`);
     }
     const ms = Math.max(0, durationMs);
-    this.#addSample(entry(this.#timings, name, labels, newSeries).value, ms);
-    const flat = endpointKey(name, labels);
-    let series = this.#flatTimings.get(flat);
-    if (!series) {
-      series = newSeries();
-      this.#flatTimings.set(flat, series);
-    }
-    this.#addSample(series, ms);
+    const series = this.#timings.get(name, labels);
+    this.#addSample(series.own, ms);
+    this.#addSample(series.flat, ms);
   }
 
   /** Adds `by` to the counter `name`. @default by 1 */
   increment(name: string, by = 1, labels: MetricLabels = NO_LABELS): void {
-    entry(this.#counters, name, labels, () => 0).value += by;
-    this.#flatCounters.set(name, (this.#flatCounters.get(name) ?? 0) + by);
+    const counter = this.#counters.get(name, labels);
+    counter.own.value += by;
+    counter.flat.value += by;
   }
 
   /** Counts one error for `endpoint` (a source, host or timed name). */
   recordError(endpoint: string, labels: MetricLabels = NO_LABELS): void {
-    entry(this.#errors, endpoint, labels, () => 0).value += 1;
-    const flat = endpointKey(endpoint, labels);
-    this.#flatErrors.set(flat, (this.#flatErrors.get(flat) ?? 0) + 1);
+    const errors = this.#errors.get(endpoint, labels);
+    errors.own.value += 1;
+    errors.flat.value += 1;
   }
 
   /** A snapshot of everything recorded so far in the seed's flat shape, as plain JSON. */
   getStats(): PerformanceStats {
-    const hits = this.#flatCounters.get(CACHE_HIT_COUNTER) ?? 0;
-    const misses = this.#flatCounters.get(CACHE_MISS_COUNTER) ?? 0;
+    const hits = this.#counters.flat.get(CACHE_HIT_COUNTER)?.value ?? 0;
+    const misses = this.#counters.flat.get(CACHE_MISS_COUNTER)?.value ?? 0;
     return {
       uptimeS: Math.max(0, this.#clock.now() - this.#startedAt) / 1000,
       cacheHitRate: hits + misses > 0 ? hits / (hits + misses) : null,
-      counters: Object.fromEntries(this.#flatCounters),
-      timings: Object.fromEntries([...this.#flatTimings].map(([name, series]) => [name, summarise(series)])),
-      errors: Object.fromEntries(this.#flatErrors),
+      counters: Object.fromEntries([...this.#counters.flat].map(([name, tally]) => [name, tally.value])),
+      timings: Object.fromEntries([...this.#timings.flat].map(([name, series]) => [name, summarise(series)])),
+      errors: Object.fromEntries([...this.#errors.flat].map(([name, tally]) => [name, tally.value])),
     };
   }
 
   /** Every series with its labels, sorted by name then labels: what a labelled writer needs. */
   series(): MetricSeries {
     return {
-      counters: sorted(this.#counters).map(({ name, labels, value }) => ({ name, labels, value })),
-      timings: sorted(this.#timings).map(({ name, labels, value }) => ({ name, labels, stats: summarise(value) })),
-      errors: sorted(this.#errors).map(({ name, labels, value }) => ({ name, labels, value })),
+      counters: this.#counters.sorted().map(({ name, labels, own }) => ({ name, labels, value: own.value })),
+      timings: this.#timings.sorted().map(({ name, labels, own }) => ({ name, labels, stats: summarise(own) })),
+      errors: this.#errors.sorted().map(({ name, labels, own }) => ({ name, labels, value: own.value })),
     };
   }
 
@@ -205,27 +194,6 @@ export function percentile(values: readonly number[], p: number): number {
 /** Where a series sits in the flat view: per host when it has one (the seed's "per endpoint"). */
 function endpointKey(name: string, labels: MetricLabels): string {
   return labels.host === undefined ? name : `${name}.${labels.host}`;
-}
-
-function entry<T>(map: Map<string, Labelled<T>>, name: string, labels: MetricLabels, initial: () => T): Labelled<T> {
-  const key = seriesKey(name, labels);
-  let found = map.get(key);
-  if (!found) {
-    found = { name, labels: Object.freeze({ ...labels }), value: initial() };
-    map.set(key, found);
-  }
-  return found;
-}
-
-function seriesKey(name: string, labels: MetricLabels): string {
-  const pairs = Object.keys(labels)
-    .sort()
-    .map((key) => `${key}=${labels[key]}`);
-  return pairs.length === 0 ? name : `${name}\u0000${pairs.join('\u0000')}`;
-}
-
-function sorted<T>(map: Map<string, Labelled<T>>): Array<Labelled<T>> {
-  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
 }
 
 function newSeries(): Series {

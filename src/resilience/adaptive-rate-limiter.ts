@@ -63,6 +63,8 @@ interface HostState extends PaceState {
   lastStartAt: number;
   /** Settles when the last caller in line has started (or given up): the queue's tail. */
   turn: Promise<void>;
+  /** Callers in line. */
+  waiting: number;
   /** When the host's last success was recorded (the ramp measures back-to-back time). */
   lastSuccessAt?: number;
   /** When the delay last grew for a rate limit (one slow-down per pace). */
@@ -115,9 +117,20 @@ export class AdaptiveRateLimiter {
    * a slow-down reaches callers already waiting. After an idle pause the first call goes at once.
    * @throws the signal's reason when `signal` aborts (the callers behind move up; no gap is left).
    */
-  async wait(host: string, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw abortReason(signal);
+  wait(host: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const state = this.#stateFor(host);
+    const now = this.#clock.now();
+    // Nobody in line and the slot already free: through at once, without queueing.
+    if (state.waiting === 0 && Math.max(state.lastStartAt + state.delayMs, state.blockedUntil) <= now) {
+      state.lastStartAt = now;
+      return Promise.resolve();
+    }
+    return this.#queue(state, signal);
+  }
+
+  async #queue(state: HostState, signal: AbortSignal | undefined): Promise<void> {
+    state.waiting += 1;
     const previous = state.turn;
     let started: () => void = () => undefined;
     state.turn = new Promise<void>((resolve) => {
@@ -134,6 +147,7 @@ export class AdaptiveRateLimiter {
       }
       state.lastStartAt = this.#clock.now();
     } finally {
+      state.waiting -= 1;
       started();
     }
   }
@@ -272,8 +286,8 @@ export class AdaptiveRateLimiter {
   }
 }
 
-function freshSchedule(): Pick<HostState, 'lastStartAt' | 'turn' | 'slowedAt'> {
-  return { lastStartAt: Number.NEGATIVE_INFINITY, turn: Promise.resolve(), slowedAt: Number.NEGATIVE_INFINITY };
+function freshSchedule(): Pick<HostState, 'lastStartAt' | 'turn' | 'waiting' | 'slowedAt'> {
+  return { lastStartAt: Number.NEGATIVE_INFINITY, turn: Promise.resolve(), waiting: 0, slowedAt: Number.NEGATIVE_INFINITY };
 }
 
 /** Resolves with `turn`, or rejects with the signal's reason as soon as it aborts. */

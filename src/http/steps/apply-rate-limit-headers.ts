@@ -17,9 +17,18 @@ export function createRateLimitHeadersStep(deps: { limiter: AdaptiveRateLimiter;
   const lastWeight = new Map<string, { minute: number; used: number }>();
   return (next) => async (context) => {
     const response = await next(context);
+    const headers = response.headers;
+    // Most answers carry none of them.
+    if (
+      headers['retry-after'] === undefined &&
+      headers['x-mbx-used-weight-1m'] === undefined &&
+      headers['x-ratelimit-remaining'] === undefined
+    ) {
+      return response;
+    }
     const host = context.url.host;
     const now = clock.now();
-    const signals = readRateLimitSignals(response.headers, now, requestWeight(lastWeight, host, response.headers, now));
+    const signals = readRateLimitSignals(headers, now, requestWeight(lastWeight, host, headers, now));
     if (signals.blockUntilMs !== undefined) limiter.blockUntil(host, signals.blockUntilMs);
     if (signals.paceMs !== undefined && signals.paceMs > limiter.delayMs(host)) limiter.setPace(host, signals.paceMs);
     return signals.retryAfterMs === undefined ? response : { ...response, retryAfterMs: signals.retryAfterMs };

@@ -28,35 +28,36 @@ export interface AttemptDeadline {
  * timer, like undici's: it measures the wire, which a simulated clock does not move.
  */
 export function createDeadlineStep(): Step {
-  return (next) => async (context) => {
-    const cutoff = new Cutoff(context.timeoutMs, context.signal, context.safeUrl);
-    try {
-      const pending = next({ ...context, deadline: cutoff });
-      // The race may be lost to the cut-off; the attempt's own failure that follows is expected.
-      pending.catch(() => undefined);
-      return await Promise.race([pending, cutoff.cut]);
-    } finally {
-      cutoff.dispose();
-    }
-  };
+  return (next) => (context) =>
+    new Promise((resolve, reject) => {
+      const cutoff = new Cutoff(context.timeoutMs, context.signal, context.safeUrl, reject);
+      // After a cut-off the attempt's own failure still comes; the promise is settled by then.
+      next({ ...context, deadline: cutoff }).then(
+        (response) => {
+          cutoff.dispose();
+          resolve(response);
+        },
+        (error: unknown) => {
+          cutoff.dispose();
+          reject(error);
+        },
+      );
+    });
 }
 
 class Cutoff implements AttemptDeadline {
-  /** Rejects at the cut-off; never resolves. */
-  readonly cut: Promise<never>;
+  readonly #reject: (error: QahtError) => void;
   readonly #controller: AbortController | undefined;
-  readonly #listeners = new Set<(error: QahtError) => void>();
+  /** Usually one (the transport's); a list only when more ask. */
+  #listeners: Array<(error: QahtError) => void> | undefined;
   readonly #timer: NodeJS.Timeout;
   readonly #userSignal: AbortSignal | undefined;
   readonly #onAbort: (() => void) | undefined;
-  #reject: (error: QahtError) => void = () => undefined;
   #error: QahtError | undefined;
 
-  constructor(timeoutMs: number, userSignal: AbortSignal | undefined, safeUrl: string) {
-    this.cut = new Promise<never>((_, reject) => {
-      this.#reject = reject;
-    });
-    this.cut.catch(() => undefined);
+  /** `reject` ends the attempt at the cut-off. */
+  constructor(timeoutMs: number, userSignal: AbortSignal | undefined, safeUrl: string, reject: (error: QahtError) => void) {
+    this.#reject = reject;
     this.#controller = userSignal ? new AbortController() : undefined;
     this.#timer = setTimeout(
       () =>
@@ -84,9 +85,11 @@ class Cutoff implements AttemptDeadline {
       fn(this.#error);
       return () => undefined;
     }
-    this.#listeners.add(fn);
+    this.#listeners ??= [];
+    this.#listeners.push(fn);
     return () => {
-      this.#listeners.delete(fn);
+      const at = this.#listeners?.indexOf(fn) ?? -1;
+      if (at >= 0) this.#listeners?.splice(at, 1);
     };
   }
 
@@ -94,14 +97,14 @@ class Cutoff implements AttemptDeadline {
   dispose(): void {
     clearTimeout(this.#timer);
     if (this.#onAbort) this.#userSignal?.removeEventListener('abort', this.#onAbort);
-    this.#listeners.clear();
+    this.#listeners = undefined;
   }
 
   #cutOff(error: QahtError): void {
     if (this.#error) return;
     this.#error = error;
     this.#controller?.abort(error);
-    for (const fn of [...this.#listeners]) {
+    for (const fn of [...(this.#listeners ?? [])]) {
       try {
         fn(error);
       } catch {

@@ -1,4 +1,4 @@
-import { isQahtError } from '../../errors.js';
+import { isQahtError, type QahtErrorCode } from '../../errors.js';
 import { durationSource, type Clock } from '../../time/clock.js';
 import type { AttemptContext, Step } from '../chain.js';
 import type { ClientEvents } from '../client-events.js';
@@ -11,28 +11,27 @@ import { httpStatusOf } from './classify-response.js';
 export function createObserveStep(deps: { events: ClientEvents; clock: Clock }): Step {
   const { events, clock } = deps;
   const elapsed = durationSource(clock);
+  const report = (context: AttemptContext, startedAt: number, status: number | undefined, code: QahtErrorCode | undefined): void =>
+    events.attempt.emit({
+      host: context.host,
+      source: context.source,
+      url: context.safeUrl,
+      at: clock.now(),
+      durationMs: elapsed() - startedAt,
+      status,
+      code,
+    });
   return (next) => async (context) => {
     if (!events.attempt.active) return next(context);
     const startedAt = elapsed();
-    const report = (status: number | undefined, error?: unknown): void =>
-      events.attempt.emit({
-        ...about(context),
-        at: clock.now(),
-        durationMs: elapsed() - startedAt,
-        status,
-        code: isQahtError(error) ? error.code : error === undefined ? undefined : 'QAHT_ERR_CONNECTION',
-      });
     try {
       const response = await next(context);
-      report(response.status);
+      report(context, startedAt, response.status, undefined);
       return response;
     } catch (error) {
-      report(isQahtError(error) ? httpStatusOf(error) : undefined, error);
+      if (isQahtError(error)) report(context, startedAt, httpStatusOf(error), error.code);
+      else report(context, startedAt, undefined, 'QAHT_ERR_CONNECTION');
       throw error;
     }
   };
-}
-
-function about(context: AttemptContext): { host: string; source: string | undefined; url: string } {
-  return { host: context.host, source: context.source, url: context.safeUrl };
 }
