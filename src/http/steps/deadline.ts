@@ -103,6 +103,7 @@ class Cutoff implements AttemptDeadline {
   #cutOff(error: QahtError): void {
     if (this.#error) return;
     this.#error = error;
+    clearTimeout(this.#timer);
     this.#controller?.abort(error);
     for (const fn of [...(this.#listeners ?? [])]) {
       try {
