@@ -24,7 +24,7 @@ export interface NewsOptions {
   query: string;
   /** `--since DURATION` (parse with `parseDuration`): only stories newer than this, ms. @default 24 h */
   sinceMs?: number;
-  /** `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline (all attempts), ms. @default 10 000 */
+  /** `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline (all attempts), ms, counted from the start of the run. @default 10 000 */
   newsTimeoutMs?: number;
   /** How long fetched news stays fresh in the cache, ms (`--force-refresh` skips it). @default 5 min */
   newsTtlMs?: number;

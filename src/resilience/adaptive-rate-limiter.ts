@@ -136,8 +136,10 @@ export class AdaptiveRateLimiter {
     state.turn = new Promise<void>((resolve) => {
       started = resolve;
     });
+    let ourTurn = false;
     try {
       await untilAborted(previous, signal);
+      ourTurn = true;
       for (;;) {
         const now = this.#clock.now();
         // Read again after every sleep: a rate limit meanwhile lengthens the delay or blocks the host.
@@ -148,7 +150,9 @@ export class AdaptiveRateLimiter {
       state.lastStartAt = this.#clock.now();
     } finally {
       state.waiting -= 1;
-      started();
+      // Given up before its turn: the one behind still waits for the one ahead.
+      if (ourTurn) started();
+      else void previous.then(started);
     }
   }
 

@@ -71,6 +71,28 @@ describe('AdaptiveRateLimiter: the queue', () => {
   });
 });
 
+describe('AdaptiveRateLimiter: aborting in line', () => {
+  it('a caller that gives up while waiting behind another keeps the order and the spacing of the rest', async () => {
+    const clock = new ManualClock();
+    const start = clock.now();
+    const limiter = new AdaptiveRateLimiter({ clock });
+    const startedAt: Record<string, number> = {};
+    const mark = (name: string) => () => {
+      startedAt[name] = clock.now() - start;
+    };
+    await limiter.wait(HOST).then(mark('a'));
+    const b = limiter.wait(HOST).then(mark('b'));
+    const controller = new AbortController();
+    const c = limiter.wait(HOST, controller.signal).catch(() => 'aborted');
+    const d = limiter.wait(HOST).then(mark('d'));
+    controller.abort();
+    expect(await c).toBe('aborted');
+    await clock.advance(5_000);
+    await Promise.all([b, d]);
+    expect(startedAt).toEqual({ a: 0, b: 1000, d: 2000 });
+  });
+});
+
 describe('AdaptiveRateLimiter: ramp-up for a host with no documented rate', () => {
   it('doubles the rate per halving time of back-to-back successes until the first rate limit', () => {
     const clock = new ManualClock();
