@@ -45,12 +45,13 @@ export {
 export {
   PerformanceMonitor,
   percentile,
-  CACHE_HIT_COUNTER,
-  CACHE_MISS_COUNTER,
+  type MetricLabels,
+  type MetricSeries,
   type PerformanceMonitorOptions,
   type PerformanceStats,
   type TimingStats,
 } from './perf/performance-monitor.js';
+export { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from './metric-names.js';
 export {
   safeExecute,
   classifyError,
@@ -59,4 +60,14 @@ export {
   type SafeExecuteOptions,
 } from './resilience/safe-execute.js';
 // The pooled HTTP client (undici is loaded by this import, but creates nothing until constructed).
-export { AsyncAPIClient, type AsyncAPIClientOptions } from './http/async-api-client.js';
+export { AsyncAPIClient, type AsyncAPIClientOptions, type BatchResult } from './http/async-api-client.js';
+export type { HttpResponse, RequestOptions } from './http/types.js';
+export type {
+  AttemptEvent,
+  BreakerRejectionEvent,
+  Disposer,
+  PacingEvent,
+  RateLimitEvent,
+  RequestEvent,
+  RetryEvent,
+} from './http/client-events.js';

@@ -24,8 +24,8 @@ export interface NewsOptions {
   /** `--since DURATION` (parse with `parseDuration`): only stories newer than this, ms. @default 24 h */
   sinceMs?: number;
   /**
-   * `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline, ms:
-   * its limiter wait, attempts and retries together; each attempt also has `--timeout-ms`. @default 10 000
+   * `--source-timeout-ms <ms>` (or `SCREEN_NEWS_TIMEOUT_MS`): each source's overall deadline, ms, counted from the
+   * start of the run: its limiter wait, attempts and retries together; each attempt also has `--timeout-ms`. @default 10 000
    */
   newsTimeoutMs?: number;
   /** How long fetched news stays fresh in the cache, ms (`--force-refresh` skips it). @default 5 min */
@@ -86,7 +86,7 @@ export async function runNews(rt: Runtime, options: CommonOptions & NewsOptions)
   const finnhubRoute = finnhubNewsRoute(query);
 
   const outcomes = await Promise.all(
-    NEWS_SOURCE_SPECS.map((spec) => runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute }))),
+    NEWS_SOURCE_SPECS.map((spec) => runSource(rt, options, newsJob(rt, spec, { query, sinceMs, timeoutMs, ttlMs, finnhubRoute, nowMs }))),
   );
 
   let offTopic = 0;
@@ -121,6 +121,8 @@ interface JobSettings {
   timeoutMs: number;
   ttlMs: number;
   finnhubRoute: FinnhubNewsRoute;
+  /** When the run started: every source's deadline counts from here. */
+  nowMs: number;
 }
 
 function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): SourceJob<NewsItem[]> {
@@ -131,22 +133,28 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
     requiresKey: spec.requiresKey,
     count: (items) => items.length,
     fetch: (context) =>
-      withDeadline(rt.clock, settings.timeoutMs, spec.source, async (signal) => {
-        if (spec.dailyLimit !== undefined) await takeDailyBudget(rt, spec.source, spec.dailyLimit);
-        return spec.fetch({
-          http: context.http,
-          baseUrl: context.baseUrl,
-          apiKey: context.apiKey,
-          query: settings.query,
-          fromMs: context.nowMs - settings.sinceMs,
-          nowMs: context.nowMs,
-          // Each attempt keeps the run's --timeout-ms; the deadline above bounds them all together.
-          request: {
-            maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
-            signal,
-          },
-        });
-      }),
+      withDeadline(
+        rt.clock,
+        settings.timeoutMs,
+        spec.source,
+        async (signal) => {
+          if (spec.dailyLimit !== undefined) await takeDailyBudget(rt, spec.source, spec.dailyLimit);
+          return spec.fetch({
+            http: context.http,
+            baseUrl: context.baseUrl,
+            apiKey: context.apiKey,
+            query: settings.query,
+            fromMs: context.nowMs - settings.sinceMs,
+            nowMs: context.nowMs,
+            // Each attempt keeps the run's --timeout-ms; the deadline bounds them all together.
+            request: {
+              maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
+              signal,
+            },
+          });
+        },
+        settings.nowMs,
+      ),
   };
 }
 

@@ -8,7 +8,7 @@ import type { SourceReport } from '../report.js';
 import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
-import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
+import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
 import type { CacheMode } from '../store/cache-types.js';
@@ -65,13 +65,15 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const cache = await DiskCache.open({ dir, clock, monitor, secrets: apiKeysIn(env) });
   const state = await StateStore.load(dir, { clock });
 
-  const limiter = new AdaptiveRateLimiter({ defaultDelayMs: settings.paceMs ?? 1000, clock });
+  const limiter = new AdaptiveRateLimiter({
+    defaultDelayMs: settings.paceMs ?? UNDOCUMENTED_HOST_PACING.defaultDelayMs,
+    rampUpHalvingMs: UNDOCUMENTED_HOST_PACING.rampUpHalvingMs,
+    clock,
+  });
   for (const source of SOURCE_NAMES) {
     // The documented rate is also the floor: learning may slow a host down, never push it past its API's limit.
-    const delayMs = settings.paceMs ?? DOCUMENTED_DELAY_MS[source];
-    for (const host of hostsFor(source, env)) {
-      limiter.configureHost(host, { defaultDelayMs: delayMs, minDelayMs: delayMs });
-    }
+    const documentedDelayMs = settings.paceMs ?? DOCUMENTED_DELAY_MS[source];
+    for (const host of hostsFor(source, env)) limiter.configureHost(host, { documentedDelayMs });
   }
   const learned: LimiterSnapshot = {};
   const breakers = new Map<string, CircuitBreaker>();
@@ -115,6 +117,10 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           breakerFor,
           logger,
         });
+        // Recorded as each one happens, so `status` counts every rate limit, soft ones included.
+        client.onRateLimit((event) => {
+          if (event.source !== undefined) state.recordRateLimit(event.source, event.at);
+        });
         return client;
       });
       return creating;
@@ -147,7 +153,6 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     metrics: () => monitor.getStats(),
     async finish({ sources, metricsFile }) {
       const now = clock.now();
-      const stats = monitor.getStats();
       for (const report of sources) {
         logger.info(
           { source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error },
@@ -158,12 +163,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         if (mode !== 'offline' && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
-        // 429s are counted per host by the client; a source owns the hosts of its base URLs.
-        const hits = hostsFor(report.name, env).reduce((sum, host) => sum + (stats.counters[`http.429.${host}`] ?? 0), 0);
-        // One event per 429; the store keeps events as distinct timestamps, hence the 1 ms steps.
-        for (let i = 0; i < hits; i++) state.recordRateLimit(report.name, now - i);
       }
       if (metricsFile) {
+        const stats = monitor.getStats();
         const { writeMetricsFile } = await import('../output/prometheus.js');
         await writeMetricsFile(metricsFile, { stats, sources, breakers, nowMs: now, history: state.state.sources });
       }

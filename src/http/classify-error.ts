@@ -74,6 +74,21 @@ export function abortedError(safeUrl: string, signal: AbortSignal, cause?: unkno
   return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted`, { url: safeUrl, cause: signal.reason ?? cause });
 }
 
+/** What a failed attempt teaches the host's limiter and breaker. */
+export type HostVerdict = 'rate-limit' | 'failure' | 'answered' | 'nothing';
+
+/**
+ * - `rate-limit`: a 429/418 or a soft limit (limiter × 2, breaker failure);
+ * - `failure`: the host is unhealthy (timeouts, connection errors, 5xx, 408, 425);
+ * - `answered`: the host answered and our pace was accepted (a 404, a body too large, bad data);
+ * - `nothing`: an abort, a closed client or an open breaker says nothing about the host.
+ */
+export function hostVerdict(error: QahtError): HostVerdict {
+  if (error.code === 'QAHT_ERR_ABORTED' || error.code === 'QAHT_ERR_CIRCUIT_OPEN') return 'nothing';
+  if (error.code === 'QAHT_ERR_RATE_LIMITED') return 'rate-limit';
+  return isHostFailure(error) ? 'failure' : 'answered';
+}
+
 /** Whether a failure says the host is unhealthy (breaker failure, limiter back-off). */
 export function isHostFailure(error: QahtError): boolean {
   switch (error.code) {

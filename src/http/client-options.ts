@@ -40,7 +40,7 @@ export interface AsyncAPIClientOptions {
   userAgent?: string;
   /** @default systemClock */
   clock?: Clock;
-  /** Receives per-host timings, request/retry/429/breaker counters and per-host errors. */
+  /** Receives the client's events as series labelled by host and source (see `client-metrics.ts`). */
   monitor?: PerformanceMonitor;
   /** Per-host pacing. @default a new AdaptiveRateLimiter with defaultDelayMs 0 */
   limiter?: AdaptiveRateLimiter;

@@ -4,17 +4,10 @@ import type { HttpResponse } from './types.js';
 
 /**
  * Parses a response body as JSON. An HTML page (a CDN interstitial, GDELT's text errors at 200),
- * an empty or unparseable body, or a 304 (no body) throws `QAHT_ERR_INVALID_DATA`.
+ * or an empty or unparseable body throws `QAHT_ERR_INVALID_DATA`.
  */
 export function parseJsonBody<T>(response: HttpResponse, secrets?: readonly string[]): T {
   const { url, status } = response;
-  if (response.notModified) {
-    throw new QahtError(
-      'QAHT_ERR_INVALID_DATA',
-      `GET ${url} answered 304 Not Modified, which has no body; use request() for conditional GETs`,
-      { url, status },
-    );
-  }
   const text = response.text.replace(/^\uFEFF/, '');
   const contentType = response.headers['content-type'] ?? '';
   if (contentType.includes('text/html') || /^\s*</.test(text)) {

@@ -1,3 +1,5 @@
+import type { QahtError } from '../errors.js';
+
 /**
  * The contract between source adapters and the HTTP client. Adapters depend on this interface
  * only, so they can be unit-tested with a stub and run through the real client in production.
@@ -8,15 +10,19 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overall deadline for one attempt, in ms. @default the client's timeoutMs */
   timeoutMs?: number;
-  /** Conditional GET validators from a cached entry. */
-  etag?: string;
-  lastModified?: string;
-  /** Source name (`coingecko`, `hn`, ...) used as a metrics label. */
+  /** Source name (`coingecko`, `hn`, ...), carried by the client's events and metrics as a label. */
   source?: string;
   /** Secret values (API keys) to scrub from any URL or message the client reports. */
   secrets?: readonly string[];
   /** Retries after the first attempt. @default the client's maxRetries */
   maxRetries?: number;
+  /**
+   * The source's judgement of a 2xx answer, run inside each attempt before the limiter and the
+   * breaker hear of it: an error returned (or thrown) makes the attempt fail with it. A soft rate
+   * limit ("slow down" at HTTP 200) is returned as `QAHT_ERR_RATE_LIMITED`, so the host is paced
+   * and counted as for a 429 and the retry policy applies; it never reaches the caller as data.
+   */
+  classify?: (response: HttpResponse) => QahtError | undefined;
 }
 
 /** One full HTTP response, body read as text (after decompression). */
@@ -24,26 +30,20 @@ export interface HttpResponse {
   status: number;
   /** Lower-cased header names; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** Empty for a 304. */
   text: string;
   /** The final URL after redirects, secrets redacted. */
   url: string;
-  /** True when the server answered 304 to a conditional request. */
-  notModified: boolean;
 }
 
-/** What a source adapter needs from HTTP. `AsyncAPIClient` implements it. */
+/**
+ * What a source adapter needs from HTTP. `AsyncAPIClient` implements it; every implementation
+ * runs `RequestOptions.classify` on a 2xx answer and throws what it returns.
+ */
 export interface HttpGetter {
-  /** GET returning the full response for 2xx and 304; throws a classified QahtError otherwise. */
+  /** GET returning the full response for 2xx; throws a classified QahtError otherwise. */
   request(url: string, options?: RequestOptions): Promise<HttpResponse>;
   /** GET and parse JSON; a body that is not JSON throws QAHT_ERR_INVALID_DATA. */
   fetchJson<T = unknown>(url: string, options?: RequestOptions): Promise<T>;
   /** GET and return the body text. */
   fetchText(url: string, options?: RequestOptions): Promise<string>;
-  /**
-   * Tells the client that a response it delivered as a success was a rate limit in disguise (Alpha
-   * Vantage's `Information`, GDELT's "limit requests" page, both at HTTP 200), so the host's limiter
-   * and breaker learn from it as from a 429.
-   */
-  reportRateLimit?(url: string, retryAfterMs?: number): void;
 }

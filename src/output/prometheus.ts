@@ -110,7 +110,7 @@ function counterFamilies(stats: MetricsInput['stats']): Family[] {
     {
       name: 'qaht_events_total',
       type: 'counter',
-      help: 'Events counted in the last run, by monitor counter name (e.g. cache.hit, http.retries, http.429).',
+      help: 'Events counted in the last run, by monitor counter name (e.g. cache_hits, http.retries, http.429).',
       samples: sortedEntries(stats.counters).map(([event, value]) => ({ labels: { event }, value })),
     },
     {

@@ -38,8 +38,8 @@ export function renderTimingSummary(
   }
   if (hosts.length === 0) lines.push(chalk.dim('  no network requests'));
   const c = stats.counters;
-  const hits = c['cache.hit'] ?? 0;
-  const misses = c['cache.miss'] ?? 0;
+  const hits = c.cache_hits ?? 0;
+  const misses = c.cache_misses ?? 0;
   const rate = stats.cacheHitRate === null ? 'n/a' : `${Math.round(stats.cacheHitRate * 100)}% (${hits}/${hits + misses})`;
   lines.push(
     chalk.dim(

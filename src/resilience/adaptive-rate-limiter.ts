@@ -1,33 +1,22 @@
 import { abortReason, systemClock, type Clock } from '../time/clock.js';
+import { clampHostSnapshot, isHostSnapshot, type LimiterHostSnapshot, type LimiterSnapshot } from './limiter-snapshot.js';
+import { clamp, learnError, learnRateLimit, learnSuccess, type PaceBounds, type PaceState, type PaceTuning } from './pace-learner.js';
 
-/** Persisted state of one host. All times are epoch ms; `delayMs` keeps its fraction. */
-export interface LimiterHostSnapshot {
-  delayMs: number;
-  /** Consecutive successes since the delay last changed. */
-  successes: number;
-  /** No request before this time (Retry-After, or a rate-limit header's reset). */
-  blockedUntil: number;
-  /** The earliest time the next request may start. */
-  nextSlotAt: number;
-  updatedAt: number;
-  /**
-   * The last delay known to be safe: a rate limit hit at delay d means d / speedUpFactor worked.
-   * Speed-ups stop here until `floorUntil`, so a learned pace does not drift back into 429s.
-   */
-  floorMs?: number;
-  /** Epoch ms after which the learned floor is forgotten (the API's limit may have changed). */
-  floorUntil?: number;
-}
+export type { LimiterHostSnapshot, LimiterSnapshot } from './limiter-snapshot.js';
 
-/** Plain JSON, keyed by host. Restore with `restore()` or the `initialState` option. */
-export type LimiterSnapshot = Record<string, LimiterHostSnapshot>;
-
-/** Per-host limits, e.g. an API's documented rate. */
+/** Per-host limits, e.g. an API's documented rate. All in ms. */
 export interface HostLimits {
-  /** The host's starting delay, in ms (a delay learned in an earlier run wins over it). */
+  /** The host's starting delay (a delay learned in an earlier run wins over it). */
   defaultDelayMs?: number;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * The API's documented spacing between requests. The host starts at it plus `arrivalMargin`
+   * (so arrival jitter never trips a strict limit), never goes faster, and takes a first rate
+   * limit there as jitter (a step back by `documentedRateLimitFactor`, not a doubling). Replaces
+   * `defaultDelayMs` and `minDelayMs`.
+   */
+  documentedDelayMs?: number;
 }
 
 export interface AdaptiveRateLimiterOptions {
@@ -47,122 +36,156 @@ export interface AdaptiveRateLimiterOptions {
   errorFactor?: number;
   /** How long a pace learned from a rate limit stops speed-ups below it, in ms. @default 3_600_000 */
   learnedFloorTtlMs?: number;
+  /**
+   * A quick ramp-up for hosts with no learned floor (no rate limit in the last
+   * `learnedFloorTtlMs`): the request rate doubles per this many ms of back-to-back successes,
+   * until the first rate limit. Off by default, which keeps the seed's 10 successes → × 0.9.
+   * @default undefined
+   */
+  rampUpHalvingMs?: number;
+  /** Share added to a documented delay for arrival jitter (`HostLimits.documentedDelayMs`). @default 0.04 */
+  arrivalMargin?: number;
+  /** Delay multiplier for a rate limit met at a documented pace. @default 1.1 */
+  documentedRateLimitFactor?: number;
+  /** Longest block `blockUntil` (or a restored snapshot) may set, in ms from now. @default 86_400_000 */
+  maxBlockMs?: number;
   /** @default systemClock */
   clock?: Clock;
   /** State saved by `toJSON()` in an earlier run. */
   initialState?: LimiterSnapshot;
 }
 
-type HostState = LimiterHostSnapshot;
-
-/** A reservation: when it may start, and the host's next slot it left behind. */
-interface Slot {
-  startAt: number;
-  nextSlotAt: number;
-}
-
-interface Limits {
-  defaultDelayMs: number;
-  minDelayMs: number;
-  maxDelayMs: number;
+/** A host's learned state plus its schedule, which only matters within one process. */
+interface HostState extends PaceState {
+  blockedUntil: number;
+  updatedAt: number;
+  /** When the last caller was let through (-Infinity before the first). */
+  lastStartAt: number;
+  /** Settles when the last caller in line has started (or given up): the queue's tail. */
+  turn: Promise<void>;
+  /** Callers in line. */
+  waiting: number;
+  /** When the host's last success was recorded (the ramp measures back-to-back time). */
+  lastSuccessAt?: number;
+  /** When the delay last grew for a rate limit (one slow-down per pace). */
+  slowedAt: number;
 }
 
 /**
- * Per-host pacing that learns: it speeds up slowly after runs of successes and backs off fast on
- * rate limits and errors (AIMD-like, multiplicative both ways). Callers reserve slots
- * synchronously, so concurrent waiters are spaced by the delay instead of bursting together.
+ * Per-host pacing that learns. Callers queue per host in arrival order, and each starts one delay
+ * after the one before it, so concurrent waiters are spaced instead of bursting together; the
+ * delay is learned from outcomes by the rules in `pace-learner.ts` (the seed's multiplicative
+ * steps by default).
  */
 export class AdaptiveRateLimiter {
-  readonly #limits: Limits;
-  readonly #successesToSpeedUp: number;
-  readonly #speedUpFactor: number;
-  readonly #rateLimitFactor: number;
-  readonly #errorFactor: number;
-  readonly #learnedFloorTtlMs: number;
+  readonly #limits: PaceBounds;
+  readonly #tuning: PaceTuning;
+  readonly #arrivalMargin: number;
+  readonly #maxBlockMs: number;
   readonly #clock: Clock;
-  readonly #hostLimits = new Map<string, Limits>();
+  readonly #hostLimits = new Map<string, PaceBounds>();
   readonly #hosts = new Map<string, HostState>();
 
   constructor(options: AdaptiveRateLimiterOptions = {}) {
+    this.#arrivalMargin = requireAtLeast('arrivalMargin', options.arrivalMargin ?? 0.04, 0);
     this.#limits = resolveLimits(
-      { defaultDelayMs: 1000, minDelayMs: 0, maxDelayMs: 120_000 },
+      { defaultDelayMs: 1000, minDelayMs: 0, maxDelayMs: 120_000, documented: false },
       { defaultDelayMs: options.defaultDelayMs, minDelayMs: options.minDelayMs, maxDelayMs: options.maxDelayMs },
+      this.#arrivalMargin,
     );
     const successes = options.successesToSpeedUp ?? 10;
     if (!Number.isInteger(successes) || successes < 1) {
       throw new RangeError(`AdaptiveRateLimiter: expected successesToSpeedUp to be an integer >= 1, got ${String(successes)}`);
     }
-    this.#successesToSpeedUp = successes;
-    this.#speedUpFactor = requirePositive('speedUpFactor', options.speedUpFactor ?? 0.9);
-    this.#rateLimitFactor = requirePositive('rateLimitFactor', options.rateLimitFactor ?? 2);
-    this.#errorFactor = requirePositive('errorFactor', options.errorFactor ?? 1.5);
-    this.#learnedFloorTtlMs = requirePositive('learnedFloorTtlMs', options.learnedFloorTtlMs ?? 3_600_000);
+    this.#tuning = {
+      successesToSpeedUp: successes,
+      speedUpFactor: requirePositive('speedUpFactor', options.speedUpFactor ?? 0.9),
+      rateLimitFactor: requirePositive('rateLimitFactor', options.rateLimitFactor ?? 2),
+      errorFactor: requirePositive('errorFactor', options.errorFactor ?? 1.5),
+      learnedFloorTtlMs: requirePositive('learnedFloorTtlMs', options.learnedFloorTtlMs ?? 3_600_000),
+      rampUpHalvingMs: options.rampUpHalvingMs === undefined ? undefined : requirePositive('rampUpHalvingMs', options.rampUpHalvingMs),
+      documentedRateLimitFactor: requireAtLeast('documentedRateLimitFactor', options.documentedRateLimitFactor ?? 1.1, 1),
+    };
+    this.#maxBlockMs = requirePositive('maxBlockMs', options.maxBlockMs ?? 86_400_000);
     this.#clock = options.clock ?? systemClock;
     if (options.initialState) this.restore(options.initialState);
   }
 
   /**
-   * Waits for this caller's turn on `host`. The slot is reserved before the first await, so
-   * concurrent callers get successive slots; after an idle pause the first call goes at once.
-   * @throws the signal's reason when `signal` aborts (the reserved slot is released if it was the last).
+   * Waits for this caller's turn on `host`. Callers go in arrival order; each one's start is
+   * worked out once the caller before it has started, from the delay and block at that time, so
+   * a slow-down reaches callers already waiting. After an idle pause the first call goes at once.
+   * @throws the signal's reason when `signal` aborts (the callers behind move up; no gap is left).
    */
-  async wait(host: string, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw abortReason(signal);
+  wait(host: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const state = this.#stateFor(host);
-    let slot = this.#reserve(state);
-    for (;;) {
-      const now = this.#clock.now();
-      if (state.blockedUntil > slot.startAt) {
-        // A rate limit arrived after this slot was reserved: queue again behind the block, in
-        // order, rather than letting every waiter wake at the block's end together.
-        this.#release(state, slot);
-        slot = this.#reserve(state);
-        continue;
+    const now = this.#clock.now();
+    // Nobody in line and the slot already free: through at once, without queueing.
+    if (state.waiting === 0 && Math.max(state.lastStartAt + state.delayMs, state.blockedUntil) <= now) {
+      state.lastStartAt = now;
+      return Promise.resolve();
+    }
+    return this.#queue(state, signal);
+  }
+
+  async #queue(state: HostState, signal: AbortSignal | undefined): Promise<void> {
+    state.waiting += 1;
+    const previous = state.turn;
+    let started: () => void = () => undefined;
+    state.turn = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let ourTurn = false;
+    try {
+      await untilAborted(previous, signal);
+      ourTurn = true;
+      for (;;) {
+        const now = this.#clock.now();
+        // Read again after every sleep: a rate limit meanwhile lengthens the delay or blocks the host.
+        const startAt = Math.max(now, state.lastStartAt + state.delayMs, state.blockedUntil);
+        if (startAt <= now) break;
+        await this.#clock.sleep(startAt - now, signal);
       }
-      if (slot.startAt <= now) return;
-      try {
-        await this.#clock.sleep(slot.startAt - now, signal);
-      } catch (error) {
-        this.#release(state, slot);
-        throw error;
-      }
+      state.lastStartAt = this.#clock.now();
+    } finally {
+      state.waiting -= 1;
+      // Given up before its turn: the one behind still waits for the one ahead.
+      if (ourTurn) started();
+      else void previous.then(started);
     }
   }
 
-  /** Records a success; every `successesToSpeedUp` in a row multiply the delay by `speedUpFactor`. */
+  /** Records a success: every `successesToSpeedUp` in a row multiply the delay by `speedUpFactor` (or the ramp, when on). */
   onSuccess(host: string): void {
     const state = this.#stateFor(host);
-    state.successes += 1;
-    if (state.successes >= this.#successesToSpeedUp) {
-      const floor = state.floorMs !== undefined && (state.floorUntil ?? 0) > this.#clock.now() ? state.floorMs : 0;
-      this.#setDelay(host, state, Math.max(state.delayMs * this.#speedUpFactor, Math.min(floor, state.delayMs)));
-      state.successes = 0;
-    }
-    state.updatedAt = this.#clock.now();
+    const now = this.#clock.now();
+    learnSuccess(state, this.#limitsFor(host), this.#tuning, now, state.lastSuccessAt === undefined ? 0 : now - state.lastSuccessAt);
+    state.lastSuccessAt = now;
+    state.updatedAt = now;
   }
 
   /**
    * Records a rate limit: the delay grows by `rateLimitFactor`, and with `retryAfterMs` no request
-   * starts before that time has passed.
+   * starts before that time has passed. `sentAt` (epoch ms) is when the limited request was sent:
+   * one sent before the host's last slow-down was paced by the old delay and teaches nothing new,
+   * so concurrent requests hitting one limit slow the host once, not once each.
    */
-  onRateLimit(host: string, retryAfterMs?: number): void {
+  onRateLimit(host: string, retryAfterMs?: number, sentAt?: number): void {
     const state = this.#stateFor(host);
-    // The pace one speed-up ago was accepted; remember it as the floor for a while.
-    state.floorMs = Math.max(state.floorMs ?? 0, state.delayMs / this.#speedUpFactor);
-    state.floorUntil = this.#clock.now() + this.#learnedFloorTtlMs;
-    this.#setDelay(host, state, state.delayMs * this.#rateLimitFactor);
-    state.successes = 0;
-    state.updatedAt = this.#clock.now();
-    if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0) {
-      this.blockUntil(host, this.#clock.now() + retryAfterMs);
+    const now = this.#clock.now();
+    if (sentAt === undefined || sentAt >= state.slowedAt) {
+      learnRateLimit(state, this.#limitsFor(host), this.#tuning, now);
+      state.slowedAt = now;
     }
+    state.updatedAt = now;
+    if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0) this.blockUntil(host, now + retryAfterMs);
   }
 
   /** Records a failure that is not a rate limit: the delay grows by `errorFactor`. */
   onError(host: string): void {
     const state = this.#stateFor(host);
-    this.#setDelay(host, state, state.delayMs * this.#errorFactor);
-    state.successes = 0;
+    learnError(state, this.#limitsFor(host), this.#tuning);
     state.updatedAt = this.#clock.now();
   }
 
@@ -176,7 +199,7 @@ export class AdaptiveRateLimiter {
    * a delay already learned (or restored) is kept, only clamped to the new bounds.
    */
   configureHost(host: string, limits: HostLimits): void {
-    const resolved = resolveLimits(this.#limits, limits);
+    const resolved = resolveLimits(this.#limits, limits, this.#arrivalMargin);
     this.#hostLimits.set(host, resolved);
     const state = this.#hosts.get(host);
     if (state) state.delayMs = clamp(state.delayMs, resolved);
@@ -185,7 +208,7 @@ export class AdaptiveRateLimiter {
   /** Back to the host's starting delay (its configured default), e.g. once it recovers from an outage. */
   resetDelay(host: string): void {
     const state = this.#stateFor(host);
-    this.#setDelay(host, state, this.#limitsFor(host).defaultDelayMs);
+    state.delayMs = this.#limitsFor(host).defaultDelayMs;
     state.successes = 0;
     state.updatedAt = this.#clock.now();
   }
@@ -194,17 +217,20 @@ export class AdaptiveRateLimiter {
   setPace(host: string, delayMs: number): void {
     if (!Number.isFinite(delayMs)) return;
     const state = this.#stateFor(host);
-    this.#setDelay(host, state, delayMs);
+    state.delayMs = clamp(delayMs, this.#limitsFor(host));
     state.updatedAt = this.#clock.now();
   }
 
-  /** No request to `host` starts before `epochMs`; an earlier time than the current block is ignored. */
+  /**
+   * No request to `host` starts before `epochMs` (at most `maxBlockMs` from now); an earlier time
+   * than the current block is ignored.
+   */
   blockUntil(host: string, epochMs: number): void {
     if (!Number.isFinite(epochMs)) return;
     const state = this.#stateFor(host);
-    state.blockedUntil = Math.max(state.blockedUntil, epochMs);
-    state.nextSlotAt = Math.max(state.nextSlotAt, state.blockedUntil);
-    state.updatedAt = this.#clock.now();
+    const now = this.#clock.now();
+    state.blockedUntil = Math.max(state.blockedUntil, Math.min(epochMs, now + this.#maxBlockMs));
+    state.updatedAt = now;
   }
 
   /** Epoch ms before which no request to `host` starts (0 when not blocked). */
@@ -219,66 +245,87 @@ export class AdaptiveRateLimiter {
 
   /** Plain JSON for persisting between runs. */
   toJSON(): LimiterSnapshot {
-    return Object.fromEntries([...this.#hosts].map(([host, s]) => [host, { ...s }]));
+    return Object.fromEntries([...this.#hosts].map(([host, state]) => [host, snapshotOf(state)]));
   }
 
   /**
    * Loads state saved by `toJSON()`, replacing that of the hosts it names. Entries that are not
-   * valid are skipped: state read from disk may be damaged, and a fresh start is the safe reading.
+   * valid are skipped, and every number is held to what this limiter could itself have set
+   * (`clampHostSnapshot`): state read from disk may be damaged, and a fresh start is the safe reading.
    */
   restore(snapshot: LimiterSnapshot): void {
     if (typeof snapshot !== 'object' || snapshot === null) return;
-    const now = this.#clock.now();
+    const nowMs = this.#clock.now();
     for (const [host, entry] of Object.entries(snapshot)) {
       if (!isHostSnapshot(entry)) continue;
-      const delayMs = clamp(entry.delayMs, this.#limitsFor(host));
-      this.#hosts.set(host, {
-        delayMs,
-        successes: Math.floor(entry.successes),
-        blockedUntil: entry.blockedUntil,
-        // Slots reserved by a run that died unused must not delay this one past one spacing.
-        nextSlotAt: Math.min(entry.nextSlotAt, now + delayMs),
-        updatedAt: entry.updatedAt,
-        ...(isFiniteNumber(entry.floorMs) && isFiniteNumber(entry.floorUntil)
-          ? { floorMs: entry.floorMs, floorUntil: entry.floorUntil }
-          : {}),
+      const restored = clampHostSnapshot(entry, {
+        nowMs,
+        bounds: this.#limitsFor(host),
+        successesToSpeedUp: this.#tuning.successesToSpeedUp,
+        learnedFloorTtlMs: this.#tuning.learnedFloorTtlMs,
+        maxBlockMs: this.#maxBlockMs,
       });
+      const { nextSlotAt, ...learned } = restored;
+      this.#hosts.set(host, { ...learned, ...freshSchedule(), lastStartAt: nextSlotAt - restored.delayMs });
     }
   }
 
   #stateFor(host: string): HostState {
     let state = this.#hosts.get(host);
     if (!state) {
-      state = { delayMs: this.#limitsFor(host).defaultDelayMs, successes: 0, blockedUntil: 0, nextSlotAt: 0, updatedAt: this.#clock.now() };
+      state = {
+        delayMs: this.#limitsFor(host).defaultDelayMs,
+        successes: 0,
+        blockedUntil: 0,
+        updatedAt: this.#clock.now(),
+        ...freshSchedule(),
+      };
       this.#hosts.set(host, state);
     }
     return state;
   }
 
-  #limitsFor(host: string): Limits {
+  #limitsFor(host: string): PaceBounds {
     return this.#hostLimits.get(host) ?? this.#limits;
-  }
-
-  #setDelay(host: string, state: HostState, delayMs: number): void {
-    state.delayMs = clamp(delayMs, this.#limitsFor(host));
-  }
-
-  /** Takes the next free slot and moves the host's next slot one delay past it. */
-  #reserve(state: HostState): Slot {
-    const startAt = Math.max(this.#clock.now(), state.nextSlotAt, state.blockedUntil);
-    state.nextSlotAt = startAt + state.delayMs;
-    return { startAt, nextSlotAt: state.nextSlotAt };
-  }
-
-  /** Gives a slot back when nobody has reserved after it, so an abort leaves no gap. */
-  #release(state: HostState, slot: Slot): void {
-    if (state.nextSlotAt === slot.nextSlotAt) state.nextSlotAt = slot.startAt;
   }
 }
 
-function resolveLimits(base: Limits, overrides: HostLimits): Limits {
-  const minDelayMs = overrides.minDelayMs ?? base.minDelayMs;
+function freshSchedule(): Pick<HostState, 'lastStartAt' | 'turn' | 'waiting' | 'slowedAt'> {
+  return { lastStartAt: Number.NEGATIVE_INFINITY, turn: Promise.resolve(), waiting: 0, slowedAt: Number.NEGATIVE_INFINITY };
+}
+
+/** Resolves with `turn`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted(turn: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return turn;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    turn.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+function snapshotOf(state: HostState): LimiterHostSnapshot {
+  const { delayMs, successes, blockedUntil, updatedAt, floorMs, floorUntil } = state;
+  const nextSlotAt = Number.isFinite(state.lastStartAt) ? state.lastStartAt + delayMs : 0;
+  const snapshot: LimiterHostSnapshot = { delayMs, successes, blockedUntil, nextSlotAt, updatedAt };
+  if (floorMs !== undefined && floorUntil !== undefined) Object.assign(snapshot, { floorMs, floorUntil });
+  return snapshot;
+}
+
+function resolveLimits(base: PaceBounds, overrides: HostLimits, arrivalMargin: number): PaceBounds {
   const maxDelayMs = overrides.maxDelayMs ?? base.maxDelayMs;
+  if (overrides.documentedDelayMs !== undefined) {
+    const documented = overrides.documentedDelayMs;
+    if (!Number.isFinite(documented) || documented < 0) {
+      throw new RangeError(`AdaptiveRateLimiter: expected documentedDelayMs to be a finite number >= 0, got ${String(documented)}`);
+    }
+    const paced = Math.min(maxDelayMs, documented * (1 + arrivalMargin));
+    return { minDelayMs: paced, maxDelayMs, defaultDelayMs: paced, documented: documented > 0 };
+  }
+  const minDelayMs = overrides.minDelayMs ?? base.minDelayMs;
   if (!Number.isFinite(minDelayMs) || minDelayMs < 0) {
     throw new RangeError(`AdaptiveRateLimiter: expected minDelayMs to be a finite number >= 0, got ${String(minDelayMs)}`);
   }
@@ -289,11 +336,7 @@ function resolveLimits(base: Limits, overrides: HostLimits): Limits {
   if (!Number.isFinite(defaultDelayMs) || defaultDelayMs < 0) {
     throw new RangeError(`AdaptiveRateLimiter: expected defaultDelayMs to be a finite number >= 0, got ${String(defaultDelayMs)}`);
   }
-  return { minDelayMs, maxDelayMs, defaultDelayMs: Math.min(maxDelayMs, Math.max(minDelayMs, defaultDelayMs)) };
-}
-
-function clamp(delayMs: number, limits: Limits): number {
-  return Math.min(limits.maxDelayMs, Math.max(limits.minDelayMs, delayMs));
+  return { minDelayMs, maxDelayMs, defaultDelayMs: clamp(defaultDelayMs, { minDelayMs, maxDelayMs }), documented: false };
 }
 
 function requirePositive(option: string, value: number): number {
@@ -303,21 +346,9 @@ function requirePositive(option: string, value: number): number {
   return value;
 }
 
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isHostSnapshot(value: unknown): value is LimiterHostSnapshot {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
-  return (
-    finite(v.delayMs) &&
-    (v.delayMs as number) >= 0 &&
-    finite(v.successes) &&
-    (v.successes as number) >= 0 &&
-    finite(v.blockedUntil) &&
-    finite(v.nextSlotAt) &&
-    finite(v.updatedAt)
-  );
+function requireAtLeast(option: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) {
+    throw new RangeError(`AdaptiveRateLimiter: expected ${option} to be a finite number >= ${min}, got ${String(value)}`);
+  }
+  return value;
 }

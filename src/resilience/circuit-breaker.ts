@@ -282,10 +282,12 @@ export class CircuitBreaker {
     if (!isBreakerSnapshot(snapshot)) {
       throw new TypeError(`CircuitBreaker: expected initialState to be a BreakerSnapshot, got ${JSON.stringify(snapshot)}`);
     }
+    // Held to what this breaker could itself have written: a CLOSED breaker counts fewer failures
+    // than its threshold, and an opening in the future (a clock that moved backwards, or a damaged
+    // file) keeps it open for one recovery time from now, never for longer.
     if (snapshot.state === 'CLOSED' || snapshot.openedAt === null) {
-      return { kind: 'closed', failures: Math.floor(snapshot.failures) };
+      return { kind: 'closed', failures: Math.min(Math.floor(snapshot.failures), this.#failureThreshold - 1) };
     }
-    // A wall clock that moved backwards must not keep a breaker open for longer than configured.
     return { kind: 'open', openedAt: Math.min(snapshot.openedAt, now) };
   }
 }

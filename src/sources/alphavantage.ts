@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
-import type { HttpGetter } from '../http/types.js';
+import type { HttpGetter, HttpResponse } from '../http/types.js';
 import type { QuoteOutcome } from './market/quote.js';
 import { parseDecimal, roundTo } from './shared/numbers.js';
 import { shortText } from './shared/text.js';
@@ -46,8 +46,8 @@ export function alphaVantageQuoteUrl(baseUrl: string, symbol: string, apiKey: st
 
 /**
  * Fetches one GLOBAL_QUOTE. The caller must have taken one unit of the daily budget first.
- * Throws QAHT_ERR_RATE_LIMITED for `Information`/`Note` bodies (Alpha Vantage's HTTP 200 limit
- * signal); resolves `unknown` for an empty `Global Quote`.
+ * `Information`/`Note` bodies (Alpha Vantage's HTTP 200 limit signal) fail the attempt as
+ * QAHT_ERR_RATE_LIMITED (see `classifyAlphaVantageResponse`); an empty `Global Quote` resolves `unknown`.
  */
 export async function fetchAlphaVantageQuote(http: HttpGetter, request: AlphaVantageQuoteRequest): Promise<QuoteOutcome> {
   const url = alphaVantageQuoteUrl(request.baseUrl, request.symbol, request.apiKey);
@@ -56,14 +56,25 @@ export async function fetchAlphaVantageQuote(http: HttpGetter, request: AlphaVan
     secrets: [request.apiKey],
     // Every call spends one of 25 a day, answered or not: a retry could spend a unit nobody took.
     maxRetries: 0,
+    classify: (response) => classifyAlphaVantageResponse(response, request.apiKey),
     ...(request.signal ? { signal: request.signal } : {}),
   });
+  return parseAlphaVantageQuote(request.symbol, body, request.apiKey);
+}
+
+/**
+ * The check each attempt runs (`RequestOptions.classify`): a soft rate limit (`Information`,
+ * `Note`) or an `Error Message` at HTTP 200 is the attempt's failure, so the limiter and the
+ * breaker learn it as such.
+ */
+export function classifyAlphaVantageResponse(response: HttpResponse, apiKey = ''): QahtError | undefined {
+  let body: unknown;
   try {
-    return parseAlphaVantageQuote(request.symbol, body, request.apiKey);
-  } catch (error) {
-    if (error instanceof QahtError && error.code === 'QAHT_ERR_RATE_LIMITED') http.reportRateLimit?.(url);
-    throw error;
+    body = JSON.parse(response.text);
+  } catch {
+    return undefined;
   }
+  return alphaVantageBodyError(body, apiKey);
 }
 
 /** True when a rate-limit message says the key's allowance for the whole day is gone. */
@@ -77,14 +88,8 @@ export function isDailyLimitMessage(error: unknown): boolean {
  */
 export function parseAlphaVantageQuote(symbol: string, body: unknown, apiKey = ''): QuoteOutcome {
   const parsed = validateResponse('alphavantage', BodySchema, body);
-  const soft = parsed.Information ?? parsed.Note;
-  if (soft !== undefined) {
-    const detail = /per day|daily/i.test(soft) ? ': daily limit reached' : '';
-    throw new QahtError('QAHT_ERR_RATE_LIMITED', `alphavantage rate limited${detail}`);
-  }
-  if (parsed['Error Message'] !== undefined) {
-    throw new QahtError('QAHT_ERR_INVALID_DATA', `alphavantage error: ${shortText(parsed['Error Message'], { secrets: [apiKey] })}`);
-  }
+  const failure = alphaVantageBodyError(parsed, apiKey);
+  if (failure) throw failure;
   const raw = parsed['Global Quote'] ?? parsed['Global Quote - DATA DELAYED'];
   if (raw === undefined) throw unexpectedData('alphavantage', 'no "Global Quote"');
   if (Object.keys(raw).length === 0) return { kind: 'unknown', symbol, source: 'alphavantage' };
@@ -107,6 +112,21 @@ export function parseAlphaVantageQuote(symbol: string, body: unknown, apiKey = '
       source: 'alphavantage',
     },
   };
+}
+
+/** The failure an Alpha Vantage body reports instead of data: a soft rate limit or an error message. */
+function alphaVantageBodyError(body: unknown, apiKey: string): QahtError | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { Information, Note, 'Error Message': message } = body as Record<string, unknown>;
+  const soft = typeof Information === 'string' ? Information : typeof Note === 'string' ? Note : undefined;
+  if (soft !== undefined) {
+    const detail = /per day|daily/i.test(soft) ? ': daily limit reached' : '';
+    return new QahtError('QAHT_ERR_RATE_LIMITED', `alphavantage rate limited${detail}`);
+  }
+  if (typeof message === 'string') {
+    return new QahtError('QAHT_ERR_INVALID_DATA', `alphavantage error: ${shortText(message, { secrets: [apiKey] })}`);
+  }
+  return undefined;
 }
 
 /** "0.6671%" → 0.6671: Alpha Vantage writes its change with a percent sign. */

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
-import type { HttpGetter } from '../http/types.js';
+import type { HttpGetter, HttpResponse } from '../http/types.js';
 import type { CoinMarket } from './crypto/records.js';
 import { numericLike, parseDecimal } from './shared/numbers.js';
 import { shortText } from './shared/text.js';
@@ -53,6 +53,7 @@ export async function fetchCoinCapAssets(http: HttpGetter, options: CoinCapAsset
     secrets: [options.apiKey],
     source: SOURCE,
     signal: options.signal,
+    classify: classifyCoinCapResponse,
   });
   rejectSoftErrors(body, url);
   return validateResponse(SOURCE, AssetsSchema, body, { url }).data.map(toCoinMarket);
@@ -85,9 +86,28 @@ function rejectSoftErrors(body: unknown, url: string): void {
       url,
     });
   }
-  if (typeof error === 'string' && data === undefined) {
-    if (/rate limit|too many/i.test(error))
-      throw new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${shortText(error)}`, { url, status: 429 });
-    throw new QahtError('QAHT_ERR_HTTP_STATUS', `coincap error: ${shortText(error)}`, { url });
+  if (typeof error === 'string' && data === undefined) throw coinCapErrorBody(error, url);
+}
+
+/**
+ * The check each attempt runs (`RequestOptions.classify`): CoinCap's `{"error": "..."}` at HTTP
+ * 200 is the attempt's failure, a rate-limit message a soft rate limit.
+ */
+export function classifyCoinCapResponse(response: HttpResponse): QahtError | undefined {
+  if (!response.text.includes('"error"')) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    return undefined;
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { data, error } = body as { data?: unknown; error?: unknown };
+  return typeof error === 'string' && data === undefined ? coinCapErrorBody(error, response.url) : undefined;
+}
+
+function coinCapErrorBody(error: string, url: string): QahtError {
+  if (/rate limit|too many/i.test(error))
+    return new QahtError('QAHT_ERR_RATE_LIMITED', `coincap rate limit: ${shortText(error)}`, { url, status: 429 });
+  return new QahtError('QAHT_ERR_HTTP_STATUS', `coincap error: ${shortText(error)}`, { url });
 }

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
-import type { HttpGetter } from '../http/types.js';
+import type { HttpGetter, HttpResponse } from '../http/types.js';
 import type { CoinMarket } from './crypto/records.js';
 import { shortText } from './shared/text.js';
 import { unexpectedData, validateResponse } from './shared/validate.js';
@@ -85,7 +85,13 @@ export async function fetchCoinGeckoMarkets(http: HttpGetter, options: CoinGecko
   try {
     for (let page = 1; page <= pages; page += 1) {
       const url = coinGeckoMarketsUrl(options.baseUrl, page);
-      const response = await http.request(url, { headers, secrets, source: SOURCE, signal: options.signal });
+      const response = await http.request(url, {
+        headers,
+        secrets,
+        source: SOURCE,
+        signal: options.signal,
+        classify: classifyCoinGeckoResponse,
+      });
       const items = validateResponse(SOURCE, MarketsSchema, decodeBody(response.text, response.url), { url: response.url });
       for (const item of items) {
         if (seen.has(item.id)) continue;
@@ -119,6 +125,30 @@ function toCoinMarket(item: MarketItem): CoinMarket {
 }
 
 /**
+ * The check each attempt runs (`RequestOptions.classify`): CoinGecko's rate-limit body
+ * (`{"status":{"error_code":429}}`) or Cloudflare page, or another error object, at HTTP 200 is the
+ * attempt's failure. A page of coins is a JSON array, so only other bodies are parsed here.
+ */
+export function classifyCoinGeckoResponse(response: HttpResponse): QahtError | undefined {
+  const text = response.text.trimStart();
+  if (text.startsWith('<')) return cloudflarePage(text, response.url);
+  if (!text.startsWith('{')) return undefined;
+  try {
+    return coinGeckoErrorIn(JSON.parse(text), response.url);
+  } catch {
+    return undefined;
+  }
+}
+
+function cloudflarePage(text: string, url: string, cause?: unknown): QahtError | undefined {
+  if (!/cloudflare|cf-ray|just a moment|attention required|error 10(?:15|20)|rate.?limit/i.test(text)) return undefined;
+  return new QahtError('QAHT_ERR_RATE_LIMITED', 'coingecko answered with a Cloudflare page instead of data (rate limited or blocked)', {
+    url,
+    cause,
+  });
+}
+
+/**
  * Turns a 200 body into JSON, recognising CoinGecko's soft failures: an error object
  * (`{"status":{"error_code":429,...}}`, `{"error":{"status":...}}`, `{"error":"..."}`) or an
  * HTML page from its CDN (Cloudflare challenge or rate-limit page) instead of data.
@@ -128,16 +158,8 @@ function decodeBody(text: string, url: string): unknown {
   try {
     body = JSON.parse(text);
   } catch (cause) {
-    if (/^\s*</.test(text)) {
-      if (/cloudflare|cf-ray|just a moment|attention required|error 10(?:15|20)|rate.?limit/i.test(text)) {
-        throw new QahtError(
-          'QAHT_ERR_RATE_LIMITED',
-          'coingecko answered with a Cloudflare page instead of data (rate limited or blocked)',
-          { url, cause },
-        );
-      }
-      throw unexpectedData(SOURCE, 'an HTML page instead of JSON', { url, cause });
-    }
+    if (/^\s*</.test(text))
+      throw cloudflarePage(text, url, cause) ?? unexpectedData(SOURCE, 'an HTML page instead of JSON', { url, cause });
     throw unexpectedData(SOURCE, 'a body that is not JSON', { url, cause });
   }
   const softError = coinGeckoErrorIn(body, url);

@@ -1,8 +1,9 @@
 import type { SourceName } from './source-names.js';
 
 /**
- * The spacing each API's published limits ask for, used as a host's starting delay before the
- * limiter has learned anything (a delay learned in earlier runs replaces it).
+ * The spacing each API's published limits ask for: a host's starting delay and its floor (the
+ * limiter adds a small margin for arrival jitter and never goes faster; a delay learned in
+ * earlier runs replaces the start).
  * - coingecko: keyless/demo budget taken as 30 calls/min (api-notes: the current figure is unconfirmed).
  * - binance: 6000 weight/min per IP; a run costs 80 (+20 for exchangeInfo once a day), so a small
  *   fixed gap suffices and X-MBX-USED-WEIGHT-1M sets the pace when the budget runs low.
@@ -28,6 +29,13 @@ export const DOCUMENTED_DELAY_MS: Record<SourceName, number> = {
   alphavantage: 0,
   stooq: 1000,
 };
+
+/**
+ * How a host with no documented rate is paced (a redirect target, an unknown mirror): it starts
+ * at one request a second and, until its first rate limit, doubles its rate for every second of
+ * back-to-back successes, so it finds a real limit of 20/s within seconds, not minutes.
+ */
+export const UNDOCUMENTED_HOST_PACING = { defaultDelayMs: 1000, rampUpHalvingMs: 1000 } as const;
 
 /**
  * Calls a day the free plans allow, counted across runs in the state file under the source's name

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { isoDay, parseUnixSeconds } from './news/dates.js';
-import { finnhubErrorBody, finnhubErrorSchema } from './finnhub-error.js';
+import { classifyFinnhubResponse, finnhubErrorBody, finnhubErrorSchema } from './finnhub-error.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
 import { validateResponse } from './shared/validate.js';
 
@@ -85,6 +85,7 @@ export async function fetchFinnhubNews(params: NewsFetchParams): Promise<NewsIte
     ...params.request,
     source: SOURCE,
     secrets: [...(params.request?.secrets ?? []), apiKey].filter(Boolean),
+    classify: (response) => classifyFinnhubResponse(response, apiKey),
   });
   const response = validateResponse(SOURCE, responseSchema, body);
   if (!Array.isArray(response)) throw finnhubErrorBody(response.error, apiKey);

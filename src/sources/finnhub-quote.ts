@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { HttpGetter } from '../http/types.js';
-import { finnhubErrorBody, finnhubErrorSchema } from './finnhub-error.js';
+import { classifyFinnhubResponse, finnhubErrorBody, finnhubErrorSchema } from './finnhub-error.js';
 import type { QuoteOutcome } from './market/quote.js';
 import { roundTo } from './shared/numbers.js';
 import { unexpectedData, validateResponse } from './shared/validate.js';
@@ -41,6 +41,7 @@ export async function fetchFinnhubQuote(http: HttpGetter, request: FinnhubQuoteR
   const body = await http.fetchJson<unknown>(finnhubQuoteUrl(request.baseUrl, request.symbol, request.apiKey), {
     source: 'finnhub',
     secrets: [request.apiKey],
+    classify: (response) => classifyFinnhubResponse(response, request.apiKey),
     ...(request.signal ? { signal: request.signal } : {}),
   });
   return parseFinnhubQuote(request.symbol, body, request.apiKey);

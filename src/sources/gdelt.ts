@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { isQahtError, QahtError } from '../errors.js';
+import { QahtError } from '../errors.js';
+import type { HttpResponse } from '../http/types.js';
 import { parseGdeltDate } from './news/dates.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
 import { shortText } from './shared/text.js';
@@ -49,17 +50,25 @@ const RATE_LIMIT_TEXT = /limit requests|rate limit|too many requests/i;
 /**
  * GDELT DOC 2.0 article list (keyless; one request per 5 s by policy). GDELT reports a bad query as
  * HTTP 200 with a text/html sentence, so the body is checked before it is parsed: such a body throws
- * QAHT_ERR_INVALID_DATA quoting the sentence (QAHT_ERR_RATE_LIMITED when it asks to slow down).
+ * QAHT_ERR_INVALID_DATA quoting the sentence. "Please limit requests…" fails the attempt itself as
+ * QAHT_ERR_RATE_LIMITED (see `classifyGdeltResponse`).
  */
 export async function fetchGdelt(params: NewsFetchParams): Promise<NewsItem[]> {
   const url = gdeltUrl(params.baseUrl, params.query, params.nowMs - params.fromMs);
-  const response = await params.http.request(url, { ...params.request, source: SOURCE });
-  try {
-    return parseGdeltBody(response.text, response.headers['content-type']);
-  } catch (error) {
-    if (isQahtError(error) && error.code === 'QAHT_ERR_RATE_LIMITED') params.http.reportRateLimit?.(url);
-    throw error;
-  }
+  const response = await params.http.request(url, { ...params.request, source: SOURCE, classify: classifyGdeltResponse });
+  return parseGdeltBody(response.text, response.headers['content-type']);
+}
+
+/** The check each attempt runs (`RequestOptions.classify`): GDELT's plain-text "slow down" at HTTP 200. */
+export function classifyGdeltResponse(response: HttpResponse): QahtError | undefined {
+  return gdeltSoftLimit(response.text.trim(), response.headers['content-type']);
+}
+
+/** A text (not JSON) body asking to slow down: GDELT's rate limit at HTTP 200. */
+function gdeltSoftLimit(text: string, contentType: string | undefined): QahtError | undefined {
+  const notJson = /html/i.test(contentType ?? '') || !text.startsWith('{');
+  if (text === '' || !notJson || !RATE_LIMIT_TEXT.test(text)) return undefined;
+  return new QahtError('QAHT_ERR_RATE_LIMITED', `gdelt asked to slow down: ${shortText(text)}`, { status: 429 });
 }
 
 /** Parses a GDELT artlist body into items (exported for tests). */
@@ -67,10 +76,7 @@ export function parseGdeltBody(body: string, contentType?: string): NewsItem[] {
   const text = body.trim();
   if (text === '') return [];
   if (/html/i.test(contentType ?? '') || !text.startsWith('{')) {
-    if (RATE_LIMIT_TEXT.test(text)) {
-      throw new QahtError('QAHT_ERR_RATE_LIMITED', `gdelt asked to slow down: ${shortText(text)}`, { status: 429 });
-    }
-    throw unexpectedData(SOURCE, text.replace(/<[^>]*>/g, ' '));
+    throw gdeltSoftLimit(text, contentType) ?? unexpectedData(SOURCE, text.replace(/<[^>]*>/g, ' '));
   }
   let json: unknown;
   try {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
+import type { HttpResponse } from '../http/types.js';
 import { parseDateText } from './news/dates.js';
 import type { NewsFetchParams, NewsItem } from './news/news-item.js';
 import { shortText } from './shared/text.js';
@@ -53,9 +54,12 @@ export async function fetchNewsApi(params: NewsFetchParams): Promise<NewsItem[]>
   const url = newsApiUrl(params.baseUrl, params.query, params.fromMs);
   const body = await params.http.fetchJson<unknown>(url, {
     ...params.request,
+    // Every call spends one of the day's requests, answered or not: a retry would spend one nobody took.
+    maxRetries: 0,
     source: SOURCE,
     headers: { ...params.request?.headers, 'X-Api-Key': apiKey },
     secrets: [...(params.request?.secrets ?? []), apiKey].filter(Boolean),
+    classify: (answer) => classifyNewsApiResponse(answer, apiKey),
   });
   const response = validateResponse(SOURCE, responseSchema, body);
   if (response.status === 'error') throw newsApiError(response.code ?? 'unknown', response.message ?? '', apiKey);
@@ -74,6 +78,25 @@ export async function fetchNewsApi(params: NewsFetchParams): Promise<NewsItem[]>
   }
   return out;
 }
+
+/**
+ * The check each attempt runs (`RequestOptions.classify`): a `{"status":"error"}` body at HTTP 200
+ * is the attempt's failure, `rateLimited` a soft rate limit.
+ */
+export function classifyNewsApiResponse(response: HttpResponse, apiKey = ''): QahtError | undefined {
+  if (!ERROR_STATUS.test(response.text)) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    return undefined;
+  }
+  const parsed = v.safeParse(errorSchema, body);
+  return parsed.success ? newsApiError(parsed.output.code ?? 'unknown', parsed.output.message ?? '', apiKey) : undefined;
+}
+
+/** A cheap look for the error shape before parsing a body that may be 100 KB of articles. */
+const ERROR_STATUS = /"status"\s*:\s*"error"/;
 
 function newsApiError(code: string, message: string, apiKey: string): QahtError {
   const text = `newsapi error ${shortText(code, { maxChars: 40 })}: ${shortText(message, { secrets: [apiKey] })}`;

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { QahtError } from '../errors.js';
-import type { HttpGetter } from '../http/types.js';
+import type { HttpGetter, HttpResponse } from '../http/types.js';
 import type { QuoteOutcome } from './market/quote.js';
 import { parseDecimal, roundTo } from './shared/numbers.js';
 import { unexpectedData, validateResponse } from './shared/validate.js';
@@ -60,9 +60,34 @@ export async function fetchStooqQuotes(http: HttpGetter, request: StooqQuotesReq
   const response = await http.request(stooqQuotesUrl(request.baseUrl, request.symbols, request.apiKey), {
     source: 'stooq',
     secrets: [request.apiKey],
+    classify: classifyStooqResponse,
     ...(request.signal ? { signal: request.signal } : {}),
   });
   return parseStooqCsv(response.text, response.headers['content-type'] ?? '', request.symbols);
+}
+
+/**
+ * The check each attempt runs (`RequestOptions.classify`): Stooq's daily hits text (a soft rate
+ * limit) or its HTML block page at HTTP 200 is the attempt's failure.
+ */
+export function classifyStooqResponse(response: HttpResponse): QahtError | undefined {
+  return stooqBodyError(firstLine(response.text), response.headers['content-type'] ?? '');
+}
+
+/** The failure a Stooq body reports instead of a quote CSV, judged on its first line. */
+function stooqBodyError(first: string, contentType: string): QahtError | undefined {
+  if (/html/i.test(contentType) || first.startsWith('<')) {
+    return new QahtError('QAHT_ERR_INVALID_DATA', 'stooq blocked (HTML page instead of CSV; check STOOQ_API_KEY)');
+  }
+  if (!first.startsWith('Symbol,') && /limit/i.test(first))
+    return new QahtError('QAHT_ERR_RATE_LIMITED', 'stooq rate limited (daily hits limit)');
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  const end = start.search(/\r?\n/);
+  return (end === -1 ? start : start.slice(0, end)).trim();
 }
 
 /**
@@ -75,13 +100,9 @@ export function parseStooqCsv(text: string, contentType: string, symbols: readon
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '');
   const first = lines[0]?.trim() ?? '';
-  if (/html/i.test(contentType) || first.startsWith('<')) {
-    throw new QahtError('QAHT_ERR_INVALID_DATA', 'stooq blocked (HTML page instead of CSV; check STOOQ_API_KEY)');
-  }
-  if (!first.startsWith('Symbol,')) {
-    if (/limit/i.test(first)) throw new QahtError('QAHT_ERR_RATE_LIMITED', 'stooq rate limited (daily hits limit)');
-    throw unexpectedData('stooq', 'not a quote CSV');
-  }
+  const failure = stooqBodyError(first, contentType);
+  if (failure) throw failure;
+  if (!first.startsWith('Symbol,')) throw unexpectedData('stooq', 'not a quote CSV');
   const header = splitCsvLine(first);
   const rows = new Map<string, v.InferOutput<typeof RowSchema>>();
   for (const line of lines.slice(1)) {

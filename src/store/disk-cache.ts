@@ -23,6 +23,7 @@ import { open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { QahtError } from '../errors.js';
+import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { ensurePrivateDir, TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
 import { buildEntry, decodeEntry, serialiseEntry, type CacheEntry } from './cache-entry.js';
@@ -47,7 +48,7 @@ export interface DiskCacheOptions {
   clock?: Clock;
   /** Entries kept in memory. @default 500 */
   memoryMaxEntries?: number;
-  /** Receives `cache.hit|miss|stale|corrupt|write_error|lock_error` counts. */
+  /** Receives `cache_hits`, `cache_misses` and `cache.stale|corrupt|write_error|lock_error` counts. */
   monitor?: CacheMonitor;
   /** A refresh lock older than this (without heartbeat) is taken over. @default 30_000 ms */
   lockStaleMs?: number;
@@ -409,7 +410,7 @@ export class DiskCache implements CacheView {
 
   #report<T>(probe: boolean, result: CacheLookup<T>): CacheLookup<T> {
     if (probe && result.status !== 'cached') return result;
-    const counter = { fresh: 'cache.miss', cached: 'cache.hit', stale: 'cache.stale', failed: 'cache.miss' } as const;
+    const counter = { fresh: CACHE_MISS_COUNTER, cached: CACHE_HIT_COUNTER, stale: 'cache.stale', failed: CACHE_MISS_COUNTER } as const;
     this.#count(counter[result.status]);
     return result;
   }

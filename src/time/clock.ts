@@ -38,3 +38,11 @@ export const systemClock: Clock = {
     });
   },
 };
+
+/**
+ * A millisecond counter for measuring durations on `clock`. The system clock's is
+ * `performance.now()`: the same time, at a finer grain and immune to wall-clock steps.
+ */
+export function durationSource(clock: Clock): () => number {
+  return clock === systemClock ? () => performance.now() : () => clock.now();
+}

@@ -17,9 +17,14 @@ export class SimClock extends ManualClock {
   }
 }
 
+/** Event-loop turns with nothing changing after which the tasks not asleep are taken to be waiting on those that are. */
+const QUIET_TURNS = 50;
+
 /**
  * Runs async tasks on a `SimClock`. Each task must be sequential inside (at most one sleep at a
- * time), so "sleeping tasks = live tasks" means nobody is doing real work and time may jump.
+ * time), so "sleeping tasks = live tasks" means nobody is doing real work and time may jump. A
+ * task may also wait on another one that sleeps (a caller queued behind another on a limiter):
+ * when some sleep and nothing else has changed for `QUIET_TURNS` turns, time jumps too.
  */
 export class SimDriver {
   #live = 0;
@@ -55,15 +60,23 @@ export class SimDriver {
     tracked.catch(() => undefined);
     let lastProgress = performance.now();
     let lastSeen = '';
+    let quietTurns = 0;
     while (!settled) {
       await nextTurn();
-      if (this.#live > 0 && this.#clock.pendingSleeps >= this.#live) this.#clock.wakeNext();
+      const asleep = this.#clock.pendingSleeps;
+      if (this.#live > 0 && (asleep >= this.#live || (asleep > 0 && quietTurns >= QUIET_TURNS))) {
+        this.#clock.wakeNext();
+        quietTurns = 0;
+      }
       const seen = `${this.#live}/${this.#clock.pendingSleeps}/${this.#clock.now()}`;
       if (seen !== lastSeen) {
         lastSeen = seen;
         lastProgress = performance.now();
+        quietTurns = 0;
       } else if (performance.now() - lastProgress > stallMs) {
         throw new Error(`simulation stalled: ${this.#live} live tasks, ${this.#clock.pendingSleeps} asleep`);
+      } else {
+        quietTurns += 1;
       }
     }
     return tracked;

@@ -13,12 +13,17 @@ export interface TokenBucketOptions {
   clock: Clock;
   /** Port to listen on (the same port = the same host to the client's limiter). @default 0 */
   port?: number;
+  /**
+   * How long after the clock's now request number `index` (0-based) counts as arrived, in ms:
+   * connection set-up and network jitter, which a simulated clock does not have. @default none
+   */
+  arrivalDelayMs?: (index: number) => number;
 }
 
 export interface TokenBucketServer {
   url: string;
-  /** 200s and 429s answered so far. */
-  readonly counts: { ok: number; limited: number };
+  /** 200s and 429s answered so far, and when each 200 arrived (epoch ms on the clock). */
+  readonly counts: { ok: number; limited: number; okArrivals: number[] };
   close(): Promise<void>;
 }
 
@@ -32,14 +37,15 @@ export async function startTokenBucketServer(options: TokenBucketOptions): Promi
   const { ratePerS, burst, clock } = options;
   let tokens = burst;
   let refilledAt = clock.now();
-  const counts = { ok: 0, limited: 0 };
+  const counts = { ok: 0, limited: 0, okArrivals: [] as number[] };
+  let received = 0;
   const refill = (now: number): void => {
-    tokens = Math.min(burst, tokens + ((now - refilledAt) * ratePerS) / 1000);
-    refilledAt = now;
+    tokens = Math.min(burst, tokens + (Math.max(0, now - refilledAt) * ratePerS) / 1000);
+    refilledAt = Math.max(refilledAt, now);
   };
   const server = createServer((req, res) => {
     req.resume();
-    const now = clock.now();
+    const now = clock.now() + (options.arrivalDelayMs?.(received++) ?? 0);
     refill(now);
     const allowed = tokens >= 1;
     if (allowed) tokens -= 1;
@@ -51,6 +57,7 @@ export async function startTokenBucketServer(options: TokenBucketOptions): Promi
     }
     if (allowed) {
       counts.ok += 1;
+      counts.okArrivals.push(now);
       res.writeHead(200, headers);
       res.end('{"ok":true}');
       return;

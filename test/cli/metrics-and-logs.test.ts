@@ -104,7 +104,7 @@ describe('--metrics-file', () => {
     // Cache: a first run misses everything.
     expect(family(fetched, 'qaht_cache_hit_ratio').type).toBe('GAUGE');
     expect(sampleValue(fetched, 'qaht_cache_hit_ratio')).toBe(0);
-    expect(sampleValue(fetched, 'qaht_events_total', { event: 'cache.miss' })).toBe(3);
+    expect(sampleValue(fetched, 'qaht_events_total', { event: 'cache_misses' })).toBe(3);
     expect(sampleValue(fetched, 'qaht_events_total', { event: 'http.requests' })).toBe(3);
     // Per-host latency summary with quantiles, in seconds.
     expect(family(fetched, 'qaht_http_request_duration_seconds').type).toBe('SUMMARY');
@@ -124,8 +124,8 @@ describe('--metrics-file', () => {
     const cached = await readMetrics(metricsFile);
     expect(sampleValue(cached, 'qaht_cache_hit_ratio')).toBe(1);
     // CoinGecko and the Binance ticker (exchangeInfo is only read to build a fresh ticker entry).
-    expect(sampleValue(cached, 'qaht_events_total', { event: 'cache.hit' })).toBe(2);
-    expect(family(cached, 'qaht_events_total').metrics.some((m) => m.labels?.event === 'cache.miss')).toBe(false);
+    expect(sampleValue(cached, 'qaht_events_total', { event: 'cache_hits' })).toBe(2);
+    expect(family(cached, 'qaht_events_total').metrics.some((m) => m.labels?.event === 'cache_misses')).toBe(false);
     expect(api.requests).toHaveLength(3);
     expect(await listFilesDeep(outDir)).toEqual(['qaht.prom']);
   });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRunContext } from '../../src/commands/run-context.js';
 import { resolveRunSettings } from '../../src/options/run-options.js';
+import { classifyCoinGeckoResponse } from '../../src/sources/coingecko.js';
+import { startFakeApi } from '../helpers/fake-api/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
 
@@ -22,7 +24,7 @@ describe('createRunContext', () => {
     await context.close();
   });
 
-  it('starts every source host at its documented pace, or at --pace-ms when given', async () => {
+  it('starts every source host at its documented pace (plus the 4% arrival margin), or at --pace-ms when given', async () => {
     const clock = new ManualClock();
     const documented = await createRunContext({
       settings: resolveRunSettings({ cacheDir: dir }, {}),
@@ -32,8 +34,10 @@ describe('createRunContext', () => {
       clock,
     });
     const client = (await documented.runtime.http()) as unknown as { limiter: { delayMs(host: string): number } };
-    expect(client.limiter.delayMs('api.coingecko.com')).toBe(2000);
-    expect(client.limiter.delayMs('api.gdeltproject.org')).toBe(5500);
+    expect(client.limiter.delayMs('api.coingecko.com')).toBe(2080);
+    expect(client.limiter.delayMs('api.gdeltproject.org')).toBe(5720);
+    // A host no source documents starts at one request a second.
+    expect(client.limiter.delayMs('mirror.example')).toBe(1000);
     await documented.close();
     const paced = await createRunContext({
       settings: resolveRunSettings({ cacheDir: dir, paceMs: '0' }, {}),
@@ -74,6 +78,29 @@ describe('what a run saves', () => {
 
     const after = (await StateStore.load(dir, { clock })).host('down.example');
     expect(after).toEqual(before);
+  });
+
+  it('records each rate limit in the state as the client reports it, soft ones included', async () => {
+    const { StateStore } = await import('../../src/store/state-store.js');
+    const api = await startFakeApi();
+    try {
+      api.route('GET', '/hard', { status: 429, json: { error: 'slow down' } });
+      api.route('GET', '/soft', { json: { status: { error_code: 429, error_message: 'You have exceeded the Rate Limit' } } });
+      const clock = new ManualClock();
+      const settings = resolveRunSettings({ cacheDir: dir, paceMs: '0', maxRetries: '0' }, {});
+      const context = await createRunContext({ settings, env: {}, stderr, interactive: false, clock });
+      const http = await context.runtime.http();
+      await expect(http.request(`${api.url}/hard`, { source: 'coingecko' })).rejects.toMatchObject({ code: 'QAHT_ERR_RATE_LIMITED' });
+      clock.set(clock.now() + 1000);
+      const soft = http.request(`${api.url}/soft`, { source: 'coingecko', classify: classifyCoinGeckoResponse });
+      await expect(soft).rejects.toMatchObject({ code: 'QAHT_ERR_RATE_LIMITED' });
+      await context.finish({ sources: [], metricsFile: undefined });
+      await context.close();
+      const saved = (await StateStore.load(dir, { clock })).source('coingecko');
+      expect(saved?.rateLimitEvents).toEqual([clock.now() - 1000, clock.now()]);
+    } finally {
+      await api.close();
+    }
   });
 
   it('does not record an --offline run as a failure of its sources', async () => {

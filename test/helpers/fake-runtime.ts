@@ -21,7 +21,7 @@ export class StubHttp implements HttpGetter {
   readonly calls: URL[] = [];
   constructor(private readonly replies: StubReply[]) {}
 
-  async request(url: string, _options?: RequestOptions): Promise<HttpResponse> {
+  async request(url: string, options?: RequestOptions): Promise<HttpResponse> {
     const parsed = new URL(url);
     this.calls.push(parsed);
     const reply = this.replies.find((r) => r.match(parsed));
@@ -30,7 +30,11 @@ export class StubHttp implements HttpGetter {
     if (status === 429) throw new QahtError('QAHT_ERR_RATE_LIMITED', `HTTP 429 from ${parsed.host}`, { status, url });
     if (status >= 400) throw new QahtError('QAHT_ERR_HTTP_STATUS', `HTTP ${status} from ${parsed.host}`, { status, url });
     const text = typeof reply.body === 'function' ? reply.body(parsed) : reply.body;
-    return { status, headers: { 'content-type': 'application/json', ...reply.headers }, text, url, notModified: false };
+    const response: HttpResponse = { status, headers: { 'content-type': 'application/json', ...reply.headers }, text, url };
+    // As the real client does: the source's check runs on every 2xx, and its error is the request's.
+    const rejected = options?.classify?.(response);
+    if (rejected) throw rejected;
+    return response;
   }
 
   async fetchText(url: string, options?: RequestOptions): Promise<string> {

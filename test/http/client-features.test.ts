@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QahtError } from '../../src/errors.js';
-import { AsyncAPIClient, createHttpClient } from '../../src/http/async-api-client.js';
+import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
 import { timed, waitUntil } from './wait-until.js';
 
@@ -25,7 +25,7 @@ const catchError = (p: Promise<unknown>): Promise<QahtError> =>
 
 describe('AsyncAPIClient features', () => {
   it.each(['gzip', 'br', 'deflate'] as const)('decodes %s bodies', async (compress) => {
-    client = createHttpClient({ maxRetries: 0 });
+    client = new AsyncAPIClient({ maxRetries: 0 });
     const payload = { coins: Array.from({ length: 200 }, (_, i) => ({ id: `coin-${i}`, price: i * 1.5 })) };
     api.route('GET', '/z', { json: payload, compress });
     await expect(client.fetchJson(`${api.url}/z`)).resolves.toEqual(payload);
@@ -121,26 +121,6 @@ describe('AsyncAPIClient features', () => {
     } finally {
       await other.close();
     }
-  });
-
-  it('sends validators and returns notModified on a 304 (ETag and Last-Modified)', async () => {
-    client = new AsyncAPIClient({ maxRetries: 0 });
-    const lastModified = 'Sun, 29 Nov 2026 09:00:00 GMT';
-    api.route('GET', '/e', { json: { v: 1 }, etag: '"v1"', compress: 'gzip' });
-    api.route('GET', '/lm', { json: { v: 2 }, lastModified });
-
-    const fresh = await client.request(`${api.url}/e`);
-    expect(fresh).toMatchObject({ status: 200, notModified: false });
-    expect(fresh.headers['etag']).toBe('"v1"');
-
-    const revalidated = await client.request(`${api.url}/e`, { etag: '"v1"' });
-    expect(revalidated).toMatchObject({ status: 304, notModified: true, text: '' });
-    expect(api.requests[1]?.headers['if-none-match']).toBe('"v1"');
-    expect((await client.request(`${api.url}/e`, { etag: '"v0"' })).status).toBe(200);
-
-    expect((await client.request(`${api.url}/lm`, { lastModified })).notModified).toBe(true);
-    expect(api.requests.at(-1)?.headers['if-modified-since']).toBe(lastModified);
-    await expect(client.fetchJson(`${api.url}/lm`, { lastModified })).rejects.toMatchObject({ code: 'QAHT_ERR_INVALID_DATA', status: 304 });
   });
 
   it('identifies itself as qaht/<package version>', async () => {

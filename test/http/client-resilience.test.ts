@@ -5,6 +5,7 @@ import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
+import { driveClock } from '../helpers/drive-clock.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { waitUntil } from './wait-until.js';
 
@@ -170,7 +171,8 @@ describe('AsyncAPIClient rate-limit headers', () => {
     expect(client.limiter.delayMs(api.host)).toBe(50);
 
     used = 6000;
-    await client.fetchJson(`${api.url}/api/v3/ticker/24hr`);
+    // The new pace applies to the very next request: it waits 50 ms for its slot.
+    await driveClock(clock, client.fetchJson(`${api.url}/api/v3/ticker/24hr`));
     expect(blockedUntil(client.limiter, api.host)).toBe(Date.UTC(2026, 10, 29, 10, 1, 0));
   });
 

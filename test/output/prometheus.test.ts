@@ -56,8 +56,8 @@ async function sampleInput(): Promise<MetricsInput> {
   monitor.time('parse', () => {
     perfNow += 5;
   });
-  monitor.increment('cache.hit', 3);
-  monitor.increment('cache.miss', 1);
+  monitor.increment('cache_hits', 3);
+  monitor.increment('cache_misses', 1);
   monitor.increment('http.retries', 2);
   monitor.increment('http.429');
   monitor.recordError('api.binance.com');
@@ -112,7 +112,7 @@ describe('renderPrometheus', () => {
 
   it('exports every monitor counter and error count under one labelled family each', async () => {
     const text = renderPrometheus(await sampleInput());
-    expect(sampleValue(text, 'qaht_events_total', { event: 'cache.hit' })).toBe(3);
+    expect(sampleValue(text, 'qaht_events_total', { event: 'cache_hits' })).toBe(3);
     expect(sampleValue(text, 'qaht_events_total', { event: 'http.retries' })).toBe(2);
     expect(sampleValue(text, 'qaht_events_total', { event: 'http.429' })).toBe(1);
     expect(sampleValue(text, 'qaht_errors_total', { endpoint: 'api.binance.com' })).toBe(1);

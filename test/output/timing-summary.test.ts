@@ -11,7 +11,7 @@ describe('renderTimingSummary', () => {
       {
         uptimeS: 1.234,
         cacheHitRate: 0.5,
-        counters: { 'cache.hit': 1, 'cache.miss': 1, 'http.retries': 2, 'http.429': 1, 'http.breaker_rejected': 0 },
+        counters: { cache_hits: 1, cache_misses: 1, 'http.retries': 2, 'http.429': 1, 'http.breaker_rejected': 0 },
         timings: {
           'http.api.coingecko.com': { count: 3, mean: 120, p95: 300, min: 50, max: 310 },
           'cache.read': { count: 1, mean: 1, p95: 1, min: 1, max: 1 },
@@ -26,7 +26,7 @@ describe('renderTimingSummary', () => {
   });
 
   it('says so when the run made no request', () => {
-    const lines = renderTimingSummary({ uptimeS: 0.05, cacheHitRate: 1, counters: { 'cache.hit': 3 }, timings: {} }, plain);
+    const lines = renderTimingSummary({ uptimeS: 0.05, cacheHitRate: 1, counters: { cache_hits: 3 }, timings: {} }, plain);
     expect(lines).toContain('  no network requests');
     expect(lines.at(-1)).toContain('cache hit rate 100% (3/3)');
   });

@@ -231,6 +231,21 @@ describe('CircuitBreaker', () => {
       expect(restored.retryAfterMs()).toBe(60_000);
     });
 
+    it('holds hostile snapshots to what the breaker could have written: no opening centuries ahead, no count past the threshold', async () => {
+      const clock = new ManualClock();
+      const opened = new CircuitBreaker({ clock, initialState: { state: 'OPEN', failures: 0, openedAt: 32_503_680_000_000 } });
+      expect(opened.state).toBe('OPEN');
+      expect(opened.retryAfterMs()).toBe(60_000);
+      await clock.advance(60_000);
+      await expect(opened.call(ok)).resolves.toBe('ok');
+      expect(opened.state).toBe('CLOSED');
+
+      const counted = new CircuitBreaker({ clock, failureThreshold: 5, initialState: { state: 'CLOSED', failures: 1e12, openedAt: null } });
+      expect(counted.toJSON()).toEqual({ state: 'CLOSED', failures: 4, openedAt: null });
+      await expect(counted.call(ok)).resolves.toBe('ok');
+      expect(counted.toJSON().failures).toBe(0);
+    });
+
     it('rejects a snapshot that is not one', () => {
       expect(() => new CircuitBreaker({ initialState: { state: 'OPEN', failures: 0, openedAt: null } })).toThrow(TypeError);
       expect(() => new CircuitBreaker({ initialState: { state: 'WEIRD' } as never })).toThrow(TypeError);

@@ -51,8 +51,8 @@ describe('DiskCache lookup order, per cache mode', () => {
     const second = await lookup({ fetch: upstream.fetch });
     expect(second).toMatchObject({ status: 'cached', value: { n: 1 }, ageMs: TTL_MS - 1 });
     expect(upstream.calls).toHaveLength(1);
-    expect(monitor.get('cache.miss')).toBe(1);
-    expect(monitor.get('cache.hit')).toBe(1);
+    expect(monitor.get('cache_misses')).toBe(1);
+    expect(monitor.get('cache_hits')).toBe(1);
   });
 
   it('refetches once the TTL has passed', async () => {
@@ -91,7 +91,7 @@ describe('DiskCache lookup order, per cache mode', () => {
     const failure = new Error('boom');
     const result = await lookup({ fetch: stubFetch<{ n: number }>(failure).fetch });
     expect(result).toEqual({ status: 'failed', error: failure });
-    expect(monitor.get('cache.miss')).toBe(1);
+    expect(monitor.get('cache_misses')).toBe(1);
   });
 
   it('force-refresh fetches even within the TTL', async () => {

@@ -2,20 +2,23 @@ import { QahtError } from '../../errors.js';
 import type { Clock } from '../../time/clock.js';
 
 /**
- * Runs `task` under an overall deadline on `clock`: when `timeoutMs` passes first, the task's signal
- * is aborted and the returned promise rejects with QAHT_ERR_TIMEOUT at once, even if the task
- * ignores its signal. This bounds a source's whole fetch (limiter wait, attempts, retries), which
- * a per-attempt timeout alone does not. The timer is cancelled as soon as the task settles.
+ * Runs `task` under an overall deadline on `clock`: when `timeoutMs` (counted from `startedAt`,
+ * epoch ms, default now) passes first, the task's signal is aborted and the returned promise
+ * rejects with QAHT_ERR_TIMEOUT at once, even if the task ignores its signal. This bounds a
+ * source's whole fetch (limiter wait, attempts, retries), which a per-attempt timeout alone does
+ * not; a `startedAt` at the start of the run also counts what came before the fetch (the cache
+ * lookup, loading the HTTP client). The timer is cancelled as soon as the task settles.
  */
 export async function withDeadline<T>(
   clock: Clock,
   timeoutMs: number,
   label: string,
   task: (signal: AbortSignal) => Promise<T>,
+  startedAt: number = clock.now(),
 ): Promise<T> {
   const taskController = new AbortController();
   const timerController = new AbortController();
-  const deadline = clock.sleep(timeoutMs, timerController.signal).then(
+  const deadline = clock.sleep(Math.max(0, startedAt + timeoutMs - clock.now()), timerController.signal).then(
     () => {
       const error = new QahtError('QAHT_ERR_TIMEOUT', `${label} did not answer within ${formatSeconds(timeoutMs)}`);
       taskController.abort(error);

@@ -20,6 +20,17 @@ describe('withDeadline', () => {
     expect(seen!.aborted).toBe(true);
   });
 
+  it('counts from the given start, so time spent before the task is inside the deadline', async () => {
+    const clock = new ManualClock();
+    const startedAt = clock.now();
+    await clock.advance(2_500);
+    const outcome = withDeadline(clock, 3_000, 'hn', () => new Promise<never>(() => {}), startedAt).catch((e: unknown) => e);
+    await clock.advance(499);
+    expect(clock.pendingSleeps).toBe(1);
+    await clock.advance(1);
+    expect(await outcome).toMatchObject({ code: 'QAHT_ERR_TIMEOUT', message: 'hn did not answer within 3s' });
+  });
+
   it('returns the task result and cancels its timer', async () => {
     const clock = new ManualClock();
     await expect(withDeadline(clock, 10_000, 'hn', async () => 42)).resolves.toBe(42);

@@ -1,0 +1,82 @@
+import { isQahtError, QahtError } from '../../errors.js';
+import type { AdaptiveRateLimiter } from '../../resilience/adaptive-rate-limiter.js';
+import type { Clock } from '../../time/clock.js';
+import type { AttemptContext, Step } from '../chain.js';
+import { hostVerdict } from '../classify-error.js';
+import type { ClientEvents } from '../client-events.js';
+import { httpStatusOf, isRejectedResponse } from './classify-response.js';
+
+/** What the pacing step needs. */
+export interface PaceStepDeps {
+  limiter: AdaptiveRateLimiter;
+  clock: Clock;
+  events: ClientEvents;
+  /** A host blocked for longer than this fails at once instead of sleeping through the run, in ms. */
+  maxRetryAfterMs: number;
+}
+
+/**
+ * Waits for the host's next slot on the limiter, then teaches the limiter the attempt's outcome:
+ * a success speeds up, a rate limit (429, 418 or a soft limit) slows down and honours the wait
+ * it states, a host failure backs off. Emits `pacing` when the attempt waited and `rateLimit`
+ * when the host said slow down.
+ */
+export function createPaceStep(deps: PaceStepDeps): Step {
+  const { limiter, clock, events } = deps;
+  return (next) => async (context) => {
+    refuseLongBlock(deps, context);
+    const queuedAt = clock.now();
+    await limiter.wait(context.host, context.signal);
+    const sentAt = clock.now();
+    if (sentAt > queuedAt) {
+      events.pacing.emit({ host: context.host, source: context.source, url: context.safeUrl, at: sentAt, waitedMs: sentAt - queuedAt });
+    }
+    try {
+      const response = await next(context);
+      limiter.onSuccess(context.host);
+      return response;
+    } catch (error) {
+      if (isQahtError(error)) learn(deps, context, error, sentAt);
+      throw error;
+    }
+  };
+}
+
+function learn(deps: PaceStepDeps, context: AttemptContext, error: QahtError, sentAt: number): void {
+  const { limiter, clock } = deps;
+  const host = context.host;
+  const verdict = hostVerdict(error);
+  if (verdict === 'nothing') return;
+  if (verdict === 'rate-limit') {
+    limiter.onRateLimit(host, error.retryAfterMs, sentAt);
+    deps.events.rateLimit.emit({
+      host,
+      source: context.source,
+      url: context.safeUrl,
+      at: clock.now(),
+      status: httpStatusOf(error),
+      soft: isRejectedResponse(error),
+      retryAfterMs: error.retryAfterMs,
+      delayMs: limiter.delayMs(host),
+    });
+    return;
+  }
+  if (error.retryAfterMs !== undefined) limiter.blockUntil(host, clock.now() + error.retryAfterMs);
+  if (verdict === 'failure') limiter.onError(host);
+  // The host answered (404, 451, a body too large...): it is up, and our pace was accepted.
+  else limiter.onSuccess(host);
+}
+
+/**
+ * A host blocked (Retry-After, an exhausted budget, possibly from an earlier run) for longer
+ * than we would ever wait fails at once instead of sleeping through the run.
+ */
+function refuseLongBlock(deps: PaceStepDeps, context: AttemptContext): void {
+  const waitMs = deps.limiter.blockedUntil(context.host) - deps.clock.now();
+  if (waitMs <= deps.maxRetryAfterMs) return;
+  throw new QahtError(
+    'QAHT_ERR_RATE_LIMITED',
+    `GET ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`,
+    { url: context.safeUrl, retryAfterMs: waitMs },
+  );
+}
