@@ -5,16 +5,17 @@
  * over the target. rename(2) within one folder is atomic, so a reader (or a process killed with
  * SIGKILL halfway through) sees the old file or the new one, never a mix. The folder is fsynced
  * afterwards so the rename itself survives a power cut. Hand-rolled rather than write-file-atomic
- * so the temp names are predictable (`*.tmp`) and can be skipped and swept by the cache.
+ * so the temp names are predictable (`*.<host>-<pid>.<random>.tmp`, see temp-names.ts) and the
+ * cache can sweep those of a dead writer on its next run.
  */
-import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync } from 'node:fs';
-import { access, chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QahtError } from '../errors.js';
+import { makeDirs } from './make-dirs.js';
+import { nodeStoreFs, type StoreFs } from './store-fs.js';
+import { TEMP_SUFFIX, tempPathFor } from './temp-names.js';
 
-/** Suffix of in-progress temp files; anything ending with it is an orphan once its writer is gone. */
-export const TEMP_SUFFIX = '.tmp';
+export { TEMP_SUFFIX };
 
 /** This process's writes in progress, by temp file path (see `settlePendingWrites`). */
 const pendingWrites = new Map<string, Promise<void>>();
@@ -22,6 +23,8 @@ const pendingWrites = new Map<string, Promise<void>>();
 export interface AtomicWriteOptions {
   /** Permission bits of the written file. @default 0o600 (owner read/write only) */
   mode?: number;
+  /** @default Node's file system */
+  fs?: StoreFs;
 }
 
 /**
@@ -30,8 +33,8 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const tempPath = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
-  const write = writeThroughTemp(path, tempPath, data, mode);
+  const tempPath = tempPathFor(path);
+  const write = writeThroughTemp(path, tempPath, data, mode, options.fs ?? nodeStoreFs);
   pendingWrites.set(tempPath, write);
   try {
     await write;
@@ -40,10 +43,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   }
 }
 
-async function writeThroughTemp(path: string, tempPath: string, data: string | Uint8Array, mode: number): Promise<void> {
+async function writeThroughTemp(path: string, tempPath: string, data: string | Uint8Array, mode: number, fs: StoreFs): Promise<void> {
   let renamed = false;
   try {
-    const handle = await open(tempPath, 'wx', mode);
+    const handle = await fs.open(tempPath, 'wx', mode);
     try {
       await handle.writeFile(data);
       // The umask may have narrowed (or a pre-set ACL widened) the creation mode: pin it exactly.
@@ -52,11 +55,11 @@ async function writeThroughTemp(path: string, tempPath: string, data: string | U
     } finally {
       await handle.close();
     }
-    await rename(tempPath, path);
+    await fs.rename(tempPath, path);
     renamed = true;
-    await syncDirectory(dirname(path));
+    await syncDirectory(dirname(path), fs);
   } finally {
-    if (!renamed) await unlink(tempPath).catch(() => undefined);
+    if (!renamed) await fs.unlink(tempPath).catch(() => undefined);
   }
 }
 
@@ -86,9 +89,9 @@ export async function settlePendingWrites(timeoutMs: number): Promise<void> {
 }
 
 /** Best effort: some platforms and file systems refuse to open or fsync a directory. */
-async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string, fs: StoreFs): Promise<void> {
   try {
-    const handle = await open(dir, 'r');
+    const handle = await fs.open(dir, 'r');
     try {
       await handle.sync();
     } finally {
@@ -100,25 +103,23 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * Creates `dir` (and missing parents) with mode 0700 and checks it is writable. access(2) reports
- * a read-only mount (EROFS) and an immutable directory (EPERM) even to root, so no probe file is
- * written on every run's start-up.
+ * Creates `dir` (and missing parents, by the bounded walk of make-dirs.ts) with mode 0700 and
+ * checks it is writable. access(2) reports a read-only mount (EROFS) and an immutable directory
+ * (EPERM) even to root, so no probe file is written on every run's start-up.
  * A directory that already existed keeps its permissions (it may be a user's own folder).
  * @throws QahtError `QAHT_ERR_CACHE_DIR`: "cache directory <dir> is not writable: <reason>"
  */
-export async function ensurePrivateDir(dir: string): Promise<void> {
+export async function ensurePrivateDir(dir: string, fs: StoreFs = nodeStoreFs): Promise<void> {
   try {
-    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
-    if (created !== undefined) await chmod(dir, 0o700);
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    await access(dir, constants.W_OK);
+    if (await makeDirs(dir, 0o700, fs)) await fs.chmod(dir, 0o700);
+    await fs.access(dir, constants.W_OK);
   } catch (error) {
     throw new QahtError('QAHT_ERR_CACHE_DIR', `cache directory ${dir} is not writable: ${describeFsError(error)}`, { cause: error });
   }
 }
 
 const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
@@ -128,6 +129,8 @@ const FS_REASONS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
   ENAMETOOLONG: 'path too long',
   ELOOP: 'too many symbolic links',
+  EISDIR: 'a directory is in the way',
+  EFBIG: 'file too large',
 };
 
 /** A short, path-free reason for a file-system error, for one-line user messages. */
