@@ -52,7 +52,17 @@ export interface LookupOptions<T> {
   probe?: boolean;
   /** Gets the data upstream. Without it the lookup behaves as offline. */
   fetch?: (validators: Validators) => Promise<FetchOutcome<T>>;
+  /**
+   * The value's shape check, applied alike to a fetched value and to a cached one: a cached value
+   * that fails it is a miss (then a refetch), never served, not even as stale; a fetched value
+   * that fails it is a failed fetch (`QAHT_ERR_INVALID_DATA`), so stale data serves and the good
+   * entry stays. @default every value passes
+   */
+  validate?: ValueCheck<T>;
 }
+
+/** True when `value` has the shape a cached value of this lookup must have. */
+export type ValueCheck<T> = (value: unknown) => value is T;
 
 /** One row of `DiskCache.list()`. */
 export interface CacheListing {
