@@ -34,6 +34,7 @@ export async function runStatusCommand(invocation: StatusInvocation, io: CliIo):
   if (!settings.quiet) {
     const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
     io.stderr.write(`cache dir: ${sanitizeText(report.cacheDir)}\n`);
+    for (const problem of report.cacheProblems) io.stderr.write(`warning: ${sanitizeText(problem)}\n`);
     if (missing.length > 0) io.stderr.write(`keys not set (those sources are skipped): ${missing.join(', ')}\n`);
   }
   return EXIT.ok;
@@ -46,6 +47,7 @@ export function statusJson(report: StatusReport): object {
     command: 'status',
     generatedAt: iso(now),
     cacheDir: report.cacheDir,
+    cacheProblems: report.cacheProblems.map((problem) => sanitizeText(problem)),
     sources: report.sources.map((source) => ({
       name: source.name,
       key: source.key,
