@@ -11,6 +11,7 @@ import { fetchGdelt } from '../sources/gdelt.js';
 import { fetchGoogleNews } from '../sources/google-news.js';
 import { fetchHn } from '../sources/hn.js';
 import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
+import { isNewsItemList } from '../sources/news/news-item-schema.js';
 import { withDeadline } from '../sources/news/with-deadline.js';
 import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../sources/newsapi.js';
 import type { NEWS_SOURCES } from '../sources/source-names.js';
@@ -128,6 +129,7 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
     key: cacheKey(spec.source, settings),
     ttlMs: settings.ttlMs,
     requiresKey: spec.requiresKey,
+    validate: isNewsItemList,
     count: (items) => items.length,
     fetch: (context) =>
       withDeadline(rt.clock, settings.timeoutMs, spec.source, async (signal) => {

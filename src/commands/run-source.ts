@@ -28,6 +28,8 @@ export interface SourceJob<T> {
   /** True when the source cannot run without its API key (it is then `skipped`). */
   requiresKey?: boolean;
   fetch: (context: SourceFetchContext) => Promise<T>;
+  /** The value's shape, checked alike on a fetched and on a cached value (see `LookupOptions.validate`). */
+  validate: (value: unknown) => value is T;
   /** Number of items in a value, for the status line and JSON `items`. */
   count: (value: T) => number;
 }
@@ -61,6 +63,7 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
       const value = await job.fetch({ http, baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs });
       return { kind: 'data', value };
     },
+    validate: job.validate,
   });
 
   if (lookup.status === 'failed' || lookup.value === undefined) {

@@ -69,7 +69,9 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
     http: async () => options.http,
     cache: {
       async lookup<T>(request: CacheLookupRequest<T>): Promise<CacheLookupResult<T>> {
-        const entry = store.get(request.key);
+        // As the real cache: a value of the wrong shape is never served, and never stored.
+        const stored = store.get(request.key);
+        const entry = stored && (!request.validate || request.validate(stored.value)) ? stored : undefined;
         if (request.offline || !request.fetch) {
           return entry
             ? { status: 'stale', value: entry.value as T, fetchedAt: entry.fetchedAt, ageMs: clock.now() - entry.fetchedAt }
@@ -78,6 +80,8 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
         try {
           const outcome = await request.fetch({});
           if (outcome.kind === 'not-modified') throw new Error('unexpected not-modified');
+          if (request.validate && !request.validate(outcome.value))
+            throw new QahtError('QAHT_ERR_INVALID_DATA', `${request.source} returned data of an unexpected shape`);
           store.set(request.key, { value: outcome.value, fetchedAt: clock.now() });
           return { status: 'fresh', value: outcome.value, fetchedAt: clock.now(), ageMs: 0 };
         } catch (error) {

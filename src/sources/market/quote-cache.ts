@@ -1,6 +1,7 @@
 import type { CacheLookupRequest, CacheLookupResult } from '../../commands/runtime.js';
 import type { MarketDriver } from './market-drivers.js';
 import type { MarketSourceName, QuoteOutcome } from './quote.js';
+import { isQuoteOutcome } from './quote-schema.js';
 
 /** The slice of the runtime cache the scan uses. */
 export interface QuoteCache {
@@ -20,14 +21,6 @@ export function quoteCacheKey(source: MarketSourceName, symbol: string): string 
   return `${source}:quote:${symbol}`;
 }
 
-/** Guards against entries written by another version: anything else is treated as a miss. */
-export function isQuoteOutcome(value: unknown): value is QuoteOutcome {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { kind?: unknown; quote?: { price?: unknown; symbol?: unknown; source?: unknown } };
-  if (candidate.kind === 'unknown') return true;
-  return candidate.kind === 'quote' && typeof candidate.quote?.price === 'number' && typeof candidate.quote.symbol === 'string';
-}
-
 /** Reads one cached answer without touching the network (any age; the caller judges the TTL). */
 export async function readCachedQuote(
   cache: QuoteCache,
@@ -35,15 +28,16 @@ export async function readCachedQuote(
   symbol: string,
   policy: QuoteCachePolicy,
 ): Promise<CacheLookupResult<QuoteOutcome>> {
-  const result = await cache.lookup<QuoteOutcome>({
+  return cache.lookup<QuoteOutcome>({
     source,
     key: quoteCacheKey(source, symbol),
     ttlMs: policy.ttlMs,
     maxStaleMs: policy.maxStaleMs,
     offline: true,
     probe: true,
+    // An entry of another shape (another version's) is a miss.
+    validate: isQuoteOutcome,
   });
-  return isQuoteOutcome(result.value) ? result : { status: 'failed' };
 }
 
 /**
@@ -72,11 +66,9 @@ export async function fetchQuotesThroughCache(
           if (!outcome) throw new Error(`${driver.name} gave no answer for ${symbol}`);
           return { kind: 'data', value: outcome };
         },
+        validate: isQuoteOutcome,
       });
-      return {
-        symbol,
-        result: isQuoteOutcome(result.value) || result.status === 'failed' ? result : { ...result, status: 'failed' as const },
-      };
+      return { symbol, result };
     }),
   );
 }
