@@ -129,7 +129,9 @@ function fromBinanceAsset(asset: BinanceAsset): MergedCoin {
 function joinCoinCap(coins: MergedCoin[], assets: CoinMarket[], ratio: number): void {
   // A repeated id: the last copy is the one joined (as a Map built from the list would keep).
   const byId = new Map<string, number>();
-  assets.forEach((asset, at) => byId.set(asset.id, at));
+  assets.forEach((asset, at) => {
+    byId.set(asset.id, at);
+  });
   const used = new Uint8Array(assets.length);
   const unpaired: MergedCoin[] = [];
   for (const coin of coins) {

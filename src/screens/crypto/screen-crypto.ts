@@ -47,7 +47,12 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     options.symbols && options.symbols.length > 0 ? new Set(options.symbols.map((s) => s.trim().toUpperCase())) : undefined;
   // Built on first use: only a `<SYMBOL>UP`-style ticker asks (most screens, never).
   let symbols: ReadonlySet<string> | undefined;
-  const knownSymbols = { has: (symbol: string) => (symbols ??= new Set(coins.map((coin) => coin.symbol))).has(symbol) };
+  const knownSymbols = {
+    has(symbol: string): boolean {
+      symbols ??= new Set(coins.map((coin) => coin.symbol));
+      return symbols.has(symbol);
+    },
+  };
 
   const excluded: Exclusion[] = [];
   const passed: RankedCoin[] = [];

@@ -55,7 +55,10 @@ export function joinMatchingTitles(sets: ReadonlyArray<ReadonlySet<string>>, joi
     for (let k = 0; k < indexed; k++) {
       const token = ids[start[index]! + k]!;
       let list = holders.get(token);
-      if (!list) holders.set(token, (list = { titles: [], positions: [] }));
+      if (!list) {
+        list = { titles: [], positions: [] };
+        holders.set(token, list);
+      }
       list.titles.push(index);
       list.positions.push(k);
     }
@@ -172,7 +175,11 @@ function joinIdenticalTitles(titles: OrderedTitles, joiner: TitleJoiner): number
 /** The indices ordered by length, shortest first (equal lengths in index order); a counting sort. */
 function byLength(indices: readonly number[], length: Int32Array): number[] {
   const buckets: number[][] = [];
-  for (const index of indices) (buckets[length[index]!] ??= []).push(index);
+  for (const index of indices) {
+    const bucket = buckets[length[index]!];
+    if (bucket) bucket.push(index);
+    else buckets[length[index]!] = [index];
+  }
   return buckets.flat();
 }
 

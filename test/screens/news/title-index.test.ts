@@ -47,7 +47,10 @@ function tokenSets(count: number, seed: number): Array<Set<string>> {
 /** Items as groups (each a sorted list of indices), found with `link` joining pairs in a union-find. */
 function partition(count: number, link: (joined: (a: number, b: number) => boolean, join: (a: number, b: number) => void) => void) {
   const parent = Array.from({ length: count }, (_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i]!;
+    return i;
+  };
   const join = (a: number, b: number) => {
     parent[find(a)] = find(b);
   };
