@@ -77,6 +77,31 @@ describe('hostile files in the cache dir', () => {
     expect(await small.get(KEY)).toBeUndefined();
   });
 
+  // Issue 13 item 2 (the store's part): a time in the future is never reported as the data's age.
+  it('an entry stamped far in the future is reported as fetched now, never later, and is refetched', async () => {
+    const future = clock.now() + 1000 * 365 * 24 * 3_600_000;
+    await cache.set({ source: 'coingecko', key: KEY, value: ['old'], ttlMs: TTL_MS, fetchedAt: future });
+    const reader = await DiskCache.open({ dir, clock, monitor });
+    expect(await reader.lookup({ source: 'coingecko', key: KEY, ttlMs: TTL_MS, offline: true })).toMatchObject({
+      status: 'stale',
+      fetchedAt: clock.now(),
+      ageMs: 0,
+    });
+    expect((await reader.list())[0]?.fetchedAt).toBe(clock.now());
+    expect(await lookupFetching(reader)).toMatchObject({ status: 'fresh', value: [{ id: 'bitcoin' }], fetchedAt: clock.now() });
+  });
+
+  it('listing reads headers only; the value bytes are checked when the entry is used', async () => {
+    await cache.set({ source: 'coingecko', key: KEY, value: [1, 2, 3], ttlMs: TTL_MS });
+    const file = cache.fileFor(KEY);
+    // Same length, different bytes: the header still fits the file, the checksum no longer does.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('[1,2,3]', '[1,2,4]'));
+    const reader = await DiskCache.open({ dir, clock, monitor });
+    expect((await reader.list()).map((row) => row.key)).toEqual([KEY]);
+    expect(await reader.get(KEY)).toBeUndefined();
+    expect(await reader.list()).toEqual([]);
+  });
+
   const hostileState: Array<[string, boolean, (file: string) => Promise<void>]> = [
     ['a FIFO', true, async (file) => makeFifo(file)],
     ['a link to /dev/zero', hasDevZero, (file) => symlink('/dev/zero', file)],
