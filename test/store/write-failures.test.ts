@@ -1,6 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { statusJson } from '../../src/cli/run-status-command.js';
+import { gatherStatus } from '../../src/commands/status.js';
 import { inspectCacheDir } from '../../src/store/cache-dir-health.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
 import { StateStore } from '../../src/store/state-store.js';
@@ -64,6 +66,12 @@ describe('when the cache cannot be written', () => {
     expect(warnings).toEqual([`coingecko data is not cached: ${blocked} is a directory where its cache entry belongs`]);
     expect((await (await DiskCache.open({ dir, clock })).get('coingecko:/fine'))?.value).toEqual(['coingecko:/fine']);
     expect(await inspectCacheDir(dir)).toEqual([`${blocked} is a directory where a cache entry belongs: that entry is never stored`]);
+  });
+
+  it('screen status reports a full disk (statfs through the seam)', async () => {
+    const report = await gatherStatus({ cacheDir: dir, env: {}, clock, fs: fullDisk });
+    expect(report.cacheProblems).toEqual([`caching is off: the disk holding ${dir} is full (0 KiB free)`]);
+    expect((statusJson(report) as { cacheProblems: string[] }).cacheProblems).toEqual(report.cacheProblems);
   });
 
   it('status findings: a full disk, a read-only dir, a state.json that is not a file; none for a healthy dir', async () => {
