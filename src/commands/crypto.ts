@@ -16,6 +16,7 @@ import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
 import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
+import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '../sources/crypto/record-schemas.js';
 import type { SourceName } from '../sources/source-names.js';
 import { runSource } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
@@ -76,6 +77,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       ttlMs: CRYPTO_TTL_MS.coingeckoMarkets,
       fetch: (ctx) =>
         fetchCoinGeckoMarkets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, top: options.top, progress: rt.progress }),
+      validate: isCoinMarketList,
       count: (coins) => coins.length,
     }),
     runSource(rt, options, {
@@ -91,6 +93,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
             rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
           },
         }),
+      validate: isBinanceAssetList,
       count: (assets) => assets.length,
     }),
     runSource(rt, options, {
@@ -99,6 +102,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       ttlMs: CRYPTO_TTL_MS.coincapAssets,
       requiresKey: true,
       fetch: (ctx) => fetchCoinCapAssets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey ?? '', limit: options.top }),
+      validate: isCoinMarketList,
       count: (coins) => coins.length,
     }),
   ]);
@@ -133,6 +137,7 @@ async function loadBinanceSymbols(rt: Runtime, http: HttpGetter, baseUrl: string
     ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
     maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
     fetch: () => fetchBinanceUsdSymbols(http, baseUrl),
+    validate: isBinanceUsdSymbolList,
   });
   if (lookup.value !== undefined) return lookup.value;
   throw lookup.error ?? new QahtError('QAHT_ERR_NO_DATA', 'binance exchangeInfo unavailable');

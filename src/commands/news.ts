@@ -5,12 +5,13 @@ import { formatDuration } from '../screens/news/duration.js';
 import type { NewsRow } from '../screens/news/news-row.js';
 import { normalizeQuery } from '../screens/news/query.js';
 import { filterRelevant } from '../screens/news/relevance-filter.js';
-import { screenNews } from '../screens/news/screen-news.js';
+import { MAX_ITEMS_PER_SOURCE, screenNews } from '../screens/news/screen-news.js';
 import { fetchFinnhubNews, finnhubNewsRoute, type FinnhubNewsRoute } from '../sources/finnhub-news.js';
 import { fetchGdelt } from '../sources/gdelt.js';
 import { fetchGoogleNews } from '../sources/google-news.js';
 import { fetchHn } from '../sources/hn.js';
 import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
+import { isNewsItemList } from '../sources/news/news-item-schema.js';
 import { withDeadline } from '../sources/news/with-deadline.js';
 import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../sources/newsapi.js';
 import type { NEWS_SOURCES, SourceName } from '../sources/source-names.js';
@@ -131,6 +132,7 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
     key: cacheKey(spec.source, settings),
     ttlMs: settings.ttlMs,
     requiresKey: spec.requiresKey,
+    validate: isNewsItemList,
     count: (items) => items.length,
     fetch: (context) =>
       withDeadline(
@@ -195,6 +197,7 @@ function summaryNotes(screen: ReturnType<typeof screenNews>, sinceMs: number, of
     screen.merged > 0 ? `${screen.merged} duplicates merged` : '',
     screen.tooOld > 0 ? `${screen.tooOld} older than ${formatDuration(sinceMs)} dropped` : '',
     screen.undated > 0 ? `${screen.undated} undated dropped` : '',
+    screen.overCap > 0 ? `${screen.overCap} over the ${MAX_ITEMS_PER_SOURCE}-per-source cap dropped` : '',
     offTopic > 0 ? `${offTopic} off-topic (finnhub crypto feed) dropped` : '',
   ].filter(Boolean);
   const notes: string[] = [];

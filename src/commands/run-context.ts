@@ -61,8 +61,12 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const dir = settings.cacheDir;
   const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets: apiKeysIn(env) });
   const monitor = new PerformanceMonitor({ clock });
+  const warn = (message: string): void => {
+    if (!settings.quiet) options.stderr.write(`warning: ${message}\n`);
+  };
   // The keys themselves, as a last line of defence should an API echo one back into a cached body.
-  const cache = await DiskCache.open({ dir, clock, monitor, secrets: apiKeysIn(env) });
+  // A cache that stops caching (full disk, a directory in an entry's place) says so once.
+  const cache = await DiskCache.open({ dir, clock, monitor, secrets: apiKeysIn(env), onWarning: warn });
   const state = await StateStore.load(dir, { clock });
 
   const limiter = new AdaptiveRateLimiter({
@@ -132,9 +136,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     },
     progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
     increment: (name, by) => monitor.increment(name, by),
-    warn: (message) => {
-      if (!settings.quiet) options.stderr.write(`warning: ${message}\n`);
-    },
+    warn,
   };
 
   const persist = async (): Promise<void> => {

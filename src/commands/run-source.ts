@@ -28,6 +28,8 @@ export interface SourceJob<T> {
   /** True when the source cannot run without its API key (it is then `skipped`). */
   requiresKey?: boolean;
   fetch: (context: SourceFetchContext) => Promise<T>;
+  /** The value's shape, checked alike on a fetched and on a cached value (see `LookupOptions.validate`). */
+  validate: (value: unknown) => value is T;
   /** Number of items in a value, for the status line and JSON `items`. */
   count: (value: T) => number;
 }
@@ -55,6 +57,7 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
     ttlMs: job.ttlMs,
     maxStaleMs: job.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
     fetch: async () => job.fetch({ http: await rt.http(), baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs }),
+    validate: job.validate,
   });
 
   const offline = rt.cache.mode === 'offline';

@@ -10,9 +10,11 @@ import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../sources/documented-rates.
 import { apiKeyFor, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
+import { inspectCacheDir } from '../store/cache-dir-health.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { utcDay, type BudgetState, type HostState, type SourceState } from '../store/state-file.js';
 import { StateStore } from '../store/state-store.js';
+import type { StoreFs } from '../store/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
 /** "Recent runs" for the 429 count. */
@@ -35,14 +37,16 @@ export interface StatusInput {
  * Loads the state store and the cache listing of `cacheDir` and builds the report. A missing or
  * corrupt state file reads as "nothing known", a missing cache folder as "nothing cached".
  */
-export async function gatherStatus(options: { cacheDir: string; env: Env; clock?: Clock }): Promise<StatusReport> {
+export async function gatherStatus(options: { cacheDir: string; env: Env; clock?: Clock; fs?: StoreFs }): Promise<StatusReport> {
   const clock = options.clock ?? systemClock;
-  const [store, listings] = await Promise.all([
+  const [store, listings, cacheProblems] = await Promise.all([
     StateStore.load(options.cacheDir, { clock }),
     new DiskCache({ dir: options.cacheDir, clock }).list(),
+    inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {}),
   ]);
   const { hosts, sources, budgets } = store.state;
-  return buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, budgets, listings });
+  const report = buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, budgets, listings });
+  return { ...report, cacheProblems };
 }
 
 /** The report for every source in `SOURCE_NAMES` order, from already-loaded state. */
@@ -53,6 +57,7 @@ export function buildStatus(input: StatusInput): StatusReport {
     generatedAt: input.nowMs,
     cacheDir: input.cacheDir,
     sources: SOURCE_NAMES.map((name) => sourceHealth(name, input, frozen)),
+    cacheProblems: [],
   };
 }
 

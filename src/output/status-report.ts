@@ -61,4 +61,6 @@ export interface StatusReport {
   generatedAt: number;
   cacheDir: string;
   sources: SourceHealth[];
+  /** What keeps the cache dir from caching (full disk, read-only, a directory in an entry's place), one sentence each. */
+  cacheProblems: string[];
 }

@@ -48,6 +48,7 @@ export async function renderStatusTable(report: StatusReport, chalk: ChalkInstan
 export function renderStatusNotes(report: StatusReport): string[] {
   const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
   const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`];
+  for (const problem of report.cacheProblems) lines.push(`warning: ${sanitizeText(problem)}`);
   if (missing.length > 0) lines.push(`keys not set (those sources are skipped): ${missing.join(', ')}`);
   return lines;
 }

@@ -2,7 +2,6 @@ import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import { durationSource, systemClock, type Clock } from '../time/clock.js';
 import { type MetricLabels, SeriesTable, type Tally } from './series-table.js';
 
-
 /** Summary of one timing series, in ms. */
 export interface TimingStats {
   count: number;

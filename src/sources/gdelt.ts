@@ -38,8 +38,12 @@ const articleSchema = v.looseObject({
   seendate: v.nullish(v.string()),
   domain: v.nullish(v.string()),
 });
-/** With no hits GDELT may send `{}` (no `articles` at all). */
-const responseSchema = v.looseObject({ articles: v.optional(v.array(articleSchema)) });
+/**
+ * With no hits GDELT may send `{}` (no `articles` at all); any other object without `articles`
+ * (`{"data":{"message":…},"timestamp":…}`) is a changed API, not "no news", so it fails here and
+ * a cached answer serves instead.
+ */
+const responseSchema = v.looseObject({ articles: v.array(articleSchema) });
 
 // Control characters are illegal inside JSON strings; GDELT emits them anyway (gdeltdoc strips them).
 // Line breaks and tabs become spaces so the words around them stay apart.
@@ -84,7 +88,12 @@ export function parseGdeltBody(body: string, contentType?: string): NewsItem[] {
   } catch (cause) {
     throw unexpectedData(SOURCE, 'malformed JSON', { cause });
   }
-  const { articles = [] } = validateResponse(SOURCE, responseSchema, json);
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && !('articles' in json)) {
+    const keys = Object.keys(json);
+    if (keys.length === 0) return [];
+    throw unexpectedData(SOURCE, `an object without "articles" (${keys.slice(0, 5).join(', ')})`);
+  }
+  const { articles } = validateResponse(SOURCE, responseSchema, json);
   const out: NewsItem[] = [];
   for (const article of articles) {
     const title = article.title?.trim();

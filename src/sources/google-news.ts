@@ -43,8 +43,13 @@ const itemSchema = v.looseObject({
 
 const feedSchema = v.looseObject({
   rss: v.looseObject({
-    // An empty result set still has a channel; an empty <channel/> parses to "".
-    channel: v.union([v.looseObject({ item: v.optional(v.array(itemSchema)) }), v.literal('')]),
+    // An empty result set still has a channel (with its title); an empty <channel/> parses to "".
+    // A channel with neither items nor a title is not a search feed: a changed answer, not "no news".
+    channel: v.union([
+      v.looseObject({ item: v.array(itemSchema) }),
+      v.looseObject({ item: v.optional(v.array(itemSchema)), title: textSchema }),
+      v.literal(''),
+    ]),
   }),
 });
 

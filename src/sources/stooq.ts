@@ -103,6 +103,9 @@ export function parseStooqCsv(text: string, contentType: string, symbols: readon
   const failure = stooqBodyError(first, contentType);
   if (failure) throw failure;
   if (!first.startsWith('Symbol,')) throw unexpectedData('stooq', 'not a quote CSV');
+  // Stooq answers every requested symbol with a row (`N/D` when it has none): no rows at all is a
+  // changed answer, and taking it as "every symbol unknown" would replace good cached quotes.
+  if (lines.length < 2 && symbols.length > 0) throw unexpectedData('stooq', 'a quote CSV without rows');
   const header = splitCsvLine(first);
   const rows = new Map<string, v.InferOutput<typeof RowSchema>>();
   for (const line of lines.slice(1)) {

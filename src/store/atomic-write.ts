@@ -7,18 +7,16 @@
  * afterwards so the rename itself survives a power cut.
  *
  * Why hand-written and not write-file-atomic (decided in issue 12; the package is not a dependency):
- * the temp names are predictable (`<target>.<pid>.<random>.tmp`), so readers skip them and the next
- * run sweeps the ones a killed writer left; and writes in flight are known to this module, so an
- * interrupted run can let them land before it exits (`settlePendingWrites`).
+ * the temp names are predictable (`*.<host>-<pid>.<random>.tmp`, see temp-names.ts), so readers skip
+ * them and the next run sweeps the ones a dead writer left; and writes in flight are known to this
+ * module, so an interrupted run can let them land before it exits (`settlePendingWrites`).
  */
-import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync } from 'node:fs';
-import { access, chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QahtError } from '../errors.js';
-
-/** Suffix of in-progress temp files; anything ending with it is an orphan once its writer is gone. */
-export const TEMP_SUFFIX = '.tmp';
+import { makeDirs } from './make-dirs.js';
+import { nodeStoreFs, type StoreFs } from './store-fs.js';
+import { tempPathFor } from './temp-names.js';
 
 /** This process's writes in progress, by temp file path (see `settlePendingWrites`). */
 const pendingWrites = new Map<string, Promise<void>>();
@@ -26,6 +24,8 @@ const pendingWrites = new Map<string, Promise<void>>();
 export interface AtomicWriteOptions {
   /** Permission bits of the written file. @default 0o600 (owner read/write only) */
   mode?: number;
+  /** @default Node's file system */
+  fs?: StoreFs;
 }
 
 /**
@@ -34,8 +34,8 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const tempPath = `${path}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
-  const write = writeThroughTemp(path, tempPath, data, mode);
+  const tempPath = tempPathFor(path);
+  const write = writeThroughTemp(path, tempPath, data, mode, options.fs ?? nodeStoreFs);
   pendingWrites.set(tempPath, write);
   try {
     await write;
@@ -44,10 +44,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   }
 }
 
-async function writeThroughTemp(path: string, tempPath: string, data: string | Uint8Array, mode: number): Promise<void> {
+async function writeThroughTemp(path: string, tempPath: string, data: string | Uint8Array, mode: number, fs: StoreFs): Promise<void> {
   let renamed = false;
   try {
-    const handle = await open(tempPath, 'wx', mode);
+    const handle = await fs.open(tempPath, 'wx', mode);
     try {
       await handle.writeFile(data);
       // The umask may have narrowed (or a pre-set ACL widened) the creation mode: pin it exactly.
@@ -56,11 +56,11 @@ async function writeThroughTemp(path: string, tempPath: string, data: string | U
     } finally {
       await handle.close();
     }
-    await rename(tempPath, path);
+    await fs.rename(tempPath, path);
     renamed = true;
-    await syncDirectory(dirname(path));
+    await syncDirectory(dirname(path), fs);
   } finally {
-    if (!renamed) await unlink(tempPath).catch(() => undefined);
+    if (!renamed) await fs.unlink(tempPath).catch(() => undefined);
   }
 }
 
@@ -90,9 +90,9 @@ export async function settlePendingWrites(timeoutMs: number): Promise<void> {
 }
 
 /** Best effort: some platforms and file systems refuse to open or fsync a directory. */
-async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string, fs: StoreFs): Promise<void> {
   try {
-    const handle = await open(dir, 'r');
+    const handle = await fs.open(dir, 'r');
     try {
       await handle.sync();
     } finally {
@@ -104,25 +104,23 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * Creates `dir` (and missing parents) with mode 0700 and checks it is writable. access(2) reports
- * a read-only mount (EROFS) and an immutable directory (EPERM) even to root, so no probe file is
- * written on every run's start-up.
+ * Creates `dir` (and missing parents, by the bounded walk of make-dirs.ts) with mode 0700 and
+ * checks it is writable. access(2) reports a read-only mount (EROFS) and an immutable directory
+ * (EPERM) even to root, so no probe file is written on every run's start-up.
  * A directory that already existed keeps its permissions (it may be a user's own folder).
  * @throws QahtError `QAHT_ERR_CACHE_DIR`: "cache directory <dir> is not writable: <reason>"
  */
-export async function ensurePrivateDir(dir: string): Promise<void> {
+export async function ensurePrivateDir(dir: string, fs: StoreFs = nodeStoreFs): Promise<void> {
   try {
-    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
-    if (created !== undefined) await chmod(dir, 0o700);
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    await access(dir, constants.W_OK);
+    if (await makeDirs(dir, 0o700, fs)) await fs.chmod(dir, 0o700);
+    await fs.access(dir, constants.W_OK);
   } catch (error) {
     throw new QahtError('QAHT_ERR_CACHE_DIR', `cache directory ${dir} is not writable: ${describeFsError(error)}`, { cause: error });
   }
 }
 
 const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
@@ -132,6 +130,8 @@ const FS_REASONS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
   ENAMETOOLONG: 'path too long',
   ELOOP: 'too many symbolic links',
+  EISDIR: 'a directory is in the way',
+  EFBIG: 'file too large',
 };
 
 /** A short, path-free reason for a file-system error, for one-line user messages. */

@@ -49,6 +49,13 @@ export interface LookupOptions<T> {
   probe?: boolean;
   /** Gets the data upstream. Without it the lookup serves what is cached, as offline does. */
   fetch?: () => Promise<T>;
+  /**
+   * The value's shape check, applied alike to a fetched value and to a cached one: a cached value
+   * that fails it is a miss (then a refetch), never served, not even as stale; a fetched value
+   * that fails it is a failed fetch (`QAHT_ERR_INVALID_DATA`), so stale data serves and the good
+   * entry stays. @default every value passes
+   */
+  validate?: ValueCheck<T>;
 }
 
 /** The cache as one run sees it: every lookup in the run's mode (see `CacheMode`). */
@@ -57,6 +64,9 @@ export interface CacheView {
   /** Serves `key` (fresh → fetch → stale → failed, per the mode); never throws for fetch or disk failures. */
   lookup<T>(options: LookupOptions<T>): Promise<CacheLookup<T>>;
 }
+
+/** True when `value` has the shape a cached value of this lookup must have. */
+export type ValueCheck<T> = (value: unknown) => value is T;
 
 /** One row of `DiskCache.list()`. */
 export interface CacheListing {

@@ -9,8 +9,11 @@
  * Identical concurrent lookups in this process share one fetch; across processes the refresh runs
  * under a per-key file lock and re-reads the entry first, so N processes fetch once.
  *
- * Robustness: a corrupt, truncated, foreign-schema or checksum-mismatched file is a miss and is
- * removed. A failed write (disk full) leaves the value in the memory tier for this run.
+ * Robustness: only regular files inside the cache dir are read, up to `ENTRY_MAX_BYTES` (a FIFO,
+ * a device or a link out of the dir is a miss and is removed, so nothing there can hang or flood a
+ * run). A corrupt, truncated, foreign-schema or checksum-mismatched file is a miss and is removed.
+ * A value that fails the lookup's `validate` is a miss as well. A failed write (disk full) leaves
+ * the value in the memory tier for this run and says so once through `onWarning`.
  *
  * Unwritable cache dir policy: `DiskCache.open()` creates the dir (0700) and proves it writable,
  * and otherwise throws `QahtError('QAHT_ERR_CACHE_DIR', 'cache directory <dir> is not writable:
@@ -19,14 +22,13 @@
  * (A caller wanting a memory-only run can catch it and use `new DiskCache(...)` anyway: every
  * write failure is then counted as `cache.write_error` and the run goes on.)
  */
-import { open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { QahtError } from '../errors.js';
 import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { ensurePrivateDir, TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
-import { buildEntry, decodeEntry, serialiseEntry, type CacheEntry } from './cache-entry.js';
+import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
+import { decodeEntry, decodeHeader, encodeEntry, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from './cache-entry.js';
 import { redactSecrets } from '../redact.js';
 import { hashKey } from './cache-key.js';
 import type {
@@ -38,8 +40,12 @@ import type {
   CacheView,
   FallbackCache,
   LookupOptions,
+  ValueCheck,
 } from './cache-types.js';
 import { acquireFileLock, type FileLock } from './file-lock.js';
+import { sweepLeftovers, type SweepReport } from './leftover-sweep.js';
+import { readRegularFile, readRegularFilePrefix, type RegularFileRead } from './regular-file.js';
+import { fsErrorCode, nodeStoreFs, type StoreFs } from './store-fs.js';
 
 export interface DiskCacheOptions {
   /** Cache directory; entries live in `<dir>/http/`. */
@@ -48,7 +54,7 @@ export interface DiskCacheOptions {
   clock?: Clock;
   /** Entries kept in memory. @default 500 */
   memoryMaxEntries?: number;
-  /** Receives `cache_hits`, `cache_misses` and `cache.stale|corrupt|write_error|lock_error` counts. */
+  /** Receives `cache_hits`, `cache_misses` and `cache.stale|corrupt|invalid|write_error|lock_error` counts. */
   monitor?: CacheMonitor;
   /** A refresh lock older than this (without heartbeat) is taken over. @default 30_000 ms */
   lockStaleMs?: number;
@@ -56,6 +62,15 @@ export interface DiskCacheOptions {
   lockWaitMs?: number;
   /** Secret values scrubbed from keys and from every string in stored values, as a last line of defence. */
   secrets?: readonly string[];
+  /**
+   * Receives one-line, secret-free warnings, each at most once per cache: caching stopped (disk
+   * full, read-only), an entry blocked by a directory, an entry over the size cap.
+   */
+  onWarning?: (message: string) => void;
+  /** Largest entry file read or written, in bytes. @default ENTRY_MAX_BYTES (32 MiB) */
+  entryMaxBytes?: number;
+  /** @default Node's file system */
+  fs?: StoreFs;
 }
 
 /** What a low-level `set` takes. `fetchedAt` defaults to now. */
@@ -76,8 +91,12 @@ type RefreshOutcome<T> =
 export const ENTRIES_SUBDIR = 'http';
 const ENTRY_SUFFIX = '.json';
 const LOCK_SUFFIX = '.lock';
-/** Temp files older than this (real time) are orphans of a killed writer and are swept by `open`. */
-const ORPHAN_TEMP_AGE_MS = 10 * 60_000;
+/** The state store's files in the cache dir itself (its temps and lock), which the sweep also cleans. */
+const STATE_FILE_PREFIX = 'state.json.';
+/** Enough of an entry file to hold its header (a long key needs more, and is then read whole). */
+const HEADER_PREFIX_BYTES = 16 * 1024;
+/** Write failures after which writing is pointless for the rest of the run. */
+const CACHING_STOPPERS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
 const DEFAULTS = { memoryMaxEntries: 500, lockStaleMs: 30_000, lockWaitMs: 60_000 } as const;
 
@@ -94,18 +113,26 @@ export class DiskCache implements CacheView {
   readonly #lockStaleMs: number;
   readonly #lockWaitMs: number;
   readonly #secrets: readonly string[];
+  readonly #onWarning: ((message: string) => void) | undefined;
+  readonly #entryMaxBytes: number;
+  readonly #fs: StoreFs;
   readonly #inFlight = new Map<string, Promise<RefreshOutcome<unknown>>>();
+  /** Entries already checked by a lookup's `validate`, so a memory hit is not checked again. */
+  readonly #validated = new WeakMap<CacheEntry, ValueCheck<unknown>>();
+  readonly #warned = new Set<string>();
   #dirReady: Promise<void> | undefined;
+  /** Set after a failure that every later write would repeat (disk full, read-only). */
+  #writesStopped = false;
 
   /**
-   * Opens a cache whose directory exists and is writable, sweeping temp files orphaned by
-   * killed writers.
+   * Opens a cache whose directory exists and is writable, sweeping what killed runs left there
+   * (temp files, abandoned locks; see leftover-sweep.ts).
    * @throws QahtError `QAHT_ERR_CACHE_DIR` when the directory cannot be created or written.
    */
   static async open(options: DiskCacheOptions): Promise<DiskCache> {
     const cache = new DiskCache(options);
     await cache.#ensureDir();
-    await cache.#sweepOrphanTemps();
+    await cache.sweep();
     return cache;
   }
 
@@ -119,6 +146,9 @@ export class DiskCache implements CacheView {
     this.#lockStaleMs = options.lockStaleMs ?? DEFAULTS.lockStaleMs;
     this.#lockWaitMs = options.lockWaitMs ?? DEFAULTS.lockWaitMs;
     this.#secrets = (options.secrets ?? []).filter((secret) => secret.length > 0);
+    this.#onWarning = options.onWarning;
+    this.#entryMaxBytes = options.entryMaxBytes ?? ENTRY_MAX_BYTES;
+    this.#fs = options.fs ?? nodeStoreFs;
   }
 
   /** Path of the file that holds `key`. */
@@ -137,11 +167,11 @@ export class DiskCache implements CacheView {
   }
 
   async #lookup<T>(options: LookupOptions<T>, mode: CacheMode): Promise<CacheLookup<T>> {
-    const { source, ttlMs, maxStaleMs = Infinity, fetch, probe = false } = options;
+    const { source, ttlMs, maxStaleMs = Infinity, fetch, probe = false, validate } = options;
     const forceRefresh = mode === 'force-refresh';
     const key = this.#cleanKey(options.key);
     const startedAt = this.#clock.now();
-    const seen = await this.get<T>(key);
+    const seen = this.#usable(await this.get<T>(key), validate);
     if (seen && !forceRefresh && this.#isFresh(seen, ttlMs)) return this.#report(probe, this.#serve('cached', seen));
     if (mode === 'offline' || !fetch) {
       if (seen) return this.#report(probe, this.#serveFallback(seen, { ttlMs, maxStaleMs, forceRefresh }));
@@ -151,7 +181,9 @@ export class DiskCache implements CacheView {
     }
     let flight = this.#inFlight.get(key) as Promise<RefreshOutcome<T>> | undefined;
     if (!flight) {
-      flight = this.#refresh({ key, source, ttlMs, forceRefresh, startedAt, seen, fetch }).finally(() => this.#inFlight.delete(key));
+      flight = this.#refresh({ key, source, ttlMs, forceRefresh, startedAt, seen, fetch, validate }).finally(() =>
+        this.#inFlight.delete(key),
+      );
       this.#inFlight.set(key, flight);
     }
     const outcome = await flight;
@@ -176,43 +208,51 @@ export class DiskCache implements CacheView {
 
   /**
    * Stores an entry in memory and on disk (atomic write, mode 0600).
-   * @throws the write error; the memory tier keeps the entry anyway.
+   * @throws the write error (QahtError `QAHT_ERR_CACHE_DIR` for an entry over the size cap); the
+   *   memory tier keeps the entry anyway.
    */
   async set<T>(input: CacheSetInput<T>): Promise<CacheEntry<T>> {
-    const entry = buildEntry<T>({
+    const encoded = encodeEntry<T>({
       key: this.#cleanKey(input.key),
       source: input.source,
       value: this.#scrub(input.value),
       ttlMs: input.ttlMs,
       fetchedAt: input.fetchedAt ?? this.#clock.now(),
     });
-    this.#memory.set(entry.key, entry);
-    await this.#ensureDir();
-    await writeFileAtomic(this.fileFor(entry.key), serialiseEntry(entry));
-    return entry;
+    this.#memory.set(encoded.entry.key, encoded.entry);
+    await this.#write(encoded);
+    return encoded.entry;
   }
 
   /** Removes one entry; true when a file was removed. */
   async delete(key: string): Promise<boolean> {
     const clean = this.#cleanKey(key);
     this.#memory.delete(clean);
-    return unlink(this.fileFor(clean)).then(
+    return this.#fs.unlink(this.fileFor(clean)).then(
       () => true,
       () => false,
     );
   }
 
-  /** Every usable entry on disk, sorted by key. Unusable files met on the way are removed. */
+  /**
+   * Every usable entry on disk, sorted by key. Only each file's header is read (its value length
+   * must fit the file; the checksum is checked when the entry is used). Unusable files met on the
+   * way are removed.
+   */
   async list(): Promise<CacheListing[]> {
     const listings: CacheListing[] = [];
+    const now = this.#clock.now();
     for (const file of await this.#entryFiles()) {
-      const entry = await this.#readFile(file);
-      if (!entry) continue;
-      const sizeBytes = await stat(file).then(
-        (info) => info.size,
-        () => 0,
-      );
-      listings.push({ key: entry.key, source: entry.source, fetchedAt: entry.fetchedAt, ttlMs: entry.ttlMs, sizeBytes, file });
+      const header = await this.#readHeader(file);
+      if (!header) continue;
+      listings.push({
+        key: header.key,
+        source: header.source,
+        fetchedAt: Math.min(header.fetchedAt, now),
+        ttlMs: header.ttlMs,
+        sizeBytes: header.sizeBytes,
+        file,
+      });
     }
     return listings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -225,11 +265,11 @@ export class DiskCache implements CacheView {
     let removed = 0;
     for (const file of await this.#entryFiles()) {
       if (source !== undefined) {
-        const entry = await this.#readFile(file);
-        if (!entry || entry.source !== source) continue;
+        const header = await this.#readHeader(file);
+        if (!header || header.source !== source) continue;
       }
       if (
-        await unlink(file).then(
+        await this.#fs.unlink(file).then(
           () => true,
           () => false,
         )
@@ -239,6 +279,21 @@ export class DiskCache implements CacheView {
     if (source === undefined) this.#memory.clear();
     else for (const [key, entry] of this.#memory.entries()) if (entry.source === source) this.#memory.delete(key);
     return removed;
+  }
+
+  /**
+   * Removes what killed runs left in the cache dir: their temp files, and the locks and take-over
+   * guards of holders that are gone (see leftover-sweep.ts). `open` runs it; never throws.
+   */
+  sweep(): Promise<SweepReport> {
+    return sweepLeftovers({
+      ownedDir: this.#entriesDir,
+      sharedDir: this.dir,
+      ownedPrefixes: [STATE_FILE_PREFIX],
+      clock: this.#clock,
+      lockStaleMs: this.#lockStaleMs,
+      fs: this.#fs,
+    });
   }
 
   /**
@@ -267,23 +322,28 @@ export class DiskCache implements CacheView {
     startedAt: number;
     seen: CacheEntry<T> | undefined;
     fetch: () => Promise<T>;
+    validate: ValueCheck<T> | undefined;
   }): Promise<RefreshOutcome<T>> {
-    const { key, source, ttlMs, forceRefresh, startedAt, seen, fetch } = request;
+    const { key, source, ttlMs, forceRefresh, startedAt, seen, fetch, validate } = request;
     let lock: FileLock | undefined;
-    try {
-      await this.#ensureDir();
-      lock = await acquireFileLock(join(this.#entriesDir, `${hashKey(key)}${LOCK_SUFFIX}`), {
-        clock: this.#clock,
-        staleMs: this.#lockStaleMs,
-        waitMs: this.#lockWaitMs,
-      });
-    } catch {
-      // No lock (unwritable dir, or a holder past lockWaitMs): fetching anyway beats serving nothing.
-      this.#count('cache.lock_error');
+    // With writes stopped there is nothing to guard, and the lock file could not be made anyway.
+    if (!this.#writesStopped) {
+      try {
+        await this.#ensureDir();
+        lock = await acquireFileLock(join(this.#entriesDir, `${hashKey(key)}${LOCK_SUFFIX}`), {
+          clock: this.#clock,
+          staleMs: this.#lockStaleMs,
+          waitMs: this.#lockWaitMs,
+          fs: this.#fs,
+        });
+      } catch {
+        // No lock (unwritable dir, or a holder past lockWaitMs): fetching anyway beats serving nothing.
+        this.#count('cache.lock_error');
+      }
     }
     try {
       // Another process may have refreshed the entry while we waited for the lock.
-      const current = await this.#readDisk<T>(key);
+      const current = this.#usable(await this.#readDisk<T>(key), validate, false);
       if (current && this.#isFresh(current, ttlMs) && (!forceRefresh || this.#writtenSince(current, seen, startedAt))) {
         return { kind: 'peer', entry: current };
       }
@@ -294,19 +354,26 @@ export class DiskCache implements CacheView {
       } catch (error) {
         return { kind: 'failed', error, entry: base };
       }
-      if (value === undefined) {
-        return {
-          kind: 'failed',
-          error: new QahtError('QAHT_ERR_INVALID_DATA', `${source} fetch returned no value for ${key}`),
-          entry: base,
-        };
-      }
-      const entry = buildEntry({ key, source, ttlMs, value: this.#scrub(value), fetchedAt: this.#clock.now() });
-      await this.#store(entry);
-      return { kind: 'fetched', entry };
+      const encoded = this.#entryFor(value, { key, source, ttlMs }, validate);
+      if (encoded instanceof Error) return { kind: 'failed', error: encoded, entry: base };
+      await this.#store(encoded);
+      return { kind: 'fetched', entry: encoded.entry };
     } finally {
       await lock?.release().catch(() => undefined);
     }
+  }
+
+  /** The entry for a fetched value, or the failure of a value that is missing or of the wrong shape. */
+  #entryFor<T>(
+    value: T,
+    meta: { key: string; source: string; ttlMs: number },
+    validate: ValueCheck<T> | undefined,
+  ): EncodedEntry<T> | QahtError {
+    if (value === undefined) return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} fetch returned no value for ${meta.key}`);
+    if (validate && !validate(value)) return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} returned data of an unexpected shape`);
+    const encoded = encodeEntry({ ...meta, value: this.#scrub(value), fetchedAt: this.#clock.now() });
+    if (validate) this.#validated.set(encoded.entry, validate);
+    return encoded;
   }
 
   /** True when `current` is not the entry this lookup saw and was written after it started. */
@@ -315,72 +382,133 @@ export class DiskCache implements CacheView {
     return changed && current.fetchedAt >= startedAt;
   }
 
-  async #store(entry: CacheEntry): Promise<void> {
-    this.#memory.set(entry.key, entry);
-    try {
-      await this.#ensureDir();
-      await writeFileAtomic(this.fileFor(entry.key), serialiseEntry(entry));
-    } catch {
-      this.#count('cache.write_error');
+  /**
+   * The entry when its value passes `validate` (checked once per entry); otherwise a miss, counted
+   * `cache.invalid` (once per lookup: the re-read under the lock passes `count` false).
+   */
+  #usable<T>(entry: CacheEntry<T> | undefined, validate: ValueCheck<T> | undefined, count = true): CacheEntry<T> | undefined {
+    if (!entry || !validate || this.#validated.get(entry) === validate) return entry;
+    if (validate(entry.value)) {
+      this.#validated.set(entry, validate);
+      return entry;
     }
-  }
-
-  async #readDisk<T>(key: string): Promise<CacheEntry<T> | undefined> {
-    const entry = await this.#readFile<T>(this.fileFor(key), key);
-    if (entry) this.#memory.set(key, entry);
-    else this.#memory.delete(key);
-    return entry;
-  }
-
-  /** Reads and checks one entry file; an unusable one is removed (if it is still the same file). */
-  async #readFile<T>(file: string, expectedKey?: string): Promise<CacheEntry<T> | undefined> {
-    let text: string;
-    let inode: number;
-    try {
-      const handle = await open(file, 'r');
-      try {
-        inode = (await handle.stat()).ino;
-        text = await handle.readFile('utf8');
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      return undefined;
-    }
-    const decoded = decodeEntry<T>(text, expectedKey);
-    if (decoded.ok) return decoded.entry;
-    this.#count('cache.corrupt');
-    // A writer may have renamed a good entry into place since we read: only remove what we read.
-    const sameFile = await stat(file).then(
-      (info) => info.ino === inode,
-      () => false,
-    );
-    if (sameFile) await unlink(file).catch(() => undefined);
+    if (count) this.#count('cache.invalid');
+    this.#memory.delete(entry.key);
     return undefined;
   }
 
-  async #entryFiles(): Promise<string[]> {
-    const names = await readdir(this.#entriesDir).catch(() => [] as string[]);
-    return names.filter((name) => name.endsWith(ENTRY_SUFFIX)).map((name) => join(this.#entriesDir, name));
+  /** Writes for a lookup: a failure is counted and reported once, never thrown. */
+  async #store(encoded: EncodedEntry<unknown>): Promise<void> {
+    this.#memory.set(encoded.entry.key, encoded.entry);
+    if (this.#writesStopped) {
+      this.#count('cache.write_error');
+      return;
+    }
+    await this.#write(encoded).catch(() => this.#count('cache.write_error'));
   }
 
-  /** Removes temp files of killed writers: any in `http/`, and the state store's own in the top folder. */
-  async #sweepOrphanTemps(): Promise<void> {
-    const ours = (folder: string, name: string) =>
-      name.endsWith(TEMP_SUFFIX) && (folder === this.#entriesDir || name.startsWith('state.json.'));
-    for (const folder of [this.#entriesDir, this.dir]) {
-      for (const name of await readdir(folder).catch(() => [] as string[])) {
-        if (!ours(folder, name)) continue;
-        const file = join(folder, name);
-        const info = await stat(file).catch(() => undefined);
-        // File times are real time, so this compares against Date.now(), not the injected clock.
-        if (info && Date.now() - info.mtimeMs > ORPHAN_TEMP_AGE_MS) await unlink(file).catch(() => undefined);
-      }
+  async #write(encoded: EncodedEntry<unknown>): Promise<void> {
+    const { entry, bytes } = encoded;
+    const file = this.fileFor(entry.key);
+    if (bytes.length > this.#entryMaxBytes) {
+      const sizes = `${formatSize(bytes.length)}, over the ${formatSize(this.#entryMaxBytes)} entry cap`;
+      this.#warnOnce(`too-large:${entry.key}`, `${entry.source} data is not cached: its entry would be ${sizes}`);
+      throw new QahtError('QAHT_ERR_CACHE_DIR', `cache entry for ${entry.key} is ${sizes}`);
+    }
+    try {
+      await this.#ensureDir();
+      await writeFileAtomic(file, bytes, { fs: this.#fs });
+    } catch (error) {
+      await this.#explainWriteFailure(error, file, entry.source);
+      throw error;
     }
   }
 
+  /** Says once why caching stopped (or why one entry cannot be stored), and stops writing where every write would fail. */
+  async #explainWriteFailure(error: unknown, file: string, source: string): Promise<void> {
+    const code = fsErrorCode(error) ?? fsErrorCode((error as { cause?: unknown } | undefined)?.cause);
+    if (code !== undefined && CACHING_STOPPERS.has(code)) {
+      this.#writesStopped = true;
+      const reason = describeFsError({ code });
+      this.#warnOnce('stopped', `caching stopped: ${reason} in ${this.dir}; what this run fetches is not saved for the next run`);
+      return;
+    }
+    const blocked = await this.#fs.lstat(file).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (blocked) this.#warnOnce(`blocked:${file}`, `${source} data is not cached: ${file} is a directory where its cache entry belongs`);
+    else this.#warnOnce('failed', `caching failed for ${source}: ${describeFsError(error)}`);
+  }
+
+  #warnOnce(topic: string, message: string): void {
+    if (this.#warned.has(topic)) return;
+    this.#warned.add(topic);
+    this.#onWarning?.(message);
+  }
+
+  async #readDisk<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    const file = this.fileFor(key);
+    const read = await this.#readEntryFile(file);
+    const decoded = read.ok ? decodeEntry<T>(read.bytes, key) : undefined;
+    const entry = decoded?.ok ? decoded.entry : undefined;
+    if (entry) this.#memory.set(key, entry);
+    else {
+      this.#memory.delete(key);
+      await this.#discard(file, read);
+    }
+    return entry;
+  }
+
+  /** The header facts `list` and `clear` need, or undefined for an unusable file (which is removed). */
+  async #readHeader(
+    file: string,
+  ): Promise<{ key: string; source: string; fetchedAt: number; ttlMs: number; sizeBytes: number } | undefined> {
+    let read = await readRegularFilePrefix(file, HEADER_PREFIX_BYTES, this.#readOptions());
+    let decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
+    // A header longer than the prefix (a very long key): read the whole file once.
+    if (read.ok && decoded?.ok === false && decoded.reason === 'truncated' && read.size > read.bytes.length) {
+      read = await this.#readEntryFile(file);
+      decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
+    }
+    if (read.ok && decoded?.ok) {
+      const { key, source, fetchedAt, ttlMs } = decoded.header;
+      return { key, source, fetchedAt, ttlMs, sizeBytes: read.size };
+    }
+    await this.#discard(file, read);
+    return undefined;
+  }
+
+  #readEntryFile(file: string): Promise<RegularFileRead> {
+    return readRegularFile(file, this.#readOptions());
+  }
+
+  #readOptions(): { maxBytes: number; within: string; fs: StoreFs } {
+    return { maxBytes: this.#entryMaxBytes, within: this.#entriesDir, fs: this.#fs };
+  }
+
+  /**
+   * Removes an unusable entry file: one that was read and did not decode (if it is still the file
+   * that was read: a writer may have renamed a good entry into place since), a FIFO, device or
+   * link, or a file over the cap. A directory is left (it cannot be an entry, and the warning on
+   * the next write names it); a missing file needs nothing.
+   */
+  async #discard(file: string, read: RegularFileRead): Promise<void> {
+    if (!read.ok && (read.reason === 'missing' || read.reason === 'unreadable')) return;
+    const info = await this.#fs.lstat(file).catch(() => undefined);
+    if (!info || info.isDirectory()) return;
+    this.#count('cache.corrupt');
+    const same = read.ok ? info.ino === read.ino : !info.isFile() || info.size > this.#entryMaxBytes;
+    if (same) await this.#fs.unlink(file).catch(() => undefined);
+  }
+
+  async #entryFiles(): Promise<string[]> {
+    const names = await this.#fs.readdir(this.#entriesDir).catch(() => [] as string[]);
+    return names.filter((name) => name.endsWith(ENTRY_SUFFIX)).map((name) => join(this.#entriesDir, name));
+  }
+
   #ensureDir(): Promise<void> {
-    this.#dirReady ??= ensurePrivateDir(this.dir).then(() => ensurePrivateDir(this.#entriesDir));
+    this.#dirReady ??= ensurePrivateDir(this.dir, this.#fs).then(() => ensurePrivateDir(this.#entriesDir, this.#fs));
     return this.#dirReady;
   }
 
@@ -390,7 +518,10 @@ export class DiskCache implements CacheView {
   }
 
   #serve<T>(status: CacheStatus, entry: CacheEntry<T>): CacheLookup<T> {
-    return { status, value: entry.value, fetchedAt: entry.fetchedAt, ageMs: Math.max(0, this.#clock.now() - entry.fetchedAt) };
+    const now = this.#clock.now();
+    // A time in the future is reported as now: no report claims data from a time not yet come.
+    const fetchedAt = Math.min(entry.fetchedAt, now);
+    return { status, value: entry.value, fetchedAt, ageMs: now - fetchedAt };
   }
 
   /**
@@ -426,6 +557,11 @@ export class DiskCache implements CacheView {
   #scrub<T>(value: T): T {
     return this.#secrets.length > 0 ? (scrubStrings(value, this.#secrets) as T) : value;
   }
+}
+
+/** 4096 → "4.0 KiB", 33554432 → "32 MiB". */
+function formatSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 
 /** A copy of a JSON-like value with secrets redacted from every string (keys included). */

@@ -20,12 +20,15 @@
  * tests drive take-over with a ManualClock instead of sleeping (proper-lockfile reads `Date.now()`).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { QahtError } from '../errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { isProcessAlive } from './process-alive.js';
+import { readRegularFile, readRegularFileSync } from './regular-file.js';
+import { fsErrorCode, nodeStoreFs, type StoreFs } from './store-fs.js';
+import { tempPathFor } from './temp-names.js';
 
 export interface FileLockOptions {
   /** A lock whose heartbeat is older than this is taken over. @default 30_000 ms */
@@ -34,6 +37,8 @@ export interface FileLockOptions {
   waitMs?: number;
   /** Drives staleness and the waits between attempts. @default systemClock */
   clock?: Clock;
+  /** @default Node's file system */
+  fs?: StoreFs;
 }
 
 /** A held lock. `release` is idempotent. */
@@ -44,6 +49,8 @@ export interface FileLock {
 
 /** Suffix of the guard file used while taking over a stale lock. */
 export const BREAK_SUFFIX = '.break';
+/** A lock record is a few hundred bytes; anything larger is not one (and is judged by its mtime). */
+export const LOCK_MAX_BYTES = 64 * 1024;
 
 const DEFAULT_STALE_MS = 30_000;
 const DEFAULT_WAIT_MS = 60_000;
@@ -72,38 +79,88 @@ const heldTokens = realm[HELD_TOKENS_KEY] as Set<string>;
 
 /** Path of each lock this process holds, by token (see `releaseHeldLocksSync`). */
 const heldPaths = new Map<string, string>();
+/**
+ * Files this process is creating on the way to a lock: record temps before they are linked, and
+ * `.break` guards while it takes over a stale lock (path → token).
+ */
+const filesInFlight = new Map<string, string>();
+/**
+ * Tokens of records this process is about to hold (a lock being created, a guard in use): a
+ * record of ours with such a token is live even before it is registered as held.
+ */
+const pendingTokens = new Set<string>();
 
 /**
- * Removes, synchronously, every lock file this process still holds. For a process about to exit
- * on a signal while work under a lock is unfinished: the next run then finds the lock free at once
- * instead of having to judge it stale. A lock file that changed hands is left alone.
+ * Removes, synchronously, every lock file this process still holds and every half-made one (a
+ * record temp, a take-over guard). For a process about to exit on a signal while work under a lock
+ * is unfinished: the next run then finds the lock free at once instead of having to judge it stale,
+ * and no `*.lock.*.tmp` is left behind. A file that changed hands is left alone.
  */
 export function releaseHeldLocksSync(): void {
   for (const [token, path] of heldPaths) {
-    try {
-      if (parseRecord(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
-    } catch {
-      // Already gone.
-    }
+    removeIfOursSync(path, token);
     heldTokens.delete(token);
   }
   heldPaths.clear();
+  for (const [path, token] of filesInFlight) {
+    if (path.endsWith(BREAK_SUFFIX)) removeIfOursSync(path, token);
+    else unlinkQuietlySync(path);
+  }
+  filesInFlight.clear();
+}
+
+function removeIfOursSync(path: string, token: string): void {
+  const read = readRegularFileSync(path, LOCK_MAX_BYTES);
+  if (read.ok && parseRecord(read.bytes.toString('utf8'))?.token === token) unlinkQuietlySync(path);
+}
+
+function unlinkQuietlySync(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Not created yet, or already gone.
+  }
 }
 
 /** Takes the lock if it is free (or stale); resolves `undefined` at once when it is held. */
 export async function tryFileLock(lockPath: string, options: FileLockOptions = {}): Promise<FileLock | undefined> {
   const clock = options.clock ?? systemClock;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const fs = options.fs ?? nodeStoreFs;
   const record = newRecord(clock);
-  // Two rounds: the second follows a take-over of a stale lock or a lock that vanished meanwhile.
-  for (let round = 0; round < 2; round++) {
-    if (await createExclusive(lockPath, record)) return holdLock(lockPath, record, clock, staleMs);
-    const holder = await readHolder(lockPath);
-    if (holder === undefined) continue;
-    if (!isStale(holder, clock.now(), staleMs)) return undefined;
-    await breakStaleLock(lockPath, holder, clock, staleMs);
+  pendingTokens.add(record.token);
+  try {
+    // Two rounds: the second follows a take-over of a stale lock or a lock that vanished meanwhile.
+    for (let round = 0; round < 2; round++) {
+      if (await createExclusive(lockPath, record, fs)) return holdLock(lockPath, record, clock, staleMs, fs);
+      const holder = await readHolder(lockPath, fs);
+      if (holder === undefined) continue;
+      if (!isStale(holder, clock.now(), staleMs)) return undefined;
+      await breakStaleLock(lockPath, holder, clock, staleMs, fs);
+    }
+    return undefined;
+  } finally {
+    pendingTokens.delete(record.token);
   }
-  return undefined;
+}
+
+/**
+ * Removes the lock (or take-over guard) at `lockPath` when its holder is gone (a process of this
+ * host that died, or a heartbeat older than `staleMs`), as a waiter would; a live holder's lock is
+ * left alone. Resolves true when the file no longer exists. For the start-up sweep of locks left
+ * by killed runs.
+ */
+export async function removeAbandonedLock(lockPath: string, options: Omit<FileLockOptions, 'waitMs'> = {}): Promise<boolean> {
+  const clock = options.clock ?? systemClock;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const fs = options.fs ?? nodeStoreFs;
+  const holder = await readHolder(lockPath, fs);
+  if (holder === undefined) return true;
+  if (!isStale(holder, clock.now(), staleMs)) return false;
+  // A guard is only ever removed, never taken over (as `breakStaleLock` does with a stale one).
+  if (lockPath.endsWith(BREAK_SUFFIX)) await fs.unlink(lockPath).catch(() => undefined);
+  else await breakStaleLock(lockPath, holder, clock, staleMs, fs);
+  return (await readHolder(lockPath, fs)) === undefined;
 }
 
 /**
@@ -144,26 +201,30 @@ function newRecord(clock: Clock): HolderRecord {
 }
 
 /** Creates `path` holding `record` only if it does not exist; false when it does. */
-async function createExclusive(path: string, record: HolderRecord): Promise<boolean> {
+async function createExclusive(path: string, record: HolderRecord, fs: StoreFs): Promise<boolean> {
   const content = JSON.stringify(record);
-  const tempPath = `${path}.${record.token}${TEMP_SUFFIX}`;
-  await writeFile(tempPath, content, { mode: 0o600, flag: 'wx' });
+  const tempPath = tempPathFor(path, record.token);
+  filesInFlight.set(tempPath, record.token);
   try {
-    await link(tempPath, path);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(errorCode(error) ?? '')) throw error;
-    return createExclusiveWithoutLinks(path, content);
+    await fs.writeFile(tempPath, content, { mode: 0o600, flag: 'wx' });
+    try {
+      await fs.link(tempPath, path);
+      return true;
+    } catch (error) {
+      if (fsErrorCode(error) === 'EEXIST') return false;
+      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(fsErrorCode(error) ?? '')) throw error;
+      return await createExclusiveWithoutLinks(path, content, fs);
+    }
   } finally {
-    await unlink(tempPath).catch(() => undefined);
+    await fs.unlink(tempPath).catch(() => undefined);
+    filesInFlight.delete(tempPath);
   }
 }
 
 /** O_EXCL fallback: briefly exposes an empty file, which readers judge by its mtime. */
-async function createExclusiveWithoutLinks(path: string, content: string): Promise<boolean> {
+async function createExclusiveWithoutLinks(path: string, content: string, fs: StoreFs): Promise<boolean> {
   try {
-    const handle = await open(path, 'wx', 0o600);
+    const handle = await fs.open(path, 'wx', 0o600);
     try {
       await handle.writeFile(content);
     } finally {
@@ -171,25 +232,25 @@ async function createExclusiveWithoutLinks(path: string, content: string): Promi
     }
     return true;
   } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
+    if (fsErrorCode(error) === 'EEXIST') return false;
     throw error;
   }
 }
 
-async function readHolder(path: string): Promise<Holder | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
-  const record = parseRecord(text);
+/**
+ * What the lock file says. Only a small regular file is read: a FIFO, a device, a link or a huge
+ * file at the lock's path is "unreadable" and judged by its own mtime, so it can never hang a run.
+ */
+async function readHolder(path: string, fs: StoreFs): Promise<Holder | undefined> {
+  const read = await readRegularFile(path, { maxBytes: LOCK_MAX_BYTES, fs });
+  if (!read.ok && read.reason === 'missing') return undefined;
+  if (!read.ok && read.reason === 'unreadable') throw read.error;
+  const record = read.ok ? parseRecord(read.bytes.toString('utf8')) : undefined;
   if (record) return { kind: 'record', record };
   try {
-    return { kind: 'unreadable', mtimeMs: (await stat(path)).mtimeMs };
+    return { kind: 'unreadable', mtimeMs: (await fs.lstat(path)).mtimeMs };
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
+    if (fsErrorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
 }
@@ -220,18 +281,8 @@ function isStale(holder: Holder, nowMs: number, staleMs: number): boolean {
   const { record } = holder;
   if (nowMs - record.heartbeatAt > staleMs) return true;
   if (record.host !== hostname()) return false;
-  if (record.pid === process.pid) return !heldTokens.has(record.token);
+  if (record.pid === process.pid) return !heldTokens.has(record.token) && !pendingTokens.has(record.token);
   return !isProcessAlive(record.pid);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return errorCode(error) !== 'ESRCH';
-  }
 }
 
 function sameHolder(a: Holder | undefined, b: Holder): boolean {
@@ -246,28 +297,37 @@ function sameHolder(a: Holder | undefined, b: Holder): boolean {
  * "check it is still the stale holder, then unlink" atomic among breakers. A guard left by a
  * breaker killed inside that tiny window is itself removed once its holder is stale.
  */
-async function breakStaleLock(lockPath: string, judged: Holder, clock: Clock, staleMs: number): Promise<void> {
+async function breakStaleLock(lockPath: string, judged: Holder, clock: Clock, staleMs: number, fs: StoreFs): Promise<void> {
   const guardPath = `${lockPath}${BREAK_SUFFIX}`;
-  if (!(await createExclusive(guardPath, newRecord(clock)))) {
-    const guard = await readHolder(guardPath);
-    if (guard !== undefined && isStale(guard, clock.now(), staleMs)) await unlink(guardPath).catch(() => undefined);
-    return;
-  }
+  const guardRecord = newRecord(clock);
+  // Registered before it exists, so an exit on a signal in between still removes it.
+  filesInFlight.set(guardPath, guardRecord.token);
+  pendingTokens.add(guardRecord.token);
   try {
-    if (sameHolder(await readHolder(lockPath), judged)) await unlink(lockPath).catch(() => undefined);
+    if (!(await createExclusive(guardPath, guardRecord, fs))) {
+      const guard = await readHolder(guardPath, fs);
+      if (guard !== undefined && isStale(guard, clock.now(), staleMs)) await fs.unlink(guardPath).catch(() => undefined);
+      return;
+    }
+    try {
+      if (sameHolder(await readHolder(lockPath, fs), judged)) await fs.unlink(lockPath).catch(() => undefined);
+    } finally {
+      await fs.unlink(guardPath).catch(() => undefined);
+    }
   } finally {
-    await unlink(guardPath).catch(() => undefined);
+    filesInFlight.delete(guardPath);
+    pendingTokens.delete(guardRecord.token);
   }
 }
 
-function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: number): FileLock {
+function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: number, fs: StoreFs): FileLock {
   heldTokens.add(record.token);
   heldPaths.set(record.token, path);
   // Kept so release can wait for it: a beat landing after the unlink would resurrect the lock.
   let beat: Promise<void> | undefined;
   const heartbeat = setInterval(
     () => {
-      beat ??= refreshHeartbeat(path, record, clock).finally(() => {
+      beat ??= refreshHeartbeat(path, record, clock, fs).finally(() => {
         beat = undefined;
       });
     },
@@ -283,8 +343,8 @@ function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: num
         clearInterval(heartbeat);
         await beat;
         try {
-          const holder = await readHolder(path);
-          if (holder?.kind === 'record' && holder.record.token === record.token) await unlink(path).catch(() => undefined);
+          const holder = await readHolder(path, fs);
+          if (holder?.kind === 'record' && holder.record.token === record.token) await fs.unlink(path).catch(() => undefined);
         } finally {
           heldTokens.delete(record.token);
           heldPaths.delete(record.token);
@@ -295,17 +355,12 @@ function holdLock(path: string, record: HolderRecord, clock: Clock, staleMs: num
   };
 }
 
-async function refreshHeartbeat(path: string, record: HolderRecord, clock: Clock): Promise<void> {
+async function refreshHeartbeat(path: string, record: HolderRecord, clock: Clock, fs: StoreFs): Promise<void> {
   try {
-    const holder = await readHolder(path);
+    const holder = await readHolder(path, fs);
     if (holder?.kind !== 'record' || holder.record.token !== record.token) return;
-    await writeFileAtomic(path, JSON.stringify({ ...record, heartbeatAt: clock.now() }));
+    await writeFileAtomic(path, JSON.stringify({ ...record, heartbeatAt: clock.now() }), { fs });
   } catch {
     // A missed beat only matters after staleMs; the next beat retries.
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
 }

@@ -8,6 +8,16 @@ import * as v from 'valibot';
 /** Bumped when the layout changes; a file of another version is ignored (treated as empty). */
 export const STATE_SCHEMA_VERSION = 1;
 
+/**
+ * Times this far (ms) past now are still believed (clock skew between the runs sharing a folder);
+ * later ones are damage (or a clock that jumped back) and are dropped on read, so nothing a file
+ * says can hold a host, a source's history or a budget hostage for the years until that time.
+ */
+export const FUTURE_TOLERANCE_MS = 60 * 60_000;
+
+/** Largest `state.json` read, in bytes: real state is a few KiB; a larger file counts as empty. */
+export const STATE_MAX_BYTES = 4 * 1024 * 1024;
+
 /** Rate-limit events are kept for this long (ms) and at most this many per source. */
 export const RATE_LIMIT_WINDOW_MS = 24 * 60 * 60_000;
 export const RATE_LIMIT_MAX_EVENTS = 200;
@@ -174,6 +184,31 @@ export function pruneMaps(maps: StateMaps, nowMs: number, bounds: PruneBounds): 
     if (budget.day >= today) pruned.budgets[name] = budget;
   }
   return pruned;
+}
+
+/**
+ * Drops what is dated after `nowMs + FUTURE_TOLERANCE_MS`: a host's whole entry (its `updatedAt`
+ * would win every merge), a source's success, failure (with its reason) and rate-limit events,
+ * a budget of a later day than that time's. Returns a new object; `maps` is not modified.
+ */
+export function dropFutureTimes(maps: StateMaps, nowMs: number): StateMaps {
+  const latest = nowMs + FUTURE_TOLERANCE_MS;
+  const kept = emptyMaps();
+  for (const [host, state] of Object.entries(maps.hosts)) if (state.updatedAt <= latest) kept.hosts[host] = state;
+  for (const [source, state] of Object.entries(maps.sources)) {
+    const clean: SourceState = {};
+    if (state.lastSuccessAt !== undefined && state.lastSuccessAt <= latest) clean.lastSuccessAt = state.lastSuccessAt;
+    if (state.lastFailureAt !== undefined && state.lastFailureAt <= latest) {
+      clean.lastFailureAt = state.lastFailureAt;
+      if (state.lastFailureReason !== undefined) clean.lastFailureReason = state.lastFailureReason;
+    }
+    const events = state.rateLimitEvents?.filter((at) => at <= latest);
+    if (events && events.length > 0) clean.rateLimitEvents = events;
+    if (Object.keys(clean).length > 0) kept.sources[source] = clean;
+  }
+  const lastDay = utcDay(latest);
+  for (const [name, budget] of Object.entries(maps.budgets)) if (budget.day <= lastDay) kept.budgets[name] = budget;
+  return kept;
 }
 
 function trimEvents(state: SourceState, nowMs: number): SourceState {

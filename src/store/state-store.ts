@@ -8,18 +8,24 @@
  * wins; then it writes atomically. Budgets are spent with `consumeBudget`, a read-increment-write
  * under the same lock, so concurrent runs can never spend past the limit.
  * State older than `maxAgeMs` is ignored on load and pruned on save; a corrupt or foreign-version
- * file counts as empty. The store keeps snapshots as opaque JSON: their owners validate them.
+ * file counts as empty, and so does anything but a regular file of at most `STATE_MAX_BYTES` (a
+ * FIFO or a link to `/dev/zero` in its place cannot hang or flood a run). Times later than now
+ * (plus `FUTURE_TOLERANCE_MS`) are dropped on read. The store keeps snapshots as opaque JSON: their
+ * owners validate them.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { QahtError, isQahtError } from '../errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
+import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { withFileLock } from './file-lock.js';
+import { readRegularFile } from './regular-file.js';
 import {
+  dropFutureTimes,
   emptyMaps,
   mergeMaps,
   parseState,
   pruneMaps,
+  STATE_MAX_BYTES,
   STATE_SCHEMA_VERSION,
   type BudgetState,
   type HostState,
@@ -29,6 +35,7 @@ import {
   type StateMaps,
   type StatePatch,
 } from './state-file.js';
+import { nodeStoreFs, type StoreFs } from './store-fs.js';
 
 export const STATE_FILE_NAME = 'state.json';
 
@@ -43,7 +50,20 @@ export interface StateStoreOptions {
   lockStaleMs?: number;
   /** @default 60_000 ms */
   lockWaitMs?: number;
+  /** @default Node's file system */
+  fs?: StoreFs;
 }
+
+/**
+ * A read-only view of the store's state. It is the store's own copy, shared without cloning: the
+ * store never changes an object it has handed out (every change builds new ones), and callers
+ * must not change them either.
+ */
+export type StateView = Readonly<Omit<ResilienceState, keyof StateMaps>> & {
+  readonly hosts: Readonly<Record<string, Readonly<HostState>>>;
+  readonly sources: Readonly<Record<string, Readonly<SourceState>>>;
+  readonly budgets: Readonly<Record<string, Readonly<BudgetState>>>;
+};
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -57,7 +77,8 @@ export class StateStore {
   readonly file: string;
   readonly #clock: Clock;
   readonly #bounds: PruneBounds;
-  readonly #lockOptions: { clock: Clock; staleMs?: number; waitMs?: number };
+  readonly #lockOptions: { clock: Clock; staleMs?: number; waitMs?: number; fs: StoreFs };
+  readonly #fs: StoreFs;
   #state: StateMaps;
   #pending: StateMaps = emptyMaps();
 
@@ -74,23 +95,26 @@ export class StateStore {
     this.#clock = options.clock ?? systemClock;
     const hostMaxAgeMs = options.maxAgeMs ?? DAY_MS;
     this.#bounds = { hostMaxAgeMs, sourceMaxAgeMs: options.sourceMaxAgeMs ?? SOURCE_HISTORY_MS };
-    this.#lockOptions = { clock: this.#clock };
+    this.#fs = options.fs ?? nodeStoreFs;
+    this.#lockOptions = { clock: this.#clock, fs: this.#fs };
     if (options.lockStaleMs !== undefined) this.#lockOptions.staleMs = options.lockStaleMs;
     if (options.lockWaitMs !== undefined) this.#lockOptions.waitMs = options.lockWaitMs;
     this.#state = emptyMaps();
   }
 
-  /** A copy of the current view: the loaded (or last saved) state plus unsaved changes. */
-  get state(): ResilienceState {
-    return structuredClone({ schema: STATE_SCHEMA_VERSION, updatedAt: this.#clock.now(), ...this.#state });
+  /** The current view (the loaded or last saved state plus unsaved changes), not a copy: see `StateView`. */
+  get state(): StateView {
+    return { schema: STATE_SCHEMA_VERSION, updatedAt: this.#clock.now(), ...this.#state };
   }
 
-  host(host: string): HostState | undefined {
-    return structuredClone(this.#state.hosts[host]);
+  /** One host's saved state (read-only, see `StateView`). */
+  host(host: string): Readonly<HostState> | undefined {
+    return this.#state.hosts[host];
   }
 
-  source(source: string): SourceState | undefined {
-    return structuredClone(this.#state.sources[source]);
+  /** One source's saved health (read-only, see `StateView`). */
+  source(source: string): Readonly<SourceState> | undefined {
+    return this.#state.sources[source];
   }
 
   /** Units of budget `name` used on `day` (UTC `YYYY-MM-DD`) as last seen by this store. */
@@ -124,19 +148,20 @@ export class StateStore {
 
   /**
    * Merges `patch` and every unsaved change into the file, under the lock, and writes it atomically.
-   * @throws QahtError `QAHT_ERR_CACHE_DIR` or `QAHT_ERR_LOCK_TIMEOUT`; unsaved changes are kept.
+   * @throws QahtError `QAHT_ERR_CACHE_DIR` (a file-system failure: "<file>: no space left on device")
+   *   or `QAHT_ERR_LOCK_TIMEOUT`; unsaved changes are kept.
    */
   async save(patch: StatePatch = {}): Promise<void> {
     const outgoing = mergeMaps(this.#pending, patch);
     this.#pending = emptyMaps();
     try {
-      await ensurePrivateDir(this.dir);
+      await ensurePrivateDir(this.dir, this.#fs);
       const written = await withFileLock(`${this.file}.lock`, () => this.#mergeIntoFile(outgoing), this.#lockOptions);
       // Changes recorded while the save was in flight stay pending and visible.
       this.#state = mergeMaps(written, this.#pending);
     } catch (error) {
       this.#pending = mergeMaps(outgoing, this.#pending);
-      throw error;
+      throw this.#describe(error);
     }
   }
 
@@ -158,7 +183,7 @@ export class StateStore {
    */
   async consumeBudget(name: string, day: string, amount: number, limit: number): Promise<number> {
     if (!(amount > 0)) return 0;
-    await ensurePrivateDir(this.dir);
+    await ensurePrivateDir(this.dir, this.#fs);
     return withFileLock(
       `${this.file}.lock`,
       async () => {
@@ -173,7 +198,15 @@ export class StateStore {
         return granted;
       },
       this.#lockOptions,
-    );
+    ).catch((error: unknown) => {
+      throw this.#describe(error);
+    });
+  }
+
+  /** A raw file-system error as one line naming the file; the store's own errors pass as they are. */
+  #describe(error: unknown): unknown {
+    if (isQahtError(error) || typeof (error as { code?: unknown } | null)?.code !== 'string') return error;
+    return new QahtError('QAHT_ERR_CACHE_DIR', `${this.file}: ${describeFsError(error)}`, { cause: error });
   }
 
   #record(patch: StatePatch): void {
@@ -191,13 +224,14 @@ export class StateStore {
   async #write(maps: StateMaps): Promise<void> {
     const pruned = this.#prune(maps);
     const file: ResilienceState = { schema: STATE_SCHEMA_VERSION, updatedAt: this.#clock.now(), ...pruned };
-    await writeFileAtomic(this.file, `${JSON.stringify(file, null, 2)}\n`);
+    await writeFileAtomic(this.file, `${JSON.stringify(file, null, 2)}\n`, { fs: this.#fs });
   }
 
+  /** The file's maps, future times dropped (see `dropFutureTimes`); anything unusable reads as empty. */
   async #readFile(): Promise<StateMaps> {
-    const text = await readFile(this.file, 'utf8').catch(() => undefined);
-    const { hosts, sources, budgets } = parseState(text);
-    return { hosts, sources, budgets };
+    const read = await readRegularFile(this.file, { maxBytes: STATE_MAX_BYTES, within: this.dir, fs: this.#fs });
+    const { hosts, sources, budgets } = parseState(read.ok ? read.bytes.toString('utf8') : undefined);
+    return dropFutureTimes({ hosts, sources, budgets }, this.#clock.now());
   }
 
   #prune(maps: StateMaps): StateMaps {

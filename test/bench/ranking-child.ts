@@ -1,11 +1,19 @@
 /**
  * The ranking benchmark's measuring process (forked with --expose-gc, so memory is measured in a
- * process that does nothing else). Sends one `RankingMeasurement` to the parent.
+ * process that does nothing else). Sends one `RankingMeasurement` per universe size to the parent.
+ *
+ * The baseline is a plain score-and-sort of the same objects: every CoinGecko coin scored with
+ * the screen's own `scoreCoin` and put in the screen's own order (`sortCryptoRows`), top 50
+ * kept. What the screen does on top of that (merging three sources, gates with reasons, filters,
+ * notes, rows) is what the ratio measures.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GCProfiler } from 'node:v8';
-import { screenCrypto, type CryptoScreenOptions } from '../../src/screens/crypto/screen-crypto.js';
 import type { CryptoSourceData } from '../../src/screens/crypto/merge.js';
+import { scoreCoin } from '../../src/screens/crypto/score.js';
+import { screenCrypto, type CryptoScreenOptions } from '../../src/screens/crypto/screen-crypto.js';
+import { sortCryptoRows } from '../../src/screens/crypto/sort.js';
+import type { CoinMarket } from '../../src/sources/crypto/records.js';
 import { median } from './bench-types.js';
 import { syntheticCoins, syntheticSourceData } from './synthetic-crypto.js';
 
@@ -13,12 +21,15 @@ export interface RankingMeasurement {
   assets: number;
   coincapRows: number;
   binanceRows: number;
-  jsonBytes: number;
+  /** JSON size of the input; null when it is too large for one string (the input is then built directly). */
+  jsonBytes: number | null;
   screenMs: number;
-  parseMs: number;
-  sortMs: number;
+  plainMs: number;
+  /** JSON.parse of the input; null without JSON. */
+  parseMs: number | null;
+  /** Peak used heap while the screen runs, input included, bytes. */
   screenPeakBytes: number;
-  parsePeakBytes: number;
+  plainPeakBytes: number;
   inputHeapBytes: number;
   retainedBytes: number;
   matched: number;
@@ -26,10 +37,36 @@ export interface RankingMeasurement {
   iterations: number;
 }
 
-const ASSETS = 20_000;
-const ITERATIONS = 5;
+/** Universe sizes measured, and whether the input goes through JSON (200k coins do not fit one string). */
+const SIZES: ReadonlyArray<{ assets: number; viaJson: boolean; iterations: number }> = [
+  { assets: 20_000, viaJson: true, iterations: 7 },
+  { assets: 200_000, viaJson: false, iterations: 3 },
+];
 /** The CLI's defaults for `screen crypto`. */
 const OPTIONS: CryptoScreenOptions = { sort: 'score', ascending: false, minVolumeUsd: 1_000_000, limit: 50 };
+
+/** The baseline (see the file header). */
+export function plainScoreAndSort(coins: readonly CoinMarket[], limit = 50): unknown[] {
+  const scored = coins.map((coin) => ({
+    id: coin.id,
+    rank: coin.rank,
+    change24hPct: coin.change24hPct,
+    change7dPct: coin.change7dPct,
+    volume24hUsd: coin.volume24hUsd,
+    marketCapUsd: coin.marketCapUsd,
+    turnover: null,
+    score: scoreCoin({
+      change1hPct: coin.change1hPct,
+      change24hPct: coin.change24hPct,
+      change7dPct: coin.change7dPct,
+      volume24hUsd: coin.volume24hUsd,
+      marketCapUsd: coin.marketCapUsd,
+      agreeingSources: 0,
+      mismatchedSources: 0,
+    }),
+  }));
+  return sortCryptoRows(scored, 'score').slice(0, limit);
+}
 
 /** Full GCs with pauses between them, so that concurrent sweeping finishes before heapUsed is read. */
 async function collectGarbage(): Promise<void> {
@@ -41,8 +78,8 @@ async function collectGarbage(): Promise<void> {
   }
 }
 
-/** Peak used heap above the starting level while `fn` runs, garbage included (sampled before every GC). */
-async function peakHeap<T>(fn: () => T): Promise<{ value: T; peakBytes: number }> {
+/** Peak used heap while `fn` runs (sampled before every GC, and at the end), bytes, and the level before it. */
+async function peakHeap<T>(fn: () => T): Promise<{ value: T; peakBytes: number; beforeBytes: number }> {
   await collectGarbage();
   const before = process.memoryUsage().heapUsed;
   const profiler = new GCProfiler();
@@ -51,7 +88,7 @@ async function peakHeap<T>(fn: () => T): Promise<{ value: T; peakBytes: number }
   const end = process.memoryUsage().heapUsed;
   const stats = profiler.stop() as { statistics: Array<{ beforeGC: { heapStatistics: { usedHeapSize: number } } }> };
   const peak = Math.max(end, ...stats.statistics.map((s) => s.beforeGC.heapStatistics.usedHeapSize));
-  return { value, peakBytes: peak - before };
+  return { value, peakBytes: peak, beforeBytes: before };
 }
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -61,55 +98,67 @@ function timed<T>(fn: () => T): { value: T; ms: number } {
 }
 
 /** In its own function so that no temporary of the generation outlives it. */
-function inputJson(): string {
-  return JSON.stringify(syntheticSourceData(syntheticCoins(ASSETS)));
+function inputJson(assets: number): string {
+  return JSON.stringify(syntheticSourceData(syntheticCoins(assets)));
 }
 
-async function measure(): Promise<RankingMeasurement> {
-  const json = inputJson();
-  const numbers = (JSON.parse(json) as CryptoSourceData).coingecko?.map((c) => c.marketCapUsd ?? 0) ?? [];
+function inputObjects(assets: number): CryptoSourceData {
+  return syntheticSourceData(syntheticCoins(assets));
+}
 
-  // Warm-up, so that both sides run optimised code.
-  screenCrypto(JSON.parse(json) as CryptoSourceData, OPTIONS);
-
+async function measure(assets: number, viaJson: boolean, iterations: number): Promise<RankingMeasurement> {
   await collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
-  const parsedOnce = await peakHeap(() => JSON.parse(json) as CryptoSourceData);
-  const data = parsedOnce.value;
+  let json: string | undefined = viaJson ? inputJson(assets) : undefined;
+  const data = json ? (JSON.parse(json) as CryptoSourceData) : inputObjects(assets);
+  const jsonBytes = json ? Buffer.byteLength(json) : null;
+  const parseMs: number[] = [];
+  if (json) for (let i = 0; i < iterations; i++) parseMs.push(timed(() => JSON.parse(json!) as unknown).ms);
+  json = undefined;
   await collectGarbage();
   const inputHeapBytes = process.memoryUsage().heapUsed - heapBefore;
+
+  // Warm-up, so that both sides run optimised code.
+  screenCrypto(data, OPTIONS);
+  plainScoreAndSort(data.coingecko ?? []);
+
   const screened = await peakHeap(() => screenCrypto(data, OPTIONS));
+  const plain = await peakHeap(() => plainScoreAndSort(data.coingecko ?? []));
   await collectGarbage();
   const retainedBytes = process.memoryUsage().heapUsed - heapBefore - inputHeapBytes;
 
   const screenMs: number[] = [];
-  const parseMs: number[] = [];
-  const sortMs: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    parseMs.push(timed(() => JSON.parse(json) as unknown).ms);
+  const plainMs: number[] = [];
+  // Alternating, so that a busy moment of the machine hits both sides alike.
+  for (let i = 0; i < iterations; i++) {
     screenMs.push(timed(() => screenCrypto(data, OPTIONS)).ms);
-    sortMs.push(timed(() => numbers.slice().sort((a, b) => b - a)).ms);
+    plainMs.push(timed(() => plainScoreAndSort(data.coingecko ?? [])).ms);
   }
   return {
-    assets: ASSETS,
+    assets,
     coincapRows: data.coincap?.length ?? 0,
     binanceRows: data.binance?.length ?? 0,
-    jsonBytes: Buffer.byteLength(json),
+    jsonBytes,
     screenMs: median(screenMs),
-    parseMs: median(parseMs),
-    sortMs: median(sortMs),
-    screenPeakBytes: screened.peakBytes,
-    parsePeakBytes: parsedOnce.peakBytes,
+    plainMs: median(plainMs),
+    parseMs: parseMs.length > 0 ? median(parseMs) : null,
+    // Input included: the heap at the peak, counted from before the input was built.
+    screenPeakBytes: screened.peakBytes - heapBefore,
+    plainPeakBytes: plain.peakBytes - heapBefore,
     inputHeapBytes,
     retainedBytes,
     matched: screened.value.matched,
     excluded: screened.value.excluded.length,
-    iterations: ITERATIONS,
+    iterations,
   };
 }
 
 if (process.send) {
-  measure().then(
+  (async () => {
+    const results: RankingMeasurement[] = [];
+    for (const size of SIZES) results.push(await measure(size.assets, size.viaJson, size.iterations));
+    return results;
+  })().then(
     (result) => process.send?.(result, () => process.exit(0)),
     (error: unknown) =>
       process.send?.({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),

@@ -19,7 +19,9 @@ const BENCHES: Bench[] = [
   { id: '3', title: 'Client overhead', run: async () => (await import('./client-overhead.js')).benchClientOverhead() },
   { id: '4', title: 'Adaptive limiter vs a real limit', run: async () => (await import('./rate-limit.js')).benchRateLimit() },
   { id: '5', title: 'Breaker during an outage', run: async () => (await import('./breaker-outage.js')).benchBreakerOutage() },
-  { id: '6', title: 'Ranking 20,000 assets', run: async () => (await import('./ranking.js')).benchRanking() },
+  { id: '6', title: 'Ranking 20,000 and 200,000 assets', run: async () => (await import('./ranking.js')).benchRanking() },
+  { id: '7', title: 'News dedup', run: async () => (await import('./news-dedup.js')).benchNewsDedup() },
+  { id: '8', title: 'Store cost of a warm run', run: async () => (await import('./store-cost.js')).benchStoreCost() },
 ];
 
 interface Machine {

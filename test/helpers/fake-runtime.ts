@@ -78,7 +78,9 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
     mode: options.mode ?? 'normal',
     hits: [],
     async lookup<T>(request: LookupOptions<T>): Promise<CacheLookup<T>> {
-      const entry = store.get(request.key);
+      // As the real cache: a value of the wrong shape is never served, and never stored.
+      const stored = store.get(request.key);
+      const entry = stored && (!request.validate || request.validate(stored.value)) ? stored : undefined;
       const served = (status: 'cached' | 'stale', error?: unknown): CacheLookup<T> => ({
         status,
         value: entry!.value as T,
@@ -96,6 +98,9 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
       }
       try {
         const value = await request.fetch();
+        if (request.validate && !request.validate(value)) {
+          throw new QahtError('QAHT_ERR_INVALID_DATA', `${request.source} returned data of an unexpected shape`);
+        }
         store.set(request.key, { value, fetchedAt: clock.now() });
         return { status: 'fresh', value, fetchedAt: clock.now(), ageMs: 0 };
       } catch (error) {

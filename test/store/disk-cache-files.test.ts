@@ -2,7 +2,7 @@ import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isQahtError } from '../../src/errors.js';
-import { buildEntry, CACHE_SCHEMA_VERSION, serialiseEntry } from '../../src/store/cache-entry.js';
+import { CACHE_SCHEMA_VERSION, encodeEntry } from '../../src/store/cache-entry.js';
 import { cacheKey } from '../../src/store/cache-key.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
 import type { ManualClock } from '../helpers/manual-clock.js';
@@ -27,7 +27,7 @@ describe('DiskCache files', () => {
 
   describe('an unusable entry file is a miss and is removed', () => {
     const validText = () =>
-      serialiseEntry(buildEntry({ key: KEY, source: 'hn', fetchedAt: clock.now(), ttlMs: TTL_MS, value: { hits: [1, 2, 3] } }));
+      encodeEntry({ key: KEY, source: 'hn', fetchedAt: clock.now(), ttlMs: TTL_MS, value: { hits: [1, 2, 3] } }).bytes.toString('utf8');
     const cases: Array<[string, () => string]> = [
       ['truncated', () => validText().slice(0, 40)],
       ['garbage', () => '\u0000\u00ff not json at all'],

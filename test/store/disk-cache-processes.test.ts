@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEntry } from '../../src/store/cache-entry.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
+import { tempOwner } from '../../src/store/temp-names.js';
 import { payloadFor } from '../fixtures/store/payload.js';
 import { CountingMonitor, FixtureProcess, makeTempDir, removeDir, startCountingServer } from './store-helpers.js';
 
@@ -74,7 +75,7 @@ describe('DiskCache across processes', () => {
       expect(exit.signal).toBe('SIGKILL');
 
       const lastWrote = Math.max(...child.messages.map((message) => (typeof message.wrote === 'number' ? message.wrote : 0)));
-      const orphans = (await readdir(entriesDir)).filter((name) => name.includes(`.${child.child.pid}.`) && name.endsWith('.tmp'));
+      const orphans = (await readdir(entriesDir)).filter((name) => tempOwner(name)?.pid === child.child.pid);
       if (orphans.length > 0) interruptedMidWrite++;
 
       const monitor = new CountingMonitor();

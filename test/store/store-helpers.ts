@@ -1,5 +1,5 @@
 /** Shared helpers for the store tests: temp dirs, a counting monitor, fixture processes, a loopback server. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,11 @@ export function makeTempDir(): Promise<string> {
 
 export function removeDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
+}
+
+/** A named pipe at `path`: a plain open of it for reading blocks until a writer appears (the hang to avoid). */
+export function makeFifo(path: string): void {
+  execFileSync('mkfifo', [path]);
 }
 
 /** A monitor that records counter totals. */

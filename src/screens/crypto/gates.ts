@@ -17,8 +17,8 @@ export interface GateOptions {
   minVolumeUsd: number;
   /** Upper-cased symbols named by `--symbols`: exempt from the category gates. */
   namedSymbols?: ReadonlySet<string>;
-  /** Every symbol in the merged list (upper-cased), to recognise `<SYMBOL>UP`-style tokens. */
-  knownSymbols: ReadonlySet<string>;
+  /** Every symbol in the merged list (upper-cased), to recognise `<SYMBOL>UP`-style tokens (only `has` is asked). */
+  knownSymbols: Pick<ReadonlySet<string>, 'has'>;
   /** A 7-day range (max − min) under this share of the price means "stablecoin". @default 0.02 */
   stableRangeRatio?: number;
 }
@@ -144,9 +144,17 @@ export function exclusionReason(coin: MergedCoin, options: GateOptions): string 
   }
   if (options.minVolumeUsd > 0) {
     if (coin.volume24hUsd === null) return 'volume unknown';
-    if (coin.volume24hUsd < options.minVolumeUsd) return `volume below ${formatUsdThreshold(options.minVolumeUsd)}`;
+    if (coin.volume24hUsd < options.minVolumeUsd) return volumeReason(options.minVolumeUsd);
   }
   return undefined;
+}
+
+/** The last floor's reason, kept: thousands of thin coins share it, and formatting it is not free. */
+let lastVolumeReason: { floorUsd: number; reason: string } | undefined;
+
+function volumeReason(floorUsd: number): string {
+  if (lastVolumeReason?.floorUsd !== floorUsd) lastVolumeReason = { floorUsd, reason: `volume below ${formatUsdThreshold(floorUsd)}` };
+  return lastVolumeReason.reason;
 }
 
 function categoryReason(coin: MergedCoin, options: GateOptions): string | undefined {
@@ -154,14 +162,33 @@ function categoryReason(coin: MergedCoin, options: GateOptions): string | undefi
   if (STABLECOIN_SYMBOLS.has(symbol) || USD_TICKER.test(coin.symbol)) return 'stablecoin';
   if (WRAPPED_SYMBOLS.has(symbol) || WRAPPED_ID.test(coin.id) || WRAPPED_NAME.test(coin.name)) return 'wrapped token';
   if (isLeveraged(coin, options.knownSymbols)) return 'leveraged token';
-  const range = sparklineRangeRatio(coin);
-  if (range !== null && range < (options.stableRangeRatio ?? DEFAULT_STABLE_RANGE_RATIO)) {
-    return `stablecoin (7d range ${(range * 100).toFixed(1)}%)`;
-  }
+  const range = flatRange(coin, options.stableRangeRatio ?? DEFAULT_STABLE_RANGE_RATIO);
+  if (range !== null) return `stablecoin (7d range ${(range * 100).toFixed(1)}%)`;
   return undefined;
 }
 
-function isLeveraged(coin: MergedCoin, knownSymbols: ReadonlySet<string>): boolean {
+/**
+ * `sparklineRangeRatio` when it is under `ratio`, else null, without reading a whole week of a
+ * coin that moves: the scan stops as soon as the range reaches `ratio` (it can only grow), which
+ * for most coins is within the first few points.
+ */
+function flatRange(coin: Pick<MergedCoin, 'sparkline7d' | 'priceUsd'>, ratio: number): number | null {
+  const points = coin.sparkline7d;
+  const price = coin.priceUsd;
+  if (!points || points.length < MIN_SPARKLINE_POINTS || price === null || price <= 0) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i]!;
+    if (point >= min && point <= max) continue;
+    if (point < min) min = point;
+    if (point > max) max = point;
+    if ((max - min) / price >= ratio) return null;
+  }
+  return (max - min) / price;
+}
+
+function isLeveraged(coin: MergedCoin, knownSymbols: GateOptions['knownSymbols']): boolean {
   if (LEVERAGED_NAME.test(coin.name)) return true;
   // Only when the prefix is itself a listed coin: SYRUP or JUP end in "UP" but are not BTCUP.
   const match = LEVERAGED_SUFFIX.exec(coin.symbol);

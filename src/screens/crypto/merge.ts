@@ -63,7 +63,6 @@ export function mergeCryptoSources(data: CryptoSourceData, options: MergeOptions
   const coins = (coingecko ?? coincap ?? []).map((market) => fromUniverse(market, universe));
   if (coingecko && coincap) joinCoinCap(coins, coincap, ratio);
   if (binance) joinBinance(coins, binance, ratio);
-  for (const coin of coins) coin.sources.sort((a, b) => CRYPTO_SOURCE_ORDER.indexOf(a) - CRYPTO_SOURCE_ORDER.indexOf(b));
   return { coins, universe };
 }
 
@@ -71,8 +70,36 @@ function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
 
+/**
+ * A coin's empty `agreeing`/`mismatched` list, shared until something is added (`appended`): most
+ * coins never get one, and a screen of 20,000 coins should not allocate 40,000 empty arrays.
+ */
+const NO_SOURCES: CryptoSource[] = Object.freeze([]) as unknown as CryptoSource[];
+
+function appended(list: CryptoSource[], source: CryptoSource): CryptoSource[] {
+  if (list === NO_SOURCES) return [source];
+  list.push(source);
+  return list;
+}
+
+// Written out field by field rather than spread: one object shape for every coin, built fast.
 function fromUniverse(market: CoinMarket, source: CryptoSource): MergedCoin {
-  return { ...market, symbol: symbolKey(market.symbol), sources: [source], agreeing: [], mismatched: [] };
+  return {
+    id: market.id,
+    symbol: symbolKey(market.symbol),
+    name: market.name,
+    rank: market.rank,
+    priceUsd: market.priceUsd,
+    marketCapUsd: market.marketCapUsd,
+    volume24hUsd: market.volume24hUsd,
+    change1hPct: market.change1hPct,
+    change24hPct: market.change24hPct,
+    change7dPct: market.change7dPct,
+    sparkline7d: market.sparkline7d,
+    sources: [source],
+    agreeing: NO_SOURCES,
+    mismatched: NO_SOURCES,
+  };
 }
 
 function fromBinanceAsset(asset: BinanceAsset): MergedCoin {
@@ -90,30 +117,39 @@ function fromBinanceAsset(asset: BinanceAsset): MergedCoin {
     change7dPct: null,
     sparkline7d: null,
     sources: ['binance'],
-    agreeing: [],
-    mismatched: [],
+    agreeing: NO_SOURCES,
+    mismatched: NO_SOURCES,
   };
 }
 
-/** Id first, then symbol + name for the coins and assets still unpaired. */
+/**
+ * Id first, then symbol + name for the coins and assets still unpaired. Assets are tracked by
+ * position, not as keys of a Set: giving thousands of parsed objects an identity hash is slow.
+ */
 function joinCoinCap(coins: MergedCoin[], assets: CoinMarket[], ratio: number): void {
-  const byId = new Map(assets.map((asset) => [asset.id, asset]));
-  const used = new Set<CoinMarket>();
+  // A repeated id: the last copy is the one joined (as a Map built from the list would keep).
+  const byId = new Map<string, number>();
+  assets.forEach((asset, at) => {
+    byId.set(asset.id, at);
+  });
+  const used = new Uint8Array(assets.length);
   const unpaired: MergedCoin[] = [];
   for (const coin of coins) {
-    const asset = byId.get(coin.id);
-    if (asset && !used.has(asset)) {
-      used.add(asset);
-      reconcile(coin, 'coincap', asset, ratio);
+    const at = byId.get(coin.id);
+    if (at !== undefined && used[at] === 0) {
+      used[at] = 1;
+      reconcile(coin, 'coincap', assets[at]!, ratio);
     } else {
       unpaired.push(coin);
     }
   }
+  if (unpaired.length === 0) return;
   const bySymbolName = new Map<string, CoinMarket>();
-  for (const asset of assets) {
+  assets.forEach((asset, at) => {
+    if (used[at] === 1) return;
     const key = `${symbolKey(asset.symbol)}|${nameKey(asset.name)}`;
-    if (!used.has(asset) && !bySymbolName.has(key)) bySymbolName.set(key, asset);
-  }
+    if (!bySymbolName.has(key)) bySymbolName.set(key, asset);
+  });
   for (const coin of unpaired) {
     const key = `${coin.symbol}|${nameKey(coin.name)}`;
     const asset = bySymbolName.get(key);
@@ -131,7 +167,13 @@ function joinBinance(coins: MergedCoin[], assets: BinanceAsset[], ratio: number)
   }
   for (const asset of assets) {
     const coin = owner.get(symbolKey(asset.base));
-    if (coin) reconcile(coin, 'binance', { ...asset, marketCapUsd: null }, ratio);
+    if (coin)
+      reconcile(
+        coin,
+        'binance',
+        { priceUsd: asset.priceUsd, marketCapUsd: null, volume24hUsd: asset.volume24hUsd, change24hPct: asset.change24hPct },
+        ratio,
+      );
   }
 }
 
@@ -157,15 +199,18 @@ function reconcile(coin: MergedCoin, source: CryptoSource, quote: Quote, ratio: 
   if (quote.priceUsd === null || quote.priceUsd <= 0) return;
   if (coin.priceUsd !== null && coin.priceUsd > 0) {
     if (Math.abs(quote.priceUsd - coin.priceUsd) / coin.priceUsd > ratio) {
-      coin.mismatched.push(source);
+      coin.mismatched = appended(coin.mismatched, source);
       return;
     }
-    coin.agreeing.push(source);
+    coin.agreeing = appended(coin.agreeing, source);
   } else {
     coin.priceUsd = quote.priceUsd;
   }
   coin.marketCapUsd ??= quote.marketCapUsd;
   coin.volume24hUsd ??= quote.volume24hUsd;
   coin.change24hPct ??= quote.change24hPct;
-  coin.sources.push(source);
+  // Kept in `CRYPTO_SOURCE_ORDER` as they are added, rather than sorted afterwards for every coin.
+  const at = coin.sources.findIndex((listed) => CRYPTO_SOURCE_ORDER.indexOf(listed) > CRYPTO_SOURCE_ORDER.indexOf(source));
+  if (at < 0) coin.sources.push(source);
+  else coin.sources.splice(at, 0, source);
 }

@@ -7,7 +7,7 @@ import { formatUsdThreshold } from './compact-usd.js';
 import { exclusionReason } from './gates.js';
 import { DEFAULT_PRICE_MISMATCH_RATIO, mergeCryptoSources, type CryptoSourceData, type MergedCoin } from './merge.js';
 import { scoreCoin } from './score.js';
-import { sortCryptoRows, type CryptoSortKey } from './sort.js';
+import { sortCryptoRows, type CryptoSortKey, type SortableRow } from './sort.js';
 import { downsample, SPARKLINE_JSON_POINTS } from './sparkline.js';
 
 export interface CryptoScreenOptions {
@@ -45,18 +45,27 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
   const { coins, universe } = mergeCryptoSources(data, { priceMismatchRatio: ratio });
   const namedSymbols =
     options.symbols && options.symbols.length > 0 ? new Set(options.symbols.map((s) => s.trim().toUpperCase())) : undefined;
-  const knownSymbols = new Set(coins.map((coin) => coin.symbol));
+  // Built on first use: only a `<SYMBOL>UP`-style ticker asks (most screens, never).
+  let symbols: ReadonlySet<string> | undefined;
+  const knownSymbols = {
+    has(symbol: string): boolean {
+      symbols ??= new Set(coins.map((coin) => coin.symbol));
+      return symbols.has(symbol);
+    },
+  };
 
   const excluded: Exclusion[] = [];
-  const passed: CryptoRow[] = [];
+  const passed: RankedCoin[] = [];
   for (const coin of coins) {
     const reason = exclusionReason(coin, { minVolumeUsd: options.minVolumeUsd, namedSymbols, knownSymbols });
     if (reason) excluded.push({ id: coin.id, reason });
-    else passed.push(toRow(coin));
+    else passed.push(rankedCoin(coin, options.sort === 'turnover'));
   }
-  const filtered = passed.filter((row) => passesFilters(row, options, namedSymbols));
+  const filtered = passed.filter((ranked) => passesFilters(ranked, options, namedSymbols));
+  // Sorted as light records; full rows (sparkline downsampling, flags) only for the rows shown.
   const sorted = sortCryptoRows(filtered, options.sort, options.ascending);
-  const limited = applyLimit(sorted, options.limit, 'coins');
+  const cut = applyLimit(sorted, options.limit, 'coins');
+  const limited = { ...cut, rows: cut.rows.map(toRow) };
 
   const notes = [
     ...universeNotes(universe, data),
@@ -68,11 +77,44 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
   return { rows: limited.rows, excluded, notes, universe, matched: sorted.length };
 }
 
-function toRow(coin: MergedCoin): CryptoRow {
-  const turnover =
-    coin.volume24hUsd !== null && coin.marketCapUsd !== null && coin.marketCapUsd > 0
-      ? Number((coin.volume24hUsd / coin.marketCapUsd).toPrecision(6))
-      : null;
+/** A coin that passed the gates, with what filters and the sort read; rows are built from it for the shown coins only. */
+interface RankedCoin extends SortableRow {
+  coin: MergedCoin;
+  symbol: string;
+}
+
+/** `withTurnover`: only a sort by turnover needs it for every coin; the shown rows get it in `toRow`. */
+function rankedCoin(coin: MergedCoin, withTurnover: boolean): RankedCoin {
+  return {
+    coin,
+    id: coin.id,
+    symbol: coin.symbol,
+    rank: coin.rank,
+    change24hPct: coin.change24hPct,
+    change7dPct: coin.change7dPct,
+    volume24hUsd: coin.volume24hUsd,
+    marketCapUsd: coin.marketCapUsd,
+    turnover: withTurnover ? turnoverOf(coin) : null,
+    score: scoreCoin({
+      change1hPct: coin.change1hPct,
+      change24hPct: coin.change24hPct,
+      change7dPct: coin.change7dPct,
+      volume24hUsd: coin.volume24hUsd,
+      marketCapUsd: coin.marketCapUsd,
+      agreeingSources: coin.agreeing.length,
+      mismatchedSources: coin.mismatched.length,
+    }),
+  };
+}
+
+/** 24 h volume over market cap, to 6 significant digits; null without both. */
+function turnoverOf(coin: MergedCoin): number | null {
+  return coin.volume24hUsd !== null && coin.marketCapUsd !== null && coin.marketCapUsd > 0
+    ? Number((coin.volume24hUsd / coin.marketCapUsd).toPrecision(6))
+    : null;
+}
+
+function toRow({ coin, score }: RankedCoin): CryptoRow {
   return {
     rank: coin.rank,
     id: coin.id,
@@ -83,16 +125,16 @@ function toRow(coin: MergedCoin): CryptoRow {
     change7dPct: coin.change7dPct,
     volume24hUsd: coin.volume24hUsd,
     marketCapUsd: coin.marketCapUsd,
-    score: scoreCoin({ ...coin, agreeingSources: coin.agreeing.length, mismatchedSources: coin.mismatched.length }),
+    score,
     sources: coin.sources,
     change1hPct: coin.change1hPct,
-    turnover,
+    turnover: turnoverOf(coin),
     sparkline7d: coin.sparkline7d ? downsample(coin.sparkline7d, SPARKLINE_JSON_POINTS) : null,
     flags: coin.mismatched.map((source) => `price_mismatch:${source}`),
   };
 }
 
-function passesFilters(row: CryptoRow, options: CryptoScreenOptions, namedSymbols: ReadonlySet<string> | undefined): boolean {
+function passesFilters(row: RankedCoin, options: CryptoScreenOptions, namedSymbols: ReadonlySet<string> | undefined): boolean {
   if (
     options.minMarketCapUsd !== undefined &&
     options.minMarketCapUsd > 0 &&

@@ -4,7 +4,13 @@ import type { CryptoRow } from './crypto-row.js';
 export const CRYPTO_SORT_KEYS = ['score', 'change24h', 'change7d', 'volume', 'mcap', 'turnover'] as const;
 export type CryptoSortKey = (typeof CRYPTO_SORT_KEYS)[number];
 
-const SORT_VALUE: Record<CryptoSortKey, (row: CryptoRow) => number | null> = {
+/** The fields the order reads: a whole `CryptoRow`, or the lighter record the screen sorts before it builds rows. */
+export type SortableRow = Pick<
+  CryptoRow,
+  'score' | 'change24hPct' | 'change7dPct' | 'volume24hUsd' | 'marketCapUsd' | 'turnover' | 'rank' | 'id'
+>;
+
+const SORT_VALUE: Record<CryptoSortKey, (row: SortableRow) => number | null> = {
   score: (row) => row.score,
   change24h: (row) => row.change24hPct,
   change7d: (row) => row.change7dPct,
@@ -18,20 +24,29 @@ const SORT_VALUE: Record<CryptoSortKey, (row: CryptoRow) => number | null> = {
  * way. Ties break by market-cap rank (ascending, unranked last), then id, in both directions, so
  * the same data always prints in the same order (cron output diffs cleanly).
  */
-export function sortCryptoRows(rows: readonly CryptoRow[], key: CryptoSortKey, ascending = false): CryptoRow[] {
+export function sortCryptoRows<R extends SortableRow>(rows: readonly R[], key: CryptoSortKey, ascending = false): R[] {
   const sortValue = SORT_VALUE[key];
-  return [...rows].sort((a, b) => {
-    const byValue = compareNullable(sortValue(a), sortValue(b), ascending);
+  // Each row's keys are read once into flat arrays, and positions are sorted: the comparator then
+  // does arithmetic only (a sort of 20,000 rows calls it some 300,000 times).
+  const values = Float64Array.from(rows, (row) => sortValue(row) ?? Number.NaN);
+  const ranks = Float64Array.from(rows, (row) => row.rank ?? Number.NaN);
+  const direction = ascending ? 1 : -1;
+  const order = Array.from(rows.keys()).sort((a, b) => {
+    const byValue = compareKnownFirst(values[a]!, values[b]!, direction);
     if (byValue !== 0) return byValue;
-    const byRank = compareNullable(a.rank, b.rank, true);
+    const byRank = compareKnownFirst(ranks[a]!, ranks[b]!, 1);
     if (byRank !== 0) return byRank;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    const idA = rows[a]!.id;
+    const idB = rows[b]!.id;
+    return idA < idB ? -1 : idA > idB ? 1 : 0;
   });
+  return order.map((at) => rows[at]!);
 }
 
-function compareNullable(a: number | null, b: number | null, ascending: boolean): number {
+/** `direction` 1 ascending, −1 descending; an unknown value (NaN) sorts after every known one. */
+function compareKnownFirst(a: number, b: number, direction: number): number {
   if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return ascending ? a - b : b - a;
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+  if (Number.isNaN(b)) return -1;
+  return direction * (a - b);
 }

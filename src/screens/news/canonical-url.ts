@@ -40,6 +40,11 @@ export function cleanUrl(raw: string): string {
   return url.toString();
 }
 
+/** `isGoogleNewsUrl` for a URL already in `canonicalUrl` form, without parsing it again. */
+export function isGoogleNewsCanonical(canonical: string): boolean {
+  return /^https:\/\/([^/:?#]+)/.exec(canonical)?.[1] === GOOGLE_NEWS_HOST;
+}
+
 /** True for Google News redirect links (which never name the publisher's page). */
 export function isGoogleNewsUrl(raw: string): boolean {
   const url = parseHttpUrl(raw);

@@ -1,8 +1,6 @@
 import { NEWS_SOURCES, type SourceName } from '../../sources/source-names.js';
-import { isGoogleNewsUrl } from './canonical-url.js';
 import type { NewsCandidate, NewsStory } from './story.js';
-import { titlesMatch } from './title-similarity.js';
-import { tokenize } from './tokens.js';
+import { joinMatchingTitles } from './title-index.js';
 
 /**
  * Which copy of a story speaks for it, best first: a real publisher URL (Google News links are
@@ -13,13 +11,18 @@ const REPRESENTATIVE_SOURCE_ORDER: readonly SourceName[] = ['newsapi', 'finnhub'
 
 /**
  * Merges candidates that are the same story: the same canonical URL, or titles that match
- * (`titlesMatch`). Matching is transitive (union-find), so A~B and B~C make one story. A merged
+ * (`titlesMatch`, found through a token index in near-linear time: title-index.ts). Matching is
+ * transitive (union-find), so A~B and B~C make one story. A merged
  * story lists every source that carried it and takes its title, url and outlet from the
  * representative copy (outlet from any copy that names one when the representative does not).
  * Output order is deterministic for a given input set, whatever order the sources answered in.
  */
 export function mergeStories(candidates: readonly NewsCandidate[]): NewsStory[] {
-  const items = [...candidates].sort(compareRepresentative);
+  // Sort keys computed once per item: a comparator that parsed URLs would do it n·log n times.
+  const items = candidates
+    .map(rankedCopy)
+    .sort(compareRepresentative)
+    .map((ranked) => ranked.candidate);
   const parent = items.map((_, index) => index);
   const find = (index: number): number => {
     while (parent[index] !== index) {
@@ -40,11 +43,10 @@ export function mergeStories(candidates: readonly NewsCandidate[]): NewsStory[] 
     if (seen === undefined) byUrl.set(item.canonicalUrl, index);
     else union(seen, index);
   });
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      if (find(i) !== find(j) && titlesMatch(items[i]!.tokens, items[j]!.tokens)) union(i, j);
-    }
-  }
+  joinMatchingTitles(
+    items.map((item) => item.tokens),
+    { joined: (a, b) => find(a) === find(b), join: union },
+  );
 
   const groups = new Map<number, NewsCandidate[]>();
   items.forEach((item, index) => {
@@ -64,20 +66,37 @@ function toStory(group: NewsCandidate[]): NewsStory {
     title: lead.title,
     url: lead.url,
     publisher: lead.publisher ?? group.find((item) => item.publisher !== null)?.publisher ?? null,
-    publishedMs: Math.min(...group.map((item) => item.publishedMs)),
+    publishedMs: group.reduce((earliest, item) => Math.min(earliest, item.publishedMs), Number.POSITIVE_INFINITY),
     sources: NEWS_SOURCES.filter((source) => present.has(source)),
-    titleTokens: tokenize(lead.title),
+    titleTokens: [...lead.titleTokens],
   };
 }
 
-function compareRepresentative(a: NewsCandidate, b: NewsCandidate): number {
+/** A copy with the sort keys that cost something to compute (a URL parse) worked out once. */
+interface RankedCopy {
+  candidate: NewsCandidate;
+  googleNews: number;
+  unnamed: number;
+  sourceOrder: number;
+}
+
+function rankedCopy(candidate: NewsCandidate): RankedCopy {
+  return {
+    candidate,
+    googleNews: Number(candidate.googleNewsLink),
+    unnamed: Number(candidate.publisher === null),
+    sourceOrder: REPRESENTATIVE_SOURCE_ORDER.indexOf(candidate.source),
+  };
+}
+
+function compareRepresentative(a: RankedCopy, b: RankedCopy): number {
   return (
-    Number(isGoogleNewsUrl(a.url)) - Number(isGoogleNewsUrl(b.url)) ||
-    Number(a.publisher === null) - Number(b.publisher === null) ||
-    REPRESENTATIVE_SOURCE_ORDER.indexOf(a.source) - REPRESENTATIVE_SOURCE_ORDER.indexOf(b.source) ||
-    a.publishedMs - b.publishedMs ||
-    compareText(a.url, b.url) ||
-    compareText(a.title, b.title)
+    a.googleNews - b.googleNews ||
+    a.unnamed - b.unnamed ||
+    a.sourceOrder - b.sourceOrder ||
+    a.candidate.publishedMs - b.candidate.publishedMs ||
+    compareText(a.candidate.url, b.candidate.url) ||
+    compareText(a.candidate.title, b.candidate.title)
   );
 }
 

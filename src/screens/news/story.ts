@@ -1,6 +1,6 @@
 import type { NewsItem } from '../../sources/news/news-item.js';
 import type { SourceName } from '../../sources/source-names.js';
-import { canonicalUrl, cleanUrl } from './canonical-url.js';
+import { canonicalUrl, cleanUrl, isGoogleNewsCanonical } from './canonical-url.js';
 import { tokenize } from './tokens.js';
 
 /** A dated item from one source, with the keys dedupe compares on. */
@@ -11,6 +11,11 @@ export interface NewsCandidate {
   publisher: string | null;
   publishedMs: number;
   canonicalUrl: string;
+  /** True for a Google News redirect link (which never names the publisher's page). */
+  googleNewsLink: boolean;
+  /** The title's tokens in order (`tokenize`), kept for phrase matching... */
+  titleTokens: readonly string[];
+  /** ...and as a set, for comparing titles. */
   tokens: ReadonlySet<string>;
 }
 
@@ -26,17 +31,26 @@ export interface NewsStory {
   titleTokens: string[];
 }
 
-/** Adds dedupe keys to one source's item; null when it has no readable date. */
-export function toCandidate(source: SourceName, item: NewsItem): NewsCandidate | null {
+/** An item's publication time in epoch ms; null when it has no readable date. */
+export function publishedMsOf(item: NewsItem): number | null {
   const publishedMs = item.publishedAt === null ? Number.NaN : Date.parse(item.publishedAt);
-  if (!Number.isFinite(publishedMs)) return null;
+  return Number.isFinite(publishedMs) ? publishedMs : null;
+}
+
+/** Adds dedupe keys to one source's item; null when it has no readable date. `publishedMs` saves parsing it again. */
+export function toCandidate(source: SourceName, item: NewsItem, publishedMs = publishedMsOf(item)): NewsCandidate | null {
+  if (publishedMs === null) return null;
+  const canonical = canonicalUrl(item.url);
+  const titleTokens = tokenize(item.title);
   return {
     source,
     title: item.title,
     url: cleanUrl(item.url),
     publisher: item.publisher,
     publishedMs,
-    canonicalUrl: canonicalUrl(item.url),
-    tokens: new Set(tokenize(item.title)),
+    canonicalUrl: canonical,
+    googleNewsLink: isGoogleNewsCanonical(canonical),
+    titleTokens,
+    tokens: new Set(titleTokens),
   };
 }

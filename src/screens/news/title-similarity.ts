@@ -30,12 +30,20 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
 export function titlesMatch(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   const [short, long] = a.size <= b.size ? [a, b] : [b, a];
   if (short.size < TITLE_MIN_TOKENS) return false;
-  const shared = intersectionSize(short, long);
-  if (shared / (short.size + long.size - shared) >= TITLE_JACCARD_THRESHOLD) return true;
+  return countsMatch(short.size, long.size, intersectionSize(short, long));
+}
+
+/**
+ * The rule of `titlesMatch` on counts alone: the shorter title's token count, the longer's, and
+ * how many they share (for callers that count the overlap their own way).
+ */
+export function countsMatch(shortSize: number, longSize: number, shared: number): boolean {
+  if (shortSize < TITLE_MIN_TOKENS) return false;
+  if (shared / (shortSize + longSize - shared) >= TITLE_JACCARD_THRESHOLD) return true;
   return (
-    short.size >= TITLE_CONTAINMENT_MIN_TOKENS &&
-    long.size <= short.size * TITLE_CONTAINMENT_MAX_RATIO &&
-    shared / short.size >= TITLE_CONTAINMENT_THRESHOLD
+    shortSize >= TITLE_CONTAINMENT_MIN_TOKENS &&
+    longSize <= shortSize * TITLE_CONTAINMENT_MAX_RATIO &&
+    shared / shortSize >= TITLE_CONTAINMENT_THRESHOLD
   );
 }
 

@@ -1,6 +1,7 @@
 import type { CacheLookup, CacheView } from '../../store/cache-types.js';
 import type { MarketDriver } from './market-drivers.js';
 import type { MarketSourceName, QuoteOutcome } from './quote.js';
+import { isQuoteOutcome } from './quote-schema.js';
 
 /** The slice of the run's cache view the scan uses. */
 type QuoteCache = Pick<CacheView, 'lookup'>;
@@ -18,14 +19,6 @@ export function quoteCacheKey(source: MarketSourceName, symbol: string): string 
   return `${source}:quote:${symbol}`;
 }
 
-/** Guards against entries written by another version: anything else is treated as a miss. */
-export function isQuoteOutcome(value: unknown): value is QuoteOutcome {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { kind?: unknown; quote?: { price?: unknown; symbol?: unknown; source?: unknown } };
-  if (candidate.kind === 'unknown') return true;
-  return candidate.kind === 'quote' && typeof candidate.quote?.price === 'number' && typeof candidate.quote.symbol === 'string';
-}
-
 /**
  * Reads one cached answer without touching the network: `cached` within its TTL, `stale` past it
  * (or whenever the run forces a refresh), `failed` when nothing usable is cached.
@@ -36,14 +29,15 @@ export async function readCachedQuote(
   symbol: string,
   policy: QuoteCachePolicy,
 ): Promise<CacheLookup<QuoteOutcome>> {
-  const result = await cache.lookup<QuoteOutcome>({
+  return cache.lookup<QuoteOutcome>({
     source,
     key: quoteCacheKey(source, symbol),
     ttlMs: policy.ttlMs,
     maxStaleMs: policy.maxStaleMs,
     probe: true,
+    // An entry of another shape (another version's) is a miss.
+    validate: isQuoteOutcome,
   });
-  return isQuoteOutcome(result.value) ? result : { status: 'failed' };
 }
 
 /**
@@ -71,11 +65,9 @@ export async function fetchQuotesThroughCache(
           if (!outcome) throw new Error(`${driver.name} gave no answer for ${symbol}`);
           return outcome;
         },
+        validate: isQuoteOutcome,
       });
-      return {
-        symbol,
-        result: isQuoteOutcome(result.value) || result.status === 'failed' ? result : { ...result, status: 'failed' as const },
-      };
+      return { symbol, result };
     }),
   );
 }

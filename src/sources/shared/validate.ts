@@ -37,3 +37,17 @@ export function validateResponse<const TSchema extends v.GenericSchema>(
   const issue = result.issues[0];
   throw unexpectedData(source, `${v.getDotPath(issue) ?? 'body'}: ${issue.message}`, { url: options.url });
 }
+
+/**
+ * A type guard from a schema, for values the adapters produced (a cache lookup's `validate`):
+ * the same check serves a value just fetched and one read back from the cache.
+ */
+export function shapeCheck<const TSchema extends v.GenericSchema>(schema: TSchema): (value: unknown) => value is v.InferOutput<TSchema> {
+  return (value): value is v.InferOutput<TSchema> => v.is(schema, value);
+}
+
+/**
+ * A list of numbers, checked in one pass: per-element schemas cost ~10× more on the long series
+ * the records carry (168-point sparklines), and a cached run checks every one of them.
+ */
+export const numberList = v.custom<number[]>((value) => Array.isArray(value) && value.every((item) => typeof item === 'number'));

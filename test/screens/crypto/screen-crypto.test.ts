@@ -157,3 +157,19 @@ describe('screenCrypto', () => {
 function scoreOf(screen: ReturnType<typeof screenCrypto>, id: string): number {
   return screen.rows.find((r) => r.id === id)!.score;
 }
+
+// Rows are built for the shown coins only (issue 13 item 9): a cut list is the start of the whole one.
+describe('screenCrypto with a limit', () => {
+  it('gives the first rows of the unlimited screen, with the same notes, exclusions and match count', () => {
+    const whole = screenCrypto(DATA, { ...OPTIONS, minVolumeUsd: 0 });
+    expect(whole.rows.length).toBeGreaterThan(2);
+    for (const sort of ['score', 'turnover', 'volume'] as const) {
+      const all = screenCrypto(DATA, { ...OPTIONS, minVolumeUsd: 0, sort });
+      const cut = screenCrypto(DATA, { ...OPTIONS, minVolumeUsd: 0, sort, limit: 2 });
+      expect(cut.rows).toEqual(all.rows.slice(0, 2));
+      expect(cut.excluded).toEqual(all.excluded);
+      expect(cut.matched).toBe(all.matched);
+      expect(cut.notes).toEqual([...all.notes, `showing 2 of ${all.rows.length} coins (--limit)`]);
+    }
+  });
+});

@@ -68,4 +68,46 @@ describe('sortCryptoRows', () => {
     sortCryptoRows(rows, 'score');
     expect(rows).toEqual(copy);
   });
+
+  // The sort reads each row's keys once into flat arrays (issue 13 item 9): same order as the rule.
+  it('orders random rows with nulls and ties exactly as the written rule does', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const maybe = (value: number) => (random() < 0.2 ? null : value);
+    const many = Array.from({ length: 500 }, (_, i) =>
+      row(`c${(i * 37) % 500}`, {
+        rank: maybe(Math.floor(random() * 50)),
+        score: Math.floor(random() * 10),
+        change24hPct: maybe(Math.floor(random() * 5) - 2),
+        change7dPct: maybe(random()),
+        volume24hUsd: maybe(Math.floor(random() * 3)),
+        marketCapUsd: maybe(Math.floor(random() * 3)),
+        turnover: maybe(Math.floor(random() * 3) / 10),
+      }),
+    );
+    const value: Record<(typeof CRYPTO_SORT_KEYS)[number], (r: CryptoRow) => number | null> = {
+      score: (r) => r.score,
+      change24h: (r) => r.change24hPct,
+      change7d: (r) => r.change7dPct,
+      volume: (r) => r.volume24hUsd,
+      mcap: (r) => r.marketCapUsd,
+      turnover: (r) => r.turnover,
+    };
+    const nullsLast = (a: number | null, b: number | null, asc: boolean) =>
+      a === b ? 0 : a === null ? 1 : b === null ? -1 : asc ? a - b : b - a;
+    for (const key of CRYPTO_SORT_KEYS) {
+      for (const ascending of [false, true]) {
+        const expected = [...many].sort(
+          (a, b) =>
+            nullsLast(value[key](a), value[key](b), ascending) ||
+            nullsLast(a.rank, b.rank, true) ||
+            (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        );
+        expect(ids(sortCryptoRows(many, key, ascending)), `${key} ${ascending}`).toEqual(ids(expected));
+      }
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl, cleanUrl, isGoogleNewsUrl, shortUrl } from '../../../src/screens/news/canonical-url.js';
+import { canonicalUrl, cleanUrl, isGoogleNewsCanonical, isGoogleNewsUrl, shortUrl } from '../../../src/screens/news/canonical-url.js';
 
 describe('canonicalUrl', () => {
   it('folds host case, www, scheme, fragment, trailing slash and tracking parameters', () => {
@@ -40,5 +40,20 @@ describe('cleanUrl / isGoogleNewsUrl / shortUrl', () => {
     expect(shortUrl('https://www.reuters.com/markets/us/spot-bitcoin-etfs-pull-in-record-inflows-2026-11-29/?x=1')).toBe(
       'reuters.com/markets/us/spot-bitcoin-etf…',
     );
+  });
+});
+
+describe('isGoogleNewsCanonical', () => {
+  it.each([
+    'https://news.google.com/rss/articles/CBMi?oc=5',
+    'http://WWW.news.google.com/x',
+    'https://news.google.com:8443/x',
+    'https://news.google.com',
+    'https://news.google.com.evil.example/x',
+    'https://reuters.com/markets',
+    'not a url at all',
+    'ftp://news.google.com/x',
+  ])('agrees with isGoogleNewsUrl on %s', (url) => {
+    expect(isGoogleNewsCanonical(canonicalUrl(url))).toBe(isGoogleNewsUrl(url));
   });
 });

@@ -56,6 +56,13 @@ describe('stooq CSV quotes', () => {
     );
   });
 
+  // Issue 13 item 4: a header without rows would mark every symbol unknown and replace good quotes.
+  it('rejects a CSV without rows instead of reading every symbol as unknown', () => {
+    expect(() => parseStooqCsv('Symbol,Date,Time,Open,High,Low,Close,Volume,Name\n', 'text/csv', ['AAPL', 'MSFT'])).toThrow(
+      'stooq returned unexpected data: a quote CSV without rows',
+    );
+  });
+
   it('gives a null change when the open is unknown, never NaN', () => {
     const outcomes = parseStooqCsv('Symbol,Date,Time,Open,High,Low,Close,Volume\nAAPL.US,2026-05-26,22:00:05,N/D,1,1,5,', 'text/csv', [
       'AAPL',

@@ -102,6 +102,16 @@ describe('fetchGdelt', () => {
   it('rejects a changed shape', () => {
     expect(() => parseGdeltBody('{"articles":{"url":"x"}}', 'application/json')).toThrow(/gdelt returned unexpected data: articles/);
   });
+
+  // Issue 13 item 4: an object that is not an article list is a failure, never "no news".
+  it.each([
+    ['a data object with a message', '{"data":{"message":"This API version is retired"},"timestamp":1}', 'data, timestamp'],
+    ['an error object', '{"error":"query too short"}', 'error'],
+  ])('rejects %s instead of reading it as no hits', (_label, body, keys) => {
+    expect(() => parseGdeltBody(body, 'application/json')).toThrow(
+      `gdelt returned unexpected data: an object without "articles" (${keys})`,
+    );
+  });
 });
 
 describe('gdeltTimespan', () => {

@@ -96,6 +96,12 @@ describe('fetchGoogleNews', () => {
       'application/xml',
     ],
     ['JSON', '{"error":"nope"}', 'application/json'],
+    // Issue 13 item 4: a channel that is neither a feed's (no title) nor has items is not "no news".
+    [
+      'a channel that is no search feed',
+      '<?xml version="1.0"?><rss version="2.0"><channel><error>retired</error></channel></rss>',
+      'application/xml',
+    ],
     ['an empty body', '', 'application/xml'],
   ])('fails with "google_news returned unexpected data" on %s', async (_label, body, contentType) => {
     const http = new StubHttp([{ match: () => true, body, headers: { 'content-type': contentType } }]);
