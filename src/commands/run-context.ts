@@ -40,6 +40,12 @@ export interface RunContext {
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
   finish(outcome: { sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
+  /**
+   * Saves what the runs so far learned (breaker and limiter state of the hosts they called, source
+   * history) without closing anything: a long-lived context (`screen serve`, `--watch`) calls it
+   * after each refresh. @throws the state store's error (QAHT_ERR_CACHE_DIR, QAHT_ERR_LOCK_TIMEOUT).
+   */
+  save(): Promise<void>;
   /** Listens for an interrupt that saves state, then ends the process (`Interrupts.exit`); returns the uninstaller. */
   onInterrupt(): () => void;
   /** Saves breaker and limiter state and closes the HTTP client. Safe to call twice. */
@@ -153,6 +159,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     breakers,
     logger,
     metrics: () => monitor.getStats(),
+    save: persist,
     async finish({ sources, metricsFile }) {
       const now = clock.now();
       for (const report of sources) {
