@@ -1,6 +1,7 @@
 /**
  * Keeping secrets out of what qaht reports, logs and stores: one set of rules for the HTTP client's
- * errors, the logger, and the cache's keys.
+ * errors, the logger, the cache's keys, and (`redactText`) every message that carries an API's
+ * words on its way to a status line, the JSON document, the log or the state file.
  */
 
 /** What replaces a secret. */
@@ -64,4 +65,31 @@ export function secretsInUrl(url: string | URL): string[] {
   const values = [...parsed.searchParams].filter(([name, value]) => isSecretParam(name) && value !== '').map(([, value]) => value);
   if (parsed.password) values.push(decodeURIComponent(parsed.password));
   return values;
+}
+
+/** A URL inside free text (an API echoing the request it was sent), without the punctuation after it. */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>`]*[^\s"'<>`.,:;!?)\]}]/gi;
+/** An authorization scheme and its credentials: `Bearer <token>`, `Basic <base64>`. */
+const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)([A-Za-z0-9._~+/=-]{4,})/gi;
+/**
+ * `name=value`, `name: value` or `"name":"value"` where the name says credential (a query
+ * parameter, a header, a JSON field an API echoed back).
+ */
+const CREDENTIAL_FIELD =
+  /\b((?:x-)?(?:api[-_]?key|access[-_]?token|auth[-_]?token|token|key|secret|password|signature|authorization|cg-(?:demo|pro)-api-key|finnhub-token))("?\s*[=:]\s*"?)([^\s"'&,;)}\]]*[^\s"'&,;)}\].:])/gi;
+
+/**
+ * Free text made safe to show, log or store: every listed secret (all the API keys of the
+ * environment, whichever source's words these are) replaced wherever it appears, and whatever
+ * looks like a credential replaced even when it is no configured key (a key since unset, or one
+ * an API echoes in a form the list does not know): URLs as `redactUrl` does them, the token of an
+ * `Authorization`-style scheme, and the value of a field named like a credential.
+ */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  return redactSecrets(text, secrets)
+    .replace(URL_IN_TEXT, (url) => redactUrl(url))
+    .replace(AUTH_SCHEME, (_, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+    .replace(CREDENTIAL_FIELD, (match, name: string, separator: string, value: string) =>
+      value === REDACTED || /^(bearer|basic|token)$/i.test(value) ? match : `${name}${separator}${REDACTED}`,
+    );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, redactUrl, secretsInUrl } from '../src/redact.js';
+import { redactSecrets, redactText, redactUrl, secretsInUrl } from '../src/redact.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -44,5 +44,30 @@ describe('redactSecrets / secretsInUrl', () => {
   it('collects the values of key-like params', () => {
     expect(secretsInUrl('https://x.test/?apiKey=A1&token=T2&symbol=BTC')).toEqual(['A1', 'T2']);
     expect(secretsInUrl('nonsense')).toEqual([]);
+  });
+});
+
+describe('redactText', () => {
+  it('replaces every listed key, whichever source it belongs to, wherever it appears', () => {
+    const text = 'coincap error: bad request auth=Bearer KEY-ONE-1 and a proxy said KEY-TWO-2';
+    expect(redactText(text, ['KEY-ONE-1', 'KEY-TWO-2'])).toBe('coincap error: bad request auth=Bearer REDACTED and a proxy said REDACTED');
+  });
+
+  it('replaces what looks like a credential though no key is listed (a key since unset)', () => {
+    expect(redactText('bad request auth=Bearer sk_live_abcdef123')).toBe('bad request auth=Bearer REDACTED');
+    expect(redactText('HTTP 401 from GET https://x.test/q?symbol=IBM&apikey=ABC123: invalid')).toBe(
+      'HTTP 401 from GET https://x.test/q?symbol=IBM&apikey=REDACTED: invalid',
+    );
+    expect(redactText('headers {"x-api-key":"abc123","accept":"*/*","x-finnhub-token":"tok999"}')).toBe(
+      'headers {"x-api-key":"REDACTED","accept":"*/*","x-finnhub-token":"REDACTED"}',
+    );
+    expect(redactText('Authorization: Basic dXNlcjpwYXNz, token=t0k3n; secret: s3cr3t')).toBe(
+      'Authorization: Basic REDACTED, token=REDACTED; secret: REDACTED',
+    );
+  });
+
+  it('leaves ordinary sentences alone', () => {
+    const text = 'HTTP 503 from GET https://data-api.binance.vision/api/v3/ticker/24hr: monkey business, 3 tokens: none';
+    expect(redactText(text)).toBe(text);
   });
 });

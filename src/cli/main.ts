@@ -2,6 +2,9 @@ import { CommanderError } from 'commander';
 import type { CommandContext, RenderView } from '../commands/command-spec.js';
 import { isQahtError } from '../errors.js';
 import { resolveRunSettings } from '../options/run-options.js';
+import { sanitizeText } from '../output/sanitize.js';
+import { redactText } from '../redact.js';
+import { apiKeysIn } from '../sources/source-names.js';
 import { systemClock } from '../time/clock.js';
 import { packageVersion } from '../version.js';
 import { COMMANDS } from './command-index.js';
@@ -101,9 +104,10 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
 function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): number {
   const level = typeof raw.logLevel === 'string' ? raw.logLevel : io.env.LOG_LEVEL;
   const debug = level === 'debug' || level === 'trace';
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`screen: ${message.split('\n')[0]}\n`);
-  if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  // An error that escaped a command may quote an API's words: the same redaction as every report.
+  const message = sanitizeText(redactText((error instanceof Error ? error.message : String(error)).split('\n')[0]!, apiKeysIn(io.env)));
+  io.stderr.write(`screen: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(`${redactText(error.stack, apiKeysIn(io.env))}\n`);
   if (isUserError(error)) return EXIT.usage;
   // Anything else that escaped a command means no results were printed.
   if (!isQahtError(error)) io.stderr.write('screen: this is a bug; please report it with --log-level debug output\n');

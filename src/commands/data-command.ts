@@ -3,6 +3,7 @@ import type { OptionRecord, OptionValues } from '../options/option-record.js';
 import { usageError } from '../options/parse-values.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { ColumnSpec } from '../output/column-spec.js';
+import { degradedLine, isDegraded } from '../output/status-lines.js';
 import type { PerformanceStats } from '../perf/performance-monitor.js';
 import { type CommandResult, type SourceReport, skipReasonText } from '../report.js';
 import { type Env, hostsFor, type SourceName } from '../sources/source-names.js';
@@ -77,10 +78,13 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
         metrics: run.metrics,
       });
       const lines = view.quiet ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
-      if (outcome(run, options) === 'no-results') {
+      const verdict = outcome(run, options);
+      if (verdict === 'no-results') {
         const hint = run.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
         lines.push(`screen: no results: every source failed and no cache could serve${hint}`);
       }
+      // --quiet silences the status lines; an exit 3 still says why, so cron has something to mail.
+      if (verdict === 'degraded' && view.quiet) lines.push(degradedLine(run.result.sources));
       return { stdout, stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
     },
     outcome,
@@ -113,12 +117,27 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     stopInterrupts();
     await session.close();
   });
-  const result = await definition.screen(session.runtime, { sources: options.data.sources, limit: options.data.limit, ...options.command });
+  const screened = await definition.screen(session.runtime, {
+    sources: options.data.sources,
+    limit: options.data.limit,
+    ...options.command,
+  });
+  // From here on every reader (status lines, JSON, the state file's failure reasons, the log) sees
+  // the redacted text: one pass, whichever source quoted whichever key.
+  const result = redactResult(screened, session.redact);
   const missingKeys = onlyMissingKeys(result.sources);
   if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
   const metrics = session.metrics();
   context.afterOutput(() => session.finish({ metricsFile: options.data.metricsFile, sources: result.sources }));
   return { result, metrics, sourceOfHost: sourceOfHost(result.sources, env), demo: settings.demo };
+}
+
+function redactResult<Row>(result: CommandResult<Row, SourceName>, redact: (text: string) => string): CommandResult<Row, SourceName> {
+  return {
+    ...result,
+    sources: result.sources.map((report) => (report.error === null ? report : { ...report, error: redact(report.error) })),
+    notes: result.notes.map(redact),
+  };
 }
 
 /**
@@ -139,8 +158,7 @@ function onlyMissingKeys(sources: readonly SourceReport[]): string | undefined {
 export function runOutcome(sources: readonly SourceReport[], strict: boolean): RunOutcome {
   const served = sources.some((s) => s.status === 'fresh' || s.status === 'cached' || s.status === 'stale');
   if (!served) return 'no-results';
-  const degraded = sources.some((s) => s.status === 'failed' || s.status === 'stale' || (s.status !== 'skipped' && s.error !== null));
-  return strict && degraded ? 'degraded' : 'ok';
+  return strict && sources.some(isDegraded) ? 'degraded' : 'ok';
 }
 
 /** Which of this run's sources uses each host (a host shared by several, as in tests, names the first). */

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { QahtError } from '../errors.js';
 import { applyLimit } from '../screens/apply-limit.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
@@ -14,6 +13,8 @@ import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from 
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
 import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../sources/source-names.js';
 import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../report.js';
+import { readRegularFile, type UnreadableReason } from '../store/regular-file.js';
+import { quoteValue } from '../options/parse-values.js';
 import { describeError } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
@@ -44,6 +45,9 @@ export const DEFAULT_MARKET_OPTIONS: MarketOptions & { limit: number } = {
   ascending: false,
   limit: DEFAULT_MARKET_LIMIT,
 };
+
+/** Largest `--symbols-file` read: the S&P 500 is about 3 KiB, so this is room for any real list. */
+export const SYMBOLS_FILE_MAX_BYTES = 1024 * 1024;
 
 /** Stale quotes older than this are still served, but marked very stale. */
 const MAX_STALE_MS = 7 * 24 * 3600_000;
@@ -98,18 +102,33 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
 async function resolveSymbols(options: MarketOptions): Promise<string[]> {
   const listed = [...options.symbols];
   if (options.symbolsFile !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(options.symbolsFile, 'utf8');
-    } catch (cause) {
-      const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new QahtError('QAHT_ERR_USAGE', `cannot read --symbols-file ${options.symbolsFile}: ${reason}`, { cause });
+    // A plain read of a FIFO waits for a writer forever, and /dev/zero never ends: only a regular
+    // file (a link is followed to one), up to a cap.
+    const read = await readRegularFile(options.symbolsFile, { maxBytes: SYMBOLS_FILE_MAX_BYTES, within: '/' });
+    if (!read.ok) {
+      throw new QahtError('QAHT_ERR_USAGE', `cannot read --symbols-file ${quoteValue(options.symbolsFile)}: ${unreadable(read)}`, {
+        cause: read.error,
+      });
     }
-    const fromFile = parseSymbolList(text);
-    if (fromFile.length === 0) throw new QahtError('QAHT_ERR_USAGE', `--symbols-file ${options.symbolsFile} lists no symbols`);
+    const fromFile = parseSymbolList(read.bytes.toString('utf8'));
+    if (fromFile.length === 0) throw new QahtError('QAHT_ERR_USAGE', `--symbols-file ${quoteValue(options.symbolsFile)} lists no symbols`);
     listed.push(...fromFile);
   }
   return normaliseSymbols(listed.length > 0 ? listed : DEFAULT_UNIVERSE);
+}
+
+function unreadable(read: { reason: UnreadableReason; error?: unknown }): string {
+  switch (read.reason) {
+    case 'missing':
+      return 'no such file';
+    case 'not-regular':
+      return 'not a regular file (a FIFO, a device or a folder)';
+    case 'too-large':
+      return `larger than ${SYMBOLS_FILE_MAX_BYTES / 1024} KiB`;
+    case 'outside':
+    case 'unreadable':
+      return (read.error as NodeJS.ErrnoException | undefined)?.code ?? 'unreadable';
+  }
 }
 
 /** Market sources to use, in planning preference order, and reports for the ones left out. */

@@ -3,7 +3,10 @@ import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
 import { createProgress } from '../output/progress.js';
+import { sanitizeText } from '../output/sanitize.js';
+import { isDegraded } from '../output/status-lines.js';
 import { PerformanceMonitor } from '../perf/performance-monitor.js';
+import { redactText } from '../redact.js';
 import type { SourceReport } from '../report.js';
 import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
@@ -37,6 +40,12 @@ export interface RunContext {
   monitor: PerformanceMonitor;
   breakers: Map<string, CircuitBreaker>;
   logger: Logger;
+  /**
+   * The one redaction for text that carries an API's words (error messages, stored failure
+   * reasons, warnings): every API key of the environment, whichever source it belongs to, and
+   * anything shaped like a credential (`redactText`).
+   */
+  redact(text: string): string;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
   finish(outcome: { sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
@@ -65,14 +74,16 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const { settings, env, mode = 'normal' } = options;
   const clock = options.clock ?? systemClock;
   const dir = settings.cacheDir;
-  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets: apiKeysIn(env) });
+  const secrets = apiKeysIn(env);
+  const redact = (text: string): string => redactText(text, secrets);
+  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets });
   const monitor = new PerformanceMonitor({ clock });
   const warn = (message: string): void => {
-    if (!settings.quiet) options.stderr.write(`warning: ${message}\n`);
+    if (!settings.quiet) options.stderr.write(`warning: ${sanitizeText(redact(message))}\n`);
   };
   // The keys themselves, as a last line of defence should an API echo one back into a cached body.
   // A cache that stops caching (full disk, a directory in an entry's place) says so once.
-  const cache = await DiskCache.open({ dir, clock, monitor, secrets: apiKeysIn(env), onWarning: warn });
+  const cache = await DiskCache.open({ dir, clock, monitor, secrets, onWarning: warn });
   const state = await StateStore.load(dir, { clock });
 
   const limiter = new AdaptiveRateLimiter({
@@ -158,20 +169,31 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     monitor,
     breakers,
     logger,
+    redact,
     metrics: () => monitor.getStats(),
     save: persist,
     async finish({ sources, metricsFile }) {
       const now = clock.now();
       for (const report of sources) {
-        logger.info(
-          { source: report.name, status: report.status, items: report.items, ageSeconds: report.ageSeconds, error: report.error },
-          'source outcome',
-        );
+        const fields = {
+          source: report.name,
+          status: report.status,
+          items: report.items,
+          ageSeconds: report.ageSeconds,
+          error: report.error,
+        };
+        // A degraded source is worth a line at the default level (CONTRACT "Logs"), so a cron
+        // job's log file records every degraded run and stays empty when all is well.
+        if (isDegraded(report)) logger.warn(fields, `${report.name} ${report.status}${report.veryStale ? ' (very stale)' : ''}`);
+        else logger.info(fields, 'source outcome');
         if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
         // An --offline run chose not to ask: that is no failure of the source.
         if (mode !== 'offline' && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
           state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
         }
+      }
+      if (!sources.some((report) => report.status === 'fresh' || report.status === 'cached' || report.status === 'stale')) {
+        logger.error({ sources: sources.map((report) => report.name) }, 'no results: every source failed and no cache could serve');
       }
       if (metricsFile) {
         const stats = monitor.getStats();
@@ -183,7 +205,12 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       const interrupts = options.interrupts;
       if (!interrupts) return () => undefined;
       return interrupts.subscribe((signal) => {
-        logger.warn({ signal }, 'interrupted; saving state');
+        // One human line on the terminal, where the progress line was; the log (a file's, or at
+        // info on stderr, so no JSON lands on the terminal at the default level) has the record.
+        runtime.progress.end();
+        options.stderr.write(`screen: interrupted (${signal}); saving state\n`);
+        if (settings.logFile) logger.warn({ signal }, 'interrupted; saving state');
+        else logger.info({ signal }, 'interrupted; saving state');
         // A state lock held by another run must not keep an interrupted process alive: bounded wait.
         void Promise.race([persist(), new Promise((resolve) => setTimeout(resolve, INTERRUPT_SAVE_MS).unref())])
           .catch(() => undefined)
@@ -204,8 +231,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       } catch (error) {
         // The results are already printed; losing one run's learning is worth a warning, not a failure.
         logger.warn({ err: error }, 'could not save resilience state');
-        if (!settings.quiet)
-          options.stderr.write(`warning: could not save state: ${error instanceof Error ? error.message : String(error)}\n`);
+        if (!settings.quiet) warn(`could not save state: ${error instanceof Error ? error.message : String(error)}`);
       }
       await client?.close();
       await logger.flush();

@@ -7,7 +7,8 @@
 import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from '../output/status-report.js';
 import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { apiKeyFor, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
+import { redactText } from '../redact.js';
+import { apiKeyFor, apiKeysIn, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { inspectCacheDir } from '../store/cache-dir-health.js';
@@ -82,7 +83,11 @@ function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): Sourc
     documentedDelayMs: DOCUMENTED_DELAY_MS[name],
     lastSuccessAt: saved.lastSuccessAt ?? null,
     lastFailureAt: saved.lastFailureAt ?? null,
-    lastFailureReason: saved.lastFailureAt !== undefined ? (saved.lastFailureReason ?? null) : null,
+    // Stored redacted; redacted again for what an older version may have stored, by today's keys and shapes.
+    lastFailureReason:
+      saved.lastFailureAt !== undefined && saved.lastFailureReason !== undefined
+        ? redactText(saved.lastFailureReason, apiKeysIn(input.env))
+        : null,
     rateLimits24h: (saved.rateLimitEvents ?? []).filter((at) => input.nowMs - at <= RATE_LIMIT_WINDOW_MS).length,
     dailyBudget: dailyBudget(name, input),
     cache: input.listings

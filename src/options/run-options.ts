@@ -107,7 +107,7 @@ export function resolveRunSettings(raw: RawValues, env: Env): RunSettings {
     cacheDir: join(resolveCacheDir(values.cacheDir, env), values.demo ? 'demo' : ''),
     demo: values.demo,
     quiet: values.quiet,
-    logLevel: quietLevel(values.logLevel, sources.logLevel, values.quiet),
+    logLevel: quietLevel(values.logLevel, sources.logLevel, values.quiet && values.logFile === undefined),
     logFile: values.logFile,
     color: values.color,
     timeoutMs: values.timeoutMs,
@@ -117,9 +117,13 @@ export function resolveRunSettings(raw: RawValues, env: Env): RunSettings {
   };
 }
 
-/** --quiet means "nothing on stderr but errors", the JSON log included, unless a level is asked for. */
-function quietLevel(level: LogLevel, source: ValueSource | undefined, quiet: boolean): LogLevel {
-  return quiet && source === 'default' ? 'error' : level;
+/**
+ * --quiet means "nothing on stderr but errors", the JSON log on stderr included, unless a level is
+ * asked for. A log that goes to `--log-file` keeps the default level: a cron job's quiet run is
+ * exactly the one whose degraded outcomes (at warn) must land in its log.
+ */
+function quietLevel(level: LogLevel, source: ValueSource | undefined, quietStderrLog: boolean): LogLevel {
+  return quietStderrLog && source === 'default' ? 'error' : level;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { redactSecrets, redactUrl } from '../redact.js';
+import { redactText, redactUrl } from '../redact.js';
 import type { OutputStream } from './output-stream.js';
+import { sanitizeLogText } from './sanitize.js';
 
 /** pino's levels, quietest last; `--log-level` takes one. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,14 +38,16 @@ export interface LoggerOptions {
   file: string | undefined;
   /** Where the JSON lines go without a file (the process's stderr, or a test's stream). */
   stderr: OutputStream;
-  /** Values to scrub from every string logged: the run's API keys. */
+  /** Values to scrub from every string logged: every API key of the environment. */
   secrets: readonly string[];
 }
 
 /**
  * pino JSON logs, created on the first record that passes the level: a run that logs nothing never
  * loads pino. Keys are removed three ways: redact paths for known fields, credential query params
- * in any `url` field, and the literal key values wherever they appear.
+ * in any `url` field, and `redactText` (the literal key values and anything shaped like a
+ * credential) on every string. Every string is also cleaned of escape sequences and control
+ * characters (`sanitizeLogText`): an API's error body is third-party text like any other.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = LEVEL_VALUES[options.level];
@@ -77,7 +80,7 @@ export function createLogger(options: LoggerOptions): Logger {
     (level: 'error' | 'warn' | 'info' | 'debug', value: number) =>
     (object: object, message?: string): void => {
       if (value < threshold) return;
-      pinoLogger()[level](object, message === undefined ? undefined : redactSecrets(message, secrets));
+      pinoLogger()[level](object, message === undefined ? undefined : cleanString(message, secrets));
     };
 
   return {
@@ -89,10 +92,10 @@ export function createLogger(options: LoggerOptions): Logger {
   };
 }
 
-/** Deep copy with `url` fields redacted and secret values scrubbed from every string. */
+/** Deep copy with `url` fields redacted, and secrets and control characters removed from every string. */
 export function scrub(value: unknown, secrets: readonly string[], key = '', withStacks = false): unknown {
   if (typeof value === 'string')
-    return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactSecrets(value, secrets);
+    return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(sanitizeLogText(value), secrets) : cleanString(value, secrets);
   if (value instanceof Error) {
     // Stacks are for --log-level debug/trace only (CONTRACT: no stack trace reaches the user otherwise).
     const error = {
@@ -108,4 +111,9 @@ export function scrub(value: unknown, secrets: readonly string[], key = '', with
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, k, withStacks)]));
   }
   return value;
+}
+
+function cleanString(text: string, secrets: readonly string[]): string {
+  // Cleaned first: a control character planted inside a key would hide it from the redactor.
+  return redactText(sanitizeLogText(text), secrets);
 }

@@ -5,7 +5,10 @@ import type { OutputStream } from './output-stream.js';
 export interface Progress {
   start(label: string, total: number): void;
   tick(done: number): void;
+  /** Clears the line; a later `start` and `tick` may draw again. */
   stop(): void;
+  /** Clears the line for good: nothing is drawn after it (an interrupted run says so on the next line). */
+  end(): void;
 }
 
 /** Progress appears only after this long, so quick runs stay quiet. */
@@ -20,6 +23,11 @@ export function createProgress(stderr: OutputStream, enabled: boolean, clock: Cl
   let total = 0;
   let startedAt = 0;
   let drawn = false;
+  let ended = false;
+  const clear = (): void => {
+    if (drawn) stderr.write('\r\u001b[2K');
+    drawn = false;
+  };
   return {
     start(newLabel, newTotal) {
       label = newLabel;
@@ -27,7 +35,7 @@ export function createProgress(stderr: OutputStream, enabled: boolean, clock: Cl
       startedAt = clock.now();
     },
     tick(done) {
-      if (!enabled || total === 0) return;
+      if (!enabled || ended || total === 0) return;
       const elapsedMs = clock.now() - startedAt;
       if (elapsedMs < SHOW_AFTER_MS) return;
       const rate = done / (elapsedMs / 1000);
@@ -35,9 +43,10 @@ export function createProgress(stderr: OutputStream, enabled: boolean, clock: Cl
       stderr.write(`\r\u001b[2K${label} ${done}/${total} · ${rate.toFixed(1)}/s · ETA ${eta}s`);
       drawn = true;
     },
-    stop() {
-      if (drawn) stderr.write('\r\u001b[2K');
-      drawn = false;
+    stop: clear,
+    end() {
+      ended = true;
+      clear();
     },
   };
 }

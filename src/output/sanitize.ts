@@ -26,6 +26,16 @@ export function sanitizeText(value: unknown): string {
 }
 
 /**
+ * Text for a log record: escape sequences, C0/C1 controls (but tab and newline), DEL and bidi or
+ * invisible format characters removed. JSON escapes C0 controls but passes C1 controls (U+009B
+ * is CSI to a terminal) and bidi overrides through, so a log read with `cat` or `tail -f` could
+ * still be steered by an API's words; line breaks stay (a stack trace at debug keeps its shape).
+ */
+export function sanitizeLogText(value: string): string {
+  return value.replace(ESCAPE_SEQUENCES, '').replace(CONTROL_CHARS, '');
+}
+
+/**
  * A CSV cell: sanitised, neutralised against formula injection (a leading = + - @ gets a quote
  * prefix, as OWASP recommends), and quoted when it holds a comma, a quote or a newline.
  */

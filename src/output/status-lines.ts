@@ -1,11 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import type { SourceReport } from '../report.js';
 import { formatAge } from './format-number.js';
-import { sanitizeText } from './sanitize.js';
+import { shortReason } from './short-reason.js';
 
 /**
  * One stderr line per source, e.g. `binance    stale    1820 items, 3h old (HTTP 503 from api.binance.com)`.
- * The freshness word is the JSON `status`, so people and scripts read the same vocabulary.
+ * The freshness word is the JSON `status`, so people and scripts read the same vocabulary. A
+ * reason is cut to one line without URLs or bodies (`shortReason`); JSON and the log keep it whole.
  */
 export function renderStatusLines(reports: SourceReport[], chalk: ChalkInstance): string[] {
   const nameWidth = Math.max(...reports.map((r) => r.name.length), 4);
@@ -17,7 +18,7 @@ export function renderStatusLines(reports: SourceReport[], chalk: ChalkInstance)
 }
 
 function detail(report: SourceReport): string {
-  const reason = report.error ? sanitizeText(report.error) : '';
+  const reason = report.error ? shortReason(report.error) : '';
   switch (report.status) {
     case 'fresh':
       return `${report.items} items`;
@@ -47,4 +48,23 @@ function colourStatus(text: string, report: SourceReport, chalk: ChalkInstance):
     case 'skipped':
       return chalk.dim(text);
   }
+}
+
+/** Whether a source's report makes the run degraded: it failed, served stale data, or served only part (an error beside data). */
+export function isDegraded(report: SourceReport): boolean {
+  return report.status === 'failed' || report.status === 'stale' || (report.status !== 'skipped' && report.error !== null);
+}
+
+/**
+ * One line saying what was degraded, for `--quiet --strict` runs that exit 3 (all else on stderr
+ * is silenced, so cron has something to mail): `screen: degraded: binance stale 3h (HTTP 503 from
+ * api.binance.com); coincap failed (…)`.
+ */
+export function degradedLine(reports: readonly SourceReport[]): string {
+  const parts = reports.filter(isDegraded).map((report) => {
+    const age = report.status === 'stale' && report.ageSeconds !== null ? ` ${formatAge(report.ageSeconds)} old` : '';
+    const reason = report.error ? ` (${shortReason(report.error, 60)})` : '';
+    return `${report.name} ${report.status}${age}${reason}`;
+  });
+  return `screen: degraded: ${parts.join('; ')}`;
 }

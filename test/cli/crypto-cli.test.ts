@@ -425,8 +425,9 @@ describe('screen crypto: secrets', () => {
     expect(statusBySource(failingDoc)).toEqual({ coingecko: 'failed', binance: 'fresh', coincap: 'failed' });
     expect(sourceReport(failingDoc, 'coincap').error).toMatch(/401/);
     expect(sourceReport(failingDoc, 'coingecko').error).toMatch(/500/);
-    // The echoed body does reach the status line, so the scrubbing is really exercised.
-    expect(statusLine(failing.stderr, 'coincap')).toMatch(/failed\s+.*401.*bad credentials/);
+    // The echoed body does reach the JSON error (status lines drop bodies), so the scrubbing is really exercised.
+    expect(sourceReport(failingDoc, 'coincap').error).toMatch(/401.*bad credentials/);
+    expect(statusLine(failing.stderr, 'coincap')).toMatch(/failed\s+HTTP 401 from 127\.0\.0\.1:\d+$/);
     outputs.push(failing.stdout, failing.stderr);
     const failingTable = await crypto(['--log-level', 'debug'], env);
     expect(failingTable.stderr).toMatch(/coincap\s+failed\s+.*401/);

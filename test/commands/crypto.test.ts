@@ -239,6 +239,7 @@ describe('runCrypto', () => {
       start: (_label, total) => events.push(`start ${total}`),
       tick: (done) => events.push(`tick ${done}`),
       stop: () => events.push('stop'),
+      end: () => events.push('end'),
     };
     const result = await runCrypto(rt, options({ top: 600, limit: 1000 }));
     expect(http.calls.filter((u) => u.host === 'cg.test').map((u) => u.searchParams.get('page'))).toEqual(['1', '2', '3']);

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MARKET_OPTIONS, runMarket, type MarketOptions } from '../../src/commands/market.js';
+import { DEFAULT_MARKET_OPTIONS, runMarket, SYMBOLS_FILE_MAX_BYTES, type MarketOptions } from '../../src/commands/market.js';
 import type { BudgetLedger, CommonOptions } from '../../src/commands/runtime.js';
 import type { HttpGetter, HttpResponse } from '../../src/http/types.js';
 import { DEFAULT_UNIVERSE } from '../../src/screens/market/universes.js';
@@ -138,8 +139,31 @@ describe('runMarket: configuration', () => {
     await expect(runMarket(rt, options({ symbols: ['AAPL', 'NOT A SYMBOL'] }))).rejects.toMatchObject({ code: 'QAHT_ERR_USAGE' });
     await expect(runMarket(rt, options({ symbolsFile: '/nonexistent/qaht-symbols.txt' }))).rejects.toMatchObject({
       code: 'QAHT_ERR_USAGE',
-      message: expect.stringContaining('ENOENT'),
+      message: expect.stringContaining('no such file'),
     });
+  });
+
+  it('refuses a --symbols-file that is a FIFO, /dev/zero or a link to it, or too large, at once and as a usage error', async () => {
+    const dir = await tempDir('qaht-market-special-');
+    const fifo = join(dir, 'symbols.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const zeroLink = join(dir, 'zero.txt');
+    await symlink('/dev/zero', zeroLink);
+    const huge = join(dir, 'huge.txt');
+    await writeFile(huge, 'AAPL\n'.repeat(SYMBOLS_FILE_MAX_BYTES / 4));
+    const rt = createFakeRuntime({ http: new StubHttp([finnhubReply()]), env: FINNHUB });
+    // A plain read of the FIFO would wait for a writer forever; this one returns.
+    for (const [file, reason] of [
+      [fifo, 'not a regular file'],
+      ['/dev/zero', 'not a regular file'],
+      [zeroLink, 'not a regular file'],
+      [huge, 'larger than 1024 KiB'],
+    ] as const) {
+      await expect(runMarket(rt, options({ symbolsFile: file }))).rejects.toMatchObject({
+        code: 'QAHT_ERR_USAGE',
+        message: expect.stringContaining(reason),
+      });
+    }
   });
 
   it('reads --symbols-file (lines, commas, comments) together with the arguments', async () => {
@@ -159,7 +183,12 @@ describe('runMarket: a scan', () => {
     const http = new StubHttp([finnhubReply()]);
     const rt = createFakeRuntime({ http, env: FINNHUB });
     const ticks: number[] = [];
-    rt.progress = { start: (_label, total) => ticks.push(-total), tick: (done) => ticks.push(done), stop: () => ticks.push(Infinity) };
+    rt.progress = {
+      start: (_label, total) => ticks.push(-total),
+      tick: (done) => ticks.push(done),
+      stop: () => ticks.push(Infinity),
+      end: () => ticks.push(Number.NaN),
+    };
     const result = await runMarket(rt, options());
 
     expect(symbolsAsked(http, 'finnhub.io')).toEqual([...DEFAULT_UNIVERSE]);

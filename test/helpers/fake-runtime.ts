@@ -127,7 +127,7 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
         return Math.max(0, limit - (budgetUsed.get(name) ?? 0));
       },
     },
-    progress: { start() {}, tick() {}, stop() {} },
+    progress: { start() {}, tick() {}, stop() {}, end() {} },
     increment(name, by = 1) {
       counters.set(name, (counters.get(name) ?? 0) + by);
     },

@@ -37,4 +37,23 @@ describe('progress on stderr', () => {
     progress.stop();
     expect(out.text).toBe('');
   });
+
+  it('after end (an interrupt) clears its line and never draws again, even if the work goes on', async () => {
+    const clock = new ManualClock();
+    const out = stream();
+    const progress = createProgress(out, true, clock);
+    progress.start('market quotes', 30);
+    await clock.advance(1500);
+    progress.tick(3);
+    progress.end();
+    expect(out.text.endsWith('\r\u001b[2K')).toBe(true);
+    const cleared = out.text;
+    await clock.advance(1000);
+    progress.tick(6);
+    progress.start('market quotes', 30);
+    await clock.advance(2000);
+    progress.tick(9);
+    progress.stop();
+    expect(out.text).toBe(cleared);
+  });
 });
