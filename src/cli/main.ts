@@ -1,7 +1,10 @@
+import { Chalk } from 'chalk';
 import { CommanderError } from 'commander';
 import type { CommandContext, RenderView } from '../commands/command-spec.js';
-import { isQahtError } from '../errors.js';
+import { isQahtError, QahtError } from '../errors.js';
+import { quoteValue } from '../options/parse-values.js';
 import { resolveRunSettings } from '../options/run-options.js';
+import type { OutputStream } from '../output/output-stream.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { redactText } from '../redact.js';
 import { apiKeysIn } from '../sources/source-names.js';
@@ -76,15 +79,24 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   try {
     const result = await spec.run(context, options);
+    const outputFile = spec.outputFile?.(options);
+    // Results for a file are drawn as for a pipe: no colour, whatever FORCE_COLOR says.
+    const results: Pick<OutputStream, 'isTTY' | 'columns'> = outputFile === undefined ? io.stdout : {};
     const view: RenderView = {
       quiet: settings.quiet,
-      stdout: { chalk: chalkFor(io.stdout, io.env, settings.color), widthColumns: terminalWidth(io.stdout, io.env) },
+      stdout: {
+        chalk: outputFile === undefined ? chalkFor(io.stdout, io.env, settings.color) : new Chalk({ level: 0 }),
+        widthColumns: terminalWidth(results, io.env),
+      },
       stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
     };
     const rendered = await spec.render(result, options, view);
-    if (rendered.stdout) io.stdout.write(rendered.stdout);
-    if (rendered.stderr) io.stderr.write(rendered.stderr);
     code = exitCodeFor(spec.outcome?.(result, options) ?? 'ok');
+    if (outputFile === undefined) {
+      if (rendered.stdout) io.stdout.write(rendered.stdout);
+      // A run with nothing to show leaves the last good results where they were (a cron job's snapshot).
+    } else if (code !== EXIT.noResults) await writeResultsFile(outputFile, rendered.stdout);
+    if (rendered.stderr) io.stderr.write(rendered.stderr);
   } catch (error) {
     failure = { error };
   }
@@ -98,6 +110,20 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   }
   if (failure) throw failure.error;
   return code;
+}
+
+/**
+ * Replaces `path` with the results atomically (a reader never sees half of them); 0644 like the
+ * metrics file, since another user often reads it. The path was checked before the run.
+ * @throws QahtError QAHT_ERR_USAGE "cannot write --output …" (exit 2)
+ */
+async function writeResultsFile(path: string, text: string): Promise<void> {
+  const { describeFsError, writeFileAtomic } = await import('../store/atomic-write.js');
+  try {
+    await writeFileAtomic(path, text, { mode: 0o644 });
+  } catch (error) {
+    throw new QahtError('QAHT_ERR_USAGE', `cannot write --output ${quoteValue(path)}: ${describeFsError(error)}`, { cause: error });
+  }
 }
 
 /** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */

@@ -27,7 +27,7 @@ export function chalkFor(stream: OutputStream, env: NodeJS.ProcessEnv, colorFlag
 }
 
 /** Table width: the terminal's, else `COLUMNS`, else 200 (piped output reads well wide). */
-export function terminalWidth(stream: OutputStream, env: NodeJS.ProcessEnv): number {
+export function terminalWidth(stream: Pick<OutputStream, 'isTTY' | 'columns'>, env: NodeJS.ProcessEnv): number {
   if (stream.isTTY && stream.columns) return stream.columns;
   const fromEnv = Number(env.COLUMNS);
   return Number.isFinite(fromEnv) && fromEnv >= 40 ? fromEnv : 200;

@@ -26,6 +26,12 @@ export interface CommandSpec<Options, Result> {
   render(result: Result, options: Options, view: RenderView): Promise<Rendered>;
   /** How the run went, for the exit code. @default 'ok' */
   outcome?(result: Result, options: Options): RunOutcome;
+  /**
+   * Where the results go instead of stdout (`--output FILE`): the CLI renders them for a file (no
+   * colour) and replaces the file atomically, unless the run has no results (exit 1), which
+   * leaves it as it was. @default undefined (stdout)
+   */
+  outputFile?(options: Options): string | undefined;
 }
 
 export interface ArgumentRecord {

@@ -88,6 +88,7 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
       return { stdout, stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
     },
     outcome,
+    outputFile: (options) => options.data.outputFile,
   };
 }
 

@@ -34,6 +34,12 @@ export function dataOptions(command: { name: string; sources: readonly SourceNam
       description: "also write the run's metrics in Prometheus text format",
       ...outputFile('metrics'),
     }),
+    defineOption({
+      key: 'outputFile',
+      flags: '--output <file>',
+      description: 'write the results to FILE atomically instead of stdout; a run that exits 1 leaves FILE as it was',
+      ...outputFile('results'),
+    }),
   ] as const;
 }
 
@@ -48,6 +54,8 @@ export interface DataRunOptions {
   sources: SourceName[] | undefined;
   strict: boolean;
   metricsFile: string | undefined;
+  /** `--output FILE`: the results go there (replaced atomically) instead of stdout. */
+  outputFile: string | undefined;
 }
 
 /** @throws QahtError QAHT_ERR_USAGE for flags that cannot go together. */
@@ -61,5 +69,6 @@ export function toDataRunOptions(values: OptionValues<ReturnType<typeof dataOpti
     sources: values.sources,
     strict: values.strict,
     metricsFile: values.metricsFile,
+    outputFile: values.outputFile,
   };
 }

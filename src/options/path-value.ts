@@ -16,13 +16,13 @@ export function pathValue(): Parsed {
 }
 
 /**
- * A file qaht writes at the end of the run (`log`: appended to; `metrics`: replaced through a temp
- * file beside it). Checked when the options are read, before any fetch, so a typo in a cron line
+ * A file qaht writes at the end of the run (`log`: appended to; `metrics` and `results`: replaced
+ * through a temp file beside it). Checked when the options are read, before any fetch, so a typo in a cron line
  * costs no API budget and prints no results: the folder must exist (it is never created), the
  * path must not be a folder, a FIFO or another special file (a log may be a character device such
  * as /dev/null), an existing file must be writable, and the folder must accept a new file.
  */
-export function outputFile(kind: 'log' | 'metrics'): Parsed {
+export function outputFile(kind: 'log' | 'metrics' | 'results'): Parsed {
   return {
     type: 'path',
     parse: (raw, label) => {
@@ -40,7 +40,7 @@ function checkPathShape(raw: string, label: string): string {
   return raw;
 }
 
-function checkOutputFile(path: string, label: string, kind: 'log' | 'metrics'): void {
+function checkOutputFile(path: string, label: string, kind: 'log' | 'metrics' | 'results'): void {
   const target = resolve(path);
   const shown = quoteValue(path);
   const existing = statOrUndefined(target, label, shown);

@@ -15,7 +15,17 @@ type Record_ = OptionRecord<string, unknown>;
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 /** The data options are the last records of every data command's spec (see `dataCommand`). */
-const DATA_OPTION_FLAGS = ['--force-refresh', '--offline', '--json', '--csv', '--limit', '--sources', '--strict', '--metrics-file'];
+const DATA_OPTION_FLAGS = [
+  '--force-refresh',
+  '--offline',
+  '--json',
+  '--csv',
+  '--limit',
+  '--sources',
+  '--strict',
+  '--metrics-file',
+  '--output',
+];
 
 async function specs(): Promise<Array<{ name: string; spec: CommandSpec<unknown, unknown> }>> {
   return Promise.all(COMMANDS.map(async (entry) => ({ name: entry.name, spec: await entry.load() })));
