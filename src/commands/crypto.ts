@@ -89,7 +89,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
           baseUrls: binanceBaseUrls(rt.env),
           loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
           onFallback: (refused, reason, next) => {
-            rt.increment('source.binance.host_fallbacks');
+            rt.increment('source.host_fallbacks', 1, { source: 'binance' });
             rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
           },
         }),

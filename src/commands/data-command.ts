@@ -129,7 +129,7 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   const missingKeys = onlyMissingKeys(result.sources);
   if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
   const metrics = session.metrics();
-  context.afterOutput(() => session.finish({ metricsFile: options.data.metricsFile, sources: result.sources }));
+  context.afterOutput(() => session.finish({ command: definition.name, metricsFile: options.data.metricsFile, sources: result.sources }));
   return { result, metrics, sourceOfHost: sourceOfHost(result.sources, env), demo: settings.demo };
 }
 

@@ -348,7 +348,7 @@ function sourceReport(
 ): SourceReport<SourceName> {
   const tally = state.tally(name);
   const items = served.length;
-  rt.increment(`source.${name}.items`, items);
+  rt.increment('source.items', items, { source: name });
   const count = (status: ServedQuote['status']): number => served.filter((s) => s.status === status).length;
   let status: SourceReport['status'];
   let error = tally.firstError;

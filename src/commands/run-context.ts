@@ -48,7 +48,7 @@ export interface RunContext {
   redact(text: string): string;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
-  finish(outcome: { sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
+  finish(outcome: { command: string; sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
   /**
    * Saves what the runs so far learned (breaker and limiter state of the hosts they called, source
    * history) without closing anything: a long-lived context (`screen serve`, `--watch`) calls it
@@ -152,7 +152,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       remaining: async (name, limit) => Math.max(0, limit - state.budgetUsed(name, utcDay(clock.now()))),
     },
     progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
-    increment: (name, by) => monitor.increment(name, by),
+    increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
   };
 
@@ -172,7 +172,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     redact,
     metrics: () => monitor.getStats(),
     save: persist,
-    async finish({ sources, metricsFile }) {
+    async finish({ command, sources, metricsFile }) {
       const now = clock.now();
       for (const report of sources) {
         const fields = {
@@ -196,9 +196,16 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         logger.error({ sources: sources.map((report) => report.name) }, 'no results: every source failed and no cache could serve');
       }
       if (metricsFile) {
-        const stats = monitor.getStats();
         const { writeMetricsFile } = await import('../output/prometheus.js');
-        await writeMetricsFile(metricsFile, { stats, sources, breakers, nowMs: now, history: state.state.sources });
+        await writeMetricsFile(metricsFile, {
+          command,
+          stats: monitor.getStats(),
+          series: monitor.series(),
+          sources,
+          breakers,
+          nowMs: now,
+          history: state.state.sources,
+        });
       }
     },
     onInterrupt() {

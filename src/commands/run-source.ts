@@ -65,7 +65,7 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
     return { report: failedReport(job.source, describeError(lookup.error, offline)), value: undefined };
   }
   const items = job.count(lookup.value);
-  rt.increment(`source.${job.source}.items`, items);
+  rt.increment('source.items', items, { source: job.source });
   const fetchedAt = lookup.fetchedAt ?? nowMs;
   const report: SourceReport<SourceName> = {
     name: job.source,

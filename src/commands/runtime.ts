@@ -36,8 +36,11 @@ export interface Runtime {
   cache: CacheView;
   budgets: BudgetLedger;
   progress: Progress;
-  /** Counters for the timing summary and metrics (e.g. `source.coingecko.items`). */
-  increment(name: string, by?: number): void;
+  /**
+   * Counters for the timing summary and metrics, e.g. `source.items` with `{ source: 'coingecko' }`:
+   * sources and hosts are labels, never parts of the name. Pass the same labels object each time.
+   */
+  increment(name: string, by?: number, labels?: Readonly<Record<string, string>>): void;
   /** Warnings for stderr (already human sentences, free of secrets). */
   warn(message: string): void;
 }

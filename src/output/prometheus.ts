@@ -1,15 +1,23 @@
 /**
- * One run's metrics in the Prometheus text exposition format (version 0.0.4), for node_exporter's
- * textfile collector: a cron job writes the file after each run and the collector exposes it.
+ * Metrics in the Prometheus text exposition format (version 0.0.4): for node_exporter's textfile
+ * collector (a cron job writes `--metrics-file` after each run and the collector exposes it) and
+ * for `screen serve`'s `/metrics`.
  *
- * Every sample belongs to one family introduced by its `# HELP` and `# TYPE` lines, a family's
- * samples are contiguous, and no sample carries a timestamp (the textfile collector rejects them).
- * Counters count events of the last run only: the file is replaced by every run, so `increase()`
- * over them sees one reset per run, which Prometheus treats as a counter restart.
+ * Every sample carries a `command` label, and hosts and sources are labels of their own, never
+ * parts of a name or of another label's value: the files of several commands in one textfile
+ * directory never collide, and every HELP text is the same whichever command wrote it, so
+ * node_exporter merges them without a gathering error. Every sample belongs to one family
+ * introduced by its `# HELP` and `# TYPE` lines, a family's samples are contiguous, and no sample
+ * carries a timestamp (the textfile collector rejects them).
+ *
+ * A CLI run's figures are gauges: the file is replaced by every run, so a count of the last run
+ * goes down as often as up. Only a process that counts from its start (`cumulative`, `serve`)
+ * writes counters, named `_total`.
  */
-import type { SourceReport, SourceStatus } from '../report.js';
 import { QahtError } from '../errors.js';
-import type { PerformanceStats, TimingStats } from '../perf/performance-monitor.js';
+import type { MetricLabels, MetricSeries, PerformanceStats, TimingStats } from '../perf/performance-monitor.js';
+import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
+import type { SourceReport, SourceStatus } from '../report.js';
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';
 import { describeFsError, writeFileAtomic } from '../store/atomic-write.js';
 
@@ -20,23 +28,30 @@ export interface SourceHistory {
 }
 
 export interface MetricsInput {
-  /** `PerformanceMonitor.getStats()`. */
-  stats: Pick<PerformanceStats, 'uptimeS' | 'cacheHitRate' | 'counters' | 'errors' | 'timings'>;
-  /** The run's per-source reports. */
+  /** The `command` label of every sample: `crypto`, `news`, `market` or `serve`. */
+  command: string;
+  /** From `PerformanceMonitor.getStats()`: the run's (or process's) age and cache hit rate. */
+  stats: Pick<PerformanceStats, 'uptimeS' | 'cacheHitRate'>;
+  /** `PerformanceMonitor.series()`: every counter, timing and error count with its own labels. */
+  series: MetricSeries;
+  /** The per-source reports of the run (for `serve`, of the latest refresh of its screens). */
   sources: readonly SourceReport[];
-  /** The breakers the run used, by host (`host:port` when a port is set). */
+  /** The breakers used, by host (`host:port` when a port is set). */
   breakers: ReadonlyMap<string, { readonly state: BreakerStateName }>;
-  /** The time of the run's end, epoch ms. */
+  /** When the metrics are taken (the run's end, or the scrape), epoch ms. */
   nowMs: number;
   /**
    * Per-source history from the state store, so `qaht_last_success_timestamp_seconds` also covers
-   * sources that were not fetched in this run (served from cache, skipped, or failed).
+   * the command's sources that were not fetched in this run (served from cache, or failed).
    */
   history?: Readonly<Record<string, SourceHistory | undefined>>;
+  /**
+   * The monitor has counted since a long-lived process started (`screen serve`), so its counts
+   * are counters (`…_total`); otherwise they are one run's figures, written as gauges. @default false
+   */
+  cumulative?: boolean;
 }
 
-/** Timing series recorded by the HTTP client are named `http.<host>`. */
-const HTTP_TIMING_PREFIX = 'http.';
 const SOURCE_STATUSES: readonly SourceStatus[] = ['fresh', 'cached', 'stale', 'failed', 'skipped'];
 const BREAKER_STATES: ReadonlyArray<readonly [string, BreakerStateName]> = [
   ['closed', 'CLOSED'],
@@ -44,11 +59,52 @@ const BREAKER_STATES: ReadonlyArray<readonly [string, BreakerStateName]> = [
   ['half_open', 'HALF_OPEN'],
 ];
 
+/** The monitor's series with a family of their own (named by what they count, unit last). */
+interface CountFamily {
+  name: string;
+  help: string;
+  /** Extra labels of the family's samples (the cache lookups' `result`). */
+  labels?: MetricLabels;
+  /** Multiplies the monitor's value (ms → seconds). @default 1 */
+  scale?: number;
+}
+
+/** Monitor counter name → family. The series' own labels (`host`, `source`) follow each sample. */
+const COUNT_FAMILIES: Readonly<Record<string, CountFamily>> = {
+  'http.requests': { name: 'qaht_http_requests', help: 'HTTP requests sent (every attempt), per host and source.' },
+  'http.429': {
+    name: 'qaht_http_rate_limited',
+    help: 'Answers that said slow down (HTTP 429 or 418, or a rate limit inside a 200), per host and source.',
+  },
+  'http.retries': { name: 'qaht_http_retries', help: 'Requests retried after a transient failure, per host and source.' },
+  'http.breaker_rejected': {
+    name: 'qaht_http_breaker_rejections',
+    help: 'Requests refused without sending because the host circuit breaker was open.',
+  },
+  'http.paced': { name: 'qaht_http_paced_requests', help: 'Requests that waited for their turn on the host rate limiter.' },
+  'http.paced_ms': {
+    name: 'qaht_http_pacing_wait_seconds',
+    help: 'Time requests spent waiting for their turn on the host rate limiter, in seconds.',
+    scale: 1 / 1000,
+  },
+  [CACHE_HIT_COUNTER]: { name: 'qaht_cache_lookups', help: 'Cache lookups, by result (hit or miss).', labels: { result: 'hit' } },
+  [CACHE_MISS_COUNTER]: { name: 'qaht_cache_lookups', help: 'Cache lookups, by result (hit or miss).', labels: { result: 'miss' } },
+};
+/** Every other counter of the monitor, under its name as the `event` label. */
+const OTHER_EVENTS: CountFamily = {
+  name: 'qaht_events',
+  help: 'Other events counted by the monitor (cache.stale, news.duplicates_merged, source.items, ...), by event name.',
+};
+const HTTP_ERRORS: CountFamily = { name: 'qaht_http_errors', help: 'HTTP requests that failed, per host and source.' };
+const OTHER_ERRORS: CountFamily = { name: 'qaht_operation_errors', help: 'Timed operations that failed, by operation name.' };
+/** The timing series of HTTP requests; the monitor's other timings are operations. */
+const HTTP_TIMING = 'http';
+
 type Labels = Record<string, string>;
 interface Sample {
   /** Appended to the family name, e.g. `_sum`. */
   suffix?: string;
-  labels?: Labels;
+  labels: Labels;
   value: number;
 }
 interface Family {
@@ -59,19 +115,21 @@ interface Family {
 }
 
 /**
- * Renders the run's metrics as Prometheus text: counters, per-host request latency summaries,
- * the cache hit ratio, breaker-state gauges, per-source status, items and last-success time, and
- * the run's own timestamp and duration. Durations are in seconds, timestamps in epoch seconds.
- * Families without samples are left out. The text ends with a newline.
+ * Renders the metrics as Prometheus text: the run's time and duration, requests, rate limits,
+ * retries, breaker rejections, pacing and errors per host and source, request latency summaries,
+ * cache lookups and hit ratio, breaker-state gauges, and each source's status, items, data age
+ * and last success. Durations are in seconds, timestamps in epoch seconds. Families without
+ * samples are left out. A pure function of its input; the text ends with a newline.
  */
 export function renderPrometheus(input: MetricsInput): string {
+  const command = { command: input.command };
   const families = [
-    ...runFamilies(input),
-    ...counterFamilies(input.stats),
-    ...latencyFamilies(input.stats.timings),
-    ...cacheFamilies(input.stats),
-    breakerFamily(input.breakers),
-    ...sourceFamilies(input),
+    ...runFamilies(input, command),
+    ...countFamilies(input, command),
+    ...latencyFamilies(input.series.timings, command),
+    ...cacheRatioFamily(input, command),
+    breakerFamily(input.breakers, command),
+    ...sourceFamilies(input, command),
   ];
   return families
     .filter((family) => family.samples.length > 0)
@@ -98,48 +156,59 @@ function describeWriteError(error: unknown): string {
   return code === 'ENOENT' ? 'its folder does not exist' : describeFsError(error);
 }
 
-function runFamilies({ stats, nowMs }: MetricsInput): Family[] {
+function runFamilies({ stats, nowMs }: MetricsInput, command: Labels): Family[] {
   return [
-    gauge('qaht_run_timestamp_seconds', 'When the last run finished, in epoch seconds.', [{ value: nowMs / 1000 }]),
-    gauge('qaht_run_duration_seconds', 'How long the last run took, in seconds.', [{ value: stats.uptimeS }]),
+    gauge('qaht_run_timestamp_seconds', 'When these metrics were taken (the end of a run, or the scrape), in epoch seconds.', [
+      { labels: command, value: nowMs / 1000 },
+    ]),
+    gauge('qaht_run_duration_seconds', 'How long the run (or the serving process) has lasted, in seconds.', [
+      { labels: command, value: stats.uptimeS },
+    ]),
   ];
 }
 
-function counterFamilies(stats: MetricsInput['stats']): Family[] {
-  return [
-    {
-      name: 'qaht_events_total',
-      type: 'counter',
-      help: 'Events counted in the last run, by monitor counter name (e.g. cache_hits, http.retries, http.429).',
-      samples: sortedEntries(stats.counters).map(([event, value]) => ({ labels: { event }, value })),
-    },
-    {
-      name: 'qaht_errors_total',
-      type: 'counter',
-      help: 'Errors counted in the last run, by endpoint (host, source or timed operation).',
-      samples: sortedEntries(stats.errors).map(([endpoint, value]) => ({ labels: { endpoint }, value })),
-    },
-  ];
+/** Counters and error counts: one family per kind, in first-seen order, samples in the monitor's order. */
+function countFamilies(input: MetricsInput, command: Labels): Family[] {
+  const families = new Map<string, Family>();
+  const add = (kind: CountFamily, labels: MetricLabels, value: number): void => {
+    const name = input.cumulative ? `${kind.name}_total` : kind.name;
+    let family = families.get(name);
+    if (!family) {
+      family = { name, type: input.cumulative ? 'counter' : 'gauge', help: kind.help, samples: [] };
+      families.set(name, family);
+    }
+    family.samples.push({ labels: { ...command, ...labels, ...kind.labels }, value: value * (kind.scale ?? 1) });
+  };
+  for (const { name, labels, value } of input.series.counters) {
+    const known = COUNT_FAMILIES[name];
+    if (known) add(known, labels, value);
+    else add(OTHER_EVENTS, { event: name, ...labels }, value);
+  }
+  for (const { name, labels, value } of input.series.errors) {
+    if (name === HTTP_TIMING) add(HTTP_ERRORS, labels, value);
+    else add(OTHER_ERRORS, { operation: name, ...labels }, value);
+  }
+  return [...families.values()];
 }
 
-function latencyFamilies(timings: MetricsInput['stats']['timings']): Family[] {
+function latencyFamilies(timings: MetricSeries['timings'], command: Labels): Family[] {
   const http: Sample[] = [];
   const other: Sample[] = [];
-  for (const [name, timing] of sortedEntries(timings)) {
-    if (name.startsWith(HTTP_TIMING_PREFIX)) http.push(...summarySamples({ host: name.slice(HTTP_TIMING_PREFIX.length) }, timing));
-    else other.push(...summarySamples({ operation: name }, timing));
+  for (const { name, labels, stats } of timings) {
+    if (name === HTTP_TIMING) http.push(...summarySamples({ ...command, ...labels }, stats));
+    else other.push(...summarySamples({ ...command, operation: name, ...labels }, stats));
   }
   return [
     {
       name: 'qaht_http_request_duration_seconds',
       type: 'summary',
-      help: 'HTTP request latency per host in the last run, in seconds (quantile 0 = min, 1 = max).',
+      help: 'HTTP request latency per host and source, in seconds (quantile 0 = min, 1 = max).',
       samples: http,
     },
     {
       name: 'qaht_operation_duration_seconds',
       type: 'summary',
-      help: 'Latency of other timed operations in the last run, in seconds (quantile 0 = min, 1 = max).',
+      help: 'Latency of other timed operations, in seconds (quantile 0 = min, 1 = max).',
       samples: other,
     },
   ];
@@ -161,74 +230,70 @@ function summarySamples(labels: Labels, timing: TimingStats): Sample[] {
   return samples;
 }
 
-function cacheFamilies(stats: MetricsInput['stats']): Family[] {
+function cacheRatioFamily({ stats }: MetricsInput, command: Labels): Family[] {
   const rate = stats.cacheHitRate;
   return [
     gauge(
       'qaht_cache_hit_ratio',
-      'Cache hits / (hits + misses) in the last run; absent when nothing was looked up.',
-      rate === null || !Number.isFinite(rate) ? [] : [{ value: rate }],
+      'Cache hits / (hits + misses); absent when nothing was looked up.',
+      rate === null || !Number.isFinite(rate) ? [] : [{ labels: command, value: rate }],
     ),
   ];
 }
 
-function breakerFamily(breakers: MetricsInput['breakers']): Family {
+function breakerFamily(breakers: MetricsInput['breakers'], command: Labels): Family {
   const samples: Sample[] = [];
   for (const host of [...breakers.keys()].sort()) {
     const current = breakers.get(host)!.state;
-    for (const [label, state] of BREAKER_STATES) samples.push({ labels: { host, state: label }, value: current === state ? 1 : 0 });
+    for (const [label, state] of BREAKER_STATES) {
+      samples.push({ labels: { ...command, host, state: label }, value: current === state ? 1 : 0 });
+    }
   }
-  return gauge(
-    'qaht_breaker_state',
-    'Circuit breaker state per host at the end of the last run: 1 for the current state, else 0.',
-    samples,
-  );
+  return gauge('qaht_breaker_state', 'Circuit breaker state per host: 1 for the current state, else 0.', samples);
 }
 
-function sourceFamilies({ sources, nowMs, history }: MetricsInput): Family[] {
+function sourceFamilies({ sources, nowMs, history }: MetricsInput, command: Labels): Family[] {
   const ordered = [...sources].sort((a, b) => a.name.localeCompare(b.name));
   const up: Sample[] = [];
   const status: Sample[] = [];
   const items: Sample[] = [];
   const age: Sample[] = [];
   for (const report of ordered) {
-    const labels = { source: report.name };
+    const labels = { ...command, source: report.name };
     if (report.status !== 'skipped') up.push({ labels, value: report.status === 'fresh' || report.status === 'cached' ? 1 : 0 });
-    for (const word of SOURCE_STATUSES)
-      status.push({ labels: { source: report.name, status: word }, value: report.status === word ? 1 : 0 });
+    for (const word of SOURCE_STATUSES) status.push({ labels: { ...labels, status: word }, value: report.status === word ? 1 : 0 });
     items.push({ labels, value: report.items });
     if (report.ageSeconds !== null && Number.isFinite(report.ageSeconds)) age.push({ labels, value: report.ageSeconds });
   }
   return [
     gauge(
       'qaht_source_up',
-      'Whether the source served current data in the last run (fresh or cached = 1; stale or failed = 0; skipped sources are absent).',
+      'Whether the source served current data (fresh or cached = 1; stale or failed = 0; skipped sources are absent).',
       up,
     ),
-    gauge('qaht_source_status', 'How each source was served in the last run: 1 for its status, else 0.', status),
-    gauge('qaht_source_items', 'Items each source contributed in the last run.', items),
-    gauge('qaht_source_data_age_seconds', 'Age of the data each source served in the last run, in seconds.', age),
+    gauge('qaht_source_status', 'How each source was served: 1 for its status, else 0.', status),
+    gauge('qaht_source_items', 'Items each source contributed.', items),
+    gauge('qaht_source_data_age_seconds', 'Age of the data each source served, in seconds.', age),
     gauge(
       'qaht_last_success_timestamp_seconds',
       'When each source was last fetched successfully (this run or an earlier one), in epoch seconds.',
-      lastSuccessSamples(ordered, nowMs, history),
+      lastSuccessSamples(ordered, nowMs, history, command),
     ),
   ];
 }
 
-function lastSuccessSamples(reports: readonly SourceReport[], nowMs: number, history: MetricsInput['history']): Sample[] {
+/** The command's own sources only: the shared history also knows the other commands' sources. */
+function lastSuccessSamples(reports: readonly SourceReport[], nowMs: number, history: MetricsInput['history'], command: Labels): Sample[] {
   const latest = new Map<string, number>();
-  for (const [source, entry] of Object.entries(history ?? {})) {
-    const at = entry?.lastSuccessAt;
-    if (typeof at === 'number' && Number.isFinite(at)) latest.set(source, at);
-  }
   for (const report of reports) {
+    const saved = history?.[report.name]?.lastSuccessAt;
+    if (typeof saved === 'number' && Number.isFinite(saved)) latest.set(report.name, saved);
     if (report.status !== 'fresh') continue;
     const fetched = report.fetchedAt === null ? Number.NaN : Date.parse(report.fetchedAt);
     const at = Number.isFinite(fetched) ? fetched : nowMs;
     latest.set(report.name, Math.max(at, latest.get(report.name) ?? -Infinity));
   }
-  return [...latest.keys()].sort().map((source) => ({ labels: { source }, value: latest.get(source)! / 1000 }));
+  return [...latest.keys()].sort().map((source) => ({ labels: { ...command, source }, value: latest.get(source)! / 1000 }));
 }
 
 function gauge(name: string, help: string, samples: Sample[]): Family {
@@ -243,8 +308,7 @@ function renderFamily(family: Family): string {
   return `${lines.join('\n')}\n`;
 }
 
-function renderLabels(labels: Labels | undefined): string {
-  if (!labels) return '';
+function renderLabels(labels: Labels): string {
   const pairs = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
   return pairs.length > 0 ? `{${pairs.join(',')}}` : '';
 }
@@ -265,8 +329,4 @@ function formatValue(value: number): string {
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
   return String(value);
-}
-
-function sortedEntries<V>(record: Record<string, V>): Array<[string, V]> {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

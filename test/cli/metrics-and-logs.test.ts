@@ -90,28 +90,34 @@ describe('--metrics-file', () => {
     for (const name of [
       'qaht_breaker_state',
       'qaht_cache_hit_ratio',
-      'qaht_events_total',
+      'qaht_cache_lookups',
+      'qaht_http_requests',
       'qaht_http_request_duration_seconds',
       'qaht_last_success_timestamp_seconds',
     ]) {
       expect(family(fetched, name).help, name).not.toBe('');
     }
+    // Every sample says which command wrote it (read untyped: the parser folds a summary's labels away).
+    const untyped = await readUntypedMetrics(metricsFile);
+    for (const parsed of untyped.values()) for (const sample of parsed.metrics) expect(sample.labels?.command, parsed.name).toBe('crypto');
     // Breaker-state gauges: one sample per state of the API's host, 1 for the current state.
     expect(family(fetched, 'qaht_breaker_state').type).toBe('GAUGE');
     expect(sampleValue(fetched, 'qaht_breaker_state', { host: api.host, state: 'closed' })).toBe(1);
     expect(sampleValue(fetched, 'qaht_breaker_state', { host: api.host, state: 'open' })).toBe(0);
     expect(sampleValue(fetched, 'qaht_breaker_state', { host: api.host, state: 'half_open' })).toBe(0);
-    // Cache: a first run misses everything.
+    // Cache: a first run misses everything. One run's counts are gauges.
     expect(family(fetched, 'qaht_cache_hit_ratio').type).toBe('GAUGE');
     expect(sampleValue(fetched, 'qaht_cache_hit_ratio')).toBe(0);
-    expect(sampleValue(fetched, 'qaht_events_total', { event: 'cache_misses' })).toBe(3);
-    expect(sampleValue(fetched, 'qaht_events_total', { event: 'http.requests' })).toBe(3);
+    expect(family(fetched, 'qaht_cache_lookups').type).toBe('GAUGE');
+    expect(sampleValue(fetched, 'qaht_cache_lookups', { result: 'miss' })).toBe(3);
+    // Requests per host and source, as labels.
+    expect(sampleValue(fetched, 'qaht_http_requests', { host: api.host, source: 'coingecko' })).toBe(1);
+    expect(sampleValue(fetched, 'qaht_http_requests', { host: api.host, source: 'binance' })).toBe(2);
     // Per-host latency summary with quantiles, in seconds.
     expect(family(fetched, 'qaht_http_request_duration_seconds').type).toBe('SUMMARY');
-    const untyped = await readUntypedMetrics(metricsFile);
-    expect(sampleValue(untyped, 'qaht_http_request_duration_seconds_count', { host: api.host })).toBe(3);
-    const p95 = sampleValue(untyped, 'qaht_http_request_duration_seconds', { host: api.host, quantile: '0.95' });
-    const max = sampleValue(untyped, 'qaht_http_request_duration_seconds', { host: api.host, quantile: '1' });
+    expect(sampleValue(untyped, 'qaht_http_request_duration_seconds_count', { host: api.host, source: 'binance' })).toBe(2);
+    const p95 = sampleValue(untyped, 'qaht_http_request_duration_seconds', { host: api.host, source: 'binance', quantile: '0.95' });
+    const max = sampleValue(untyped, 'qaht_http_request_duration_seconds', { host: api.host, source: 'binance', quantile: '1' });
     expect(p95).toBeGreaterThan(0);
     expect(max).toBeGreaterThanOrEqual(p95);
     expect(max).toBeLessThan(10);
@@ -124,8 +130,9 @@ describe('--metrics-file', () => {
     const cached = await readMetrics(metricsFile);
     expect(sampleValue(cached, 'qaht_cache_hit_ratio')).toBe(1);
     // CoinGecko and the Binance ticker (exchangeInfo is only read to build a fresh ticker entry).
-    expect(sampleValue(cached, 'qaht_events_total', { event: 'cache_hits' })).toBe(2);
-    expect(family(cached, 'qaht_events_total').metrics.some((m) => m.labels?.event === 'cache_misses')).toBe(false);
+    expect(sampleValue(cached, 'qaht_cache_lookups', { result: 'hit' })).toBe(2);
+    expect(family(cached, 'qaht_cache_lookups').metrics.some((m) => m.labels?.result === 'miss')).toBe(false);
+    expect(cached.has('qaht_http_requests')).toBe(false);
     expect(api.requests).toHaveLength(3);
     expect(await listFilesDeep(outDir)).toEqual(['qaht.prom']);
   });

@@ -3,7 +3,7 @@ import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto, type CryptoOpt
 import type { CommonOptions } from '../../src/commands/runtime.js';
 import type { LookupOptions } from '../../src/store/cache-types.js';
 import type { Env } from '../../src/sources/source-names.js';
-import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
+import { commonOptions, counterKey, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
 
 const ENV: Env = {
   SCREEN_COINGECKO_URL: 'http://cg.test/api/v3',
@@ -140,7 +140,7 @@ describe('runCrypto', () => {
     expect(result.excluded![0]).toEqual({ id: 'coin-5', reason: 'volume below $1M' });
     expect(result.notes).toContain('16 excluded: volume below $1M 16');
     expect(result.notes).toContain('showing 50 of 64 coins (--limit)');
-    expect(rt.counters.get('source.coingecko.items')).toBe(80);
+    expect(rt.counters.get(counterKey('source.items', { source: 'coingecko' }))).toBe(80);
     // One request each; the CoinCap key travels in a header, never in a URL.
     expect(http.calls.map((u) => `${u.host}${u.pathname}`).sort()).toEqual([
       'bn.test/api/v3/exchangeInfo',
@@ -200,7 +200,7 @@ describe('runCrypto', () => {
     const result = await runCrypto(rt, options());
     expect(result.sources[1]).toMatchObject({ name: 'binance', status: 'fresh', items: 10 });
     expect(rt.warnings).toEqual(['binance: blocked.test refused (HTTP 451); trying bn.test']);
-    expect(rt.counters.get('source.binance.host_fallbacks')).toBe(1);
+    expect(rt.counters.get(counterKey('source.host_fallbacks', { source: 'binance' }))).toBe(1);
   });
 
   it('caches exchangeInfo under its own day-long key, per host', async () => {

@@ -8,7 +8,7 @@ import type { BudgetLedger, CommonOptions } from '../../src/commands/runtime.js'
 import type { HttpGetter, HttpResponse } from '../../src/http/types.js';
 import { DEFAULT_UNIVERSE } from '../../src/screens/market/universes.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
-import { StubHttp, commonOptions, createFakeRuntime, type StubReply } from '../helpers/fake-runtime.js';
+import { StubHttp, commonOptions, counterKey, createFakeRuntime, type StubReply } from '../helpers/fake-runtime.js';
 import { ManualClock, flushMicrotasks } from '../helpers/manual-clock.js';
 
 const FINNHUB = { FINNHUB_API_KEY: 'fh-key' };
@@ -227,7 +227,7 @@ describe('runMarket: a scan', () => {
         skip: { kind: 'missing-key', variable: 'STOOQ_API_KEY' },
       },
     ]);
-    expect(rt.counters.get('source.finnhub.items')).toBe(30);
+    expect(rt.counters.get(counterKey('source.items', { source: 'finnhub' }))).toBe(30);
     expect(ticks[0]).toBe(-30);
     expect(ticks.at(-2)).toBe(30);
     expect(ticks.at(-1)).toBe(Infinity);

@@ -73,7 +73,7 @@ describe('what a run saves', () => {
       clock,
     });
     await context.runtime.http(); // a client, but no request to down.example
-    await context.finish({ sources: [], metricsFile: undefined });
+    await context.finish({ command: 'crypto', sources: [], metricsFile: undefined });
     await context.close();
 
     const after = (await StateStore.load(dir, { clock })).host('down.example');
@@ -94,7 +94,7 @@ describe('what a run saves', () => {
       clock.set(clock.now() + 1000);
       const soft = http.request(`${api.url}/soft`, { source: 'coingecko', classify: classifyCoinGeckoResponse });
       await expect(soft).rejects.toMatchObject({ code: 'QAHT_ERR_RATE_LIMITED' });
-      await context.finish({ sources: [], metricsFile: undefined });
+      await context.finish({ command: 'crypto', sources: [], metricsFile: undefined });
       await context.close();
       const saved = (await StateStore.load(dir, { clock })).source('coingecko');
       expect(saved?.rateLimitEvents).toEqual([clock.now() - 1000, clock.now()]);
@@ -113,7 +113,7 @@ describe('what a run saves', () => {
       mode: 'offline',
     });
     const report = { name: 'coingecko' as const, status: 'stale' as const, fetchedAt: null, ageSeconds: 10, items: 3, error: 'offline' };
-    await context.finish({ sources: [report], metricsFile: undefined });
+    await context.finish({ command: 'crypto', sources: [report], metricsFile: undefined });
     await context.close();
     expect((await StateStore.load(dir)).source('coingecko')?.lastFailureAt).toBeUndefined();
   });

@@ -48,7 +48,7 @@ describe('cron runs against a source that always answers a soft limit', () => {
       const context = await createRunContext({ settings, env, stderr: { write: () => true }, interactive: false, clock });
       try {
         const result = await runCrypto(context.runtime, { ...commonOptions({ sources: ['coingecko'] }), ...DEFAULT_CRYPTO_OPTIONS });
-        await context.finish({ sources: result.sources, metricsFile: undefined });
+        await context.finish({ command: 'crypto', sources: result.sources, metricsFile: undefined });
         return { code: exitCodeFor(runOutcome(result.sources, false)), coingecko: result.sources[0] };
       } finally {
         await context.close();

@@ -128,13 +128,20 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
       },
     },
     progress: { start() {}, tick() {}, stop() {}, end() {} },
-    increment(name, by = 1) {
-      counters.set(name, (counters.get(name) ?? 0) + by);
+    increment(name, by = 1, labels = {}) {
+      const key = counterKey(name, labels);
+      counters.set(key, (counters.get(key) ?? 0) + by);
     },
     warn(message) {
       warnings.push(message);
     },
   };
+}
+
+/** How `FakeRuntime.counters` keys a labelled counter: `source.items{source=coingecko}`. */
+export function counterKey(name: string, labels: Readonly<Record<string, string>> = {}): string {
+  const pairs = Object.entries(labels).map(([label, value]) => `${label}=${value}`);
+  return pairs.length === 0 ? name : `${name}{${pairs.join(',')}}`;
 }
 
 export function commonOptions(overrides: Partial<CommonOptions> = {}): CommonOptions {

@@ -40,27 +40,40 @@ function report(name: SourceReport['name'], status: SourceReport['status'], extr
   return { name, status, fetchedAt: null, ageSeconds: null, items: 0, error: null, ...extra };
 }
 
-/** A run's worth of metrics, from the real monitor and breakers on a manual clock. */
+/** A run's worth of metrics, from the real monitor (labelled as the client labels them) and breakers on a manual clock. */
 async function sampleInput(): Promise<MetricsInput> {
   const clock = new ManualClock(NOW - 4_000);
   let perfNow = 0;
   const monitor = new PerformanceMonitor({ clock, now: () => perfNow });
+  const gecko = { host: 'api.coingecko.com', source: 'coingecko' };
+  const loopback = { host: '127.0.0.1:8080', source: 'binance' };
   for (const ms of [100, 200, 300, 400]) {
-    monitor.time('http.api.coingecko.com', () => {
-      perfNow += ms;
-    });
+    monitor.time(
+      'http',
+      () => {
+        perfNow += ms;
+      },
+      gecko,
+    );
+    monitor.increment('http.requests', 1, gecko);
   }
-  monitor.time('http.127.0.0.1:8080', () => {
-    perfNow += 1500;
-  });
+  monitor.time(
+    'http',
+    () => {
+      perfNow += 1500;
+    },
+    loopback,
+  );
   monitor.time('parse', () => {
     perfNow += 5;
   });
   monitor.increment('cache_hits', 3);
   monitor.increment('cache_misses', 1);
-  monitor.increment('http.retries', 2);
-  monitor.increment('http.429');
-  monitor.recordError('api.binance.com');
+  monitor.increment('http.retries', 2, gecko);
+  monitor.increment('http.429', 1, gecko);
+  monitor.increment('http.paced_ms', 1250, gecko);
+  monitor.increment('source.items', 250, { source: 'coingecko' });
+  monitor.recordError('http', { host: 'api.binance.com', source: 'binance' });
   await clock.advance(4_000);
 
   const open = new CircuitBreaker({ clock });
@@ -70,7 +83,9 @@ async function sampleInput(): Promise<MetricsInput> {
     ['api.binance.com', open],
   ]);
   return {
+    command: 'crypto',
     stats: monitor.getStats(),
+    series: monitor.series(),
     sources: [
       report('coingecko', 'fresh', { fetchedAt: new Date(NOW - 2_000).toISOString(), ageSeconds: 2, items: 250 }),
       report('binance', 'stale', { fetchedAt: new Date(NOW - 3_600_000).toISOString(), ageSeconds: 3600, items: 1800, error: 'HTTP 503' }),
@@ -78,12 +93,19 @@ async function sampleInput(): Promise<MetricsInput> {
     ],
     breakers,
     nowMs: NOW,
-    history: { binance: { lastSuccessAt: NOW - 3_600_000 }, coingecko: { lastSuccessAt: NOW - 86_400_000 } },
+    history: {
+      binance: { lastSuccessAt: NOW - 3_600_000 },
+      coingecko: { lastSuccessAt: NOW - 86_400_000 },
+      // Another command's source in the shared state: not this command's to report.
+      hn: { lastSuccessAt: NOW - 60_000 },
+    },
   };
 }
 
+const CRYPTO = { command: 'crypto' };
+
 describe('renderPrometheus', () => {
-  it('produces text the parser accepts, one family per name, with HELP and the right TYPE', async () => {
+  it('produces text the parser accepts, one family per name, with HELP, the right TYPE and gauges for per-run figures', async () => {
     const text = renderPrometheus(await sampleInput());
     expect(text.endsWith('\n')).toBe(true);
     const families = parsePrometheusTextFormat(text);
@@ -93,8 +115,13 @@ describe('renderPrometheus', () => {
     expect(types).toEqual({
       qaht_run_timestamp_seconds: 'GAUGE',
       qaht_run_duration_seconds: 'GAUGE',
-      qaht_events_total: 'COUNTER',
-      qaht_errors_total: 'COUNTER',
+      qaht_cache_lookups: 'GAUGE',
+      qaht_http_rate_limited: 'GAUGE',
+      qaht_http_pacing_wait_seconds: 'GAUGE',
+      qaht_http_requests: 'GAUGE',
+      qaht_http_retries: 'GAUGE',
+      qaht_events: 'GAUGE',
+      qaht_http_errors: 'GAUGE',
       qaht_http_request_duration_seconds: 'SUMMARY',
       qaht_operation_duration_seconds: 'SUMMARY',
       qaht_cache_hit_ratio: 'GAUGE',
@@ -105,39 +132,59 @@ describe('renderPrometheus', () => {
       qaht_source_data_age_seconds: 'GAUGE',
       qaht_last_success_timestamp_seconds: 'GAUGE',
     });
+    // No `_total` without a true counter, and no host or source inside a name.
+    expect(names.filter((name) => name.endsWith('_total'))).toEqual([]);
+    expect(text).not.toMatch(/^qaht_\w*(coingecko|binance|127_0)/m);
     for (const family of families) expect(family.help.length).toBeGreaterThan(0);
     // No sample may carry a timestamp: node_exporter's textfile collector rejects those.
     for (const family of families) for (const sample of family.metrics) expect(sample).not.toHaveProperty('timestamp_ms');
   });
 
-  it('exports every monitor counter and error count under one labelled family each', async () => {
+  it('puts the command label on every sample, and hosts and sources in labels of their own', async () => {
     const text = renderPrometheus(await sampleInput());
-    expect(sampleValue(text, 'qaht_events_total', { event: 'cache_hits' })).toBe(3);
-    expect(sampleValue(text, 'qaht_events_total', { event: 'http.retries' })).toBe(2);
-    expect(sampleValue(text, 'qaht_events_total', { event: 'http.429' })).toBe(1);
-    expect(sampleValue(text, 'qaht_errors_total', { endpoint: 'api.binance.com' })).toBe(1);
-    expect(sampleValue(text, 'qaht_run_timestamp_seconds')).toBe(NOW / 1000);
-    expect(sampleValue(text, 'qaht_run_duration_seconds')).toBe(4);
-    expect(sampleValue(text, 'qaht_cache_hit_ratio')).toBe(0.75);
+    const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(samples.length).toBeGreaterThan(40);
+    for (const sample of samples) expect(sample).toMatch(/^qaht_[a-z_]+\{command="crypto"[,}]/);
+    expect(sampleValue(text, 'qaht_http_requests', { ...CRYPTO, host: 'api.coingecko.com', source: 'coingecko' })).toBe(4);
+    expect(sampleValue(text, 'qaht_http_retries', { ...CRYPTO, host: 'api.coingecko.com', source: 'coingecko' })).toBe(2);
+    expect(sampleValue(text, 'qaht_http_rate_limited', { ...CRYPTO, host: 'api.coingecko.com', source: 'coingecko' })).toBe(1);
+    expect(sampleValue(text, 'qaht_http_pacing_wait_seconds', { ...CRYPTO, host: 'api.coingecko.com', source: 'coingecko' })).toBe(1.25);
+    expect(sampleValue(text, 'qaht_http_errors', { ...CRYPTO, host: 'api.binance.com', source: 'binance' })).toBe(1);
+    expect(sampleValue(text, 'qaht_cache_lookups', { ...CRYPTO, result: 'hit' })).toBe(3);
+    expect(sampleValue(text, 'qaht_cache_lookups', { ...CRYPTO, result: 'miss' })).toBe(1);
+    expect(sampleValue(text, 'qaht_events', { ...CRYPTO, event: 'source.items', source: 'coingecko' })).toBe(250);
+    expect(sampleValue(text, 'qaht_run_timestamp_seconds', CRYPTO)).toBe(NOW / 1000);
+    expect(sampleValue(text, 'qaht_run_duration_seconds', CRYPTO)).toBe(4);
+    expect(sampleValue(text, 'qaht_cache_hit_ratio', CRYPTO)).toBe(0.75);
   });
 
-  it('summarises request latency per host in seconds: min, p95, max, sum and count', async () => {
+  it('writes counters named _total when the monitor counts from a process start (serve)', async () => {
+    const text = renderPrometheus({ ...(await sampleInput()), command: 'serve', cumulative: true });
+    const types = Object.fromEntries(parsePrometheusTextFormat(text).map((family) => [family.name, family.type]));
+    expect(types).toMatchObject({ qaht_http_requests_total: 'COUNTER', qaht_cache_lookups_total: 'COUNTER', qaht_events_total: 'COUNTER' });
+    expect(types.qaht_http_requests).toBeUndefined();
+    // Per-state and per-source figures stay gauges.
+    expect(types).toMatchObject({ qaht_breaker_state: 'GAUGE', qaht_source_items: 'GAUGE', qaht_run_duration_seconds: 'GAUGE' });
+    expect(sampleValue(text, 'qaht_http_requests_total', { command: 'serve', host: 'api.coingecko.com', source: 'coingecko' })).toBe(4);
+  });
+
+  it('summarises request latency per host and source in seconds: min, p95, max, sum and count', async () => {
     const text = renderPrometheus(await sampleInput());
-    const host = 'api.coingecko.com';
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '0' })).toBe(0.1);
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.95' })).toBe(0.4);
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '1' })).toBe(0.4);
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds_sum', { host })).toBe(1);
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds_count', { host })).toBe(4);
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds_count', { host: '127.0.0.1:8080' })).toBe(1);
-    expect(sampleValue(text, 'qaht_operation_duration_seconds_sum', { operation: 'parse' })).toBe(0.005);
+    const gecko = { ...CRYPTO, host: 'api.coingecko.com', source: 'coingecko' };
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { ...gecko, quantile: '0' })).toBe(0.1);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { ...gecko, quantile: '0.95' })).toBe(0.4);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { ...gecko, quantile: '1' })).toBe(0.4);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds_sum', gecko)).toBe(1);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds_count', gecko)).toBe(4);
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds_count', { ...CRYPTO, host: '127.0.0.1:8080', source: 'binance' })).toBe(1);
+    expect(sampleValue(text, 'qaht_operation_duration_seconds_sum', { ...CRYPTO, operation: 'parse' })).toBe(0.005);
     // The monitor keeps no median, so no 0.5 quantile is claimed.
-    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { host, quantile: '0.5' })).toBeUndefined();
+    expect(sampleValue(text, 'qaht_http_request_duration_seconds', { ...gecko, quantile: '0.5' })).toBeUndefined();
   });
 
   it('sets 1 on the current breaker state of each host and 0 on the others', async () => {
     const text = renderPrometheus(await sampleInput());
-    const state = (host: string, s: string): number | undefined => sampleValue(text, 'qaht_breaker_state', { host, state: s });
+    const state = (host: string, s: string): number | undefined => sampleValue(text, 'qaht_breaker_state', { ...CRYPTO, host, state: s });
     expect([state('api.binance.com', 'closed'), state('api.binance.com', 'open'), state('api.binance.com', 'half_open')]).toEqual([
       0, 1, 0,
     ]);
@@ -146,36 +193,41 @@ describe('renderPrometheus', () => {
     ]);
   });
 
-  it('reports per-source up, status, items, age and last success (this run winning over history)', async () => {
+  it("reports per-source up, status, items, age and last success (this run winning over history), the command's sources only", async () => {
     const text = renderPrometheus(await sampleInput());
-    expect(sampleValue(text, 'qaht_source_up', { source: 'coingecko' })).toBe(1);
-    expect(sampleValue(text, 'qaht_source_up', { source: 'binance' })).toBe(0);
-    expect(sampleValue(text, 'qaht_source_up', { source: 'coincap' })).toBeUndefined();
-    expect(sampleValue(text, 'qaht_source_status', { source: 'binance', status: 'stale' })).toBe(1);
-    expect(sampleValue(text, 'qaht_source_status', { source: 'binance', status: 'fresh' })).toBe(0);
-    expect(sampleValue(text, 'qaht_source_status', { source: 'coincap', status: 'skipped' })).toBe(1);
-    expect(sampleValue(text, 'qaht_source_items', { source: 'binance' })).toBe(1800);
-    expect(sampleValue(text, 'qaht_source_data_age_seconds', { source: 'binance' })).toBe(3600);
-    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', { source: 'coingecko' })).toBe((NOW - 2_000) / 1000);
-    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', { source: 'binance' })).toBe((NOW - 3_600_000) / 1000);
-    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', { source: 'coincap' })).toBeUndefined();
+    const of = (source: string) => ({ ...CRYPTO, source });
+    expect(sampleValue(text, 'qaht_source_up', of('coingecko'))).toBe(1);
+    expect(sampleValue(text, 'qaht_source_up', of('binance'))).toBe(0);
+    expect(sampleValue(text, 'qaht_source_up', of('coincap'))).toBeUndefined();
+    expect(sampleValue(text, 'qaht_source_status', { ...of('binance'), status: 'stale' })).toBe(1);
+    expect(sampleValue(text, 'qaht_source_status', { ...of('binance'), status: 'fresh' })).toBe(0);
+    expect(sampleValue(text, 'qaht_source_status', { ...of('coincap'), status: 'skipped' })).toBe(1);
+    expect(sampleValue(text, 'qaht_source_items', of('binance'))).toBe(1800);
+    expect(sampleValue(text, 'qaht_source_data_age_seconds', of('binance'))).toBe(3600);
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', of('coingecko'))).toBe((NOW - 2_000) / 1000);
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', of('binance'))).toBe((NOW - 3_600_000) / 1000);
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', of('coincap'))).toBeUndefined();
+    expect(sampleValue(text, 'qaht_last_success_timestamp_seconds', of('hn'))).toBeUndefined();
   });
 
   it('escapes backslash, quote and newline in label values so they round-trip through the parser', async () => {
     const input = await sampleInput();
     const host = 'we"ird\\host\nname';
     input.breakers = new Map([[host, new CircuitBreaker()]]);
-    input.stats.counters = { 'a"b\\c\nd': 7 };
+    input.series = { ...input.series, counters: [{ name: 'a"b\\c\nd', labels: {}, value: 7 }] };
     const text = renderPrometheus(input);
     expect(text).toContain('host="we\\"ird\\\\host\\nname"');
-    expect(sampleValue(text, 'qaht_breaker_state', { host, state: 'closed' })).toBe(1);
-    expect(sampleValue(text, 'qaht_events_total', { event: 'a"b\\c\nd' })).toBe(7);
+    expect(sampleValue(text, 'qaht_breaker_state', { ...CRYPTO, host, state: 'closed' })).toBe(1);
+    expect(sampleValue(text, 'qaht_events', { ...CRYPTO, event: 'a"b\\c\nd' })).toBe(7);
     expect(escapeLabelValue('\\"\n')).toBe('\\\\\\"\\n');
   });
 
   it('leaves out families with nothing to report, such as the hit ratio before any cache lookup', () => {
+    const monitor = new PerformanceMonitor({ clock: new ManualClock(NOW) });
     const text = renderPrometheus({
-      stats: new PerformanceMonitor({ clock: new ManualClock(NOW) }).getStats(),
+      command: 'news',
+      stats: monitor.getStats(),
+      series: monitor.series(),
       sources: [],
       breakers: new Map(),
       nowMs: NOW,
