@@ -18,7 +18,9 @@ import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { utcDay } from '../store/state-file.js';
+import { sweepLeftovers } from '../store/leftover-sweep.js';
 import { StateStore } from '../store/state-store.js';
+import { nodeStoreFs } from '../store/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { Interrupts } from './command-spec.js';
 import type { Runtime } from './runtime.js';
@@ -61,10 +63,24 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
+/** A state lock whose heartbeat is older than this is abandoned (the state store's own default). */
+const STATE_LOCK_STALE_MS = 30_000;
 /** On SIGINT/SIGTERM, how long saving state may take (another run may hold its lock) before the exit. */
 const INTERRUPT_SAVE_MS = 3000;
 /** ...and how long cache writes already under way may take to land. */
 const INTERRUPT_SETTLE_MS = 1_000;
+
+/** Every temp and lock file in the state folder is the store's (it holds nothing else). Never throws. */
+async function sweepStateDir(stateDir: string, clock: Clock): Promise<void> {
+  await sweepLeftovers({
+    ownedDir: stateDir,
+    sharedDir: stateDir,
+    ownedPrefixes: [],
+    clock,
+    lockStaleMs: STATE_LOCK_STALE_MS,
+    fs: nodeStoreFs,
+  });
+}
 
 /**
  * Builds one run's runtime: the cache dir (checked: unwritable → exit 2), the state store with the
@@ -84,7 +100,10 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   // The keys themselves, as a last line of defence should an API echo one back into a cached body.
   // A cache that stops caching (full disk, a directory in an entry's place) says so once.
   const cache = await DiskCache.open({ dir, clock, monitor, secrets, onWarning: warn });
-  const state = await StateStore.load(dir, { clock });
+  // State in a folder of its own (an installed package's $XDG_STATE_HOME/qaht): what a killed run
+  // left there (temp files, its state lock) is swept here, as the cache sweeps its own folder.
+  if (settings.stateDir !== dir) await sweepStateDir(settings.stateDir, clock);
+  const state = await StateStore.load(settings.stateDir, { clock });
 
   const limiter = new AdaptiveRateLimiter({
     defaultDelayMs: settings.paceMs ?? UNDOCUMENTED_HOST_PACING.defaultDelayMs,

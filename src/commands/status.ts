@@ -26,6 +26,8 @@ const OPTIONAL_KEY_SOURCES: readonly SourceName[] = ['coingecko'];
 /** What `buildStatus` reads; `hosts` and `sources` are `StateStore.state`'s maps. */
 export interface StatusInput {
   cacheDir: string;
+  /** @default the cache dir */
+  stateDir?: string;
   env: Env;
   nowMs: number;
   hosts: Readonly<Record<string, HostState>>;
@@ -38,15 +40,32 @@ export interface StatusInput {
  * Loads the state store and the cache listing of `cacheDir` and builds the report. A missing or
  * corrupt state file reads as "nothing known", a missing cache folder as "nothing cached".
  */
-export async function gatherStatus(options: { cacheDir: string; env: Env; clock?: Clock; fs?: StoreFs }): Promise<StatusReport> {
+export async function gatherStatus(options: {
+  cacheDir: string;
+  /** @default the cache dir */
+  stateDir?: string;
+  env: Env;
+  clock?: Clock;
+  fs?: StoreFs;
+}): Promise<StatusReport> {
   const clock = options.clock ?? systemClock;
+  const stateDir = options.stateDir ?? options.cacheDir;
   const [store, listings, cacheProblems] = await Promise.all([
-    StateStore.load(options.cacheDir, { clock }),
+    StateStore.load(stateDir, { clock }),
     new DiskCache({ dir: options.cacheDir, clock }).list(),
     inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {}),
   ]);
   const { hosts, sources, budgets } = store.state;
-  const report = buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, budgets, listings });
+  const report = buildStatus({
+    cacheDir: options.cacheDir,
+    stateDir,
+    env: options.env,
+    nowMs: clock.now(),
+    hosts,
+    sources,
+    budgets,
+    listings,
+  });
   return { ...report, cacheProblems };
 }
 
@@ -57,6 +76,7 @@ export function buildStatus(input: StatusInput): StatusReport {
   return {
     generatedAt: input.nowMs,
     cacheDir: input.cacheDir,
+    stateDir: input.stateDir ?? input.cacheDir,
     sources: SOURCE_NAMES.map((name) => sourceHealth(name, input, frozen)),
     cacheProblems: [],
   };

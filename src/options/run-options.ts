@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import { LOG_LEVELS, type LogLevel } from '../output/logger.js';
@@ -18,9 +18,9 @@ export const RUN_OPTIONS = [
   defineOption({
     key: 'cacheDir',
     flags: '--cache-dir <dir>',
-    description: 'cache and state directory',
+    description: 'cache and state directory (both in one)',
     env: 'SCREEN_CACHE_DIR',
-    defaultLabel: "the package's cache/, else ~/.cache/qaht",
+    defaultLabel: "a checkout's cache/, else the XDG cache and state dirs",
     ...pathValue(),
   }),
   switchOption(
@@ -81,8 +81,14 @@ export const RUN_OPTIONS = [
 
 /** Run-wide settings, resolved once from flags > environment > defaults. */
 export interface RunSettings {
-  /** Absolute; `<dir>/demo` under `--demo`, whose recordings must never pass for real data. */
+  /** Where cached responses live. Absolute; `<dir>/demo` under `--demo`, whose recordings must never pass for real data. */
   cacheDir: string;
+  /**
+   * Where resilience state lives (breakers, limiters, budgets, source history, and what is kept
+   * beside them, such as locks and last results). The cache dir unless the package is installed
+   * (`$XDG_STATE_HOME/qaht`). Absolute; `<dir>/demo` under `--demo`.
+   */
+  stateDir: string;
   demo: boolean;
   quiet: boolean;
   logLevel: LogLevel;
@@ -103,8 +109,10 @@ export interface RunSettings {
  */
 export function resolveRunSettings(raw: RawValues, env: Env): RunSettings {
   const { values, sources } = resolveOptions(RUN_OPTIONS, raw, env);
+  const dirs = storeDirs(values.cacheDir, env);
   return {
-    cacheDir: join(resolveCacheDir(values.cacheDir, env), values.demo ? 'demo' : ''),
+    cacheDir: join(dirs.cacheDir, values.demo ? 'demo' : ''),
+    stateDir: join(dirs.stateDir, values.demo ? 'demo' : ''),
     demo: values.demo,
     quiet: values.quiet,
     logLevel: quietLevel(values.logLevel, sources.logLevel, values.quiet && values.logFile === undefined),
@@ -126,20 +134,46 @@ function quietLevel(level: LogLevel, source: ValueSource | undefined, quietStder
   return quietStderrLog && source === 'default' ? 'error' : level;
 }
 
+/** Where a run keeps cached responses and resilience state. */
+export interface StoreDirs {
+  cacheDir: string;
+  stateDir: string;
+}
+
+/** The package's top-level folder (this file is `dist/options/run-options.js` there). */
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
 /**
- * An explicit directory is used as given (an unwritable one is a usage error later, exit 2). The
- * default is the package's own `cache/`, or the user cache dir when the package is installed
- * somewhere read-only (a global install).
+ * Where cache and state go (CONTRACT, Environment): an explicit `--cache-dir`/`SCREEN_CACHE_DIR`
+ * holds both (an unwritable one is a usage error later, exit 2). An installed package (one under
+ * `node_modules`, as global installs and `npx` are) keeps nothing inside itself: cached responses
+ * go to `$XDG_CACHE_HOME/qaht` and state to `$XDG_STATE_HOME/qaht` (`~/.cache`, `~/.local/state`
+ * when unset or not absolute, as the XDG spec says). A checkout keeps both in its top-level
+ * `cache/`, or the XDG folders when that is not writable.
  */
-function resolveCacheDir(explicit: string | undefined, env: Env): string {
-  if (explicit) return resolve(explicit);
-  const packageCache = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cache');
-  try {
-    mkdirSync(packageCache, { recursive: true, mode: 0o700 });
-    accessSync(packageCache, constants.W_OK);
-    return packageCache;
-  } catch {
-    const base = env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
-    return join(base, 'qaht');
+export function storeDirs(explicit: string | undefined, env: Env, packageRoot: string = PACKAGE_ROOT): StoreDirs {
+  if (explicit) {
+    const dir = resolve(explicit);
+    return { cacheDir: dir, stateDir: dir };
   }
+  if (!resolve(packageRoot).split(sep).includes('node_modules')) {
+    const packageCache = join(packageRoot, 'cache');
+    try {
+      mkdirSync(packageCache, { recursive: true, mode: 0o700 });
+      accessSync(packageCache, constants.W_OK);
+      return { cacheDir: packageCache, stateDir: packageCache };
+    } catch {
+      // A read-only checkout: the user's folders, as for an installed package.
+    }
+  }
+  return {
+    cacheDir: join(xdgBase(env.XDG_CACHE_HOME, '.cache'), 'qaht'),
+    stateDir: join(xdgBase(env.XDG_STATE_HOME, '.local/state'), 'qaht'),
+  };
+}
+
+/** An XDG base directory: the variable when it holds an absolute path, else its default under the home folder. */
+function xdgBase(value: string | undefined, fallback: string): string {
+  const given = value?.trim();
+  return given && isAbsolute(given) ? given : join(homedir(), fallback);
 }

@@ -59,7 +59,10 @@ export interface SourceHealth {
 export interface StatusReport {
   /** Epoch ms. */
   generatedAt: number;
+  /** Where cached responses are kept. */
   cacheDir: string;
+  /** Where resilience state is kept (the cache dir unless the package is installed). */
+  stateDir: string;
   sources: SourceHealth[];
   /** What keeps the cache dir from caching (full disk, read-only, a directory in an entry's place), one sentence each. */
   cacheProblems: string[];

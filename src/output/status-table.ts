@@ -47,7 +47,7 @@ export async function renderStatusTable(report: StatusReport, chalk: ChalkInstan
 /** The stderr lines beside the table: where the state was read, and which keys are missing. */
 export function renderStatusNotes(report: StatusReport): string[] {
   const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
-  const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`];
+  const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`, `state dir: ${sanitizeText(report.stateDir)}`];
   for (const problem of report.cacheProblems) lines.push(`warning: ${sanitizeText(problem)}`);
   if (missing.length > 0) lines.push(`keys not set (those sources are skipped): ${missing.join(', ')}`);
   return lines;

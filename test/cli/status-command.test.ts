@@ -165,7 +165,7 @@ describe('screen status', () => {
     // Binance's fallback hosts are listed on lines of their own within its row.
     expect(stdout).toContain('api.binance.us');
     expect(stderr).toBe(
-      `cache dir: ${dir}\nkeys not set (those sources are skipped): COINCAP_API_KEY, FINNHUB_API_KEY, ALPHAVANTAGE_API_KEY, STOOQ_API_KEY\n`,
+      `cache dir: ${dir}\nstate dir: ${dir}\nkeys not set (those sources are skipped): COINCAP_API_KEY, FINNHUB_API_KEY, ALPHAVANTAGE_API_KEY, STOOQ_API_KEY\n`,
     );
   });
 
