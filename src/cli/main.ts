@@ -16,6 +16,9 @@ import { processInterrupts } from './process-interrupts.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
 
+/** Width of `status` and `cache ls` without a terminal or COLUMNS: what a mail or a pager shows. */
+const REPORT_WIDTH_COLUMNS = 80;
+
 /**
  * The CLI edge: parses argv, runs the command, prints what it rendered, and turns every outcome
  * into an exit code. This is the only place that decides exit codes; nothing below it prints to
@@ -87,6 +90,7 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
       stdout: {
         chalk: outputFile === undefined ? chalkFor(io.stdout, io.env, settings.color) : new Chalk({ level: 0 }),
         widthColumns: terminalWidth(results, io.env),
+        reportWidthColumns: terminalWidth(results, io.env, REPORT_WIDTH_COLUMNS),
       },
       stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
     };

@@ -26,9 +26,12 @@ export function chalkFor(stream: OutputStream, env: NodeJS.ProcessEnv, colorFlag
   return new Chalk({ level: stream.isTTY && env.TERM !== 'dumb' ? 1 : 0 });
 }
 
-/** Table width: the terminal's, else `COLUMNS`, else 200 (piped output reads well wide). */
-export function terminalWidth(stream: Pick<OutputStream, 'isTTY' | 'columns'>, env: NodeJS.ProcessEnv): number {
+/**
+ * Table width: the terminal's, else `COLUMNS`, else `fallback`: 200 for results (piped output
+ * reads well wide), 80 for reports a person reads in a mail or a pager (`status`, `cache ls`).
+ */
+export function terminalWidth(stream: Pick<OutputStream, 'isTTY' | 'columns'>, env: NodeJS.ProcessEnv, fallback = 200): number {
   if (stream.isTTY && stream.columns) return stream.columns;
   const fromEnv = Number(env.COLUMNS);
-  return Number.isFinite(fromEnv) && fromEnv >= 40 ? fromEnv : 200;
+  return Number.isFinite(fromEnv) && fromEnv >= 40 ? fromEnv : fallback;
 }

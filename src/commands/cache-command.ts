@@ -60,7 +60,10 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
       return { stdout: options.json ? json : '', stderr: view.quiet ? '' : `${line}\n` };
     }
     if (options.json) return { stdout: listing.renderCacheJson(result.entries, result.cacheDir, result.nowMs), stderr: '' };
-    const table = result.entries.length > 0 ? `${await listing.renderCacheTable(result.entries, view.stdout.chalk)}\n` : '';
+    const table =
+      result.entries.length > 0
+        ? `${await listing.renderCacheTable(result.entries, view.stdout.chalk, view.stdout.reportWidthColumns)}\n`
+        : '';
     return { stdout: table, stderr: view.quiet ? '' : `${listing.cacheSummary(result.entries, result.cacheDir)}\n` };
   },
 };

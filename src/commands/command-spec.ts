@@ -79,8 +79,12 @@ export interface Interrupts {
 export interface RenderView {
   /** `--quiet`: nothing on stderr but errors. */
   quiet: boolean;
-  /** Colours for stdout (a level-0 chalk draws none) and the width its tables must fit, in columns. */
-  stdout: { chalk: ChalkInstance; widthColumns: number };
+  /**
+   * Colours for stdout (a level-0 chalk draws none) and the width its tables must fit, in columns:
+   * `widthColumns` for results (200 without a terminal), `reportWidthColumns` for what a person
+   * reads (`status`, `cache ls`: 80 without a terminal).
+   */
+  stdout: { chalk: ChalkInstance; widthColumns: number; reportWidthColumns: number };
   stderr: { chalk: ChalkInstance };
 }
 

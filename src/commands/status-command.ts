@@ -19,7 +19,7 @@ export const statusCommand: CommandSpec<{ json: boolean }, StatusReport> = {
   async render(report, options, view) {
     if (options.json) return { stdout: (await import('../output/status-json.js')).renderStatusJson(report), stderr: '' };
     const { renderStatusNotes, renderStatusTable } = await import('../output/status-table.js');
-    const table = await renderStatusTable(report, view.stdout.chalk, view.stdout.widthColumns);
+    const table = await renderStatusTable(report, view.stdout.chalk, view.stdout.reportWidthColumns);
     return { stdout: `${table}\n`, stderr: view.quiet ? '' : `${renderStatusNotes(report).join('\n')}\n` };
   },
 };

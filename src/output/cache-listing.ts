@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import { drawTable } from './draw-table.js';
+import type { ColumnSpec } from './column-spec.js';
 import { formatAge, formatBytes } from './format-number.js';
+import { renderTable } from './render-table.js';
 import { sanitizeText } from './sanitize.js';
 import type { CacheEntryHealth } from './status-report.js';
 
@@ -30,24 +31,31 @@ export function renderCacheJson(entries: readonly ListedEntry[], cacheDir: strin
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** `cache ls` as a table: source, key, age, TTL, fresh or stale, size. */
-export function renderCacheTable(entries: readonly ListedEntry[], chalk: ChalkInstance): Promise<string> {
-  const layout = {
-    head: ['source', 'key', 'age', 'ttl', 'state', 'size'],
-    aligns: ['left', 'left', 'right', 'right', 'left', 'right'] as const,
-    chalk,
-  };
-  return drawTable(
-    layout,
-    entries.map((entry) => [
-      sanitizeText(entry.source),
-      sanitizeText(entry.key),
-      formatAge(entry.ageMs / 1000),
-      formatAge(entry.ttlMs / 1000),
-      entry.fresh ? chalk.green('fresh') : chalk.yellow('stale'),
-      formatBytes(entry.sizeBytes),
-    ]),
-  );
+/** Longest key shown (real ones are under 100 characters); `--json` has them whole. */
+const KEY_MAX_CHARS = 120;
+/** A cache key shrinks this far before other columns are dropped to make room. */
+const KEY_FLOOR_CHARS = 24;
+
+/**
+ * `cache ls` as a table that fits `widthColumns`: source, key, age, TTL, fresh or stale, size. A
+ * long key is cut first (`--json` has it whole), then TTL and size are dropped.
+ */
+export function renderCacheTable(entries: readonly ListedEntry[], chalk: ChalkInstance, widthColumns: number): Promise<string> {
+  const columns: ColumnSpec<ListedEntry>[] = [
+    { key: 'source', header: 'source', value: (entry) => entry.source, dropOrder: 0 },
+    { key: 'key', header: 'key', value: (entry) => entry.key, maxWidth: KEY_MAX_CHARS, flexFloor: KEY_FLOOR_CHARS, dropOrder: 0 },
+    { key: 'age', header: 'age', value: (entry) => formatAge(entry.ageMs / 1000), align: 'right', dropOrder: 0 },
+    { key: 'ttl', header: 'ttl', value: (entry) => formatAge(entry.ttlMs / 1000), align: 'right', dropOrder: 2 },
+    {
+      key: 'state',
+      header: 'state',
+      value: (entry) => (entry.fresh ? 'fresh' : 'stale'),
+      colour: (entry, paint) => (entry.fresh ? paint.green : paint.yellow),
+      dropOrder: 0,
+    },
+    { key: 'size', header: 'size', value: (entry) => formatBytes(entry.sizeBytes), align: 'right', dropOrder: 1 },
+  ];
+  return renderTable([...entries], columns, { width: widthColumns, chalk });
 }
 
 /** The stderr line under `cache ls`: "4 entries, 20.0 KiB in /path". */

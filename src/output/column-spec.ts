@@ -1,3 +1,5 @@
+import type { ChalkInstance } from 'chalk';
+
 /** How a table/CSV column is drawn. Table rendering drops columns by `dropOrder` to fit the terminal. */
 export interface ColumnSpec<R> {
   /** CSV header and stable identifier. */
@@ -14,4 +16,11 @@ export interface ColumnSpec<R> {
   dropOrder: number;
   /** Truncate the table cell to this many characters (long titles, names). */
   maxWidth?: number;
+  /**
+   * For a column with `maxWidth`: how far it shrinks before any column is dropped to make room.
+   * @default 40 (a readable title)
+   */
+  flexFloor?: number;
+  /** Colours the (already truncated) cell text of a row; none when it returns undefined. */
+  colour?: (row: R, chalk: ChalkInstance) => ((text: string) => string) | undefined;
 }

@@ -27,6 +27,8 @@ export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], option
     visible.map((index) => {
       const column = columns[index]!;
       const text = truncate(cells[rowIndex]![index]!, limits.get(index));
+      const paint = column.colour?.(row, options.chalk);
+      if (paint) return paint(text);
       return column.signColor ? colourBySign(column.value(row), text, options.chalk) : text;
     }),
   );
@@ -48,7 +50,7 @@ function defaultDisplay(value: string | number | null): string {
   return typeof value === 'number' ? formatCompact(value) : value;
 }
 
-/** Flexible (maxWidth) columns shrink to this before any column is dropped: a readable title. */
+/** Flexible (maxWidth) columns shrink to this (or their `flexFloor`) before any column is dropped: a readable title. */
 const FLEX_FLOOR_WIDTH = 40;
 /** ...and, once nothing is left to drop, as far as this to fit a very narrow terminal. */
 const FLEX_HARD_MIN_WIDTH = 8;
@@ -69,7 +71,7 @@ export interface FittedColumns {
 export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width: number): FittedColumns {
   const widths = columns.map((column, index) => Math.max(column.header.length, ...cells.map((row) => [...(row[index] ?? '')].length)));
   const kept = columns.map((_, index) => index);
-  const floorOf = (index: number, floor = FLEX_FLOOR_WIDTH): number =>
+  const floorOf = (index: number, floor = columns[index]!.flexFloor ?? FLEX_FLOOR_WIDTH): number =>
     columns[index]!.maxWidth ? Math.min(widths[index]!, Math.max(floor, columns[index]!.header.length)) : widths[index]!;
   const total = (widthOf: (index: number) => number): number =>
     kept.reduce((sum, index) => sum + widthOf(index), 0) + frameWidth(kept.length);
@@ -80,7 +82,8 @@ export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width
   }
   const limits = new Map<number, number>();
   let overflow = total((index) => widths[index]!) - width;
-  for (const floor of [FLEX_FLOOR_WIDTH, FLEX_HARD_MIN_WIDTH]) {
+  // First to each column's own floor, then (nothing left to drop) as far as the hard minimum.
+  for (const floor of [undefined, FLEX_HARD_MIN_WIDTH]) {
     for (const index of kept) {
       if (overflow <= 0) break;
       const current = limits.get(index) ?? widths[index]!;

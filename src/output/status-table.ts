@@ -1,50 +1,30 @@
 import type { ChalkInstance } from 'chalk';
-import { drawTable } from './draw-table.js';
+import type { ColumnSpec } from './column-spec.js';
 import { formatAge, formatMs } from './format-number.js';
-import { truncate } from './render-table.js';
+import { renderTable } from './render-table.js';
 import { sanitizeText } from './sanitize.js';
+import { shortReason } from './short-reason.js';
 import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from './status-report.js';
 
 /** Longest failure text shown in a table cell; `--json` has it whole. */
 const REASON_MAX_CHARS = 80;
+/** The failure cell shrinks this far before other columns are dropped to make room: "2m ago: HTTP 503 from <host>". */
+const REASON_FLOOR_CHARS = 30;
 /** Cache ages listed per source in the table; `--json` and `screen cache ls` list them all. */
-const CACHE_AGES_SHOWN = 3;
-
-/** A table cell: its plain text (measured for width) and how to colour it. */
-interface Cell {
-  text: string;
-  paint?: (text: string) => string;
-}
-
-const HEADERS = ['source', 'key', 'host', 'breaker', 'delay learned / doc', 'last success', 'last failure', '429s 24h', 'cache'];
-const FAILURE_COLUMN = 6;
+const CACHE_AGES_SHOWN = 2;
 
 /**
- * One row per source; a source with several hosts (Binance) gets one line per host in the host
- * cells. The failure reason is cut to fit `widthColumns` (never below 20 characters).
+ * One line per source, fitted to `widthColumns`: on a narrow terminal the failure reason is cut
+ * first (to 30 characters), then columns are dropped in this order: host, 429s, learned delay,
+ * cache, key, last success; source, breaker and last failure always stay (at 80 columns, those three). A source with several
+ * hosts (Binance) shows its first host and how many more, and the state of the worst breaker
+ * among them; `--json` lists every host.
  */
 export async function renderStatusTable(report: StatusReport, chalk: ChalkInstance, widthColumns: number): Promise<string> {
-  const now = report.generatedAt;
-  const rows: Cell[][] = report.sources.map((source) => [
-    { text: source.name },
-    keyCell(source, chalk),
-    { text: source.hosts.map((host) => sanitizeText(host.host)).join('\n') },
-    breakerCell(source.hosts, now, chalk),
-    { text: source.hosts.map((host) => delayText(host, source.documentedDelayMs, now)).join('\n') },
-    { text: source.lastSuccessAt === null ? '–' : ago(source.lastSuccessAt, now) },
-    failureCell(source, now, chalk),
-    { text: String(source.rateLimits24h) },
-    { text: cacheText(source.cache) },
-  ]);
-  fitFailureColumn(rows, widthColumns);
-  const aligns = HEADERS.map((h) => (h === '429s 24h' ? ('right' as const) : ('left' as const)));
-  return drawTable(
-    { head: HEADERS, aligns, chalk },
-    rows.map((row) => row.map((cell) => paintLines(cell))),
-  );
+  return renderTable(report.sources, statusColumns(report.generatedAt), { width: widthColumns, chalk });
 }
 
-/** The stderr lines beside the table: where the state was read, and which keys are missing. */
+/** The stderr lines beside the table: where the cache and state are, and which keys are missing. */
 export function renderStatusNotes(report: StatusReport): string[] {
   const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
   const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`, `state dir: ${sanitizeText(report.stateDir)}`];
@@ -53,47 +33,79 @@ export function renderStatusNotes(report: StatusReport): string[] {
   return lines;
 }
 
-/** Truncates the failure texts so the table fits, if the other columns leave room for 20+ characters. */
-function fitFailureColumn(rows: Cell[][], widthColumns: number): void {
-  const widths = HEADERS.map((header, column) => Math.max(header.length, ...rows.map((row) => longestLine(row[column]!.text))));
-  const others = widths.reduce((sum, width, column) => (column === FAILURE_COLUMN ? sum : sum + width), 0);
-  const frame = HEADERS.length + 1 + HEADERS.length * 2;
-  const room = Math.max(20, Math.min(REASON_MAX_CHARS, widthColumns - others - frame));
-  for (const row of rows) row[FAILURE_COLUMN]!.text = truncate(row[FAILURE_COLUMN]!.text, room);
+function statusColumns(now: number): ColumnSpec<SourceHealth>[] {
+  return [
+    { key: 'source', header: 'source', value: (source) => source.name, dropOrder: 0 },
+    { key: 'key', header: 'key', value: keyText, colour: keyColour, dropOrder: 2 },
+    { key: 'host', header: 'host', value: hostText, dropOrder: 7 },
+    { key: 'breaker', header: 'breaker', value: (source) => breakerText(source.hosts, now), colour: breakerColour, dropOrder: 0 },
+    {
+      key: 'delay',
+      header: 'delay learned / doc',
+      value: (source) => delayText(source.hosts, source.documentedDelayMs, now),
+      dropOrder: 5,
+    },
+    {
+      key: 'lastSuccess',
+      header: 'last success',
+      value: (source) => (source.lastSuccessAt === null ? '–' : ago(source.lastSuccessAt, now)),
+      dropOrder: 1,
+    },
+    {
+      key: 'lastFailure',
+      header: 'last failure',
+      value: (source) => failureText(source, now),
+      colour: failureColour,
+      maxWidth: REASON_MAX_CHARS,
+      flexFloor: REASON_FLOOR_CHARS,
+      dropOrder: 0,
+    },
+    { key: 'rateLimits', header: '429s 24h', value: (source) => String(source.rateLimits24h), align: 'right', dropOrder: 6 },
+    { key: 'cache', header: 'cache', value: (source) => cacheText(source.cache), dropOrder: 3 },
+  ];
 }
 
-function longestLine(text: string): number {
-  return Math.max(...text.split('\n').map((line) => line.length));
-}
-
-/** Colours each line on its own, so cli-table3 never splits an escape sequence across lines. */
-function paintLines(cell: Cell): string {
-  const paint = cell.paint;
-  return paint
-    ? cell.text
-        .split('\n')
-        .map((line) => paint(line))
-        .join('\n')
-    : cell.text;
-}
-
-function keyCell(source: SourceHealth, chalk: ChalkInstance): Cell {
+function keyText(source: SourceHealth): string {
   const { variable, required, configured } = source.key;
-  if (variable === null) return { text: '–', paint: chalk.dim };
+  if (variable === null) return '–';
   const budget = source.dailyBudget ? `, ${source.dailyBudget.usedToday}/${source.dailyBudget.limit} today` : '';
-  if (configured) return { text: `set${budget}` };
-  return required ? { text: 'missing', paint: chalk.yellow } : { text: 'optional', paint: chalk.dim };
+  if (configured) return `set${budget}`;
+  return required ? 'missing' : 'optional';
 }
 
-/** One line per host; the colour follows the worst state among them. */
-function breakerCell(hosts: readonly HostHealth[], now: number, chalk: ChalkInstance): Cell {
-  const text = hosts.map((host) => breakerText(host, now)).join('\n');
-  if (hosts.some((host) => host.breaker === 'OPEN')) return { text, paint: chalk.red };
-  if (hosts.some((host) => host.breaker === 'HALF_OPEN')) return { text, paint: chalk.yellow };
-  return { text, paint: chalk.green };
+function keyColour(source: SourceHealth, chalk: ChalkInstance): ((text: string) => string) | undefined {
+  const { variable, required, configured } = source.key;
+  if (variable === null) return chalk.dim;
+  if (configured) return undefined;
+  return required ? chalk.yellow : chalk.dim;
 }
 
-function breakerText(host: HostHealth, now: number): string {
+/** The first host, and how many more (`--json` lists them all). */
+function hostText(source: SourceHealth): string {
+  const [first, ...more] = source.hosts;
+  if (!first) return '–';
+  return `${sanitizeText(first.host)}${more.length > 0 ? ` +${more.length}` : ''}`;
+}
+
+const SEVERITY: Record<HostHealth['breaker'], number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
+
+/** The worst breaker among the hosts (the first of equals): what a request to this source meets first. */
+function worstHost(hosts: readonly HostHealth[]): HostHealth | undefined {
+  return hosts.reduce<HostHealth | undefined>(
+    (worst, host) => (!worst || SEVERITY[host.breaker] > SEVERITY[worst.breaker] ? host : worst),
+    undefined,
+  );
+}
+
+function breakerText(hosts: readonly HostHealth[], now: number): string {
+  const host = worstHost(hosts);
+  if (!host) return '–';
+  const text = hostBreakerText(host, now);
+  const same = hosts.filter((other) => other.breaker === host.breaker).length;
+  return hosts.length > 1 && host.breaker !== 'CLOSED' ? `${text} (${same} of ${hosts.length} hosts)` : text;
+}
+
+function hostBreakerText(host: HostHealth, now: number): string {
   const wait = Math.max(0, (host.nextProbeAt ?? now) - now);
   switch (host.breaker) {
     case 'CLOSED':
@@ -105,19 +117,41 @@ function breakerText(host: HostHealth, now: number): string {
   }
 }
 
-/** "1.6s / 1.0s": learned beside documented; a documented 0 means the API sets the pace (headers, daily budget). */
-function delayText(host: HostHealth, documentedMs: number, now: number): string {
-  const learned = host.learnedDelayMs === null ? '–' : formatMs(host.learnedDelayMs);
+function breakerColour(source: SourceHealth, chalk: ChalkInstance): (text: string) => string {
+  const state = worstHost(source.hosts)?.breaker;
+  return state === 'OPEN' ? chalk.red : state === 'HALF_OPEN' ? chalk.yellow : chalk.green;
+}
+
+/**
+ * "1.6s / 1.0s": the slowest learned delay among the hosts beside the documented one; a
+ * documented 0 means the API sets the pace (headers, daily budget).
+ */
+function delayText(hosts: readonly HostHealth[], documentedMs: number, now: number): string {
+  const learnedMs = hosts.reduce<number | null>(
+    (slowest, host) => (host.learnedDelayMs === null ? slowest : Math.max(slowest ?? 0, host.learnedDelayMs)),
+    null,
+  );
+  const blockedUntil = hosts.reduce<number | null>(
+    (latest, host) => (host.blockedUntil === null ? latest : Math.max(latest ?? 0, host.blockedUntil)),
+    null,
+  );
+  const learned = learnedMs === null ? '–' : formatMs(learnedMs);
   const documented = documentedMs > 0 ? formatMs(documentedMs) : 'none';
-  const blocked = host.blockedUntil === null ? '' : `, blocked ${formatAge((host.blockedUntil - now) / 1000)}`;
+  const blocked = blockedUntil === null ? '' : `, blocked ${formatAge((blockedUntil - now) / 1000)}`;
   return `${learned} / ${documented}${blocked}`;
 }
 
-function failureCell(source: SourceHealth, now: number, chalk: ChalkInstance): Cell {
-  if (source.lastFailureAt === null) return { text: '–' };
-  const reason = source.lastFailureReason === null ? '' : `: ${sanitizeText(source.lastFailureReason)}`;
-  const recent = source.lastSuccessAt === null || source.lastFailureAt > source.lastSuccessAt;
-  return { text: `${ago(source.lastFailureAt, now)}${reason}`, ...(recent ? { paint: chalk.red } : {}) };
+/** "10s ago: HTTP 503 from api.coingecko.com": one line, no URL or body (`--json` has the whole reason). */
+function failureText(source: SourceHealth, now: number): string {
+  if (source.lastFailureAt === null) return '–';
+  const reason = source.lastFailureReason === null ? '' : `: ${shortReason(source.lastFailureReason, REASON_MAX_CHARS)}`;
+  return `${ago(source.lastFailureAt, now)}${reason}`;
+}
+
+/** Red while the failure is newer than the last success. */
+function failureColour(source: SourceHealth, chalk: ChalkInstance): ((text: string) => string) | undefined {
+  if (source.lastFailureAt === null) return undefined;
+  return source.lastSuccessAt === null || source.lastFailureAt > source.lastSuccessAt ? chalk.red : undefined;
 }
 
 function cacheText(entries: readonly CacheEntryHealth[]): string {

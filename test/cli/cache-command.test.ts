@@ -61,6 +61,24 @@ describe('screen cache', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('ls fits 80 columns without a terminal (long keys cut), and the terminal width on one', async () => {
+    const longQuery = `news:rss/search?${new URLSearchParams({ q: 'bitcoin etf inflows record week analysts say', since: '86400000' })}`;
+    await (await DiskCache.open({ dir })).set({ source: 'google_news', key: longQuery, value: [], ttlMs: 5 * MINUTE });
+    const piped = await runScreen(['cache', 'ls'], env);
+    const lines = piped.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(5 + 3);
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+    expect(lines.find((line) => line.includes('google_news'))).toMatch(/news:rss\/search\?q=bitcoin.*…/);
+
+    let wide = '';
+    await main(['node', 'screen', 'cache', 'ls'], {
+      stdout: { write: (chunk: string) => (wide += chunk), isTTY: true, columns: 160 },
+      stderr: { write: () => true },
+      env,
+    });
+    expect(wide).toContain(longQuery);
+  });
+
   it('ls prints every entry with source, key, age, TTL, freshness and size, sanitised', async () => {
     const { code, stdout, stderr } = await runScreen(['cache', 'ls'], env);
     expect(code).toBe(0);

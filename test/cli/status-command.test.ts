@@ -162,20 +162,35 @@ describe('screen status', () => {
     expect(row('hn')).toContain('3m ago');
     expect(row('stooq')).toMatch(/│ missing /);
     expect(row('newsapi')).toMatch(/│ set, 7\/100 today /);
-    // Binance's fallback hosts are listed on lines of their own within its row.
-    expect(stdout).toContain('api.binance.us');
+    // One line per source: Binance's fallback hosts are counted, not listed (`--json` lists them).
+    expect(row('binance')).toContain('data-api.binance.vision +2');
+    expect(stdout.trimEnd().split('\n')).toHaveLength(SOURCE_NAMES.length + 3);
     expect(stderr).toBe(
       `cache dir: ${dir}\nstate dir: ${dir}\nkeys not set (those sources are skipped): COINCAP_API_KEY, FINNHUB_API_KEY, ALPHAVANTAGE_API_KEY, STOOQ_API_KEY\n`,
     );
   });
 
-  it('cuts the failure reason to fit a narrow terminal, keeping the rest of the row', async () => {
-    await seed(dir, Date.now());
-    const { stdout } = await runScreen(['status'], { ...env, COLUMNS: '100' });
-    const row = stdout.split('\n').find((line) => line.includes(' coingecko ')) ?? '';
-    const failure = row.split('│')[7]!.trim();
-    expect(failure).toBe('10s ago: HTTP 503 f…');
+  it('fits 80 columns without a terminal: one line per source, the failure reason cut, low-value columns dropped', async () => {
+    const now = Date.now();
+    await seed(dir, now);
+    const { stdout } = await runScreen(['status'], env, new ManualClock(now));
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(SOURCE_NAMES.length + 3);
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+    expect(lines[1]).toMatch(/^│ source +│ breaker +│ last failure +│$/);
+    const row = lines.find((line) => line.includes(' coingecko ')) ?? '';
     expect(row).toMatch(/OPEN, probe in/);
+    expect(row).toContain('10s ago: HTTP 503 from api.coingecko.co…');
+  });
+
+  it('uses the width COLUMNS gives: more columns at 120', async () => {
+    const now = Date.now();
+    await seed(dir, now);
+    const { stdout } = await runScreen(['status'], { ...env, COLUMNS: '120' }, new ManualClock(now));
+    const lines = stdout.trimEnd().split('\n');
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(120);
+    expect(lines[1]).toMatch(/^│ source +│ key +│ breaker +│ last success +│ last failure +│$/);
+    expect(lines.find((line) => line.includes(' coingecko '))).toContain('10s ago: HTTP 503 from api.coingecko.com: Ser…');
   });
 
   it('names the overridden host of a source and keeps quiet on stderr with --quiet', async () => {
