@@ -34,5 +34,5 @@ export const marketCommand = dataCommand({
   // Upper-cased here, validated by the command (together with --symbols-file's).
   parse: (values, args) => ({ symbols: args.map((symbol) => symbol.trim().toUpperCase()).filter(Boolean), ...values }),
   screen: runMarket,
-  columns: () => marketColumns(),
+  columns: (result) => marketColumns(result.results),
 });

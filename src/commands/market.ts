@@ -2,7 +2,15 @@ import { QahtError } from '../errors.js';
 import { applyLimit } from '../screens/apply-limit.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { planScan, type SourceThroughput } from '../screens/market/plan-scan.js';
-import { buildMarketRow, QUOTE_QUALITY_ORDER, sortMarketRows, type MarketRow, type MarketSortKey } from '../screens/market/rows.js';
+import { SINCE_OPEN_MARK } from '../screens/market/columns.js';
+import {
+  buildMarketRow,
+  isChangeSinceOpen,
+  QUOTE_QUALITY_ORDER,
+  sortMarketRows,
+  type MarketRow,
+  type MarketSortKey,
+} from '../screens/market/rows.js';
 import { ScanState, type ServedQuote } from '../screens/market/scan-state.js';
 import { normaliseSymbols, parseSymbolList } from '../screens/market/symbols.js';
 import { DEFAULT_UNIVERSE, KNOWN_NAMES } from '../screens/market/universes.js';
@@ -312,10 +320,10 @@ function buildResult(
     const why = rt.cache.mode === 'offline' ? 'offline and not cached' : 'see source errors';
     notes.push(`${outcome.missing.length} without a quote (${why}): ${listSymbols(outcome.missing)}`);
   }
-  const sinceOpen = rows.filter((row) => row.sources[0] === 'stooq').length;
+  const sinceOpen = rows.filter(isChangeSinceOpen).length;
   if (sinceOpen > 0) {
     notes.push(
-      `change % is since today's open for ${sinceOpen} symbol${sinceOpen === 1 ? '' : 's'} quoted by Stooq only (its CSV has no previous close)`,
+      `${SINCE_OPEN_MARK} change % since today's open, not the previous close, for ${sinceOpen} symbol${sinceOpen === 1 ? '' : 's'} quoted by Stooq only (its CSV has no previous close)`,
     );
   }
   if (limited.note) notes.push(limited.note);

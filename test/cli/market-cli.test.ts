@@ -150,7 +150,11 @@ describe('screen market: each source as its API really answers', () => {
     const { code, rows, stderr } = await market(['--sources', 'stooq', ticker!]);
     expect(code, stderr).toBe(0);
     expect(rows.get(ticker!)).toMatchObject({ name: `${ticker} INC`, sources: ['stooq'] });
-    expect(stderr).toMatch(/change % is since today's open for 1 symbol quoted by Stooq only/);
+    expect(stderr).toMatch(/^\* change % since today's open, not the previous close, for 1 symbol quoted by Stooq only/m);
+    // The table says so too: the column and the cell are marked.
+    const table = await runMain(['market', '--sources', 'stooq', ticker!], marketEnv(api, cacheDir));
+    expect(table.stdout).toMatch(/Change %\*/);
+    expect(table.stdout).toMatch(/[+-]\d+\.\d\d%\*/);
   });
 
   it.each([

@@ -275,7 +275,7 @@ describe('runMarket: a scan', () => {
       volume: fakeQuote('AAPL').volume,
     });
     expect(result.notes).toContain('2 unknown: FOO, BAR');
-    expect(result.notes.some((n) => n.includes("since today's open for 2 symbols"))).toBe(true);
+    expect(result.notes.some((n) => n.includes("since today's open, not the previous close, for 2 symbols"))).toBe(true);
     expect(result.excluded).toEqual([
       { id: 'FOO', reason: 'unknown symbol' },
       { id: 'BAR', reason: 'unknown symbol' },

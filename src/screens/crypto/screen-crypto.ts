@@ -69,6 +69,7 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
 
   const notes = [
     ...universeNotes(universe, data),
+    ...unknownSymbolNotes(namedSymbols, coins),
     ...exclusionNotes(excluded),
     ...filterNotes(passed.length - filtered.length, options),
     ...mismatchNotes(coins, ratio),
@@ -144,6 +145,16 @@ function passesFilters(row: RankedCoin, options: CryptoScreenOptions, namedSymbo
   if (options.maxRank !== undefined && (row.rank === null || row.rank > options.maxRank)) return false;
   if (namedSymbols && !namedSymbols.has(row.symbol)) return false;
   return true;
+}
+
+/** `--symbols` that no source listed: said, not silently dropped (the coin may rank below `--top`, or not exist). */
+function unknownSymbolNotes(named: ReadonlySet<string> | undefined, coins: readonly MergedCoin[]): string[] {
+  if (!named || coins.length === 0) return [];
+  const listed = new Set(coins.map((coin) => coin.symbol));
+  const unknown = [...named].filter((symbol) => !listed.has(symbol));
+  if (unknown.length === 0) return [];
+  const which = unknown.length === 1 ? 'symbol' : 'symbols';
+  return [`${unknown.length} ${which} not among the ${coins.length} coins fetched: ${unknown.join(', ')} (a larger --top may list them)`];
 }
 
 function universeNotes(universe: CryptoSource | undefined, data: CryptoSourceData): string[] {

@@ -48,6 +48,15 @@ export function buildMarketRow(symbol: string, quotes: readonly MarketQuote[], k
 const basisRank = (quote: MarketQuote): number => (quote.changeBasis === 'previous-close' ? 0 : 1);
 
 /**
+ * Whether the row's change % is since today's open rather than the previous close: its best quote
+ * (the first source) is Stooq's, whose CSV has no previous close. Every other source's wins when
+ * there is one (see `buildMarketRow`).
+ */
+export function isChangeSinceOpen(row: Pick<MarketRow, 'sources'>): boolean {
+  return row.sources[0] === 'stooq';
+}
+
+/**
  * Sorts rows by `key`, descending unless `ascending` (`--asc`). Rows without a value for the key
  * go last either way; ties are broken by symbol, A→Z.
  */

@@ -6,12 +6,17 @@ import type { NewsRow } from './news-row.js';
 
 /** Widest title cell in the table (the renderer truncates with "…"). */
 export const TITLE_MAX_WIDTH = 70;
+/** Widest link cell: host and path, cut (`shortUrl`); CSV and JSON keep the whole URL. */
+const URL_MAX_WIDTH = 40;
+/** On a narrow terminal the link shrinks to this before anything else goes, so a story keeps a way to find it. */
+const URL_FLOOR_WIDTH = 16;
 
 /**
  * Table/CSV columns for news. `value` is the machine value (CSV), `display` the table text; every
  * display passes third-party text through `sanitizeText` (the renderer does too, harmlessly).
- * Drop order on a narrow terminal (first dropped first): Score (5), Via (4), URL (3),
- * Source (2); Age and Title are never dropped.
+ * Drop order on a narrow terminal (first dropped first): Score (5), Via (4), Source (2); Age,
+ * Title and a short link are never dropped (at 80 columns: age, a 40-character title, a
+ * 26-character link).
  */
 export function newsColumns(nowMs: number): ColumnSpec<NewsRow>[] {
   return [
@@ -44,8 +49,10 @@ export function newsColumns(nowMs: number): ColumnSpec<NewsRow>[] {
       key: 'url',
       header: 'URL',
       value: (row) => row.url,
-      display: (row) => sanitizeText(shortUrl(row.url)),
-      dropOrder: 3,
+      display: (row) => sanitizeText(shortUrl(row.url, URL_MAX_WIDTH)),
+      maxWidth: URL_MAX_WIDTH,
+      flexFloor: URL_FLOOR_WIDTH,
+      dropOrder: 0,
     },
     {
       key: 'sources',

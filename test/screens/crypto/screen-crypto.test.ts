@@ -118,6 +118,15 @@ describe('screenCrypto', () => {
     expect(screenCrypto(DATA, { ...OPTIONS, minMarketCapUsd: 1e12 }).notes).toContain('2 filtered out by --min-mcap $1T');
   });
 
+  it('reports --symbols that no source listed instead of dropping them without a word', () => {
+    const screen = screenCrypto(DATA, { ...OPTIONS, symbols: ['eth', 'FOO', 'bar'] });
+    expect(screen.rows.map((r) => r.id)).toEqual(['ethereum']);
+    expect(screen.notes).toContainEqual(
+      expect.stringMatching(/^2 symbols not among the \d+ coins fetched: FOO, BAR \(a larger --top may list them\)$/),
+    );
+    expect(screenCrypto(DATA, { ...OPTIONS, symbols: ['eth'] }).notes.join('\n')).not.toContain('not among');
+  });
+
   it('shows a stablecoin the user names with --symbols', () => {
     const screen = screenCrypto(DATA, { ...OPTIONS, symbols: ['usdt'] });
     expect(screen.rows.map((r) => r.id)).toEqual(['tether']);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newsColumns, timeAgo } from '../../../src/screens/news/columns.js';
 import type { NewsRow } from '../../../src/screens/news/news-row.js';
+import { Chalk } from 'chalk';
 import { renderCsv } from '../../../src/output/render-csv.js';
+import { renderTable } from '../../../src/output/render-table.js';
 
 const NOW = Date.UTC(2026, 10, 29, 10);
 
@@ -47,12 +49,30 @@ describe('newsColumns', () => {
     });
   });
 
-  it('documents its drop order: score, via, url, source; age and title stay', () => {
+  it('documents its drop order: score, via, source; age, title and the link stay', () => {
     const order = newsColumns(NOW)
       .filter((c) => c.dropOrder > 0)
       .sort((a, b) => b.dropOrder - a.dropOrder)
       .map((c) => c.key);
-    expect(order).toEqual(['score', 'sources', 'url', 'source']);
+    expect(order).toEqual(['score', 'sources', 'source']);
+  });
+
+  it('at 80 columns keeps age, a readable title and a short link, within the width', async () => {
+    const rows: NewsRow[] = [
+      {
+        title: 'Spot bitcoin ETFs log their biggest week of inflows since launch as analysts raise targets',
+        url: 'https://www.reuters.com/markets/us/spot-bitcoin-etfs-log-biggest-week-inflows-2026-11-29/',
+        source: 'Reuters',
+        publishedAt: new Date(NOW - 3 * 3600_000).toISOString(),
+        sources: ['google_news', 'gdelt'],
+        score: 71.2,
+      },
+    ];
+    const table = await renderTable(rows, newsColumns(NOW), { width: 80, chalk: new Chalk({ level: 0 }) });
+    const lines = table.split('\n');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(lines[1]).toMatch(/^│ +Age │ Title +│ URL +│$/);
+    expect(lines[2]).toMatch(/│ +3h │ Spot bitcoin ETFs log their biggest wee… │ reuters\.com\/markets\/us\/spo… │$/);
   });
 
   it('feeds CSV the machine values', () => {
