@@ -12,6 +12,8 @@ import { fetchGoogleNews } from '../sources/google-news.js';
 import { fetchHn } from '../sources/hn.js';
 import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
 import { isNewsItemList } from '../sources/news/news-item-schema.js';
+import { formatMs } from '../output/format-number.js';
+import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
 import { withDeadline } from '../sources/news/with-deadline.js';
 import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../sources/newsapi.js';
 import type { NEWS_SOURCES, SourceName } from '../sources/source-names.js';
@@ -134,8 +136,11 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
     requiresKey: spec.requiresKey,
     validate: isNewsItemList,
     count: (items) => items.length,
-    fetch: (context) =>
-      withDeadline(
+    fetch: (context) => {
+      // Whether any attempt got past the host's pacing: a deadline that passes while the request
+      // still waits its turn (GDELT asks for 5 s between requests) is the API's policy, not a timeout.
+      let sent = false;
+      return withDeadline(
         rt.clock,
         settings.timeoutMs,
         spec.source,
@@ -152,12 +157,23 @@ function newsJob(rt: Runtime, spec: NewsSourceSpec, settings: JobSettings): Sour
             request: {
               maxRetries: spec.dailyLimit === undefined ? DEFAULT_NEWS_OPTIONS.maxRetries : 0,
               signal,
+              onPaced: () => {
+                sent = true;
+              },
             },
           });
         },
         settings.nowMs,
-      ),
+        (within) => (sent ? undefined : notSentMessage(spec.source, within)),
+      );
+    },
   };
+}
+
+function notSentMessage(source: NewsSourceName, within: string): string {
+  const documented = DOCUMENTED_DELAY_MS[source];
+  const pace = documented > 0 ? ` (its API asks for ${formatMs(documented)} between requests)` : '';
+  return `${source} not asked within ${within}: the request was still waiting for its turn on the host's pacing${pace}`;
 }
 
 /**

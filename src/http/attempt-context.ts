@@ -28,6 +28,7 @@ export function buildAttemptContext(url: string, options: RequestOptions, accept
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     classify: options.classify,
+    onPaced: options.onPaced,
     headers: requestHeaders(defaults.userAgent, accept, options.headers),
     crossOriginHeaders: requestHeaders(defaults.userAgent, accept),
     url: target,

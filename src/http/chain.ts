@@ -20,6 +20,8 @@ export interface AttemptContext {
   /** The attempt's whole time limit, in ms. */
   readonly timeoutMs: number;
   readonly classify: ((response: HttpResponse) => QahtError | undefined) | undefined;
+  /** `RequestOptions.onPaced`: called by the pacing step once the attempt has its slot. */
+  readonly onPaced: (() => void) | undefined;
   /** Headers for the target's origin (the caller's included). */
   readonly headers: Readonly<Record<string, string>>;
   /** Headers for any other origin: the caller's (API keys) are for the target only. */

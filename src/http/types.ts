@@ -23,6 +23,12 @@ export interface RequestOptions {
    * and counted as for a 429 and the retry policy applies; it never reaches the caller as data.
    */
   classify?: (response: HttpResponse) => QahtError | undefined;
+  /**
+   * Called each time an attempt has had its turn on the host's limiter and goes on to be sent: a
+   * caller with a deadline of its own can tell "still waiting for its pacing slot" (the API's
+   * policy, not the host being slow) from "sent and not answered".
+   */
+  onPaced?: () => void;
 }
 
 /** One full HTTP response, body read as text (after decompression). */

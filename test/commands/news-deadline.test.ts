@@ -70,4 +70,30 @@ describe('screen news with a hanging source', () => {
     expect(socketClosedAt).toBeDefined();
     expect(socketClosedAt! - startedAt).toBeLessThan(answeredAt! - startedAt + 50);
   });
+
+  it('says a source still waiting for its pacing slot was not asked, rather than that it did not answer', async () => {
+    routeRecordings(api);
+    const dir = await tempCacheDir();
+    const run = async (...args: string[]) => {
+      let stdout = '';
+      const io = { stdout: { write: (chunk: string) => (stdout += chunk) }, stderr: { write: () => true }, env: newsEnv(api, dir) };
+      const code = await main(['node', 'screen', 'news', 'bitcoin etf', '--json', '--sources', 'gdelt', ...args], io);
+      return { code, doc: parseNewsJson(stdout) };
+    };
+    try {
+      // GDELT asks for 5 s between requests: the first run's request leaves the next slot 5 s out
+      // (saved in the state), so a refresh right after cannot send within a 1 s deadline.
+      const first = await run('--pace-ms', '5000');
+      expect(statusBySource(first.doc)).toMatchObject({ gdelt: 'fresh' });
+      const asked = api.requestCount(NEWS_PATHS.gdelt);
+      const second = await run('--pace-ms', '5000', '--force-refresh', '--source-timeout-ms', '1000');
+      expect(second.code).toBe(0);
+      const gdelt = second.doc.sources.find((s) => s.name === 'gdelt');
+      expect(gdelt).toMatchObject({ status: 'stale' });
+      expect(gdelt?.error).toMatch(/^gdelt not asked within 1s: the request was still waiting for its turn on the host's pacing/);
+      expect(api.requestCount(NEWS_PATHS.gdelt)).toBe(asked);
+    } finally {
+      await removeDir(dir);
+    }
+  });
 });

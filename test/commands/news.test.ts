@@ -301,6 +301,7 @@ describe('runNews', () => {
       request: (url: string, options?: RequestOptions): Promise<HttpResponse> => {
         if (new URL(url).host === 'hn.test') {
           hnSignal = options?.signal;
+          options?.onPaced?.();
           return new Promise(() => {});
         }
         return stub.request(url, options);

@@ -24,6 +24,8 @@ export class StubHttp implements HttpGetter {
   async request(url: string, options?: RequestOptions): Promise<HttpResponse> {
     const parsed = new URL(url);
     this.calls.push(parsed);
+    // As the real client does once the attempt has its slot on the host's limiter.
+    options?.onPaced?.();
     const reply = this.replies.find((r) => r.match(parsed));
     if (!reply) throw new QahtError('QAHT_ERR_HTTP_STATUS', `HTTP 404 from ${parsed.host}`, { status: 404, url });
     const status = reply.status ?? 200;

@@ -31,6 +31,7 @@ export function createPaceStep(deps: PaceStepDeps): Step {
     if (sentAt > queuedAt) {
       events.pacing.emit({ host: context.host, source: context.source, url: context.safeUrl, at: sentAt, waitedMs: sentAt - queuedAt });
     }
+    context.onPaced?.();
     try {
       const response = await next(context);
       limiter.onSuccess(context.host);

@@ -15,12 +15,15 @@ export async function withDeadline<T>(
   label: string,
   task: (signal: AbortSignal) => Promise<T>,
   startedAt: number = clock.now(),
+  /** What to say instead of "did not answer" at the deadline (e.g. the request was never sent); undefined keeps it. */
+  describeTimeout?: (within: string) => string | undefined,
 ): Promise<T> {
   const taskController = new AbortController();
   const timerController = new AbortController();
   const deadline = clock.sleep(Math.max(0, startedAt + timeoutMs - clock.now()), timerController.signal).then(
     () => {
-      const error = new QahtError('QAHT_ERR_TIMEOUT', `${label} did not answer within ${formatSeconds(timeoutMs)}`);
+      const within = formatSeconds(timeoutMs);
+      const error = new QahtError('QAHT_ERR_TIMEOUT', describeTimeout?.(within) ?? `${label} did not answer within ${within}`);
       taskController.abort(error);
       throw error;
     },
