@@ -4,6 +4,8 @@ import type { CommandSpec } from '../commands/command-spec.js';
 export interface CommandEntry {
   name: string;
   summary: string;
+  /** Command lines shown under "Examples:" in its help, each with what it does after two spaces or more. */
+  examples?: readonly string[];
   load(): Promise<CommandSpec<unknown, unknown>>;
 }
 
@@ -15,26 +17,44 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'crypto',
     summary: 'rank the top coins from CoinGecko, Binance and CoinCap',
+    examples: [
+      'screen crypto                                 the top 250 coins, ranked by score',
+      'screen crypto --sort change24h --limit 20     the 20 biggest movers of the day',
+      'screen crypto --symbols BTC,ETH,SOL --json    three coins as JSON',
+      'screen crypto --demo                          no network: bundled recordings',
+    ],
     load: async () => (await import('../commands/crypto-command.js')).cryptoCommand,
   },
   {
     name: 'news',
     summary: 'search five news sources, deduplicated across outlets and ranked',
+    examples: [
+      'screen news bitcoin etf                       the last 24 hours of stories',
+      'screen news "spot etf" --since 6h --csv       six hours, as CSV',
+      'screen news AAPL --sources finnhub,newsapi    company news (needs their keys)',
+    ],
     load: async () => (await import('../commands/news-command.js')).newsCommand,
   },
   {
     name: 'market',
     summary: 'scan stock quotes across Finnhub, Alpha Vantage and Stooq',
+    examples: [
+      'screen market                                 the Dow 30 (needs FINNHUB_API_KEY or another key)',
+      'screen market AAPL MSFT NVDA --sort change    three tickers by change',
+      'screen market --symbols-file sp500.txt        a list from a file',
+    ],
     load: async () => (await import('../commands/market-command.js')).marketCommand,
   },
   {
     name: 'status',
     summary: 'health of every source: breaker, learned delay, last success, cache age',
+    examples: ['screen status                                 one line per source', 'screen status --json | jq .sources[0]'],
     load: async () => (await import('../commands/status-command.js')).statusCommand,
   },
   {
     name: 'cache',
     summary: 'what is cached, and removing it',
+    examples: ['screen cache ls                               every entry with its age and TTL', 'screen cache clear gdelt'],
     load: async () => (await import('../commands/cache-command.js')).cacheCommand,
   },
 ];

@@ -67,7 +67,7 @@ async function loadCommands(first: string | undefined): Promise<ProgramCommand[]
 /** Parse (every value checked before any work), run, print, exit code; deferred work runs last, whatever happened. */
 async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   const { spec } = invocation;
-  const settings = resolveRunSettings(invocation.raw, io.env);
+  const settings = resolveRunSettings(invocation.raw, io.env, spec.runOptions);
   const options = spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env });
   const deferred: Array<() => Promise<void>> = [];
   const context: CommandContext = {

@@ -57,16 +57,32 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
 
+  program.addHelpText('after', examplesText(PROGRAM_EXAMPLES));
   for (const { entry, spec } of commands) {
     const command = program.command(entry.name).description(entry.summary);
+    if (entry.examples) command.addHelpText('after', examplesText(entry.examples));
     if (spec) register(command, spec, onInvoke);
   }
   return program;
 }
 
+/** What `screen --help` shows under its command list. */
+const PROGRAM_EXAMPLES = [
+  'screen crypto                       the top coins, ranked (no key needed)',
+  'screen news "bitcoin etf"           deduplicated headlines from five sources',
+  'screen market AAPL MSFT             stock quotes (needs a Finnhub, Alpha Vantage or Stooq key)',
+  'screen crypto --demo                no network: bundled recorded answers on loopback',
+  'screen status                       breakers, learned delays, last failures, cache ages',
+  "screen <command> --help             that command's options and examples",
+];
+
+function examplesText(examples: readonly string[]): string {
+  return `\nExamples:\n${examples.map((line) => `  ${line}`).join('\n')}\n`;
+}
+
 function register(command: Command, spec: CommandSpec<unknown, unknown>, onInvoke: (invocation: Invocation) => void): void {
   for (const argument of spec.args ?? []) command.argument(argument.name, argument.description);
-  const options = [...spec.options, ...RUN_OPTIONS].map((record): [OptionRecord<string, unknown>, Option] => [
+  const options = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)].map((record): [OptionRecord<string, unknown>, Option] => [
     record,
     new Option(record.flags, helpText(record)),
   ]);
@@ -82,9 +98,15 @@ function register(command: Command, spec: CommandSpec<unknown, unknown>, onInvok
   });
 }
 
-/** commander's message as one line without its "error: " prefix, long quoted words cut. */
+/**
+ * commander's message as one line without its "error: " prefix, long quoted words cut. Its
+ * suggestion for a typo ("(Did you mean crypto?)", on a line of its own) joins the line.
+ */
 function oneLine(text: string): string {
-  return sanitizeText(text.replace(/^error: /, '').split('\n')[0]).replace(
+  const [first = '', ...rest] = text.replace(/^error: /, '').split('\n');
+  const suggestion = rest.find((line) => /^\(Did you mean /.test(line.trim()));
+  const line = suggestion ? `${first} ${suggestion.trim().replace('(Did you mean', '(did you mean')}` : first;
+  return sanitizeText(line).replace(
     new RegExp(`'([^']{${QUOTED_MAX_CHARS + 1},})'`, 'g'),
     (_, word: string) => `'${[...word].slice(0, QUOTED_MAX_CHARS - 1).join('')}…'`,
   );

@@ -1,6 +1,7 @@
 import { switchOption } from '../options/option-record.js';
 import { quoteValue, usageError } from '../options/parse-values.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import { LOCAL_RUN_OPTIONS } from '../options/run-options.js';
 import type { ListedEntry } from '../output/cache-listing.js';
 import { isSourceName, SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
@@ -32,6 +33,7 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
     { name: '[source]', description: 'only this source' },
   ],
   options: CACHE_OPTIONS,
+  runOptions: LOCAL_RUN_OPTIONS,
   parse(input) {
     const [action = '', source] = input.args;
     return {

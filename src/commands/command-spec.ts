@@ -17,8 +17,13 @@ import type { Clock } from '../time/clock.js';
 export interface CommandSpec<Options, Result> {
   /** Positional arguments in commander syntax (`<action>`, `[source]`, `[query...]`). */
   readonly args?: readonly ArgumentRecord[];
-  /** The command's own options; the run options (`RUN_OPTIONS`) are added by the CLI. */
+  /** The command's own options; the run options (`runOptions`) are added by the CLI. */
   readonly options: readonly OptionRecord<string, unknown>[];
+  /**
+   * The run options it takes besides its own: `RUN_OPTIONS` unless it makes no request and
+   * writes no log (`LOCAL_RUN_OPTIONS`, for `status` and `cache`). @default RUN_OPTIONS
+   */
+  readonly runOptions?: readonly OptionRecord<string, unknown>[];
   /** @throws QahtError QAHT_ERR_USAGE for a bad value, before any work is done. */
   parse(input: CommandInput): Options;
   /** Never prints: text for the user comes from `render`; stderr is only for progress, warnings and logs. */

@@ -1,5 +1,6 @@
 import { switchOption } from '../options/option-record.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import { LOCAL_RUN_OPTIONS } from '../options/run-options.js';
 import type { StatusReport } from '../output/status-report.js';
 import type { CommandSpec } from './command-spec.js';
 import { gatherStatus } from './status.js';
@@ -13,6 +14,7 @@ const STATUS_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as con
  */
 export const statusCommand: CommandSpec<{ json: boolean }, StatusReport> = {
   options: STATUS_OPTIONS,
+  runOptions: LOCAL_RUN_OPTIONS,
   parse: (input) => resolveOptions(STATUS_OPTIONS, input.raw, input.env).values,
   run: (context) =>
     gatherStatus({ cacheDir: context.settings.cacheDir, stateDir: context.settings.stateDir, env: context.env, clock: context.clock }),

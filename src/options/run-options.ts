@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import { LOG_LEVELS, type LogLevel } from '../output/logger.js';
 import type { Env } from '../sources/source-names.js';
-import { defineOption, switchOption, type ValueSource } from './option-record.js';
+import { defineOption, type OptionRecord, switchOption, type ValueSource } from './option-record.js';
 import { choice, integer } from './parse-values.js';
 import { outputFile, pathValue } from './path-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
@@ -79,6 +79,16 @@ export const RUN_OPTIONS = [
   }),
 ] as const;
 
+/** The keys of the run options a command that reads local files only (`status`, `cache`) takes. */
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'demo', 'quiet', 'color']);
+
+/**
+ * The run options of a command that makes no request and writes no log (`status`, `cache`):
+ * where the cache is, `--demo`, `--quiet` and `--no-color`. Its help lists only these, and the
+ * others keep their defaults whatever the environment says.
+ */
+export const LOCAL_RUN_OPTIONS: readonly OptionRecord<string, unknown>[] = RUN_OPTIONS.filter((record) => LOCAL_KEYS.has(record.key));
+
 /** Run-wide settings, resolved once from flags > environment > defaults. */
 export interface RunSettings {
   /** Where cached responses live. Absolute; `<dir>/demo` under `--demo`, whose recordings must never pass for real data. */
@@ -104,11 +114,16 @@ export interface RunSettings {
 }
 
 /**
- * The run settings of a command line (`raw`: commander's values by record key).
+ * The run settings of a command line (`raw`: commander's values by record key) for a command that
+ * takes the run options `taken` (`CommandSpec.runOptions`).
  * @throws QahtError QAHT_ERR_USAGE for a bad value.
  */
-export function resolveRunSettings(raw: RawValues, env: Env): RunSettings {
-  const { values, sources } = resolveOptions(RUN_OPTIONS, raw, env);
+export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly OptionRecord<string, unknown>[] = RUN_OPTIONS): RunSettings {
+  // An option the command does not take keeps its default: its variable cannot fail the command.
+  const all: readonly OptionRecord<string, unknown>[] = RUN_OPTIONS;
+  const ignored = all.flatMap((record) => (taken.includes(record) || record.env === undefined ? [] : [record.env]));
+  const visibleEnv = ignored.length === 0 ? env : Object.fromEntries(Object.entries(env).filter(([name]) => !ignored.includes(name)));
+  const { values, sources } = resolveOptions(RUN_OPTIONS, raw, visibleEnv);
   const dirs = storeDirs(values.cacheDir, env);
   return {
     cacheDir: join(dirs.cacheDir, values.demo ? 'demo' : ''),

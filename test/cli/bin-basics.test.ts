@@ -25,6 +25,27 @@ describe('the screen bin', () => {
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 
+  it('suggests the nearest command or option for a typo, on the same one line', async () => {
+    const command = await runMain(['markte'], cleanEnv());
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe("screen: unknown command 'markte' (did you mean market?)\n");
+    const option = await runMain(['crypto', '--limt', '5'], cleanEnv());
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe("screen: unknown option '--limt' (did you mean --limit?)\n");
+    const status = await runMain(['status', '--jsno'], cleanEnv());
+    expect(status.stderr).toBe("screen: unknown option '--jsno' (did you mean --json?)\n");
+  });
+
+  it('shows examples in the help of the program and of each command', async () => {
+    const program = await runMain(['--help'], cleanEnv());
+    expect(program.code).toBe(0);
+    expect(program.stdout).toMatch(/\nExamples:\n {2}screen crypto +the top coins/);
+    for (const command of ['crypto', 'news', 'market', 'status', 'cache']) {
+      const help = await runMain([command, '--help'], cleanEnv());
+      expect(help.stdout, command).toMatch(new RegExp(`\\nExamples:\\n {2}screen ${command}\\b`));
+    }
+  });
+
   it('rejects an unknown flag with one line and exit 2', async () => {
     const run = await runMain(['crypto', '--frobnicate'], cleanEnv());
     expect(run.code).toBe(2);

@@ -4,7 +4,7 @@ import { COMMANDS } from '../../src/cli/command-index.js';
 import { main } from '../../src/cli/main.js';
 import type { CommandSpec } from '../../src/commands/command-spec.js';
 import { defaultText, longFlag, type OptionRecord } from '../../src/options/option-record.js';
-import { RUN_OPTIONS } from '../../src/options/run-options.js';
+import { LOCAL_RUN_OPTIONS, RUN_OPTIONS } from '../../src/options/run-options.js';
 
 /**
  * The option records are the one place an option is described: `--help` prints from them, and
@@ -90,7 +90,7 @@ describe('option records', () => {
   it('are what --help prints for every command: flags, description, default and environment variable', async () => {
     for (const { name, spec } of await specs()) {
       const help = await helpOf(name);
-      const records: Record_[] = [...spec.options, ...RUN_OPTIONS];
+      const records: Record_[] = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
       for (const record of records) {
         const line = helpLine(help, record);
         expect(line, `screen ${name} --help lists ${record.flags}`).toBeDefined();
@@ -108,9 +108,26 @@ describe('option records', () => {
     }
   });
 
+  it('status and cache take only the run options that mean something without a request: no timeout, retries, pacing or log', async () => {
+    for (const name of ['status', 'cache']) {
+      const help = await helpOf(name);
+      for (const flag of ['--timeout-ms', '--max-retries', '--pace-ms', '--retry-base-ms', '--log-level', '--log-file']) {
+        expect(help, `screen ${name} --help`).not.toContain(flag);
+      }
+      expect(help).toContain('--cache-dir');
+    }
+    // Their environment variables cannot fail them either.
+    const run = await main(['node', 'screen', 'status', '--json'], {
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      env: { SCREEN_TIMEOUT_MS: 'soon', LOG_LEVEL: 'loud', SCREEN_CACHE_DIR: '/nonexistent/qaht-status' },
+    });
+    expect(run).toBe(0);
+  });
+
   it('give every option of a command its own key and long flag', async () => {
     for (const { name, spec } of await specs()) {
-      const records = [...spec.options, ...RUN_OPTIONS];
+      const records = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
       expect(new Set(records.map((record) => record.key)).size, name).toBe(records.length);
       expect(new Set(records.map(longFlag)).size, name).toBe(records.length);
     }
@@ -118,7 +135,7 @@ describe('option records', () => {
 
   it('every valued option has a parser, and only switches go without', async () => {
     for (const { spec } of await specs()) {
-      const records: Record_[] = [...spec.options, ...RUN_OPTIONS];
+      const records: Record_[] = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
       for (const record of records) {
         expect(record.type === 'switch', record.flags).toBe(!record.flags.includes('<'));
         expect(record.parse === undefined, record.flags).toBe(record.type === 'switch');
@@ -127,9 +144,14 @@ describe('option records', () => {
   });
 
   it("match the README's option tables: flag, default and environment variable", async () => {
+    // The run options every command takes, then those only the commands that fetch take.
     const runRows = readmeRows('Options every command takes');
+    for (const record of LOCAL_RUN_OPTIONS) expectRowMatches(runRows, record, [defaultText(record)].filter(isText), 'every command');
+    const fetchingRows = readmeRows('Options every data command takes');
     const runOptions: readonly Record_[] = RUN_OPTIONS;
-    for (const record of runOptions) expectRowMatches(runRows, record, [defaultText(record)].filter(isText), 'every command');
+    for (const record of runOptions.filter((option) => !LOCAL_RUN_OPTIONS.includes(option))) {
+      expectRowMatches(fetchingRows, record, [defaultText(record)].filter(isText), 'every data command');
+    }
 
     const all = await specs();
     const data = all.filter(({ spec }) => spec.options.some((record) => longFlag(record) === '--force-refresh'));
