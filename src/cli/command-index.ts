@@ -57,4 +57,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     examples: ['screen cache ls                               every entry with its age and TTL', 'screen cache clear gdelt'],
     load: async () => (await import('../commands/cache-command.js')).cacheCommand,
   },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (bash, zsh or fish)',
+    examples: [
+      'source <(screen completion bash)              in ~/.bashrc',
+      'source <(screen completion zsh)               in ~/.zshrc, after compinit',
+      'screen completion fish > ~/.config/fish/completions/screen.fish',
+    ],
+    load: async () => (await import('./completion-command.js')).completionCommand,
+  },
 ];

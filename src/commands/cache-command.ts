@@ -29,8 +29,8 @@ type CacheCommandResult =
  */
 export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> = {
   args: [
-    { name: '<action>', description: 'ls or clear' },
-    { name: '[source]', description: 'only this source' },
+    { name: '<action>', description: 'ls or clear', choices: ACTIONS },
+    { name: '[source]', description: 'only this source', choices: SOURCE_NAMES },
   ],
   options: CACHE_OPTIONS,
   runOptions: LOCAL_RUN_OPTIONS,

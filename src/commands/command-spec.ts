@@ -43,6 +43,8 @@ export interface ArgumentRecord {
   /** commander syntax: `<name>` required, `[name]` optional, `[name...]` variadic. */
   name: string;
   description: string;
+  /** The words it accepts, when there is a fixed set (shell completion offers them). */
+  choices?: readonly string[];
 }
 
 /** The command line as the CLI parsed it. */
