@@ -3,7 +3,7 @@ import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
 import { createProgress } from '../output/progress.js';
-import { sanitizeText } from '../output/sanitize.js';
+import { shortReason } from '../output/short-reason.js';
 import { isDegraded } from '../output/status-lines.js';
 import { PerformanceMonitor } from '../perf/performance-monitor.js';
 import { redactText } from '../redact.js';
@@ -63,6 +63,8 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
+/** Longest warning line: room for a path or two. */
+const WARNING_MAX_CHARS = 300;
 /** A state lock whose heartbeat is older than this is abandoned (the state store's own default). */
 const STATE_LOCK_STALE_MS = 30_000;
 /** On SIGINT/SIGTERM, how long saving state may take (another run may hold its lock) before the exit. */
@@ -94,8 +96,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const redact = (text: string): string => redactText(text, secrets);
   const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets });
   const monitor = new PerformanceMonitor({ clock });
+  // A warning is a terminal line: an API's words in it lose their URLs and bodies (`shortReason`); the log has them whole.
   const warn = (message: string): void => {
-    if (!settings.quiet) options.stderr.write(`warning: ${sanitizeText(redact(message))}\n`);
+    if (!settings.quiet) options.stderr.write(`warning: ${shortReason(redact(message), WARNING_MAX_CHARS)}\n`);
   };
   // The keys themselves, as a last line of defence should an API echo one back into a cached body.
   // A cache that stops caching (full disk, a directory in an entry's place) says so once.
