@@ -68,7 +68,7 @@ describe('--quiet --log-file at the default level', () => {
 
     // CoinGecko cached by the run above; a forced refresh meets a 429 and serves it stale.
     api.clearFaults();
-    api.fault(CRYPTO_PATHS.coingecko, { status: 429, retryAfter: '1' });
+    api.fault(CRYPTO_PATHS.coingecko, { status: 429 });
     const stale = await runMain(cron('--force-refresh', '--max-retries', '0'), env);
     expect(stale.code, stale.stderr).toBe(0);
     const records = await logRecords();
