@@ -3,6 +3,7 @@ import type { ColumnSpec } from './column-spec.js';
 import { drawTable } from './draw-table.js';
 import { formatCompact } from './format-number.js';
 import { sanitizeText } from './sanitize.js';
+import { truncate } from './truncate.js';
 
 export interface TableRenderOptions {
   /** Terminal width in columns; columns are dropped (highest `dropOrder` first) until the table fits. */
@@ -95,13 +96,6 @@ export function fitColumns<R>(columns: ColumnSpec<R>[], cells: string[][], width
     }
   }
   return { kept, limits };
-}
-
-/** Cuts `text` to `limit` characters (code points, so no surrogate is split), ending in "…". */
-export function truncate(text: string, limit: number | undefined): string {
-  const chars = [...text];
-  if (limit === undefined || chars.length <= limit) return text;
-  return `${chars.slice(0, Math.max(1, limit - 1)).join('')}…`;
 }
 
 function colourBySign(value: string | number | null, text: string, chalk: ChalkInstance): string {

@@ -1,5 +1,5 @@
-import { truncate } from './render-table.js';
 import { sanitizeText } from './sanitize.js';
+import { truncate } from './truncate.js';
 
 /** Longest failure reason on a terminal line; `--json` and the log keep the whole text. */
 export const SHORT_REASON_MAX_CHARS = 100;
