@@ -85,7 +85,14 @@ export class FileRunMemory implements RunMemory {
     if (!this.#swept) {
       this.#swept = true;
       // Temp files of a writer killed mid-save; the cache's own sweep does not look in here.
-      await sweepLeftovers({ ownedDir: this.dir, sharedDir: this.dir, ownedPrefixes: [], clock: this.#clock, lockStaleMs: 0, fs: this.#fs });
+      await sweepLeftovers({
+        ownedDir: this.dir,
+        sharedDir: this.dir,
+        ownedPrefixes: [],
+        clock: this.#clock,
+        lockStaleMs: 0,
+        fs: this.#fs,
+      });
     }
     try {
       await writeFileAtomic(path, text, { fs: this.#fs });
