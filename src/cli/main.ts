@@ -9,6 +9,7 @@ import { EXIT, exitCodeFor, isUserError } from './exit-codes.js';
 import { processInterrupts } from './process-interrupts.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
+import { createWatchTerminal } from './watch-terminal.js';
 
 /**
  * The CLI edge: parses argv, runs the command, prints what it rendered, and turns every outcome
@@ -59,7 +60,8 @@ async function loadCommands(first: string | undefined): Promise<ProgramCommand[]
 async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   const { spec } = invocation;
   const settings = resolveRunSettings(invocation.raw, io.env);
-  const options = spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env });
+  const config = spec.usesConfig ? await (await import('../options/config-file.js')).loadConfigFile(settings.config) : undefined;
+  const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
   const deferred: Array<() => Promise<void>> = [];
   const context: CommandContext = {
     settings,
@@ -68,6 +70,10 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
     stderr: io.stderr,
     interrupts: io.interrupts,
     afterOutput: (task) => deferred.push(task),
+    terminal: io.stdout.isTTY
+      ? () =>
+          createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), { restoreOnExit: io.ownsProcess === true })
+      : undefined,
   };
   let failure: { error: unknown } | undefined;
   let code: number = EXIT.ok;
@@ -111,5 +117,15 @@ function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): n
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupts: processInterrupts };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    interrupts: processInterrupts,
+    // A getter: touching process.stdin opens it, which a run that does not watch never needs.
+    get stdin() {
+      return process.stdin;
+    },
+    ownsProcess: true,
+  };
 }

@@ -1,4 +1,5 @@
 import type { AsyncAPIClient } from '../http/async-api-client.js';
+import type { HttpPoster } from '../http/types.js';
 import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
@@ -15,6 +16,8 @@ import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { utcDay } from '../store/state-file.js';
+import { FileRunMemory } from '../store/file-run-memory.js';
+import type { RunMemory } from '../store/run-memory.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { Interrupts } from './command-spec.js';
@@ -37,6 +40,10 @@ export interface RunContext {
   monitor: PerformanceMonitor;
   breakers: Map<string, CircuitBreaker>;
   logger: Logger;
+  /** Small documents kept between runs (`--changes`' shown rows, alert states), beside the state. */
+  memory: RunMemory;
+  /** The run's HTTP client for POSTs (webhooks): the same client, breakers and limiter as the sources'. */
+  poster(): Promise<HttpPoster>;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
   finish(outcome: { sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
@@ -158,6 +165,12 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     monitor,
     breakers,
     logger,
+    // In the state store's own folder, so it moves wherever the state does.
+    memory: new FileRunMemory(state.dir, { clock }),
+    poster: async () => {
+      await runtime.http();
+      return client as AsyncAPIClient;
+    },
     metrics: () => monitor.getStats(),
     save: persist,
     async finish({ sources, metricsFile }) {

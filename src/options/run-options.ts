@@ -6,6 +6,7 @@ import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import { LOG_LEVELS, type LogLevel } from '../output/logger.js';
 import type { Env } from '../sources/source-names.js';
 import { defineOption, switchOption, type ValueSource } from './option-record.js';
+import { type ConfigLocation, configLocation } from './config-file.js';
 import { choice, integer } from './parse-values.js';
 import { outputFile, pathValue } from './path-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
@@ -77,6 +78,14 @@ export const RUN_OPTIONS = [
     default: CLIENT_DEFAULTS.retryBaseDelayMs,
     ...integer(0, MAX_MS),
   }),
+  defineOption({
+    key: 'config',
+    flags: '--config <path>',
+    description: 'config file: per-command defaults, watchlists, alert rules (optional at its default place)',
+    env: 'SCREEN_CONFIG',
+    defaultLabel: '$XDG_CONFIG_HOME/qaht/config.toml',
+    ...pathValue(),
+  }),
 ] as const;
 
 /** Run-wide settings, resolved once from flags > environment > defaults. */
@@ -95,6 +104,8 @@ export interface RunSettings {
   retryBaseMs: number;
   /** Overrides every host's documented starting delay when set, ms. */
   paceMs: number | undefined;
+  /** Where the config file is (read by the commands that use it). */
+  config: ConfigLocation;
 }
 
 /**
@@ -114,6 +125,7 @@ export function resolveRunSettings(raw: RawValues, env: Env): RunSettings {
     maxRetries: values.maxRetries,
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
+    config: configLocation(values.config, sources.config ?? 'default', env),
   };
 }
 

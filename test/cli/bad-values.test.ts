@@ -95,6 +95,7 @@ function badValues(record: Record_): Array<[string, string[]]> {
     case 'list':
       return record.choices ? [...always, ...numeric, ...zero] : [...always, ['negative', ['-1']]];
     case 'path':
+    case 'text':
     case 'switch':
       return always;
   }
