@@ -33,6 +33,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/status-command.js')).statusCommand,
   },
   {
+    name: 'config',
+    summary: 'where the config file is, and what is in force',
+    load: async () => (await import('../commands/config-command.js')).configCommand,
+  },
+  {
     name: 'cache',
     summary: 'what is cached, and removing it',
     load: async () => (await import('../commands/cache-command.js')).cacheCommand,

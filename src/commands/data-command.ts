@@ -1,11 +1,12 @@
 import { changeOptions } from '../options/change-options.js';
 import type { ConfigFile } from '../options/config-file.js';
 import { dataOptions, type DataRunOptions, toDataRunOptions } from '../options/data-options.js';
-import type { OptionRecord, OptionValues } from '../options/option-record.js';
+import { defaultText, type OptionRecord, type OptionValues, type ValueSource } from '../options/option-record.js';
 import { usageError } from '../options/parse-values.js';
 import { type ConfigSettings, configName, resolveOptions } from '../options/resolve-options.js';
 import type { ColumnSpec } from '../output/column-spec.js';
 import type { PerformanceStats } from '../perf/performance-monitor.js';
+import { redactUrl, secretsInWebhookUrl } from '../redact.js';
 import { type CommandResult, type SourceReport, skipReasonText } from '../report.js';
 import type { FiredAlert } from '../screens/alerts/alert-states.js';
 import type { RuleFields } from '../screens/alerts/rule-fields.js';
@@ -242,6 +243,44 @@ function commandSettings(
     if (!known.has(key)) throw usageError(`${label}: not an option of screen ${name} (use its long name without the dashes, like limit)`);
   }
   return { get: (key) => section[key], label: (key) => config.label(name, key) };
+}
+
+/** One setting of a data command as the config file and environment leave it (no flags), for `screen config show`. */
+export interface SettingInForce {
+  /** The config file's name for it (the long flag without dashes). */
+  name: string;
+  /** The resolved value; undefined when not set and without a default. */
+  value: unknown;
+  /** As written where it came from (the config file's value, the variable's text), or the default as help shows it. */
+  text: string | undefined;
+  from: ValueSource;
+}
+
+/**
+ * What a data command's options are without flags: from the environment, the config file, or
+ * their defaults; `--watch` and `--alert` are left out (never defaults).
+ * @throws QahtError QAHT_ERR_USAGE for a bad setting in the file (its line named).
+ */
+export function settingsInForce(
+  name: 'crypto' | 'news' | 'market',
+  records: readonly OptionRecord<string, unknown>[],
+  env: Env,
+  config: ConfigFile | undefined,
+): SettingInForce[] {
+  const settings = commandSettings(config, name, records);
+  const shown = records.filter((record) => record.key !== 'watch' && record.key !== 'alerts');
+  const { values, sources } = resolveOptions(shown, {}, env, settings);
+  const byKey = values as Record<string, unknown>;
+  return shown.map((record) => {
+    const from = sources[record.key] ?? 'default';
+    const raw = from === 'config' ? settings?.get(configName(record)) : from === 'env' ? env[record.env!] : undefined;
+    let value = byKey[record.key];
+    let text =
+      record.type === 'switch' ? String(value) : raw === undefined ? defaultText(record) : Array.isArray(raw) ? raw.join(',') : String(raw);
+    // A webhook URL carries its token: shown redacted, like everywhere else.
+    if (record.key === 'webhook' && typeof value === 'string') text = value = redactUrl(value, secretsInWebhookUrl(value));
+    return { name: configName(record), value, text, from };
+  });
 }
 
 function findWatchlist(name: string | undefined, config: ConfigFile | undefined, configPath: string | undefined): Watchlist | undefined {

@@ -40,6 +40,7 @@ function baseArgs(command: string): string[] {
     market: ['market', '--offline'],
     status: ['status'],
     cache: ['cache', 'ls'],
+    config: ['config', 'path'],
   };
   return [...prefix[command]!, '--cache-dir', cacheDir];
 }
@@ -113,7 +114,7 @@ describe('every option record refuses bad values: exit 2, one line, no stack tra
         }
       }
     }
-    // Guards the loop itself: five commands, each with its own and the run options.
+    // Guards the loop itself: six commands, each with its own and the run options.
     expect(runs).toBeGreaterThan(300);
   });
 

@@ -155,6 +155,7 @@ describe('option records', () => {
       market: '`screen market',
       status: '`screen status`',
       cache: '`screen status`',
+      config: '`screen config`',
     };
     for (const { name, spec } of all) {
       const own = spec.options.filter((record) => !DATA_OPTION_FLAGS.includes(longFlag(record)) || !data.some((d) => d.name === name));
