@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { driveClock } from '../helpers/drive-clock.js';
 import { ManualClock } from '../helpers/manual-clock.js';
