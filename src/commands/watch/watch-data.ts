@@ -118,7 +118,8 @@ export async function watchData<Records extends readonly OptionRecord<string, un
       refreshes,
       footer,
     });
-    shown = frame.cells;
+    // Only a frame with rows is what the next refresh compares with (not the "waiting" one).
+    if (result) shown = frame.cells;
     terminal.draw(frame.frame);
   };
 
