@@ -117,7 +117,7 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
     async render(run, options, view) {
       if (run.watched) return { stdout: '', stderr: run.watched.stderr };
       const { renderDataRun } = await import('./changes/render-data-run.js');
-      return renderDataRun(run, options, view, { definition, noResults: outcome(run, options) === 'no-results' });
+      return renderDataRun(run, options, view, { definition, outcome: outcome(run, options) });
     },
     outcome,
   };

@@ -130,6 +130,15 @@ describe('--changes', () => {
     expect(other.changes).toHaveLength(5);
   });
 
+  it('under --strict, a degraded run with nothing changed still says why it exits 3', async () => {
+    doc(await crypto(['--changes', '--json']));
+    api.fault(CRYPTO_PATHS.coingecko, { status: 503 });
+    const degraded = await crypto(['--changes', '--json', '--strict']);
+    expect(degraded.code).toBe(3);
+    expect(degraded.stdout).toBe('');
+    expect(degraded.stderr).toMatch(/coingecko +stale/);
+  });
+
   it('reads a damaged memory file as no previous run', async () => {
     doc(await crypto(['--changes', '--json']));
     const { readdir, writeFile } = await import('node:fs/promises');

@@ -2,7 +2,7 @@ import type { OptionRecord } from '../../options/option-record.js';
 import { renderResults } from '../../output/render-results.js';
 import { renderRunReport } from '../../output/run-report.js';
 import { sanitizeText } from '../../output/sanitize.js';
-import type { Rendered, RenderView } from '../command-spec.js';
+import type { Rendered, RenderView, RunOutcome } from '../command-spec.js';
 import type { DataCommandDefinition, DataCommandOptions, DataRun } from '../data-command.js';
 import { alertJson, describeAlert } from '../notify/alert-payload.js';
 
@@ -10,14 +10,15 @@ import { alertJson, describeAlert } from '../notify/alert-payload.js';
  * A data run as text. Without `--changes`: the results (table, JSON or CSV), with `alerts` in the
  * JSON when rules are in force. With it: only what changed (a table of the changed rows, the
  * JSON document with `previousRunAt` and `changes`, or CSV of the changes), and when nothing
- * changed nothing at all, status lines included, so cron mails nothing. Fired alerts are named
- * on stderr in every format.
+ * changed nothing at all, status lines included, so cron mails nothing (unless `--strict` finds
+ * the run degraded: then the status lines say why it exits 3). Fired alerts are named on stderr
+ * in every format.
  */
 export async function renderDataRun<Records extends readonly OptionRecord<string, unknown>[], Options, Row>(
   run: DataRun<Row>,
   options: DataCommandOptions<Options>,
   view: RenderView,
-  context: { definition: DataCommandDefinition<Records, Options, Row>; noResults: boolean },
+  context: { definition: DataCommandDefinition<Records, Options, Row>; outcome: RunOutcome },
 ): Promise<Rendered> {
   const { definition } = context;
   const { labelKey } = definition.identity;
@@ -65,12 +66,12 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
     });
   }
 
-  const lines = view.quiet || unchanged ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+  const lines = view.quiet || (unchanged && context.outcome === 'ok') ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
   if (!view.quiet) {
     for (const alert of run.alerts)
       lines.push(`${view.stderr.chalk.yellow('alert:')} ${sanitizeText(alert.label)} (${describeAlert(alert)})`);
   }
-  if (context.noResults) {
+  if (context.outcome === 'no-results') {
     const hint = run.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
     lines.push(`screen: no results: every source failed and no cache could serve${hint}`);
   }
