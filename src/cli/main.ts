@@ -1,7 +1,9 @@
 import { CommanderError } from 'commander';
 import type { CommandContext, RenderView } from '../commands/command-spec.js';
 import { isQahtError } from '../errors.js';
-import { resolveRunSettings } from '../options/run-options.js';
+import { stat } from 'node:fs/promises';
+import type { ConfigFile } from '../options/config-file.js';
+import { type ConfigLocation, resolveRunSettings } from '../options/run-options.js';
 import { systemClock } from '../time/clock.js';
 import { packageVersion } from '../version.js';
 import { COMMANDS } from './command-index.js';
@@ -9,7 +11,6 @@ import { EXIT, exitCodeFor, isUserError } from './exit-codes.js';
 import { processInterrupts } from './process-interrupts.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
-import { createWatchTerminal } from './watch-terminal.js';
 
 /**
  * The CLI edge: parses argv, runs the command, prints what it rendered, and turns every outcome
@@ -60,7 +61,7 @@ async function loadCommands(first: string | undefined): Promise<ProgramCommand[]
 async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   const { spec } = invocation;
   const settings = resolveRunSettings(invocation.raw, io.env);
-  const config = spec.usesConfig ? await (await import('../options/config-file.js')).loadConfigFile(settings.config) : undefined;
+  const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
   const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
   const deferred: Array<() => Promise<void>> = [];
   const context: CommandContext = {
@@ -71,8 +72,10 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
     interrupts: io.interrupts,
     afterOutput: (task) => deferred.push(task),
     terminal: io.stdout.isTTY
-      ? () =>
-          createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), { restoreOnExit: io.ownsProcess === true })
+      ? async () =>
+          (await import('./watch-terminal.js')).createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), {
+            restoreOnExit: io.ownsProcess === true,
+          })
       : undefined,
   };
   let failure: { error: unknown } | undefined;
@@ -101,6 +104,22 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   }
   if (failure) throw failure.error;
   return code;
+}
+
+/**
+ * The config file, for a command that reads it. Where there is none at the default place this
+ * costs one stat and loads no module: the loader (and the TOML parser it loads) only when a file
+ * is there, or one was named.
+ */
+async function loadConfig(location: ConfigLocation): Promise<ConfigFile | undefined> {
+  if (location.from === 'default') {
+    const missing = await stat(location.path).then(
+      () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
+    );
+    if (missing) return undefined;
+  }
+  return (await import('../options/config-file.js')).loadConfigFile(location);
 }
 
 /** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */

@@ -67,8 +67,8 @@ export interface CommandContext {
    * connections): run after the output is printed, or when the run fails, last registered first.
    */
   afterOutput(task: () => Promise<void>): void;
-  /** The terminal `--watch` draws on, when stdout is one; undefined otherwise. */
-  terminal?: (() => WatchTerminal) | undefined;
+  /** The terminal `--watch` draws on, when stdout is one (made, and its module loaded, on demand); undefined otherwise. */
+  terminal?: (() => Promise<WatchTerminal>) | undefined;
 }
 
 /**

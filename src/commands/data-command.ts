@@ -11,11 +11,20 @@ import { type CommandResult, type SourceReport, skipReasonText } from '../report
 import type { FiredAlert } from '../screens/alerts/alert-states.js';
 import type { RuleFields } from '../screens/alerts/rule-fields.js';
 import { apiKeysIn, type Env, hostsFor, type SourceName } from '../sources/source-names.js';
-import { type ChangeSettings, toChangeSettings } from './changes/change-settings.js';
+import type { ChangeSettings } from './changes/change-settings.js';
 import type { ChangeReport, RowIdentity } from './changes/run-tracking.js';
 import type { ArgumentRecord, CommandContext, CommandSpec, RunOutcome } from './command-spec.js';
 import { createRunContext, type RunContext } from './run-context.js';
 import type { CommonOptions, Runtime } from './runtime.js';
+
+/** What a run without `--changes`, rules, notifications or `--watch` asks: nothing. */
+const NO_CHANGES: ChangeSettings = { changes: false, rules: [], notifyCmd: undefined, webhook: undefined, watch: undefined, memoryKey: '' };
+
+/** The last stderr line of a run that served nothing. */
+export function noResultsLine(demo: boolean): string {
+  const hint = demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
+  return `screen: no results: every source failed and no cache could serve${hint}`;
+}
 
 /** A config file list named by `--watchlist`, for a command's `parse`. */
 export interface Watchlist {
@@ -46,8 +55,8 @@ export interface DataCommandDefinition<Records extends readonly OptionRecord<str
   columns(result: CommandResult<Row>): ColumnSpec<Row>[];
   /** A row's identity across runs (`--changes`, alerts) and the label JSON gives as `symbol` or `title`. */
   identity: RowIdentity<Row>;
-  /** The result fields alert rules may name. */
-  ruleFields: RuleFields<Row>;
+  /** The result fields alert rules may name (loaded only by a run that has rules). */
+  ruleFields(): Promise<RuleFields<Row>>;
   /** `--watch`'s interval when none is given: the shortest cache TTL of the sources the options use, ms. */
   watchIntervalMs(options: CommonOptions & Options, nowMs: number): number;
 }
@@ -101,11 +110,22 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
       const changeValues = resolveOptions(changeRecords, input.raw, input.env, settings);
       const watchlist = findWatchlist(changeValues.values.watchlist, input.config, input.configPath);
       const command = definition.parse(resolveOptions(definition.options, input.raw, input.env, settings).values, input.args, watchlist);
+      const values = changeValues.values;
+      const wanted =
+        values.changes ||
+        values.alerts.length > 0 ||
+        values.notifyCmd !== undefined ||
+        values.webhook !== undefined ||
+        values.watch !== undefined ||
+        (input.config?.alerts[definition.name]?.length ?? 0) > 0;
+      // A plain run loads none of the change, alert or watch code.
+      if (!wanted) return { data, change: NO_CHANGES, command };
+      const { toChangeSettings } = await import('./changes/change-settings.js');
       const change = await toChangeSettings({
         command: definition.name,
         values: changeValues.values,
         sources: changeValues.sources,
-        fields: definition.ruleFields as RuleFields<never>,
+        fields: () => definition.ruleFields() as Promise<RuleFields<never>>,
         config: input.config,
         format: data.format,
         env: input.env,
@@ -116,8 +136,23 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
     run: (context, options) => runData(definition, context, options),
     async render(run, options, view) {
       if (run.watched) return { stdout: '', stderr: run.watched.stderr };
-      const { renderDataRun } = await import('./changes/render-data-run.js');
-      return renderDataRun(run, options, view, { definition, outcome: outcome(run, options) });
+      if (run.changes || options.change.rules.length > 0) {
+        const { renderDataRun } = await import('./changes/render-data-run.js');
+        return renderDataRun(run, options, view, { definition, outcome: outcome(run, options) });
+      }
+      const [{ renderResults }, { renderRunReport }] = await Promise.all([
+        import('../output/render-results.js'),
+        import('../output/run-report.js'),
+      ]);
+      const stdout = await renderResults(run.result, definition.columns(run.result), {
+        format: options.data.format,
+        chalk: view.stdout.chalk,
+        widthColumns: view.stdout.widthColumns,
+        metrics: run.metrics,
+      });
+      const lines = view.quiet ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+      if (outcome(run, options) === 'no-results') lines.push(noResultsLine(run.demo));
+      return { stdout, stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
     },
     outcome,
   };
@@ -152,7 +187,7 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   if (watching && context.terminal && offScreen) {
     context.afterOutput(() => session.close());
     const { watchData } = await import('./watch/watch-data.js');
-    return watchData({ definition, context, options, session, common, env, terminal: context.terminal(), offScreen });
+    return watchData({ definition, context, options, session, common, env, terminal: await context.terminal(), offScreen });
   }
   const stopInterrupts = session.onInterrupt();
   context.afterOutput(async () => {
@@ -190,7 +225,7 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
     changes: change.changes,
     rules: change.rules,
     memoryKey: change.memoryKey,
-    fields: definition.ruleFields,
+    fields: await definition.ruleFields(),
     identity: definition.identity,
     memory: session.memory,
   });

@@ -4,7 +4,6 @@ import { pathValue } from '../options/path-value.js';
 import { marketColumns } from '../screens/market/columns.js';
 import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { MARKET_SORT_KEYS } from '../screens/market/rows.js';
-import { MARKET_RULE_FIELDS } from '../screens/market/rule-fields.js';
 import { MARKET_SOURCES } from '../sources/source-names.js';
 import { dataCommand } from './data-command.js';
 import { DEFAULT_MARKET_LIMIT, DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
@@ -41,6 +40,6 @@ export const marketCommand = dataCommand({
   screen: runMarket,
   columns: () => marketColumns(),
   identity: { labelKey: 'symbol', id: (row) => row.symbol, label: (row) => row.symbol },
-  ruleFields: MARKET_RULE_FIELDS,
+  ruleFields: async () => (await import('../screens/market/rule-fields.js')).MARKET_RULE_FIELDS,
   watchIntervalMs: (_options, nowMs) => quoteTtlMs(nowMs),
 });

@@ -3,7 +3,6 @@ import { integer, quoteValue, usageError } from '../options/parse-values.js';
 import { newsColumns } from '../screens/news/columns.js';
 import { formatDuration, parseDuration } from '../screens/news/duration.js';
 import { EMPTY_QUERY_MESSAGE } from '../screens/news/query.js';
-import { NEWS_RULE_FIELDS } from '../screens/news/rule-fields.js';
 import { NEWS_SOURCES } from '../sources/source-names.js';
 import { dataCommand } from './data-command.js';
 import { DEFAULT_NEWS_OPTIONS } from './news.js';
@@ -63,6 +62,6 @@ export const newsCommand = dataCommand({
   screen: runNewsQueries,
   columns: (result) => newsColumns(Date.parse(result.generatedAt)),
   identity: { labelKey: 'title', id: (row) => row.url, label: (row) => row.title },
-  ruleFields: NEWS_RULE_FIELDS,
+  ruleFields: async () => (await import('../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,
   watchIntervalMs: (options) => options.newsTtlMs ?? DEFAULT_NEWS_OPTIONS.newsTtlMs,
 });

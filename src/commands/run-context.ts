@@ -16,7 +16,6 @@ import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { utcDay } from '../store/state-file.js';
-import { FileRunMemory } from '../store/file-run-memory.js';
 import type { RunMemory } from '../store/run-memory.js';
 import { StateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -165,8 +164,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     monitor,
     breakers,
     logger,
-    // In the state store's own folder, so it moves wherever the state does.
-    memory: new FileRunMemory(state.dir, { clock }),
+    // In the state store's own folder, so it moves wherever the state does; its module is
+    // loaded only by a run that keeps something (--changes, alert rules).
+    memory: lazyRunMemory(async () => new (await import('../store/file-run-memory.js')).FileRunMemory(state.dir, { clock })),
     poster: async () => {
       await runtime.http();
       return client as AsyncAPIClient;
@@ -223,5 +223,18 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       await client?.close();
       await logger.flush();
     },
+  };
+}
+
+/** A `RunMemory` made on first use. */
+function lazyRunMemory(make: () => Promise<RunMemory>): RunMemory {
+  let memory: Promise<RunMemory> | undefined;
+  const get = (): Promise<RunMemory> => {
+    memory ??= make();
+    return memory;
+  };
+  return {
+    load: async (key) => (await get()).load(key),
+    save: async (key, value, ttlMs) => (await get()).save(key, value, ttlMs),
   };
 }

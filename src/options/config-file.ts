@@ -7,12 +7,9 @@
  * naming the file and, when it has one, the line.
  */
 import { realpath } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import type { Env } from '../sources/source-names.js';
 import { readRegularFile } from '../store/regular-file.js';
-import type { ValueSource } from './option-record.js';
 import { usageError } from './parse-values.js';
+import type { ConfigLocation } from './run-options.js';
 
 /** Largest config file read, in bytes: a real one is a few hundred. */
 export const CONFIG_MAX_BYTES = 256 * 1024;
@@ -22,13 +19,6 @@ export type ConfigSectionName = (typeof CONFIG_SECTIONS)[number];
 /** Most entries in one watchlist, and the longest entry. */
 const WATCHLIST_MAX_ENTRIES = 500;
 const ENTRY_MAX_CHARS = 500;
-
-/** Where the config file is looked for, and what said so. */
-export interface ConfigLocation {
-  path: string;
-  /** `flag` (`--config`), `env` (`SCREEN_CONFIG`) or `default` (the XDG place). Only the default may be missing. */
-  from: ValueSource;
-}
 
 /** A loaded config file. Values are as TOML gives them; their owners check them. */
 export interface ConfigFile {
@@ -41,18 +31,6 @@ export interface ConfigFile {
   alerts: Readonly<Record<string, readonly string[]>>;
   /** How a message names a setting: `<path>:<line>: [section] key` (the line when the file has one for it). */
   label(section: ConfigSectionName, key?: string): string;
-}
-
-/**
- * The config file's place: `--config`, else `SCREEN_CONFIG` (as the run options resolved them),
- * else `$XDG_CONFIG_HOME/qaht/config.toml` (an absolute XDG_CONFIG_HOME only, as the XDG spec
- * says), else `~/.config/qaht/config.toml`.
- */
-export function configLocation(explicit: string | undefined, from: ValueSource, env: Env): ConfigLocation {
-  if (explicit !== undefined) return { path: resolve(explicit), from };
-  const xdg = env.XDG_CONFIG_HOME?.trim();
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), '.config');
-  return { path: join(base, 'qaht', 'config.toml'), from: 'default' };
 }
 
 /**

@@ -1,12 +1,11 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import { LOG_LEVELS, type LogLevel } from '../output/logger.js';
 import type { Env } from '../sources/source-names.js';
 import { defineOption, switchOption, type ValueSource } from './option-record.js';
-import { type ConfigLocation, configLocation } from './config-file.js';
 import { choice, integer } from './parse-values.js';
 import { outputFile, pathValue } from './path-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
@@ -150,4 +149,23 @@ function resolveCacheDir(explicit: string | undefined, env: Env): string {
     const base = env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
     return join(base, 'qaht');
   }
+}
+
+/** Where the config file is looked for, and what said so. */
+export interface ConfigLocation {
+  path: string;
+  /** `flag` (`--config`), `env` (`SCREEN_CONFIG`) or `default` (the XDG place). Only the default may be missing. */
+  from: ValueSource;
+}
+
+/**
+ * The config file's place: `--config`, else `SCREEN_CONFIG` (as the run options resolved them),
+ * else `$XDG_CONFIG_HOME/qaht/config.toml` (an absolute XDG_CONFIG_HOME only, as the XDG spec
+ * says), else `~/.config/qaht/config.toml`.
+ */
+export function configLocation(explicit: string | undefined, from: ValueSource, env: Env): ConfigLocation {
+  if (explicit !== undefined) return { path: resolve(explicit), from };
+  const xdg = env.XDG_CONFIG_HOME?.trim();
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), '.config');
+  return { path: join(base, 'qaht', 'config.toml'), from: 'default' };
 }

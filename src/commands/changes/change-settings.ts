@@ -33,7 +33,7 @@ export async function toChangeSettings(input: {
   command: string;
   values: ChangeValues;
   sources: Readonly<Record<string, ValueSource>>;
-  fields: RuleFields<never>;
+  fields: () => Promise<RuleFields<never>>;
   config: ConfigFile | undefined;
   format: 'table' | 'json' | 'csv';
   env: Env;
@@ -43,7 +43,7 @@ export async function toChangeSettings(input: {
   // Rules on the command line replace the config file's: flags win over it.
   const texts = values.alerts.length > 0 ? flagRules(values.alerts) : configRules(input);
   // The parser is loaded only by a run that has rules.
-  const rules = texts.length > 0 ? (await import('./parse-rules.js')).parseRules(texts, input.fields) : [];
+  const rules = texts.length > 0 ? (await import('./parse-rules.js')).parseRules(texts, await input.fields()) : [];
   const watch =
     values.watch === undefined
       ? undefined

@@ -3,7 +3,7 @@ import { renderResults } from '../../output/render-results.js';
 import { renderRunReport } from '../../output/run-report.js';
 import { sanitizeText } from '../../output/sanitize.js';
 import type { Rendered, RenderView, RunOutcome } from '../command-spec.js';
-import type { DataCommandDefinition, DataCommandOptions, DataRun } from '../data-command.js';
+import { type DataCommandDefinition, type DataCommandOptions, type DataRun, noResultsLine } from '../data-command.js';
 import { alertJson, describeAlert } from '../notify/alert-payload.js';
 
 /**
@@ -66,14 +66,14 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
     });
   }
 
-  const lines = view.quiet || (unchanged && context.outcome === 'ok') ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+  const lines =
+    view.quiet || (unchanged && context.outcome === 'ok')
+      ? []
+      : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
   if (!view.quiet) {
     for (const alert of run.alerts)
       lines.push(`${view.stderr.chalk.yellow('alert:')} ${sanitizeText(alert.label)} (${describeAlert(alert)})`);
   }
-  if (context.outcome === 'no-results') {
-    const hint = run.demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
-    lines.push(`screen: no results: every source failed and no cache could serve${hint}`);
-  }
+  if (context.outcome === 'no-results') lines.push(noResultsLine(run.demo));
   return { stdout, stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
 }

@@ -46,7 +46,7 @@ export async function watchData<Records extends readonly OptionRecord<string, un
       ? new AlertTracker({
           command: definition.name,
           rules: options.change.rules,
-          fields: definition.ruleFields,
+          fields: await definition.ruleFields(),
           identity: definition.identity,
           memory: session.memory,
         })
