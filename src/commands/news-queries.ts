@@ -23,7 +23,8 @@ export async function runNewsQueries(
   const queries = options.queries && options.queries.length > 0 ? options.queries : [options.query];
   if (queries.length === 1) return runNews(rt, { ...options, query: queries[0]! });
   const results: Array<CommandResult<NewsRow, SourceName>> = [];
-  for (const query of queries) results.push(await runNews(rt, { ...options, query, limit: undefined }));
+  // Every story of each query, so the merge (not each search) decides what --limit keeps.
+  for (const query of queries) results.push(await runNews(rt, { ...options, query, limit: Number.MAX_SAFE_INTEGER }));
   const best = new Map<string, NewsRow>();
   for (const row of results.flatMap((result) => result.results)) {
     const seen = best.get(row.url);

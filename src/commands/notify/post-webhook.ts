@@ -22,7 +22,8 @@ export async function postWebhook(
   const secrets = [...(options.secrets ?? []), ...secretsInWebhookUrl(url)];
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    await client.post(url, body, { source: 'webhook', secrets, signal, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries });
+    // No `source`: a webhook is not a data source, and its answers must not enter a source's history.
+    await client.post(url, body, { secrets, signal, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries });
   } catch (error) {
     if (signal.aborted)
       throw new QahtError('QAHT_ERR_TIMEOUT', `no answer from ${webhookLabel(url)} within ${options.timeoutMs} ms`, { cause: error });
