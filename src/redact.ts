@@ -93,3 +93,31 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
       value === REDACTED || /^(bearer|basic|token)$/i.test(value) ? match : `${name}${separator}${REDACTED}`,
     );
 }
+
+/**
+ * The parts of a webhook URL that are its credential, to scrub wherever the URL is shown: chat
+ * services put the token in the path (`/services/T0/B0/XXXX`, `/api/webhooks/ID/TOKEN`) or the
+ * query (`?key=…&token=…`). So every query value, the user info, and every path segment that looks
+ * like a token (16 characters or more, or 6 or more mixing letters and digits) count as secret.
+ */
+export function secretsInWebhookUrl(url: string | URL): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return [];
+  }
+  const secrets = [...parsed.searchParams.values()].filter((value) => value.length > 0);
+  if (parsed.username) secrets.push(decodeURIComponent(parsed.username));
+  if (parsed.password) secrets.push(decodeURIComponent(parsed.password));
+  for (const segment of parsed.pathname.split('/')) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // A malformed escape is scrubbed as written.
+    }
+    if (decoded.length >= 16 || (decoded.length >= 6 && /[a-z]/i.test(decoded) && /\d/.test(decoded))) secrets.push(decoded, segment);
+  }
+  return [...new Set(secrets)];
+}

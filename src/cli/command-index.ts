@@ -52,6 +52,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/status-command.js')).statusCommand,
   },
   {
+    name: 'config',
+    summary: 'where the config file is, and what is in force',
+    load: async () => (await import('../commands/config-command.js')).configCommand,
+  },
+  {
     name: 'cache',
     summary: 'what is cached, and removing it',
     examples: ['screen cache ls                               every entry with its age and TTL', 'screen cache clear gdelt'],

@@ -72,6 +72,7 @@ function completionValue(record: OptionRecord<string, unknown>): CompletionValue
     case 'integer':
     case 'amount':
     case 'duration':
+    case 'text':
       return { kind: 'free' };
   }
 }

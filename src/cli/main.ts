@@ -1,9 +1,11 @@
 import { Chalk } from 'chalk';
 import { CommanderError } from 'commander';
 import type { CommandContext, RenderView } from '../commands/command-spec.js';
+import { stat } from 'node:fs/promises';
 import { isQahtError, QahtError } from '../errors.js';
+import type { ConfigFile } from '../options/config-file.js';
 import { quoteValue } from '../options/parse-values.js';
-import { resolveRunSettings } from '../options/run-options.js';
+import { type ConfigLocation, resolveRunSettings } from '../options/run-options.js';
 import type { OutputStream } from '../output/output-stream.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { redactText } from '../redact.js';
@@ -68,7 +70,8 @@ async function loadCommands(first: string | undefined): Promise<ProgramCommand[]
 async function execute(invocation: Invocation, io: CliIo): Promise<number> {
   const { spec } = invocation;
   const settings = resolveRunSettings(invocation.raw, io.env, spec.runOptions);
-  const options = spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env });
+  const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
+  const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
   const deferred: Array<() => Promise<void>> = [];
   const context: CommandContext = {
     settings,
@@ -77,6 +80,12 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
     stderr: io.stderr,
     interrupts: io.interrupts,
     afterOutput: (task) => deferred.push(task),
+    terminal: io.stdout.isTTY
+      ? async () =>
+          (await import('./watch-terminal.js')).createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), {
+            restoreOnExit: io.ownsProcess === true,
+          })
+      : undefined,
   };
   let failure: { error: unknown } | undefined;
   let code: number = EXIT.ok;
@@ -130,6 +139,22 @@ async function writeResultsFile(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * The config file, for a command that reads it. Where there is none at the default place this
+ * costs one stat and loads no module: the loader (and the TOML parser it loads) only when a file
+ * is there, or one was named.
+ */
+async function loadConfig(location: ConfigLocation): Promise<ConfigFile | undefined> {
+  if (location.from === 'default') {
+    const missing = await stat(location.path).then(
+      () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
+    );
+    if (missing) return undefined;
+  }
+  return (await import('../options/config-file.js')).loadConfigFile(location);
+}
+
 /** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */
 function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): number {
   const level = typeof raw.logLevel === 'string' ? raw.logLevel : io.env.LOG_LEVEL;
@@ -145,5 +170,15 @@ function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): n
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupts: processInterrupts };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    interrupts: processInterrupts,
+    // A getter: touching process.stdin opens it, which a run that does not watch never needs.
+    get stdin() {
+      return process.stdin;
+    },
+    ownsProcess: true,
+  };
 }

@@ -82,10 +82,13 @@ function examplesText(examples: readonly string[]): string {
 
 function register(command: Command, spec: CommandSpec<unknown, unknown>, onInvoke: (invocation: Invocation) => void): void {
   for (const argument of spec.args ?? []) command.argument(argument.name, argument.description);
-  const options = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)].map((record): [OptionRecord<string, unknown>, Option] => [
-    record,
-    new Option(record.flags, helpText(record)),
-  ]);
+  const records: readonly OptionRecord<string, unknown>[] = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
+  const options = records.map((record): [OptionRecord<string, unknown>, Option] => {
+    const option = new Option(record.flags, helpText(record));
+    // Each occurrence is kept, in order; the record parses them one by one.
+    if (record.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), value]);
+    return [record, option];
+  });
   for (const [, option] of options) command.addOption(option);
   command.action(function (this: Command) {
     const raw: Record<string, unknown> = {};

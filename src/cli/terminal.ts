@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Interrupts } from '../commands/command-spec.js';
 import type { OutputStream } from '../output/output-stream.js';
 import type { Clock } from '../time/clock.js';
+import type { KeyInput } from './watch-terminal.js';
 
 /** The process's streams, environment, clock and signals, injectable so the CLI runs in-process in tests. */
 export interface CliIo {
@@ -12,6 +13,10 @@ export interface CliIo {
   clock?: Clock;
   /** SIGINT/SIGTERM; without them a run cannot be interrupted (the bin passes the process's). */
   interrupts?: Interrupts;
+  /** Keys for `--watch` (`q` quits); read only when it is a terminal. */
+  stdin?: KeyInput;
+  /** This I/O is the real process's: a `--watch` terminal is restored even if the process exits abruptly. */
+  ownsProcess?: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import type { ConfigFile } from '../options/config-file.js';
 import type { OptionRecord } from '../options/option-record.js';
 import type { RawValues } from '../options/resolve-options.js';
 import type { RunSettings } from '../options/run-options.js';
@@ -24,8 +25,11 @@ export interface CommandSpec<Options, Result> {
    * writes no log (`LOCAL_RUN_OPTIONS`, for `status` and `cache`). @default RUN_OPTIONS
    */
   readonly runOptions?: readonly OptionRecord<string, unknown>[];
-  /** @throws QahtError QAHT_ERR_USAGE for a bad value, before any work is done. */
-  parse(input: CommandInput): Options;
+  /**
+   * A promise only when parsing needs a module a plain run does not load (an alert rule's parser).
+   * @throws QahtError QAHT_ERR_USAGE for a bad value, before any work is done.
+   */
+  parse(input: CommandInput): Options | Promise<Options>;
   /** Never prints: text for the user comes from `render`; stderr is only for progress, warnings and logs. */
   run(context: CommandContext, options: Options): Promise<Result>;
   render(result: Result, options: Options, view: RenderView): Promise<Rendered>;
@@ -37,6 +41,8 @@ export interface CommandSpec<Options, Result> {
    * leaves it as it was. @default undefined (stdout)
    */
   outputFile?(options: Options): string | undefined;
+  /** The command reads the config file: the CLI loads it (when there is one) before `parse`. */
+  readonly usesConfig?: boolean;
 }
 
 export interface ArgumentRecord {
@@ -54,6 +60,10 @@ export interface CommandInput {
   /** Option values as given on the command line, by record key (undefined when absent). */
   raw: RawValues;
   env: Env;
+  /** The config file, for a command that `usesConfig` and when there is one. */
+  config?: ConfigFile | undefined;
+  /** Where the config file is or would be (for messages such as "no watchlist X in <path>"). */
+  configPath?: string;
 }
 
 /** What a run may use from the world outside the command. */
@@ -70,6 +80,26 @@ export interface CommandContext {
    * connections): run after the output is printed, or when the run fails, last registered first.
    */
   afterOutput(task: () => Promise<void>): void;
+  /** The terminal `--watch` draws on, when stdout is one (made, and its module loaded, on demand); undefined otherwise. */
+  terminal?: (() => Promise<WatchTerminal>) | undefined;
+}
+
+/**
+ * A terminal a run redraws in place (`--watch`): the CLI makes it from its stdout and stdin.
+ * `open` switches to the alternate screen with the cursor hidden and keys read one at a time;
+ * `close` puts everything back as it was (it is safe to call twice).
+ */
+export interface WatchTerminal {
+  /** Colours for the frames (level 0 on a terminal that has none, or under `--no-color`). */
+  readonly chalk: ChalkInstance;
+  /** Size now, in character cells. */
+  size(): { columns: number; rows: number };
+  open(): void;
+  /** Replaces what the screen shows with `frame` (lines joined by "\n"). */
+  draw(frame: string): void;
+  /** Calls `listener` with each key pressed (`q`, `r`, `\u0003` for Ctrl-C); returns the remover. */
+  onKey(listener: (key: string) => void): () => void;
+  close(): void;
 }
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';

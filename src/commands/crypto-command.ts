@@ -3,7 +3,7 @@ import { amount, choice, integer, quoteValue, usageError } from '../options/pars
 import { cryptoColumns } from '../screens/crypto/columns.js';
 import { CRYPTO_SORT_KEYS } from '../screens/crypto/sort.js';
 import { CRYPTO_SOURCES } from '../sources/source-names.js';
-import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './crypto.js';
+import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './crypto.js';
 import { dataCommand } from './data-command.js';
 
 /** Largest `--min-volume` or `--min-mcap`: a quadrillion USD, past any market. */
@@ -68,7 +68,16 @@ export const cryptoCommand = dataCommand({
   sources: CRYPTO_SOURCES,
   defaultLimit: DEFAULT_CRYPTO_LIMIT,
   options: CRYPTO_OPTIONS,
-  parse: (values) => values,
+  // A watchlist's symbols join --symbols' (and skip the same gates).
+  parse: (values, _args, watchlist) => {
+    if (!watchlist) return values;
+    const listed = symbolList().parse(watchlist.entries.join(','), watchlist.label);
+    return { ...values, symbols: [...new Set([...(values.symbols ?? []), ...listed])] };
+  },
   screen: runCrypto,
   columns: () => cryptoColumns(),
+  identity: { labelKey: 'symbol', id: (row) => row.id, label: (row) => row.symbol },
+  ruleFields: async () => (await import('../screens/crypto/rule-fields.js')).CRYPTO_RULE_FIELDS,
+  // exchangeInfo's day-long TTL is left out: it only maps symbols, the prices live 60 s.
+  watchIntervalMs: () => Math.min(CRYPTO_TTL_MS.coingeckoMarkets, CRYPTO_TTL_MS.binanceTicker, CRYPTO_TTL_MS.coincapAssets),
 });

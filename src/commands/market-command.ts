@@ -2,6 +2,7 @@ import { defineOption, switchOption } from '../options/option-record.js';
 import { choice } from '../options/parse-values.js';
 import { pathValue } from '../options/path-value.js';
 import { marketColumns } from '../screens/market/columns.js';
+import { quoteTtlMs } from '../screens/market/market-hours.js';
 import { MARKET_SORT_KEYS } from '../screens/market/rows.js';
 import { MARKET_SOURCES } from '../sources/source-names.js';
 import { dataCommand } from './data-command.js';
@@ -31,8 +32,14 @@ export const marketCommand = dataCommand({
   defaultLimit: DEFAULT_MARKET_LIMIT,
   args: [{ name: '[symbols...]', description: 'tickers, e.g. AAPL MSFT (default: the Dow 30)' }],
   options: MARKET_OPTIONS,
-  // Upper-cased here, validated by the command (together with --symbols-file's).
-  parse: (values, args) => ({ symbols: args.map((symbol) => symbol.trim().toUpperCase()).filter(Boolean), ...values }),
+  // Upper-cased here, validated by the command (together with --symbols-file's and a watchlist's).
+  parse: (values, args, watchlist) => ({
+    symbols: [...args, ...(watchlist?.entries ?? [])].map((symbol) => symbol.trim().toUpperCase()).filter(Boolean),
+    ...values,
+  }),
   screen: runMarket,
   columns: (result) => marketColumns(result.results),
+  identity: { labelKey: 'symbol', id: (row) => row.symbol, label: (row) => row.symbol },
+  ruleFields: async () => (await import('../screens/market/rule-fields.js')).MARKET_RULE_FIELDS,
+  watchIntervalMs: (_options, nowMs) => quoteTtlMs(nowMs),
 });

@@ -5,7 +5,8 @@ import { formatDuration, parseDuration } from '../screens/news/duration.js';
 import { EMPTY_QUERY_MESSAGE } from '../screens/news/query.js';
 import { NEWS_SOURCES } from '../sources/source-names.js';
 import { dataCommand } from './data-command.js';
-import { DEFAULT_NEWS_OPTIONS, runNews } from './news.js';
+import { DEFAULT_NEWS_OPTIONS } from './news.js';
+import { runNewsQueries } from './news-queries.js';
 
 /** Longest per-source deadline accepted: ten minutes. */
 const MAX_SOURCE_TIMEOUT_MS = 600_000;
@@ -50,12 +51,17 @@ export const newsCommand = dataCommand({
   defaultLimit: DEFAULT_NEWS_OPTIONS.limit,
   args: [{ name: '[query...]', description: 'what to search for, e.g. "bitcoin etf"' }],
   options: NEWS_OPTIONS,
-  // Every word is the query, so both `news bitcoin etf` and `news "bitcoin etf"` work.
-  parse: (values, args) => {
+  // Every word is the query, so both `news bitcoin etf` and `news "bitcoin etf"` work; a
+  // watchlist adds its queries, each searched on its own.
+  parse: (values, args, watchlist) => {
     const query = args.join(' ').trim();
-    if (!query) throw usageError(EMPTY_QUERY_MESSAGE);
-    return { query, ...values };
+    const queries = [...(query ? [query] : []), ...(watchlist?.entries ?? [])];
+    if (queries.length === 0) throw usageError(EMPTY_QUERY_MESSAGE);
+    return { query: queries[0]!, queries, ...values };
   },
-  screen: runNews,
+  screen: runNewsQueries,
   columns: (result) => newsColumns(Date.parse(result.generatedAt)),
+  identity: { labelKey: 'title', id: (row) => row.url, label: (row) => row.title },
+  ruleFields: async () => (await import('../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,
+  watchIntervalMs: (options) => options.newsTtlMs ?? DEFAULT_NEWS_OPTIONS.newsTtlMs,
 });

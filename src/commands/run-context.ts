@@ -1,4 +1,5 @@
 import type { AsyncAPIClient } from '../http/async-api-client.js';
+import type { HttpPoster } from '../http/types.js';
 import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
@@ -19,6 +20,7 @@ import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { utcDay } from '../store/state-file.js';
 import { sweepLeftovers } from '../store/leftover-sweep.js';
+import type { RunMemory } from '../store/run-memory.js';
 import { StateStore } from '../store/state-store.js';
 import { nodeStoreFs } from '../store/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -48,6 +50,10 @@ export interface RunContext {
    * anything shaped like a credential (`redactText`).
    */
   redact(text: string): string;
+  /** Small documents kept between runs (`--changes`' shown rows, alert states), beside the state. */
+  memory: RunMemory;
+  /** The run's HTTP client for POSTs (webhooks): the same client, breakers and limiter as the sources'. */
+  poster(): Promise<HttpPoster>;
   metrics(): ReturnType<PerformanceMonitor['getStats']>;
   /** Records the run's outcome in the state store and writes the metrics file. */
   finish(outcome: { command: string; sources: SourceReport<SourceName>[]; metricsFile: string | undefined }): Promise<void>;
@@ -192,6 +198,13 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     breakers,
     logger,
     redact,
+    // In the state store's own folder, so it moves wherever the state does; its module is
+    // loaded only by a run that keeps something (--changes, alert rules).
+    memory: lazyRunMemory(async () => new (await import('../store/file-run-memory.js')).FileRunMemory(state.dir, { clock })),
+    poster: async () => {
+      await runtime.http();
+      return client as AsyncAPIClient;
+    },
     metrics: () => monitor.getStats(),
     save: persist,
     async finish({ command, sources, metricsFile }) {
@@ -265,5 +278,18 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       await client?.close();
       await logger.flush();
     },
+  };
+}
+
+/** A `RunMemory` made on first use. */
+function lazyRunMemory(make: () => Promise<RunMemory>): RunMemory {
+  let memory: Promise<RunMemory> | undefined;
+  const get = (): Promise<RunMemory> => {
+    memory ??= make();
+    return memory;
+  };
+  return {
+    load: async (key) => (await get()).load(key),
+    save: async (key, value, ttlMs) => (await get()).save(key, value, ttlMs),
   };
 }

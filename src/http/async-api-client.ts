@@ -6,7 +6,7 @@ import type { JitterMode } from '../resilience/backoff.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { retry } from '../resilience/retry.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { buildAttemptContext } from './attempt-context.js';
+import { buildAttemptContext, type RequestPayload } from './attempt-context.js';
 import type { Attempt } from './chain.js';
 import { abortedError, closedError, toQahtError } from './classify-error.js';
 import { createClientChain } from './client-chain.js';
@@ -16,7 +16,7 @@ import { recordClientEvents } from './client-metrics.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions } from './client-options.js';
 import { HostBreakers } from './host-breakers.js';
 import { parseJsonBody } from './parse-json.js';
-import type { HttpGetter, HttpResponse, RequestOptions } from './types.js';
+import type { HttpGetter, HttpPoster, HttpResponse, PostOptions, RequestOptions } from './types.js';
 import { defaultUserAgent } from './user-agent.js';
 
 export type { AsyncAPIClientOptions, HttpLogger } from './client-options.js';
@@ -30,7 +30,7 @@ export type BatchResult<T = unknown> = { ok: true; value: T } | { ok: false; err
  * disposer) are emitted by the steps where things happen; the monitor and logger given in the
  * options are fed from them. Failures are QahtErrors whose URL and message never contain a secret.
  */
-export class AsyncAPIClient implements HttpGetter {
+export class AsyncAPIClient implements HttpGetter, HttpPoster {
   /** The per-host pacing this client feeds (shared with the state store). */
   readonly limiter: AdaptiveRateLimiter;
   readonly #breakers: HostBreakers;
@@ -120,6 +120,15 @@ export class AsyncAPIClient implements HttpGetter {
     return this.#get(url, options, '*/*');
   }
 
+  /**
+   * POST `body` (a webhook) through the same chain and retry rules as a GET; no redirect is
+   * followed (see `HttpPoster`). Resolves for 2xx, throws a classified QahtError otherwise.
+   */
+  post(url: string, body: string, options: PostOptions = {}): Promise<HttpResponse> {
+    const payload: RequestPayload = { method: 'POST', body, ...(options.contentType ? { contentType: options.contentType } : {}) };
+    return this.#send(url, options, '*/*', payload);
+  }
+
   /** GET and parse JSON; HTML or unparseable bodies throw `QAHT_ERR_INVALID_DATA`. */
   async fetchJson<T = unknown>(url: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.#get(url, options, 'application/json');
@@ -154,9 +163,13 @@ export class AsyncAPIClient implements HttpGetter {
     await this.#agent.destroy();
   }
 
-  async #get(url: string, options: RequestOptions, accept: string): Promise<HttpResponse> {
-    const context = buildAttemptContext(url, options, accept, { timeoutMs: this.#timeoutMs, userAgent: this.#userAgent });
-    if (this.#closed) throw closedError(context.safeUrl);
+  #get(url: string, options: RequestOptions, accept: string): Promise<HttpResponse> {
+    return this.#send(url, options, accept, { method: 'GET' });
+  }
+
+  async #send(url: string, options: RequestOptions, accept: string, payload: RequestPayload): Promise<HttpResponse> {
+    const context = buildAttemptContext(url, options, accept, { timeoutMs: this.#timeoutMs, userAgent: this.#userAgent }, payload);
+    if (this.#closed) throw closedError(context.safeUrl, undefined, context.method);
     const { signal } = options;
     try {
       const policy = this.#retry;
@@ -181,8 +194,8 @@ export class AsyncAPIClient implements HttpGetter {
       });
       return { status: response.status, headers: response.headers, text: response.text, url: response.url };
     } catch (error) {
-      if (signal?.aborted) throw abortedError(context.safeUrl, signal, error);
-      throw toQahtError(error, context.safeUrl, context.secrets);
+      if (signal?.aborted) throw abortedError(context.safeUrl, signal, error, context.method);
+      throw toQahtError(error, context.safeUrl, context.secrets, context.method);
     }
   }
 }

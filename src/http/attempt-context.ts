@@ -2,7 +2,14 @@ import { QahtError } from '../errors.js';
 import { redactUrl, secretsInUrl } from '../redact.js';
 import type { AttemptContext } from './chain.js';
 import { ACCEPT_ENCODING } from './read-body.js';
-import type { RequestOptions } from './types.js';
+import type { HttpMethod, RequestOptions } from './types.js';
+
+/** A request's method and body: a plain GET has none. */
+export interface RequestPayload {
+  method: HttpMethod;
+  body?: string;
+  contentType?: string;
+}
 
 /** What the client contributes to every request. */
 export interface ContextDefaults {
@@ -16,20 +23,30 @@ export interface ContextDefaults {
  * message shows, and the headers for its own origin and for any other.
  * @throws QahtError QAHT_ERR_USAGE for a URL that does not parse or is not http(s).
  */
-export function buildAttemptContext(url: string, options: RequestOptions, accept: string, defaults: ContextDefaults): AttemptContext {
+export function buildAttemptContext(
+  url: string,
+  options: RequestOptions,
+  accept: string,
+  defaults: ContextDefaults,
+  payload: RequestPayload = { method: 'GET' },
+): AttemptContext {
   const target = parseTarget(url, options.secrets);
   const secrets = [...(options.secrets ?? []), ...secretsInUrl(target)];
+  const headers =
+    payload.body === undefined ? options.headers : { 'content-type': payload.contentType ?? 'application/json', ...options.headers };
   return {
     target,
     host: target.host,
     safeUrl: redactUrl(target, secrets),
     secrets,
     source: options.source,
+    method: payload.method,
+    body: payload.body,
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     classify: options.classify,
     onPaced: options.onPaced,
-    headers: requestHeaders(defaults.userAgent, accept, options.headers),
+    headers: requestHeaders(defaults.userAgent, accept, headers),
     crossOriginHeaders: requestHeaders(defaults.userAgent, accept),
     url: target,
   };

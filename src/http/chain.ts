@@ -1,6 +1,6 @@
 import type { QahtError } from '../errors.js';
 import type { AttemptDeadline } from './steps/deadline.js';
-import type { HttpResponse } from './types.js';
+import type { HttpMethod, HttpResponse } from './types.js';
 
 /**
  * One attempt of one request as the steps see it. The request's own fields stay the same for
@@ -16,6 +16,10 @@ export interface AttemptContext {
   /** The caller's secrets plus key-like query values of the URL. */
   readonly secrets: readonly string[];
   readonly source: string | undefined;
+  /** GET, or POST with `body`. */
+  readonly method: HttpMethod;
+  /** The request body (a POST's), sent again on every attempt. */
+  readonly body: string | undefined;
   readonly signal: AbortSignal | undefined;
   /** The attempt's whole time limit, in ms. */
   readonly timeoutMs: number;

@@ -1,5 +1,6 @@
 import { isQahtError, QahtError, type QahtErrorCode } from '../errors.js';
 import { redactSecrets } from '../redact.js';
+import type { HttpMethod } from './types.js';
 
 /** What the classifier needs to know about the failed attempt. */
 export interface FailureContext {
@@ -7,6 +8,8 @@ export interface FailureContext {
   url: string;
   /** Secrets to scrub from messages taken from lower layers. */
   secrets?: readonly string[];
+  /** The request's method, as messages name it. @default 'GET' */
+  method?: HttpMethod;
 }
 
 const TIMEOUT_CODES = new Set([
@@ -28,7 +31,7 @@ export function classifyTransportError(error: unknown, context: FailureContext):
   const code = errorCode(error);
   const detail = redactSecrets(error instanceof Error ? error.message : String(error), context.secrets);
   const make = (qahtCode: QahtErrorCode, what: string): QahtError =>
-    new QahtError(qahtCode, `${what} for GET ${context.url}: ${detail}`, { url: context.url, cause: error });
+    new QahtError(qahtCode, `${what} for ${context.method ?? 'GET'} ${context.url}: ${detail}`, { url: context.url, cause: error });
 
   if (code && TIMEOUT_CODES.has(code)) return make('QAHT_ERR_TIMEOUT', 'timed out');
   if (code && TOO_LARGE_CODES.has(code)) return make('QAHT_ERR_RESPONSE_TOO_LARGE', 'response too large');
@@ -53,25 +56,31 @@ export function classifyStatus(status: number, context: FailureContext & { retry
   const options = { url: context.url, status, ...(context.retryAfterMs === undefined ? {} : { retryAfterMs: context.retryAfterMs }) };
   if (status === 429 || status === 418) {
     const wait = context.retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(context.retryAfterMs / 1000)}s`;
-    return new QahtError('QAHT_ERR_RATE_LIMITED', `rate limited (HTTP ${status}) by GET ${context.url}${wait}${snippet}`, options);
+    return new QahtError(
+      'QAHT_ERR_RATE_LIMITED',
+      `rate limited (HTTP ${status}) by ${context.method ?? 'GET'} ${context.url}${wait}${snippet}`,
+      options,
+    );
   }
-  return new QahtError('QAHT_ERR_HTTP_STATUS', `HTTP ${status} from GET ${context.url}${snippet}`, options);
+  return new QahtError('QAHT_ERR_HTTP_STATUS', `HTTP ${status} from ${context.method ?? 'GET'} ${context.url}${snippet}`, options);
 }
 
 /** Any thrown value as a QahtError (QahtErrors pass through). */
-export function toQahtError(error: unknown, safeUrl: string, secrets?: readonly string[]): QahtError {
-  return isQahtError(error) ? (error as QahtError) : classifyTransportError(error, { url: safeUrl, ...(secrets ? { secrets } : {}) });
+export function toQahtError(error: unknown, safeUrl: string, secrets?: readonly string[], method: HttpMethod = 'GET'): QahtError {
+  return isQahtError(error)
+    ? (error as QahtError)
+    : classifyTransportError(error, { url: safeUrl, method, ...(secrets ? { secrets } : {}) });
 }
 
 /** A request refused or cut off because the client was closed: like an abort, it says nothing about the host. */
-export function closedError(safeUrl: string, cause?: unknown): QahtError {
-  return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted: the HTTP client is closed`, { url: safeUrl, cause });
+export function closedError(safeUrl: string, cause?: unknown, method: HttpMethod = 'GET'): QahtError {
+  return new QahtError('QAHT_ERR_ABORTED', `${method} ${safeUrl} aborted: the HTTP client is closed`, { url: safeUrl, cause });
 }
 
 /** The caller's abort, as `QAHT_ERR_ABORTED` (an existing one passes through). */
-export function abortedError(safeUrl: string, signal: AbortSignal, cause?: unknown): QahtError {
+export function abortedError(safeUrl: string, signal: AbortSignal, cause?: unknown, method: HttpMethod = 'GET'): QahtError {
   if (isQahtError(cause) && cause.code === 'QAHT_ERR_ABORTED') return cause as QahtError;
-  return new QahtError('QAHT_ERR_ABORTED', `GET ${safeUrl} aborted`, { url: safeUrl, cause: signal.reason ?? cause });
+  return new QahtError('QAHT_ERR_ABORTED', `${method} ${safeUrl} aborted`, { url: safeUrl, cause: signal.reason ?? cause });
 }
 
 /** What a failed attempt teaches the host's limiter and breaker. */

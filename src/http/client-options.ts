@@ -24,7 +24,7 @@ export interface AsyncAPIClientOptions {
   bodyTimeoutMs?: number;
   /** Largest decoded body accepted; past it the connection is dropped. @default 32 MiB */
   maxResponseBytes?: number;
-  /** Retries after the first attempt (GET only, transient failures only). @default 3 */
+  /** Retries after the first attempt (transient failures only). @default 3 */
   maxRetries?: number;
   /** Backoff before the first retry; doubles per retry, with jitter. @default 2000 */
   retryBaseDelayMs?: number;

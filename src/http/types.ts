@@ -31,6 +31,15 @@ export interface RequestOptions {
   onPaced?: () => void;
 }
 
+/** The methods the client sends: GET for every source, POST for webhooks. */
+export type HttpMethod = 'GET' | 'POST';
+
+/** A POST: its body and what it is, on top of the usual request options. */
+export interface PostOptions extends RequestOptions {
+  /** `Content-Type` of the body. @default 'application/json' */
+  contentType?: string;
+}
+
 /** One full HTTP response, body read as text (after decompression). */
 export interface HttpResponse {
   status: number;
@@ -52,4 +61,14 @@ export interface HttpGetter {
   fetchJson<T = unknown>(url: string, options?: RequestOptions): Promise<T>;
   /** GET and return the body text. */
   fetchText(url: string, options?: RequestOptions): Promise<string>;
+}
+
+/**
+ * A client that can also POST (webhooks). A POST takes the same chain as a GET (breaker, pacing,
+ * deadline, classification) and the same retry rules; it follows no redirect, since a 301/302
+ * would turn it into a GET and a 307 would send the body to a place the user did not name.
+ */
+export interface HttpPoster {
+  /** POST `body`; resolves for 2xx, throws a classified QahtError otherwise. */
+  post(url: string, body: string, options?: PostOptions): Promise<HttpResponse>;
 }

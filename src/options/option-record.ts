@@ -9,9 +9,10 @@
 /**
  * What kind of value an option takes: `switch` has none (`--json`, `--no-color`), `integer` and
  * `amount` are numbers, `duration` is like `24h`, `choice` is one of `choices`, `list` is
- * comma-separated (of `choices` when it has them), `path` a file or folder.
+ * comma-separated (of `choices` when it has them), `path` a file or folder, `text` free text
+ * (an alert rule, a shell command, a URL) that its own parser shapes.
  */
-export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path';
+export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path' | 'text';
 
 /** Turns an option's raw text into its value; throws a one-line `QAHT_ERR_USAGE` naming `label`. */
 export type ValueParser<Value> = (raw: string, label: string) => Value;
@@ -19,7 +20,10 @@ export type ValueParser<Value> = (raw: string, label: string) => Value;
 export interface OptionRecord<Key extends string = string, Value = unknown> {
   /** Where the value lands in the resolved options, e.g. `timeoutMs`. */
   key: Key;
-  /** commander flags: `--name` (a switch), `--no-name` (a switch that is on unless given), `--name <arg>`. */
+  /**
+   * commander flags: `--name` (a switch), `--no-name` (a switch that is on unless given), `--name <arg>`,
+   * or `--name [arg]` (a value that may be left out: the option is then `true`).
+   */
   flags: string;
   /** One line for `--help`; the default, choices and environment variable are appended from the record. */
   description: string;
@@ -36,6 +40,8 @@ export interface OptionRecord<Key extends string = string, Value = unknown> {
   range?: { min: number; max: number };
   /** Absent only for switches. */
   parse?: ValueParser<Value>;
+  /** The option may be given several times; its value is the list of parsed values, in order. */
+  repeatable?: boolean;
 }
 
 /** A record whose exact type (key, value, whether it has a default) is kept for `OptionValues`. */
@@ -53,9 +59,13 @@ type SwitchRecord<Key extends string> = OptionRecord<Key, boolean> & { type: 'sw
 type ValueOf<Definition> = Definition extends { type: 'switch' }
   ? boolean
   : Definition extends { parse?: ValueParser<infer Value> }
-    ? Definition extends { default: unknown }
-      ? Value
-      : Value | undefined
+    ? Definition extends { repeatable: true }
+      ? Value[]
+      : Definition extends { flags: `${string}[${string}]` }
+        ? Value | true | undefined
+        : Definition extends { default: unknown }
+          ? Value
+          : Value | undefined
     : never;
 
 /** The resolved options of a list of records: each `key` with its value (undefined when unset and without default). */
@@ -63,8 +73,8 @@ export type OptionValues<Records extends readonly OptionRecord<string, unknown>[
   [Definition in Records[number] as Definition['key']]: ValueOf<Definition>;
 };
 
-/** Where a resolved value came from: `flag` (the command line), `env`, or the record's `default`. */
-export type ValueSource = 'flag' | 'env' | 'default';
+/** Where a resolved value came from: `flag` (the command line), `env`, the `config` file, or the record's `default`. */
+export type ValueSource = 'flag' | 'env' | 'config' | 'default';
 
 /** The option's long name as users type it, e.g. `--timeout-ms` (from `--timeout-ms <ms>`). */
 export function longFlag(record: Pick<OptionRecord, 'flags'>): string {

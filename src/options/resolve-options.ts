@@ -12,30 +12,56 @@ export interface ResolvedOptions<Records extends readonly OptionRecord<string, u
 }
 
 /**
+ * One command's settings from the config file, as `resolveOptions` reads them: each setting is
+ * named by its option's long flag without the dashes (`limit`, `min-volume`, `asc`).
+ */
+export interface ConfigSettings {
+  /** The setting's value as the file holds it (a TOML string, number, boolean or array), or undefined. */
+  get(name: string): unknown;
+  /** How a message names the setting: its file, line and name, e.g. `config.toml:12: [crypto] limit`. */
+  label(name: string): string;
+}
+
+/** The config file's name for an option: its long flag without the dashes. */
+export function configName(record: Pick<OptionRecord, 'flags'>): string {
+  return longFlag(record).slice(2);
+}
+
+/**
  * Every record's value: the flag when given, else its environment variable when set and not
- * blank, else its default. A given flag must carry a real value: an empty one, or one that is
- * the next option (`--cache-dir --json`: commander takes `--json` as the folder), is a usage
- * error, never the default.
- * @throws QahtError QAHT_ERR_USAGE, one line, for the first bad value.
+ * blank, else the config file's setting, else its default. A given flag must carry a real value:
+ * an empty one, or one that is the next option (`--cache-dir --json`: commander takes `--json` as
+ * the folder), is a usage error, never the default. A repeatable option's flags replace the
+ * config file's list, and resolve to `[]` when neither gives any.
+ * @throws QahtError QAHT_ERR_USAGE, one line, for the first bad value (a config value's names its file and line).
  */
 export function resolveOptions<const Records extends readonly OptionRecord<string, unknown>[]>(
   records: Records,
   raw: RawValues,
   env: Env,
+  config?: ConfigSettings,
 ): ResolvedOptions<Records> {
   const values: Record<string, unknown> = {};
   const sources: Record<string, ValueSource> = {};
   for (const record of records) {
     const given = raw[record.key];
     const fromEnv = record.env === undefined ? undefined : env[record.env];
+    const fromConfig = config?.get(configName(record));
     if (given !== undefined) {
-      values[record.key] = typeof given === 'string' ? parseGiven(record, given) : given;
+      values[record.key] = Array.isArray(given)
+        ? given.map((one: unknown) => parseGiven(record, String(one)))
+        : typeof given === 'string'
+          ? parseGiven(record, given)
+          : given;
       sources[record.key] = 'flag';
     } else if (record.env !== undefined && fromEnv !== undefined && fromEnv.trim() !== '') {
       values[record.key] = parseWith(record, fromEnv, record.env);
       sources[record.key] = 'env';
+    } else if (config && fromConfig !== undefined) {
+      values[record.key] = parseConfigValue(record, fromConfig, config.label(configName(record)));
+      sources[record.key] = 'config';
     } else {
-      values[record.key] = record.default;
+      values[record.key] = record.default ?? (record.repeatable ? [] : undefined);
       sources[record.key] = 'default';
     }
   }
@@ -54,4 +80,31 @@ function parseGiven(record: OptionRecord<string, unknown>, given: string): unkno
 function parseWith(record: OptionRecord<string, unknown>, raw: string, label: string): unknown {
   if (!record.parse) throw usageError(`${label} takes no value`);
   return record.parse(raw, label);
+}
+
+/**
+ * A config file value through the record's own parser: a switch takes true or false, a number is
+ * read as its text, an array is a comma-separated list (or, for a repeatable option, one value
+ * each), a string is read like the flag's value.
+ */
+function parseConfigValue(record: OptionRecord<string, unknown>, value: unknown, label: string): unknown {
+  if (record.type === 'switch') {
+    if (typeof value !== 'boolean') throw usageError(`${label} must be true or false`);
+    return value;
+  }
+  if (record.repeatable) {
+    const items = Array.isArray(value) ? value : [value];
+    return items.map((item) => parseWith(record, configText(item, label), label));
+  }
+  if (Array.isArray(value)) return parseWith(record, value.map((item) => configText(item, label)).join(','), label);
+  return parseWith(record, configText(value, label), label);
+}
+
+function configText(value: unknown, label: string): string {
+  if (typeof value === 'string') {
+    if (value.trim() === '') throw usageError(`${label} needs a value, got an empty one`);
+    return value;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw usageError(`${label} expects a string or a number`);
 }

@@ -77,6 +77,14 @@ export const RUN_OPTIONS = [
     default: CLIENT_DEFAULTS.retryBaseDelayMs,
     ...integer(0, MAX_MS),
   }),
+  defineOption({
+    key: 'config',
+    flags: '--config <path>',
+    description: 'config file: per-command defaults, watchlists, alert rules (optional at its default place)',
+    env: 'SCREEN_CONFIG',
+    defaultLabel: '$XDG_CONFIG_HOME/qaht/config.toml',
+    ...pathValue(),
+  }),
 ] as const;
 
 /** The keys of the run options a command that reads local files only (`status`, `cache`) takes. */
@@ -111,6 +119,8 @@ export interface RunSettings {
   retryBaseMs: number;
   /** Overrides every host's documented starting delay when set, ms. */
   paceMs: number | undefined;
+  /** Where the config file is (read by the commands that use it). */
+  config: ConfigLocation;
 }
 
 /**
@@ -137,6 +147,7 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     maxRetries: values.maxRetries,
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
+    config: configLocation(values.config, sources.config ?? 'default', env),
   };
 }
 
@@ -182,13 +193,32 @@ export function storeDirs(explicit: string | undefined, env: Env, packageRoot: s
     }
   }
   return {
-    cacheDir: join(xdgBase(env.XDG_CACHE_HOME, '.cache'), 'qaht'),
-    stateDir: join(xdgBase(env.XDG_STATE_HOME, '.local/state'), 'qaht'),
+    cacheDir: join(xdgBase(env, 'XDG_CACHE_HOME', '.cache'), 'qaht'),
+    stateDir: join(xdgBase(env, 'XDG_STATE_HOME', '.local/state'), 'qaht'),
   };
 }
 
-/** An XDG base directory: the variable when it holds an absolute path, else its default under the home folder. */
-function xdgBase(value: string | undefined, fallback: string): string {
-  const given = value?.trim();
-  return given && isAbsolute(given) ? given : join(homedir(), fallback);
+/** An XDG base directory: the variable when it holds an absolute path, else its default under the home folder (`HOME`). */
+function xdgBase(env: Env, variable: string, fallback: string): string {
+  const given = env[variable]?.trim();
+  return given && isAbsolute(given) ? given : join(env.HOME?.trim() || homedir(), fallback);
+}
+
+/** Where the config file is looked for, and what said so. */
+export interface ConfigLocation {
+  path: string;
+  /** `flag` (`--config`), `env` (`SCREEN_CONFIG`) or `default` (the XDG place). Only the default may be missing. */
+  from: ValueSource;
+}
+
+/**
+ * The config file's place: `--config`, else `SCREEN_CONFIG` (as the run options resolved them),
+ * else `$XDG_CONFIG_HOME/qaht/config.toml` (an absolute XDG_CONFIG_HOME only, as the XDG spec
+ * says), else `~/.config/qaht/config.toml`.
+ */
+export function configLocation(explicit: string | undefined, from: ValueSource, env: Env): ConfigLocation {
+  if (explicit !== undefined) return { path: resolve(explicit), from };
+  const xdg = env.XDG_CONFIG_HOME?.trim();
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), '.config');
+  return { path: join(base, 'qaht', 'config.toml'), from: 'default' };
 }

@@ -5,4 +5,6 @@ export interface OutputStream {
   isTTY?: boolean;
   /** The terminal's width, when it is one. */
   columns?: number;
+  /** The terminal's height, when it is one. */
+  rows?: number;
 }

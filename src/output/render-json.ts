@@ -3,9 +3,10 @@ import { sanitizeText } from './sanitize.js';
 
 /**
  * The `--json` document (CONTRACT). Third-party strings are sanitised here too: JSON escapes C0
- * controls but would pass C1 controls and bidi overrides through to a terminal.
+ * controls but would pass C1 controls and bidi overrides through to a terminal. `extra` adds
+ * top-level members before `metrics` (`previousRunAt`, `changes`, `alerts`), sanitised alike.
  */
-export function renderJson<R>(result: CommandResult<R>, metrics: unknown): string {
+export function renderJson<R>(result: CommandResult<R>, metrics: unknown, extra: Readonly<Record<string, unknown>> = {}): string {
   const document = {
     command: result.command,
     generatedAt: result.generatedAt,
@@ -17,6 +18,7 @@ export function renderJson<R>(result: CommandResult<R>, metrics: unknown): strin
     })),
     results: deepSanitize(result.results),
     excluded: deepSanitize(result.excluded ?? []),
+    ...deepSanitize(extra),
     metrics,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

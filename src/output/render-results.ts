@@ -10,6 +10,8 @@ export interface ResultsRenderOptions {
   widthColumns: number;
   /** The run's metrics, for the JSON document. */
   metrics: unknown;
+  /** More members of the JSON document (see `renderJson`). */
+  extra?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function renderResults<Row>(
 ): Promise<string> {
   switch (options.format) {
     case 'json':
-      return (await import('./render-json.js')).renderJson(result, options.metrics);
+      return (await import('./render-json.js')).renderJson(result, options.metrics, options.extra);
     case 'csv':
       return (await import('./render-csv.js')).renderCsv(result.results, columns);
     case 'table': {

@@ -10,6 +10,11 @@ export interface TableRenderOptions {
   width: number;
   /** Colour instance; a level-0 chalk draws no colour. */
   chalk: ChalkInstance;
+  /**
+   * Cells to mark (`--watch`: what changed since the last refresh), by row index and column key:
+   * drawn inverse, or followed by `*` when there is no colour.
+   */
+  marked?: (rowIndex: number, columnKey: string) => boolean;
 }
 
 /** Width of the borders and padding cli-table3 adds: one bar per column plus one, and 2 spaces of padding per cell. */
@@ -22,15 +27,22 @@ function frameWidth(columns: number): number {
  * (third-party text never reaches the terminal raw) and is truncated to its column's `maxWidth`.
  */
 export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], options: TableRenderOptions): Promise<string> {
-  const cells = rows.map((row) => columns.map((column) => cellText(row, column)));
+  const marked = options.marked;
+  const plainMarks = marked !== undefined && options.chalk.level === 0;
+  const cells = rows.map((row, rowIndex) =>
+    columns.map((column) => {
+      const text = cellText(row, column);
+      return plainMarks && marked(rowIndex, column.key) ? `${text}*` : text;
+    }),
+  );
   const { kept: visible, limits } = fitColumns(columns, cells, options.width);
   const drawn = rows.map((row, rowIndex) =>
     visible.map((index) => {
       const column = columns[index]!;
       const text = truncate(cells[rowIndex]![index]!, limits.get(index));
       const paint = column.colour?.(row, options.chalk);
-      if (paint) return paint(text);
-      return column.signColor ? colourBySign(column.value(row), text, options.chalk) : text;
+      const coloured = paint ? paint(text) : column.signColor ? colourBySign(column.value(row), text, options.chalk) : text;
+      return !plainMarks && marked?.(rowIndex, column.key) ? options.chalk.inverse(coloured) : coloured;
     }),
   );
   const layout = {

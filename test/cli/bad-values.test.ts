@@ -41,6 +41,7 @@ function baseArgs(command: string): string[] {
     status: ['status'],
     cache: ['cache', 'ls'],
     completion: ['completion', 'bash'],
+    config: ['config', 'path'],
   };
   return [...prefix[command]!, '--cache-dir', cacheDir];
 }
@@ -96,6 +97,7 @@ function badValues(record: Record_): Array<[string, string[]]> {
     case 'list':
       return record.choices ? [...always, ...numeric, ...zero] : [...always, ['negative', ['-1']]];
     case 'path':
+    case 'text':
     case 'switch':
       return always;
   }

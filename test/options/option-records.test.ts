@@ -25,6 +25,12 @@ const DATA_OPTION_FLAGS = [
   '--strict',
   '--metrics-file',
   '--output',
+  '--changes',
+  '--alert',
+  '--notify-cmd',
+  '--webhook',
+  '--watch',
+  '--watchlist',
 ];
 
 async function specs(): Promise<Array<{ name: string; spec: CommandSpec<unknown, unknown> }>> {
@@ -137,7 +143,8 @@ describe('option records', () => {
     for (const { spec } of await specs()) {
       const records: Record_[] = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
       for (const record of records) {
-        expect(record.type === 'switch', record.flags).toBe(!record.flags.includes('<'));
+        // `--watch [seconds]` takes a value that may be left out: a valued option all the same.
+        expect(record.type === 'switch', record.flags).toBe(!/[<[]/.test(record.flags));
         expect(record.parse === undefined, record.flags).toBe(record.type === 'switch');
       }
     }
@@ -171,6 +178,7 @@ describe('option records', () => {
       market: '`screen market',
       status: '`screen status`',
       cache: '`screen status`',
+      config: '`screen config`',
     };
     for (const { name, spec } of all) {
       const own = spec.options.filter((record) => !DATA_OPTION_FLAGS.includes(longFlag(record)) || !data.some((d) => d.name === name));

@@ -41,6 +41,7 @@ export function createClassifyStep(): Step {
         url: response.url,
         snippet: response.text,
         secrets: context.secrets,
+        method: context.method,
         ...(response.retryAfterMs === undefined ? {} : { retryAfterMs: response.retryAfterMs }),
       });
     }
@@ -59,7 +60,9 @@ export function createClassifyStep(): Step {
 function rejection(verdict: unknown, response: ChainResponse, context: AttemptContext): RejectedResponseError {
   const error = isQahtError(verdict)
     ? verdict
-    : new QahtError('QAHT_ERR_INVALID_DATA', `response check failed for GET ${response.url}: ${String(verdict)}`, { cause: verdict });
+    : new QahtError('QAHT_ERR_INVALID_DATA', `response check failed for ${context.method} ${response.url}: ${String(verdict)}`, {
+        cause: verdict,
+      });
   const retryAfterMs = error.retryAfterMs ?? response.retryAfterMs;
   // The source's message may quote the body, and a body may echo a key back: one redaction here
   // covers every source.

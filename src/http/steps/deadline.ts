@@ -2,6 +2,7 @@ import { QahtError } from '../../errors.js';
 import type { Step } from '../chain.js';
 import { abortedError } from '../classify-error.js';
 import type { Disposer } from '../client-events.js';
+import type { HttpMethod } from '../types.js';
 
 /**
  * An attempt's cut-off, handed to the steps inside the deadline step: its time limit or the
@@ -30,7 +31,7 @@ export interface AttemptDeadline {
 export function createDeadlineStep(): Step {
   return (next) => (context) =>
     new Promise((resolve, reject) => {
-      const cutoff = new Cutoff(context.timeoutMs, context.signal, context.safeUrl, reject);
+      const cutoff = new Cutoff(context.timeoutMs, context.signal, context, reject);
       // After a cut-off the attempt's own failure still comes; the promise is settled by then.
       next({ ...context, deadline: cutoff }).then(
         (response) => {
@@ -56,17 +57,26 @@ class Cutoff implements AttemptDeadline {
   #error: QahtError | undefined;
 
   /** `reject` ends the attempt at the cut-off. */
-  constructor(timeoutMs: number, userSignal: AbortSignal | undefined, safeUrl: string, reject: (error: QahtError) => void) {
+  /** `request` names the request in messages (its method and redacted URL). */
+  constructor(
+    timeoutMs: number,
+    userSignal: AbortSignal | undefined,
+    request: { method: HttpMethod; safeUrl: string },
+    reject: (error: QahtError) => void,
+  ) {
+    const { method, safeUrl } = request;
     this.#reject = reject;
     this.#controller = userSignal ? new AbortController() : undefined;
     this.#timer = setTimeout(
       () =>
-        this.#cutOff(new QahtError('QAHT_ERR_TIMEOUT', `no complete response within ${timeoutMs} ms for GET ${safeUrl}`, { url: safeUrl })),
+        this.#cutOff(
+          new QahtError('QAHT_ERR_TIMEOUT', `no complete response within ${timeoutMs} ms for ${method} ${safeUrl}`, { url: safeUrl }),
+        ),
       timeoutMs,
     );
     this.#userSignal = userSignal;
     if (userSignal) {
-      this.#onAbort = () => this.#cutOff(abortedError(safeUrl, userSignal));
+      this.#onAbort = () => this.#cutOff(abortedError(safeUrl, userSignal, undefined, method));
       if (userSignal.aborted) this.#onAbort();
       else userSignal.addEventListener('abort', this.#onAbort, { once: true });
     }

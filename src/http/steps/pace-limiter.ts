@@ -77,7 +77,7 @@ function refuseLongBlock(deps: PaceStepDeps, context: AttemptContext): void {
   if (waitMs <= deps.maxRetryAfterMs) return;
   throw new QahtError(
     'QAHT_ERR_RATE_LIMITED',
-    `GET ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`,
+    `${context.method} ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`,
     { url: context.safeUrl, retryAfterMs: waitMs },
   );
 }

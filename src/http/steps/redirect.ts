@@ -16,6 +16,8 @@ export function isRedirect(status: number, headers: Readonly<Record<string, stri
  */
 export function createRedirectStep(maxRedirects: number): Step {
   return (next) => async (context) => {
+    // A POST is never redirected (see `HttpPoster`): its 3xx is classified like any other non-2xx.
+    if (context.method !== 'GET') return next(context);
     let hop = context;
     for (let redirects = 0; ; redirects++) {
       const response = await next(hop);

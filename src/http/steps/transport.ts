@@ -21,7 +21,7 @@ export interface TransportOptions {
 }
 
 /**
- * The end of the chain: one GET of one hop on the pooled agent, body read as text. A 2xx body is
+ * The end of the chain: one request (a GET, or a POST with its body) of one hop on the pooled agent, body read as text. A 2xx body is
  * read in full (decoded, size-capped), an error body only as a snippet, a redirect's not at all.
  * Any status is returned; transport failures throw a classified QahtError.
  */
@@ -39,8 +39,9 @@ export function createTransport(options: TransportOptions): Attempt {
       const res = await options.agent.request({
         origin: hop.origin,
         path: `${hop.pathname}${hop.search}`,
-        method: 'GET',
+        method: context.method,
         headers: context.headers,
+        ...(context.body === undefined ? {} : { body: context.body }),
         ...(deadline?.signal ? { signal: deadline.signal } : {}),
         headersTimeout: options.headersTimeoutMs ?? context.timeoutMs,
         bodyTimeout: options.bodyTimeoutMs ?? context.timeoutMs,
@@ -67,7 +68,7 @@ export function createTransport(options: TransportOptions): Attempt {
         dropBody(res.body);
         throw new QahtError(
           'QAHT_ERR_RESPONSE_TOO_LARGE',
-          `response from GET ${url} is ${declared} bytes, over the ${options.maxResponseBytes} limit`,
+          `response from ${context.method} ${url} is ${declared} bytes, over the ${options.maxResponseBytes} limit`,
           {
             url,
             status,
@@ -78,12 +79,12 @@ export function createTransport(options: TransportOptions): Attempt {
       return { status, headers, text, url };
     } catch (error) {
       // Requests cut off by close() say nothing about the host.
-      if (options.isClosed()) throw closedError(url, error);
+      if (options.isClosed()) throw closedError(url, error, context.method);
       if (isQahtError(error)) throw error;
       // The cut-off: undici usually rejects with the abort reason itself, but a stream torn down
       // mid-body may surface a generic premature-close error instead.
       if (deadline?.error) throw deadline.error;
-      throw classifyTransportError(error, { url, secrets: context.secrets });
+      throw classifyTransportError(error, { url, secrets: context.secrets, method: context.method });
     } finally {
       stopWatching?.();
     }

@@ -1,0 +1,13 @@
+import type { RuleFields } from '../alerts/rule-fields.js';
+import type { MarketRow } from './rows.js';
+
+/** What `--alert` rules of `screen market` may name: the JSON result fields (`sources` as one comma-separated text). */
+export const MARKET_RULE_FIELDS: RuleFields<MarketRow> = {
+  symbol: { type: 'text', get: (row) => row.symbol },
+  name: { type: 'text', get: (row) => row.name },
+  price: { type: 'number', get: (row) => row.price },
+  changePct: { type: 'number', get: (row) => row.changePct },
+  volume: { type: 'number', get: (row) => row.volume },
+  score: { type: 'number', get: (row) => row.score },
+  sources: { type: 'text', get: (row) => row.sources.join(',') },
+};
