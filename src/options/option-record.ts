@@ -9,9 +9,9 @@
 /**
  * What kind of value an option takes: `switch` has none (`--json`, `--no-color`), `integer` and
  * `amount` are numbers, `duration` is like `24h`, `choice` is one of `choices`, `list` is
- * comma-separated (of `choices` when it has them), `path` a file or folder.
+ * comma-separated (of `choices` when it has them), `path` a file or folder, `url` a store URL.
  */
-export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path';
+export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path' | 'url';
 
 /** Turns an option's raw text into its value; throws a one-line `QAHT_ERR_USAGE` naming `label`. */
 export type ValueParser<Value> = (raw: string, label: string) => Value;

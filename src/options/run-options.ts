@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import { LOG_LEVELS, type LogLevel } from '../output/logger.js';
 import type { Env } from '../sources/source-names.js';
+import { DEFAULT_STORE_PREFIX, type StoreLocation } from '../store/store-location.js';
 import { defineOption, switchOption, type ValueSource } from './option-record.js';
 import { choice, integer } from './parse-values.js';
 import { outputFile, pathValue } from './path-value.js';
+import { parseStorePrefix, type StoreUrl, storeUrl } from './store-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
 
 /** Longest per-request timeout, retry backoff or pacing delay accepted: ten minutes. */
@@ -77,6 +79,16 @@ export const RUN_OPTIONS = [
     default: CLIENT_DEFAULTS.retryBaseDelayMs,
     ...integer(0, MAX_MS),
   }),
+  defineOption({
+    key: 'store',
+    flags: '--store <url>',
+    description:
+      'where resilience state and cached responses live: file: (the cache dir) or redis://[user:pass@]host:port[/db] (rediss:// for TLS), shared by every process that uses it',
+    env: 'SCREEN_STORE_URL',
+    default: { kind: 'file' } as StoreUrl,
+    defaultLabel: 'file:',
+    ...storeUrl(),
+  }),
 ] as const;
 
 /** Run-wide settings, resolved once from flags > environment > defaults. */
@@ -95,6 +107,8 @@ export interface RunSettings {
   retryBaseMs: number;
   /** Overrides every host's documented starting delay when set, ms. */
   paceMs: number | undefined;
+  /** `--store`: the file store (cache dir) or a shared Redis, with `SCREEN_STORE_PREFIX`. */
+  store: StoreLocation;
 }
 
 /**
@@ -114,7 +128,15 @@ export function resolveRunSettings(raw: RawValues, env: Env): RunSettings {
     maxRetries: values.maxRetries,
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
+    store: storeLocation(values.store, env),
   };
+}
+
+/** The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank = default). */
+function storeLocation(store: StoreUrl, env: Env): StoreLocation {
+  if (store.kind === 'file') return store;
+  const raw = env.SCREEN_STORE_PREFIX;
+  return { ...store, prefix: raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw) };
 }
 
 /** --quiet means "nothing on stderr but errors", the JSON log included, unless a level is asked for. */
