@@ -20,8 +20,8 @@ export function cacheEntryJson(entry: CacheEntryHealth): object {
 }
 
 /**
- * The `cache ls --json` document. `where` is the cache dir, or the shared store's password-free
- * URL when `store` is `redis` (then under `storeUrl`; `cacheDir` is null).
+ * The `cache ls --json` document. `where` is the cache dir (`cacheDir`), or the shared store's
+ * password-free URL when `store` is `redis` (then `"store": "redis"` and `storeUrl`).
  */
 export function renderCacheJson(entries: readonly ListedEntry[], where: string, nowMs: number, store: 'file' | 'redis' = 'file'): string {
   const document = {
@@ -72,9 +72,7 @@ export function renderCacheClear(
   return { json, line };
 }
 
-function storeFields(
-  where: string,
-  store: 'file' | 'redis',
-): { store: 'file' | 'redis'; cacheDir: string | null; storeUrl: string | null } {
-  return store === 'redis' ? { store, cacheDir: null, storeUrl: where } : { store, cacheDir: where, storeUrl: null };
+function storeFields(where: string, store: 'file' | 'redis'): { cacheDir: string } | { store: 'redis'; storeUrl: string } {
+  // The file store's documents stay as they were before there was a choice.
+  return store === 'redis' ? { store, storeUrl: where } : { cacheDir: where };
 }

@@ -47,7 +47,9 @@ export async function renderStatusTable(report: StatusReport, chalk: ChalkInstan
 /** The stderr lines beside the table: where the state was read, and which keys are missing. */
 export function renderStatusNotes(report: StatusReport): string[] {
   const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
-  const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`, `store: ${storeLine(report)}`];
+  const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`];
+  // Said only when a shared store was asked for: the file store is the default and needs no line.
+  if (report.store.url !== null) lines.push(`store: ${storeLine(report)}`);
   if (report.store.problem !== null) lines.push(`warning: ${sanitizeText(report.store.problem)}`);
   for (const problem of report.cacheProblems) lines.push(`warning: ${sanitizeText(problem)}`);
   if (missing.length > 0) lines.push(`keys not set (those sources are skipped): ${missing.join(', ')}`);
@@ -132,9 +134,8 @@ function ago(epochMs: number, now: number): string {
   return `${formatAge(Math.max(0, now - epochMs) / 1000)} ago`;
 }
 
-/** "redis://host:6379/0 (shared)", or "file (the cache dir)". */
+/** "redis://host:6379/0 (shared)", or "the file store (the cache dir), not redis://…" when Redis did not answer. */
 function storeLine(report: StatusReport): string {
-  const { kind, url } = report.store;
-  if (kind === 'redis') return `${sanitizeText(url ?? '')} (shared)`;
-  return url === null ? 'file (the cache dir)' : `file (the cache dir), instead of ${sanitizeText(url)}`;
+  const url = sanitizeText(report.store.url ?? '');
+  return report.store.kind === 'redis' ? `${url} (shared)` : `the file store (the cache dir), not ${url}`;
 }
