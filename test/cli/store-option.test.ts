@@ -33,6 +33,28 @@ describe('--store', () => {
     ]);
   });
 
+  it('file: is the default, said out loud', async () => {
+    const run = await runMain(['crypto', '--offline', '--store', 'file:'], cleanEnv({ SCREEN_STORE_URL: 'bogus://not-read' }));
+    // Offline with nothing cached: no results (exit 1), but no usage error, and the variable is not read.
+    expect([run.code, run.stderr]).toEqual([1, expect.not.stringContaining('SCREEN_STORE_URL')]);
+  });
+
+  it.skipIf(REDIS_SKIP_NOTE !== undefined)('takes a user and password from the URL, and never shows the password', async () => {
+    const locked = await startRedisServer({ password: 'hunter22-pw' });
+    const { tempCacheDir, removeDir } = await import('../helpers/run-cli.js');
+    const dir = await tempCacheDir();
+    try {
+      const env = cleanEnv({ SCREEN_CACHE_DIR: dir });
+      const right = await runMain(['status', '--json', '--store', `redis://default:hunter22-pw@127.0.0.1:${locked.port}/1`], env);
+      expect(JSON.parse(right.stdout).store).toEqual({ kind: 'redis', url: `redis://default@127.0.0.1:${locked.port}/1`, problem: null });
+      const wrong = await runMain(['status', '--store', `redis://default:wrong-pw@127.0.0.1:${locked.port}`], env);
+      expect(wrong.stderr).toMatch(/^warning: redis store redis:\/\/default@127\.0\.0\.1:\d+ unreachable: .*(WRONGPASS|invalid)/m);
+      expect(wrong.stdout + wrong.stderr).not.toContain('wrong-pw');
+    } finally {
+      await Promise.all([locked.stop(), removeDir(dir)]);
+    }
+  });
+
   it('a file-store run never loads the redis package; a Redis-store run does (the trace sees it)', async () => {
     const { tempCacheDir, removeDir } = await import('../helpers/run-cli.js');
     const dir = await tempCacheDir();

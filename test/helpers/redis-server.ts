@@ -27,17 +27,19 @@ export interface RedisServer {
  * Starts a private redis-server on a free loopback port, without persistence (`--save ''
  * --appendonly no`), for one test file. Stop it in `afterAll`.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER_BIN) throw new Error(REDIS_SKIP_NOTE);
   const port = await freePort();
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
   const child = spawn(
     REDIS_SERVER_BIN,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp', '--loglevel', 'warning'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp', '--loglevel', 'warning', ...auth],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPing(port, child);
-  const command = (...args: string[]): Promise<string> => send(port, args);
+  const command = (...args: string[]): Promise<string> =>
+    send(port, options.password === undefined ? args : ['AUTH', options.password], options.password === undefined ? undefined : args);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -83,7 +85,8 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
     try {
-      if ((await send(port, ['PING'])).startsWith('+PONG')) return;
+      // A server that wants a password answers NOAUTH: it is up.
+      if (/^(\+PONG|-NOAUTH)/.test(await send(port, ['PING']))) return;
     } catch {
       // Not listening yet.
     }
@@ -92,17 +95,28 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   }
 }
 
-/** One command as RESP on its own connection; resolves the reply's raw text once it is complete. */
-function send(port: number, args: readonly string[]): Promise<string> {
+/**
+ * One command as RESP on its own connection (after `first`, e.g. AUTH, whose reply is skipped);
+ * resolves the reply's raw text once it is complete.
+ */
+function send(port: number, first: readonly string[], then?: readonly string[]): Promise<string> {
+  const encode = (args: readonly string[]): string =>
+    `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
   return new Promise((resolve, reject) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    const body = `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
     let reply = Buffer.alloc(0);
+    let skip = then !== undefined;
     socket.setTimeout(5_000, () => socket.destroy(new Error('redis test client timed out')));
-    socket.on('connect', () => socket.write(body));
+    socket.on('connect', () => socket.write(encode(first) + (then ? encode(then) : '')));
     socket.on('data', (chunk) => {
       reply = Buffer.concat([reply, chunk]);
-      if (complete(reply)) {
+      if (skip) {
+        const end = parseAt(reply, 0);
+        if (end === -1) return;
+        reply = reply.subarray(end);
+        skip = false;
+      }
+      if (reply.length > 0 && complete(reply)) {
         socket.end();
         resolve(reply.toString('utf8'));
       }

@@ -86,9 +86,11 @@ export class RedisConnection {
       failure ??= error;
       if (connection) connection.#markDown(error);
     });
+    // One budget for connecting and the clock reading together: never longer than `timeoutMs`.
+    const deadline = Date.now() + timeoutMs;
     try {
       await withTimeout(client.connect(), timeoutMs, 'connect');
-      const offsetMs = options.clock ? 0 : await measureOffset(client, timeoutMs);
+      const offsetMs = options.clock ? 0 : await measureOffset(client, Math.max(1, deadline - Date.now()));
       connection = new RedisConnection(options, client, offsetMs);
       return connection;
     } catch (error) {
