@@ -68,6 +68,9 @@ const INTERRUPT_SETTLE_MS = 1_000;
 /**
  * Builds one run's runtime: the cache dir (checked: unwritable → exit 2), the state store with the
  * breakers and limiter learned by earlier runs, and an HTTP client created only on first use.
+ * With `--store redis://…` the cache, pacing, breakers, budgets and history are the shared
+ * store's (its modules loaded only then), each with the file store behind it for when Redis
+ * cannot be reached; host state is then saved to the file only by a run that lost Redis.
  */
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
   const { settings, env, mode = 'normal' } = options;

@@ -61,11 +61,6 @@ export class SharedPacer implements HostPacing {
     this.#maxWaitMs = options.maxWaitMs;
   }
 
-  /** True once the store failed and the local limiter took over. */
-  get local(): boolean {
-    return this.#down;
-  }
-
   async wait(host: string, signal?: AbortSignal): Promise<void> {
     if (this.#down) return this.#local.wait(host, signal);
     if (signal?.aborted) throw abortReason(signal);

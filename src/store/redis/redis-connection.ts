@@ -117,11 +117,6 @@ export class RedisConnection {
     return this.#downReason === undefined && !this.#closed;
   }
 
-  /** Why the store went down, once it has. */
-  get downReason(): string | undefined {
-    return this.#downReason;
-  }
-
   /** The key `name` under the store's prefix. */
   key(name: string): string {
     return `${this.location.prefix}${name}`;
