@@ -14,7 +14,8 @@ const STATUS_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as con
 export const statusCommand: CommandSpec<{ json: boolean }, StatusReport> = {
   options: STATUS_OPTIONS,
   parse: (input) => resolveOptions(STATUS_OPTIONS, input.raw, input.env).values,
-  run: (context) => gatherStatus({ cacheDir: context.settings.cacheDir, env: context.env, clock: context.clock }),
+  run: (context) =>
+    gatherStatus({ cacheDir: context.settings.cacheDir, env: context.env, clock: context.clock, store: context.settings.store }),
   async render(report, options, view) {
     if (options.json) return { stdout: (await import('../output/status-json.js')).renderStatusJson(report), stderr: '' };
     const { renderStatusNotes, renderStatusTable } = await import('../output/status-table.js');

@@ -15,6 +15,7 @@ import { DiskCache } from '../store/disk-cache.js';
 import { utcDay, type BudgetState, type HostState, type SourceState } from '../store/state-file.js';
 import { StateStore } from '../store/state-store.js';
 import type { StoreFs } from '../store/store-fs.js';
+import type { StoreLocation } from '../store/store-location.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
 /** "Recent runs" for the 429 count. */
@@ -37,16 +38,43 @@ export interface StatusInput {
  * Loads the state store and the cache listing of `cacheDir` and builds the report. A missing or
  * corrupt state file reads as "nothing known", a missing cache folder as "nothing cached".
  */
-export async function gatherStatus(options: { cacheDir: string; env: Env; clock?: Clock; fs?: StoreFs }): Promise<StatusReport> {
+export async function gatherStatus(options: {
+  cacheDir: string;
+  env: Env;
+  clock?: Clock;
+  fs?: StoreFs;
+  /** The store to read. @default the file store */
+  store?: StoreLocation;
+}): Promise<StatusReport> {
   const clock = options.clock ?? systemClock;
-  const [store, listings, cacheProblems] = await Promise.all([
+  const location = options.store ?? { kind: 'file' };
+  const cacheProblems = inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {});
+  let problem: string | null = null;
+  if (location.kind === 'redis') {
+    const { readSharedStatus } = await import('./shared-status.js');
+    const hosts = [...new Set(SOURCE_NAMES.flatMap((name) => hostsFor(name, options.env)))];
+    const shared = await readSharedStatus({
+      location,
+      cacheDir: options.cacheDir,
+      clock,
+      hosts,
+      onUnreachable: (reason) => {
+        problem = `${reason}; showing the file store in ${options.cacheDir}`;
+      },
+    });
+    if (shared) {
+      const report = buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), ...shared });
+      return { ...report, store: { kind: 'redis', url: location.safeUrl, problem: null }, cacheProblems: await cacheProblems };
+    }
+  }
+  const [store, listings] = await Promise.all([
     StateStore.load(options.cacheDir, { clock }),
     new DiskCache({ dir: options.cacheDir, clock }).list(),
-    inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {}),
   ]);
   const { hosts, sources, budgets } = store.state;
   const report = buildStatus({ cacheDir: options.cacheDir, env: options.env, nowMs: clock.now(), hosts, sources, budgets, listings });
-  return { ...report, cacheProblems };
+  const url = location.kind === 'redis' ? location.safeUrl : null;
+  return { ...report, store: { kind: 'file', url, problem }, cacheProblems: await cacheProblems };
 }
 
 /** The report for every source in `SOURCE_NAMES` order, from already-loaded state. */
@@ -57,6 +85,7 @@ export function buildStatus(input: StatusInput): StatusReport {
     generatedAt: input.nowMs,
     cacheDir: input.cacheDir,
     sources: SOURCE_NAMES.map((name) => sourceHealth(name, input, frozen)),
+    store: { kind: 'file', url: null, problem: null },
     cacheProblems: [],
   };
 }

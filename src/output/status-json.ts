@@ -13,6 +13,7 @@ function statusDocument(report: StatusReport): object {
     command: 'status',
     generatedAt: iso(now),
     cacheDir: report.cacheDir,
+    store: { ...report.store, problem: report.store.problem === null ? null : sanitizeText(report.store.problem) },
     cacheProblems: report.cacheProblems.map((problem) => sanitizeText(problem)),
     sources: report.sources.map((source) => ({
       name: source.name,
