@@ -17,7 +17,8 @@ export type QahtErrorCode =
   | 'QAHT_ERR_CACHE_DIR'
   | 'QAHT_ERR_BUDGET_EXHAUSTED'
   | 'QAHT_ERR_NO_DATA'
-  | 'QAHT_ERR_LOCK_TIMEOUT';
+  | 'QAHT_ERR_LOCK_TIMEOUT'
+  | 'QAHT_ERR_STORE_UNAVAILABLE';
 
 export interface QahtErrorOptions {
   cause?: unknown;

@@ -73,6 +73,7 @@ function completionValue(record: OptionRecord<string, unknown>): CompletionValue
     case 'amount':
     case 'duration':
     case 'text':
+    case 'url':
       return { kind: 'free' };
   }
 }

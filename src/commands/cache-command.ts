@@ -18,9 +18,10 @@ interface CacheCommandOptions {
   json: boolean;
 }
 
+/** `where`: the cache dir, or the shared store's URL (without its password) when that served. */
 type CacheCommandResult =
-  | { action: 'ls'; cacheDir: string; nowMs: number; entries: ListedEntry[] }
-  | { action: 'clear'; cacheDir: string; removed: number };
+  | { action: 'ls'; where: string; store: 'file' | 'redis'; nowMs: number; entries: ListedEntry[] }
+  | { action: 'clear'; where: string; store: 'file' | 'redis'; removed: number };
 
 /**
  * `screen cache ls [SOURCE] [--json]` lists cached entries (source, key, age, TTL, size);
@@ -43,30 +44,53 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
     };
   },
   async run(context, options) {
-    const { DiskCache } = await import('../store/disk-cache.js');
-    // Not `DiskCache.open`: listing or clearing must not create (or demand write access to) the folder.
-    const cache = new DiskCache({ dir: context.settings.cacheDir });
+    const location = context.settings.store;
     const cacheDir = context.settings.cacheDir;
-    if (options.action === 'clear') return { action: 'clear', cacheDir, removed: await cache.clear(options.source) };
+    let listed: CacheListing[];
+    let where = cacheDir;
+    let store: 'file' | 'redis' = 'file';
+    const shared =
+      location.kind === 'redis'
+        ? await (await import('./shared-status.js')).sharedCacheAction({
+            location,
+            cacheDir,
+            clock: context.clock,
+            action: options.action,
+            source: options.source,
+            onUnreachable: (reason) => context.stderr.write(`warning: ${reason}; using the file store in ${cacheDir}\n`),
+          })
+        : undefined;
+    if (shared && location.kind === 'redis') {
+      where = location.safeUrl;
+      store = 'redis';
+      if ('removed' in shared) return { action: 'clear', where, store, removed: shared.removed };
+      listed = shared.listings;
+    } else {
+      const { DiskCache } = await import('../store/disk-cache.js');
+      // Not `DiskCache.open`: listing or clearing must not create (or demand write access to) the folder.
+      const cache = new DiskCache({ dir: cacheDir });
+      if (options.action === 'clear') return { action: 'clear', where, store, removed: await cache.clear(options.source) };
+      listed = await cache.list();
+    }
     const nowMs = context.clock.now();
-    const entries = (await cache.list())
+    const entries = listed
       .filter((listing) => options.source === undefined || listing.source === options.source)
       .sort(bySourceThenNewest)
       .map((listing): ListedEntry => ({ source: listing.source, ...cacheEntryHealth(listing, nowMs) }));
-    return { action: 'ls', cacheDir, nowMs, entries };
+    return { action: 'ls', where, store, nowMs, entries };
   },
   async render(result, options, view) {
     const listing = await import('../output/cache-listing.js');
     if (result.action === 'clear') {
-      const { json, line } = listing.renderCacheClear(result.removed, result.cacheDir, options.source);
+      const { json, line } = listing.renderCacheClear(result.removed, result.where, options.source, result.store);
       return { stdout: options.json ? json : '', stderr: view.quiet ? '' : `${line}\n` };
     }
-    if (options.json) return { stdout: listing.renderCacheJson(result.entries, result.cacheDir, result.nowMs), stderr: '' };
+    if (options.json) return { stdout: listing.renderCacheJson(result.entries, result.where, result.nowMs, result.store), stderr: '' };
     const table =
       result.entries.length > 0
         ? `${await listing.renderCacheTable(result.entries, view.stdout.chalk, view.stdout.reportWidthColumns)}\n`
         : '';
-    return { stdout: table, stderr: view.quiet ? '' : `${listing.cacheSummary(result.entries, result.cacheDir)}\n` };
+    return { stdout: table, stderr: view.quiet ? '' : `${listing.cacheSummary(result.entries, result.where)}\n` };
   },
 };
 

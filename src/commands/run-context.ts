@@ -1,5 +1,7 @@
 import type { AsyncAPIClient } from '../http/async-api-client.js';
 import type { HttpPoster } from '../http/types.js';
+import { CLIENT_DEFAULTS } from '../http/client-options.js';
+import type { HostBreaker, HostPacing } from '../http/host-pacing.js';
 import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
@@ -10,22 +12,23 @@ import { PerformanceMonitor } from '../perf/performance-monitor.js';
 import { redactText } from '../redact.js';
 import type { SourceReport } from '../report.js';
 import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
-import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
-import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
+import { BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_MAX_MS, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
+import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
 import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
-import { utcDay } from '../store/state-file.js';
 import { sweepLeftovers } from '../store/leftover-sweep.js';
 import type { RunMemory } from '../store/run-memory.js';
+import { fileBudgets, fileHistory } from '../store/file-ports.js';
 import { StateStore } from '../store/state-store.js';
 import { nodeStoreFs } from '../store/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { Interrupts } from './command-spec.js';
 import type { Runtime } from './runtime.js';
+import type { SharedStore } from './shared-store.js';
 
 export interface RunContextOptions {
   settings: RunSettings;
@@ -42,7 +45,9 @@ export interface RunContextOptions {
 export interface RunContext {
   runtime: Runtime;
   monitor: PerformanceMonitor;
-  breakers: Map<string, CircuitBreaker>;
+  breakers: Map<string, HostBreaker>;
+  /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
+  store(): { kind: 'file' | 'redis'; label: string };
   logger: Logger;
   /**
    * The one redaction for text that carries an API's words (error messages, stored failure
@@ -50,7 +55,7 @@ export interface RunContext {
    * anything shaped like a credential (`redactText`).
    */
   redact(text: string): string;
-  /** Small documents kept between runs (`--changes`' shown rows, alert states), beside the state. */
+  /** Small documents kept between runs (`--changes`' shown rows, alert states): beside the state, or in the shared store. */
   memory: RunMemory;
   /** The run's HTTP client for POSTs (webhooks): the same client, breakers and limiter as the sources'. */
   poster(): Promise<HttpPoster>;
@@ -93,6 +98,9 @@ async function sweepStateDir(stateDir: string, clock: Clock): Promise<void> {
 /**
  * Builds one run's runtime: the cache dir (checked: unwritable → exit 2), the state store with the
  * breakers and limiter learned by earlier runs, and an HTTP client created only on first use.
+ * With `--store redis://…` the cache, pacing, breakers, budgets and history are the shared
+ * store's (its modules loaded only then), each with the file store behind it for when Redis
+ * cannot be reached; host state is then saved to the file only by a run that lost Redis.
  */
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
   const { settings, env, mode = 'normal' } = options;
@@ -125,18 +133,29 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     for (const host of hostsFor(source, env)) limiter.configureHost(host, { documentedDelayMs });
   }
   const learned: LimiterSnapshot = {};
-  const breakers = new Map<string, CircuitBreaker>();
-  const breakerFor = (host: string): CircuitBreaker => {
+  const localBreaker = (host: string, saved: unknown): CircuitBreaker =>
+    new CircuitBreaker({
+      failureThreshold: BREAKER_FAILURE_THRESHOLD,
+      recoveryTimeoutMs: BREAKER_RECOVERY_MS,
+      clock,
+      name: host,
+      ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
+    });
+  // In the state store's own folder, so it moves wherever the state does; its module is loaded
+  // only by a run that keeps something (--changes, alert rules). A shared store falls back to it.
+  const fileMemory = lazyRunMemory(async () => new (await import('../store/file-run-memory.js')).FileRunMemory(state.dir, { clock }));
+  const shared =
+    settings.store.kind === 'redis'
+      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory })
+      : undefined;
+  const budgets = shared?.budgets ?? fileBudgets(state, clock);
+  const history = shared?.history ?? fileHistory(state);
+  const pacing: HostPacing = shared?.pacer ?? limiter;
+  const breakers = new Map<string, HostBreaker>();
+  const breakerFor = (host: string): HostBreaker => {
     let breaker = breakers.get(host);
     if (!breaker) {
-      const saved = state.host(host)?.breaker;
-      breaker = new CircuitBreaker({
-        failureThreshold: BREAKER_FAILURE_THRESHOLD,
-        recoveryTimeoutMs: BREAKER_RECOVERY_MS,
-        clock,
-        name: host,
-        ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
-      });
+      breaker = shared ? shared.breakerFor(host) : localBreaker(host, state.host(host)?.breaker);
       breaker.onStateChange((change) => logger.info({ host, from: change.from, to: change.to }, 'circuit breaker changed state'));
       breakers.set(host, breaker);
     }
@@ -162,34 +181,35 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           retryBaseDelayMs: settings.retryBaseMs,
           clock,
           monitor,
-          limiter,
+          limiter: pacing,
           breakerFor,
           logger,
         });
         // Recorded as each one happens, so `status` counts every rate limit, soft ones included.
         client.onRateLimit((event) => {
-          if (event.source !== undefined) state.recordRateLimit(event.source, event.at);
+          if (event.source !== undefined) history.recordRateLimit(event.source, event.at);
         });
         return client;
       });
       return creating;
     },
-    cache: cache.view(mode),
-    budgets: {
-      consume: (name, amount, limit) => state.consumeBudget(name, utcDay(clock.now()), amount, limit),
-      remaining: async (name, limit) => Math.max(0, limit - state.budgetUsed(name, utcDay(clock.now()))),
-    },
+    cache: (shared?.cache ?? cache).view(mode),
+    budgets,
     progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
   };
 
   const persist = async (): Promise<void> => {
-    // Only hosts this run called (every attempt goes through `breakerFor`) are written: a host it
-    // never touched keeps what an earlier or overlapping run saved, under that run's timestamp.
-    const limits = limiter.toJSON();
-    for (const [host, breaker] of breakers) state.setHost(host, { breaker: breaker.toJSON(), limiter: limits[host] });
-    await state.flush();
+    await shared?.flush();
+    // A shared store keeps each host's breaker and pace live; only a run that lost it saves them here.
+    if (!shared?.connection.up) {
+      // Only hosts this run called (every attempt goes through `breakerFor`) are written: a host it
+      // never touched keeps what an earlier or overlapping run saved, under that run's timestamp.
+      const limits = pacing.toJSON();
+      for (const [host, breaker] of breakers) state.setHost(host, { breaker: breaker.toJSON(), limiter: limits[host] });
+    }
+    await history.flush();
   };
 
   return {
@@ -198,13 +218,12 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     breakers,
     logger,
     redact,
-    // In the state store's own folder, so it moves wherever the state does; its module is
-    // loaded only by a run that keeps something (--changes, alert rules).
-    memory: lazyRunMemory(async () => new (await import('../store/file-run-memory.js')).FileRunMemory(state.dir, { clock })),
+    memory: shared?.memory ?? fileMemory,
     poster: async () => {
       await runtime.http();
       return client as AsyncAPIClient;
     },
+    store: () => (shared?.connection.up ? { kind: 'redis', label: shared.connection.location.safeUrl } : { kind: 'file', label: dir }),
     metrics: () => monitor.getStats(),
     save: persist,
     async finish({ command, sources, metricsFile }) {
@@ -221,10 +240,10 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         // job's log file records every degraded run and stays empty when all is well.
         if (isDegraded(report)) logger.warn(fields, `${report.name} ${report.status}${report.veryStale ? ' (very stale)' : ''}`);
         else logger.info(fields, 'source outcome');
-        if (report.status === 'fresh') state.recordSourceSuccess(report.name, now);
+        if (report.status === 'fresh') history.recordSuccess(report.name, now);
         // An --offline run chose not to ask: that is no failure of the source.
         if (mode !== 'offline' && (report.status === 'failed' || (report.status === 'stale' && report.error))) {
-          state.recordSourceFailure(report.name, now, report.error ?? 'unknown error');
+          history.recordFailure(report.name, now, report.error ?? 'unknown error');
         }
       }
       if (!sources.some((report) => report.status === 'fresh' || report.status === 'cached' || report.status === 'stale')) {
@@ -239,7 +258,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           sources,
           breakers,
           nowMs: now,
-          history: state.state.sources,
+          history: await history.read(SOURCE_NAMES),
         });
       }
     },
@@ -276,6 +295,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         if (!settings.quiet) warn(`could not save state: ${error instanceof Error ? error.message : String(error)}`);
       }
       await client?.close();
+      await shared?.close();
       await logger.flush();
     },
   };
@@ -292,4 +312,49 @@ function lazyRunMemory(make: () => Promise<RunMemory>): RunMemory {
     load: async (key) => (await get()).load(key),
     save: async (key, value, ttlMs) => (await get()).save(key, value, ttlMs),
   };
+}
+
+/** The shared store of a `--store redis://…` run (its modules and `redis` loaded only now), or undefined when it cannot be reached. */
+async function openShared(
+  settings: RunSettings,
+  parts: {
+    clock: Clock;
+    options: RunContextOptions;
+    limiter: AdaptiveRateLimiter;
+    localBreaker: (host: string, saved: BreakerSnapshot) => CircuitBreaker;
+    state: StateStore;
+    cache: DiskCache;
+    monitor: PerformanceMonitor;
+    secrets: readonly string[];
+    warn: (message: string) => void;
+    fileMemory: RunMemory;
+  },
+): Promise<SharedStore | undefined> {
+  if (settings.store.kind !== 'redis') return undefined;
+  const { openSharedStore } = await import('./shared-store.js');
+  return openSharedStore({
+    location: settings.store,
+    clock: parts.clock,
+    fixedClock: parts.options.clock !== undefined && parts.options.clock !== systemClock,
+    fallback: {
+      cache: parts.cache,
+      budgets: fileBudgets(parts.state, parts.clock),
+      history: fileHistory(parts.state),
+      memory: parts.fileMemory,
+    },
+    limiter: parts.limiter,
+    localBreaker: parts.localBreaker,
+    breakerRules: {
+      failureThreshold: BREAKER_FAILURE_THRESHOLD,
+      recoveryTimeoutMs: BREAKER_RECOVERY_MS,
+      halfOpenMaxProbes: 1,
+      halfOpenMaxMs: BREAKER_HALF_OPEN_MAX_MS,
+    },
+    maxWaitMs: CLIENT_DEFAULTS.maxRetryAfterMs,
+    timeoutMs: settings.timeoutMs,
+    monitor: parts.monitor,
+    secrets: parts.secrets,
+    warn: parts.warn,
+    dir: settings.cacheDir,
+  });
 }

@@ -17,7 +17,13 @@ export const statusCommand: CommandSpec<{ json: boolean }, StatusReport> = {
   runOptions: LOCAL_RUN_OPTIONS,
   parse: (input) => resolveOptions(STATUS_OPTIONS, input.raw, input.env).values,
   run: (context) =>
-    gatherStatus({ cacheDir: context.settings.cacheDir, stateDir: context.settings.stateDir, env: context.env, clock: context.clock }),
+    gatherStatus({
+      cacheDir: context.settings.cacheDir,
+      stateDir: context.settings.stateDir,
+      env: context.env,
+      clock: context.clock,
+      store: context.settings.store,
+    }),
   async render(report, options, view) {
     if (options.json) return { stdout: (await import('../output/status-json.js')).renderStatusJson(report), stderr: '' };
     const { renderStatusNotes, renderStatusTable } = await import('../output/status-table.js');

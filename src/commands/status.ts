@@ -16,6 +16,7 @@ import { DiskCache } from '../store/disk-cache.js';
 import { utcDay, type BudgetState, type HostState, type SourceState } from '../store/state-file.js';
 import { StateStore } from '../store/state-store.js';
 import type { StoreFs } from '../store/store-fs.js';
+import type { StoreLocation } from '../store/store-location.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
 /** "Recent runs" for the 429 count. */
@@ -47,13 +48,35 @@ export async function gatherStatus(options: {
   env: Env;
   clock?: Clock;
   fs?: StoreFs;
+  /** The store to read. @default the file store */
+  store?: StoreLocation;
 }): Promise<StatusReport> {
   const clock = options.clock ?? systemClock;
   const stateDir = options.stateDir ?? options.cacheDir;
-  const [store, listings, cacheProblems] = await Promise.all([
+  const location = options.store ?? { kind: 'file' };
+  const cacheProblems = inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {});
+  let problem: string | null = null;
+  if (location.kind === 'redis') {
+    const { readSharedStatus } = await import('./shared-status.js');
+    const hosts = [...new Set(SOURCE_NAMES.flatMap((name) => hostsFor(name, options.env)))];
+    const shared = await readSharedStatus({
+      location,
+      cacheDir: options.cacheDir,
+      stateDir,
+      clock,
+      hosts,
+      onUnreachable: (reason) => {
+        problem = `${reason}; showing the file store in ${options.cacheDir}`;
+      },
+    });
+    if (shared) {
+      const report = buildStatus({ cacheDir: options.cacheDir, stateDir, env: options.env, nowMs: clock.now(), ...shared });
+      return { ...report, store: { kind: 'redis', url: location.safeUrl, problem: null }, cacheProblems: await cacheProblems };
+    }
+  }
+  const [store, listings] = await Promise.all([
     StateStore.load(stateDir, { clock }),
     new DiskCache({ dir: options.cacheDir, clock }).list(),
-    inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {}),
   ]);
   const { hosts, sources, budgets } = store.state;
   const report = buildStatus({
@@ -66,7 +89,8 @@ export async function gatherStatus(options: {
     budgets,
     listings,
   });
-  return { ...report, cacheProblems };
+  const url = location.kind === 'redis' ? location.safeUrl : null;
+  return { ...report, store: { kind: 'file', url, problem }, cacheProblems: await cacheProblems };
 }
 
 /** The report for every source in `SOURCE_NAMES` order, from already-loaded state. */
@@ -78,6 +102,7 @@ export function buildStatus(input: StatusInput): StatusReport {
     cacheDir: input.cacheDir,
     stateDir: input.stateDir ?? input.cacheDir,
     sources: SOURCE_NAMES.map((name) => sourceHealth(name, input, frozen)),
+    store: { kind: 'file', url: null, problem: null },
     cacheProblems: [],
   };
 }

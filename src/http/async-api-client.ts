@@ -15,6 +15,7 @@ import { ClientEvents } from './client-events.js';
 import { recordClientEvents } from './client-metrics.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions } from './client-options.js';
 import { HostBreakers } from './host-breakers.js';
+import type { HostBreaker, HostPacing } from './host-pacing.js';
 import { parseJsonBody } from './parse-json.js';
 import type { HttpGetter, HttpPoster, HttpResponse, PostOptions, RequestOptions } from './types.js';
 import { defaultUserAgent } from './user-agent.js';
@@ -32,7 +33,7 @@ export type BatchResult<T = unknown> = { ok: true; value: T } | { ok: false; err
  */
 export class AsyncAPIClient implements HttpGetter, HttpPoster {
   /** The per-host pacing this client feeds (shared with the state store). */
-  readonly limiter: AdaptiveRateLimiter;
+  readonly limiter: HostPacing;
   readonly #breakers: HostBreakers;
   readonly #events = new ClientEvents();
   readonly #agent: Agent;
@@ -86,7 +87,7 @@ export class AsyncAPIClient implements HttpGetter, HttpPoster {
   }
 
   /** The breaker of every host this client has called, keyed by `host:port`. */
-  get breakers(): ReadonlyMap<string, CircuitBreaker> {
+  get breakers(): ReadonlyMap<string, HostBreaker> {
     return this.#breakers.all;
   }
 

@@ -1,9 +1,9 @@
 import type { Agent } from 'undici';
-import type { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
 import type { Clock } from '../time/clock.js';
 import { composeSteps, type Attempt } from './chain.js';
 import type { ClientEvents } from './client-events.js';
 import type { HostBreakers } from './host-breakers.js';
+import type { HostPacing } from './host-pacing.js';
 import { createAdmitBreakerStep, createRejectWhenOpenStep } from './steps/admit-breaker.js';
 import { createRateLimitHeadersStep } from './steps/apply-rate-limit-headers.js';
 import { createClassifyStep } from './steps/classify-response.js';
@@ -16,7 +16,7 @@ import { createTransport, type TransportOptions } from './steps/transport.js';
 /** Everything the steps share. */
 export interface ClientChainDeps {
   agent: Agent;
-  limiter: AdaptiveRateLimiter;
+  limiter: HostPacing;
   breakers: HostBreakers;
   events: ClientEvents;
   clock: Clock;

@@ -1,8 +1,7 @@
 import type { PerformanceMonitor } from '../perf/performance-monitor.js';
-import type { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
-import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { JitterMode } from '../resilience/backoff.js';
 import type { Clock } from '../time/clock.js';
+import type { HostBreaker, HostPacing } from './host-pacing.js';
 
 /** The slice of a pino logger the client uses (a pino `Logger` fits). */
 export interface HttpLogger {
@@ -42,10 +41,10 @@ export interface AsyncAPIClientOptions {
   clock?: Clock;
   /** Receives the client's events as series labelled by host and source (see `client-metrics.ts`). */
   monitor?: PerformanceMonitor;
-  /** Per-host pacing. @default a new AdaptiveRateLimiter with defaultDelayMs 0 */
-  limiter?: AdaptiveRateLimiter;
+  /** Per-host pacing (an `AdaptiveRateLimiter`, or a schedule shared through a store). @default a new AdaptiveRateLimiter with defaultDelayMs 0 */
+  limiter?: HostPacing;
   /** Breaker for a host (`host:port`); called once per host. @default a new CircuitBreaker per host */
-  breakerFor?: (host: string) => CircuitBreaker;
+  breakerFor?: (host: string) => HostBreaker;
   logger?: HttpLogger;
 }
 

@@ -1,26 +1,25 @@
-import type { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
-import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { HttpLogger } from './client-options.js';
+import type { HostBreaker, HostPacing } from './host-pacing.js';
 
 /** One breaker per host (`host:port`), made on first use by `breakerFor`. */
 export class HostBreakers {
-  readonly #breakers = new Map<string, CircuitBreaker>();
-  readonly #breakerFor: (host: string) => CircuitBreaker;
-  readonly #limiter: AdaptiveRateLimiter;
+  readonly #breakers = new Map<string, HostBreaker>();
+  readonly #breakerFor: (host: string) => HostBreaker;
+  readonly #limiter: HostPacing;
   readonly #logger: HttpLogger | undefined;
 
-  constructor(breakerFor: (host: string) => CircuitBreaker, limiter: AdaptiveRateLimiter, logger: HttpLogger | undefined) {
+  constructor(breakerFor: (host: string) => HostBreaker, limiter: HostPacing, logger: HttpLogger | undefined) {
     this.#breakerFor = breakerFor;
     this.#limiter = limiter;
     this.#logger = logger;
   }
 
   /** Every host's breaker so far. */
-  get all(): ReadonlyMap<string, CircuitBreaker> {
+  get all(): ReadonlyMap<string, HostBreaker> {
     return this.#breakers;
   }
 
-  for(host: string): CircuitBreaker {
+  for(host: string): HostBreaker {
     let breaker = this.#breakers.get(host);
     if (!breaker) {
       breaker = this.#breakerFor(host);

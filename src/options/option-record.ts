@@ -9,10 +9,10 @@
 /**
  * What kind of value an option takes: `switch` has none (`--json`, `--no-color`), `integer` and
  * `amount` are numbers, `duration` is like `24h`, `choice` is one of `choices`, `list` is
- * comma-separated (of `choices` when it has them), `path` a file or folder, `text` free text
- * (an alert rule, a shell command, a URL) that its own parser shapes.
+ * comma-separated (of `choices` when it has them), `path` a file or folder, `url` a store URL, `text`
+ * free text (an alert rule, a shell command, a URL) that its own parser shapes.
  */
-export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path' | 'text';
+export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path' | 'url' | 'text';
 
 /** Turns an option's raw text into its value; throws a one-line `QAHT_ERR_USAGE` naming `label`. */
 export type ValueParser<Value> = (raw: string, label: string) => Value;

@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import { LOG_LEVELS, type LogLevel } from '../output/logger.js';
 import type { Env } from '../sources/source-names.js';
+import { DEFAULT_STORE_PREFIX, type StoreLocation } from '../store/store-location.js';
 import { defineOption, type OptionRecord, switchOption, type ValueSource } from './option-record.js';
 import { choice, integer } from './parse-values.js';
 import { outputFile, pathValue } from './path-value.js';
+import { parseStorePrefix, type StoreUrl, storeUrl } from './store-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
 
 /** Longest per-request timeout, retry backoff or pacing delay accepted: ten minutes. */
@@ -85,15 +87,25 @@ export const RUN_OPTIONS = [
     defaultLabel: '$XDG_CONFIG_HOME/qaht/config.toml',
     ...pathValue(),
   }),
+  defineOption({
+    key: 'store',
+    flags: '--store <url>',
+    description:
+      'where resilience state and cached responses live: file: (the cache dir) or redis://[user:pass@]host:port[/db] (rediss:// for TLS), shared by every process that uses it',
+    env: 'SCREEN_STORE_URL',
+    default: { kind: 'file' } as StoreUrl,
+    defaultLabel: 'file:',
+    ...storeUrl(),
+  }),
 ] as const;
 
-/** The keys of the run options a command that reads local files only (`status`, `cache`) takes. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'demo', 'quiet', 'color']);
+/** The keys of the run options a command that makes no request to an API (`status`, `cache`) takes. */
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'store', 'demo', 'quiet', 'color']);
 
 /**
- * The run options of a command that makes no request and writes no log (`status`, `cache`):
- * where the cache is, `--demo`, `--quiet` and `--no-color`. Its help lists only these, and the
- * others keep their defaults whatever the environment says.
+ * The run options of a command that makes no request to an API and writes no log (`status`,
+ * `cache`): where the cache and the store are, `--demo`, `--quiet` and `--no-color`. Its help
+ * lists only these, and the others keep their defaults whatever the environment says.
  */
 export const LOCAL_RUN_OPTIONS: readonly OptionRecord<string, unknown>[] = RUN_OPTIONS.filter((record) => LOCAL_KEYS.has(record.key));
 
@@ -121,6 +133,8 @@ export interface RunSettings {
   paceMs: number | undefined;
   /** Where the config file is (read by the commands that use it). */
   config: ConfigLocation;
+  /** `--store`: the file store (cache dir) or a shared Redis, with `SCREEN_STORE_PREFIX`. */
+  store: StoreLocation;
 }
 
 /**
@@ -148,7 +162,15 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
     config: configLocation(values.config, sources.config ?? 'default', env),
+    store: storeLocation(values.store, env),
   };
+}
+
+/** The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank = default). */
+function storeLocation(store: StoreUrl, env: Env): StoreLocation {
+  if (store.kind === 'file') return store;
+  const raw = env.SCREEN_STORE_PREFIX;
+  return { ...store, prefix: raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw) };
 }
 
 /**

@@ -20,12 +20,15 @@ export function cacheEntryJson(entry: CacheEntryHealth): object {
   };
 }
 
-/** The `cache ls --json` document. */
-export function renderCacheJson(entries: readonly ListedEntry[], cacheDir: string, nowMs: number): string {
+/**
+ * The `cache ls --json` document. `where` is the cache dir (`cacheDir`), or the shared store's
+ * password-free URL when `store` is `redis` (then `"store": "redis"` and `storeUrl`).
+ */
+export function renderCacheJson(entries: readonly ListedEntry[], where: string, nowMs: number, store: 'file' | 'redis' = 'file'): string {
   const document = {
     command: 'cache ls',
     generatedAt: new Date(nowMs).toISOString(),
-    cacheDir,
+    ...storeFields(where, store),
     entries: entries.map((entry) => ({ source: entry.source, ...cacheEntryJson(entry) })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -66,8 +69,18 @@ export function cacheSummary(entries: readonly ListedEntry[], cacheDir: string):
 }
 
 /** What `cache clear` says: the `--json` document, and the stderr line ("removed 3 entries of hn"). */
-export function renderCacheClear(removed: number, cacheDir: string, source: string | undefined): { json: string; line: string } {
-  const json = `${JSON.stringify({ command: 'cache clear', cacheDir, source: source ?? null, removed }, null, 2)}\n`;
+export function renderCacheClear(
+  removed: number,
+  where: string,
+  source: string | undefined,
+  store: 'file' | 'redis' = 'file',
+): { json: string; line: string } {
+  const json = `${JSON.stringify({ command: 'cache clear', ...storeFields(where, store), source: source ?? null, removed }, null, 2)}\n`;
   const line = `removed ${removed} ${removed === 1 ? 'entry' : 'entries'}${source ? ` of ${source}` : ''}`;
   return { json, line };
+}
+
+function storeFields(where: string, store: 'file' | 'redis'): { cacheDir: string } | { store: 'redis'; storeUrl: string } {
+  // The file store's documents stay as they were before there was a choice.
+  return store === 'redis' ? { store, storeUrl: where } : { cacheDir: where };
 }

@@ -14,6 +14,7 @@ function statusDocument(report: StatusReport): object {
     generatedAt: iso(now),
     cacheDir: report.cacheDir,
     stateDir: report.stateDir,
+    store: { ...report.store, problem: report.store.problem === null ? null : sanitizeText(report.store.problem) },
     cacheProblems: report.cacheProblems.map((problem) => sanitizeText(problem)),
     sources: report.sources.map((source) => ({
       name: source.name,

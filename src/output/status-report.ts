@@ -56,6 +56,16 @@ export interface SourceHealth {
   cache: CacheEntryHealth[];
 }
 
+/** The store the report was read from. */
+export interface StoreHealth {
+  /** `redis` when the shared store answered; `file` for the file store (the default, or Redis unreachable). */
+  kind: 'file' | 'redis';
+  /** The Redis URL without its password, when one is selected (null for the file store). */
+  url: string | null;
+  /** Why the selected Redis store did not serve (one line, password-free); null when it did or none was selected. */
+  problem: string | null;
+}
+
 export interface StatusReport {
   /** Epoch ms. */
   generatedAt: number;
@@ -63,6 +73,7 @@ export interface StatusReport {
   cacheDir: string;
   /** Where resilience state is kept (the cache dir unless the package is installed). */
   stateDir: string;
+  store: StoreHealth;
   sources: SourceHealth[];
   /** What keeps the cache dir from caching (full disk, read-only, a directory in an entry's place), one sentence each. */
   cacheProblems: string[];

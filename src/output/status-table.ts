@@ -28,6 +28,9 @@ export async function renderStatusTable(report: StatusReport, chalk: ChalkInstan
 export function renderStatusNotes(report: StatusReport): string[] {
   const missing = report.sources.filter((source) => source.key.required && !source.key.configured).map((source) => source.key.variable);
   const lines = [`cache dir: ${sanitizeText(report.cacheDir)}`, `state dir: ${sanitizeText(report.stateDir)}`];
+  // Said only when a shared store was asked for: the file store is the default and needs no line.
+  if (report.store.url !== null) lines.push(`store: ${storeLine(report)}`);
+  if (report.store.problem !== null) lines.push(`warning: ${sanitizeText(report.store.problem)}`);
   for (const problem of report.cacheProblems) lines.push(`warning: ${sanitizeText(problem)}`);
   if (missing.length > 0) lines.push(`keys not set (those sources are skipped): ${missing.join(', ')}`);
   return lines;
@@ -163,4 +166,10 @@ function cacheText(entries: readonly CacheEntryHealth[]): string {
 
 function ago(epochMs: number, now: number): string {
   return `${formatAge(Math.max(0, now - epochMs) / 1000)} ago`;
+}
+
+/** "redis://host:6379/0 (shared)", or "the file store (the cache dir), not redis://…" when Redis did not answer. */
+function storeLine(report: StatusReport): string {
+  const url = sanitizeText(report.store.url ?? '');
+  return report.store.kind === 'redis' ? `${url} (shared)` : `the file store (the cache dir), not ${url}`;
 }

@@ -3,6 +3,15 @@ import { clampHostSnapshot, isHostSnapshot, type LimiterHostSnapshot, type Limit
 import { clamp, learnError, learnRateLimit, learnSuccess, type PaceBounds, type PaceState, type PaceTuning } from './pace-learner.js';
 
 export type { LimiterHostSnapshot, LimiterSnapshot } from './limiter-snapshot.js';
+export type { PaceBounds, PaceState } from './pace-learner.js';
+
+/** A learning rule `applyRule` applies; times are epoch ms. */
+export type PaceRule =
+  | { kind: 'success'; nowMs: number; sincePreviousMs?: number }
+  | { kind: 'rate-limit'; nowMs: number }
+  | { kind: 'error' }
+  | { kind: 'reset' }
+  | { kind: 'pace'; delayMs: number };
 
 /** Per-host limits, e.g. an API's documented rate. All in ms. */
 export interface HostLimits {
@@ -236,6 +245,44 @@ export class AdaptiveRateLimiter {
   /** Epoch ms before which no request to `host` starts (0 when not blocked). */
   blockedUntil(host: string): number {
     return this.#hosts.get(host)?.blockedUntil ?? 0;
+  }
+
+  /** `host`'s bounds (its documented rate, or the limiter's defaults), in ms. */
+  boundsFor(host: string): Readonly<PaceBounds> {
+    return this.#limitsFor(host);
+  }
+
+  /** The longest block `blockUntil` accepts, in ms from now (`maxBlockMs`). */
+  get maxBlockMs(): number {
+    return this.#maxBlockMs;
+  }
+
+  /**
+   * Applies one of this limiter's rules to a learned pace kept elsewhere (a schedule several
+   * processes share), within `host`'s bounds, so there is one set of rules wherever the state
+   * lives: `success` (with the time since the previous one, for the ramp), `rate-limit`, `error`,
+   * `reset` (back to the starting delay) or `pace` (a delay set directly, clamped).
+   */
+  applyRule(host: string, state: PaceState, rule: PaceRule): void {
+    const bounds = this.#limitsFor(host);
+    switch (rule.kind) {
+      case 'success':
+        learnSuccess(state, bounds, this.#tuning, rule.nowMs, rule.sincePreviousMs);
+        return;
+      case 'rate-limit':
+        learnRateLimit(state, bounds, this.#tuning, rule.nowMs);
+        return;
+      case 'error':
+        learnError(state, bounds, this.#tuning);
+        return;
+      case 'reset':
+        state.delayMs = bounds.defaultDelayMs;
+        state.successes = 0;
+        return;
+      case 'pace':
+        if (Number.isFinite(rule.delayMs)) state.delayMs = clamp(rule.delayMs, bounds);
+        return;
+    }
   }
 
   /** Hosts with state. */

@@ -4,3 +4,5 @@
  */
 export const BREAKER_FAILURE_THRESHOLD = 5;
 export const BREAKER_RECOVERY_MS = 60_000;
+/** A half-open probe that has not reported within this long counts as failed (`CircuitBreaker`'s default). */
+export const BREAKER_HALF_OPEN_MAX_MS = 30_000;

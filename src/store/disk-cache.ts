@@ -25,11 +25,11 @@
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { QahtError } from '../errors.js';
-import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { decodeEntry, decodeHeader, encodeEntry, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from './cache-entry.js';
 import { redactSecrets } from '../redact.js';
+import { entryForValue, isFresh, lookupCounter, scrubStrings, serveEntry, serveFallback, writtenSince } from './cache-policy.js';
 import { hashKey } from './cache-key.js';
 import type {
   CacheListing,
@@ -344,7 +344,7 @@ export class DiskCache implements CacheView {
     try {
       // Another process may have refreshed the entry while we waited for the lock.
       const current = this.#usable(await this.#readDisk<T>(key), validate, false);
-      if (current && this.#isFresh(current, ttlMs) && (!forceRefresh || this.#writtenSince(current, seen, startedAt))) {
+      if (current && this.#isFresh(current, ttlMs) && (!forceRefresh || writtenSince(current, seen, startedAt))) {
         return { kind: 'peer', entry: current };
       }
       const base = current ?? seen;
@@ -369,17 +369,9 @@ export class DiskCache implements CacheView {
     meta: { key: string; source: string; ttlMs: number },
     validate: ValueCheck<T> | undefined,
   ): EncodedEntry<T> | QahtError {
-    if (value === undefined) return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} fetch returned no value for ${meta.key}`);
-    if (validate && !validate(value)) return new QahtError('QAHT_ERR_INVALID_DATA', `${meta.source} returned data of an unexpected shape`);
-    const encoded = encodeEntry({ ...meta, value: this.#scrub(value), fetchedAt: this.#clock.now() });
-    if (validate) this.#validated.set(encoded.entry, validate);
+    const encoded = entryForValue(value, { ...meta, fetchedAt: this.#clock.now() }, validate, this.#secrets);
+    if (validate && !(encoded instanceof QahtError)) this.#validated.set(encoded.entry, validate);
     return encoded;
-  }
-
-  /** True when `current` is not the entry this lookup saw and was written after it started. */
-  #writtenSince(current: CacheEntry, seen: CacheEntry | undefined, startedAt: number): boolean {
-    const changed = !seen || seen.fetchedAt !== current.fetchedAt || seen.checksum !== current.checksum;
-    return changed && current.fetchedAt >= startedAt;
   }
 
   /**
@@ -513,36 +505,24 @@ export class DiskCache implements CacheView {
   }
 
   #isFresh(entry: CacheEntry, ttlMs: number): boolean {
-    // |age|: an entry stamped in the future (clock moved back) is fresh only within one TTL.
-    return Math.abs(this.#clock.now() - entry.fetchedAt) < ttlMs;
+    return isFresh(entry, ttlMs, this.#clock.now());
   }
 
   #serve<T>(status: CacheStatus, entry: CacheEntry<T>): CacheLookup<T> {
-    const now = this.#clock.now();
-    // A time in the future is reported as now: no report claims data from a time not yet come.
-    const fetchedAt = Math.min(entry.fetchedAt, now);
-    return { status, value: entry.value, fetchedAt, ageMs: now - fetchedAt };
+    return serveEntry(status, entry, this.#clock.now());
   }
 
-  /**
-   * The entry served because no fetch happened or it failed: `cached` within TTL, else `stale`;
-   * always `stale` when the run forced a refresh, since the refresh did not happen.
-   */
   #serveFallback<T>(
     entry: CacheEntry<T>,
     policy: { ttlMs: number; maxStaleMs: number; forceRefresh: boolean },
     error?: unknown,
   ): CacheLookup<T> {
-    const served = this.#serve<T>(!policy.forceRefresh && this.#isFresh(entry, policy.ttlMs) ? 'cached' : 'stale', entry);
-    if (error !== undefined) served.error = error;
-    if (served.status === 'stale') served.staleBeyondMaxAge = (served.ageMs ?? 0) > policy.maxStaleMs;
-    return served;
+    return serveFallback(entry, policy, this.#clock.now(), error);
   }
 
   #report<T>(probe: boolean, result: CacheLookup<T>): CacheLookup<T> {
     if (probe && result.status !== 'cached') return result;
-    const counter = { fresh: CACHE_MISS_COUNTER, cached: CACHE_HIT_COUNTER, stale: 'cache.stale', failed: CACHE_MISS_COUNTER } as const;
-    this.#count(counter[result.status]);
+    this.#count(lookupCounter(result.status));
     return result;
   }
 
@@ -562,14 +542,4 @@ export class DiskCache implements CacheView {
 /** 4096 → "4.0 KiB", 33554432 → "32 MiB". */
 function formatSize(bytes: number): string {
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${Math.round(bytes / (1024 * 1024))} MiB`;
-}
-
-/** A copy of a JSON-like value with secrets redacted from every string (keys included). */
-function scrubStrings(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redactSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => scrubStrings(item, secrets));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [redactSecrets(name, secrets), scrubStrings(item, secrets)]));
-  }
-  return value;
 }

@@ -18,6 +18,8 @@ export interface TokenBucketOptions {
    * connection set-up and network jitter, which a simulated clock does not have. @default none
    */
   arrivalDelayMs?: (index: number) => number;
+  /** The body of a 200 for a request URL (path and query), e.g. a real API's page. @default `{"ok":true}` */
+  body?: (url: URL) => string;
 }
 
 export interface TokenBucketServer {
@@ -59,7 +61,7 @@ export async function startTokenBucketServer(options: TokenBucketOptions): Promi
       counts.ok += 1;
       counts.okArrivals.push(now);
       res.writeHead(200, headers);
-      res.end('{"ok":true}');
+      res.end(options.body ? options.body(new URL(req.url ?? '/', 'http://127.0.0.1')) : '{"ok":true}');
       return;
     }
     counts.limited += 1;

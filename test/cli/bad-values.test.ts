@@ -96,6 +96,8 @@ function badValues(record: Record_): Array<[string, string[]]> {
       return [...always, ...numeric, ...zero];
     case 'list':
       return record.choices ? [...always, ...numeric, ...zero] : [...always, ['negative', ['-1']]];
+    case 'url':
+      return [...always, ['another scheme', ['bogus://x']], ['a port out of range', ['redis://127.0.0.1:0']]];
     case 'path':
     case 'text':
     case 'switch':

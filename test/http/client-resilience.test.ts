@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 afterAll(() => api.close());
 
-const blockedUntil = (limiter: AdaptiveRateLimiter, host: string): number => limiter.toJSON()[host]?.blockedUntil ?? 0;
+const blockedUntil = (limiter: Pick<AdaptiveRateLimiter, 'toJSON'>, host: string): number => limiter.toJSON()[host]?.blockedUntil ?? 0;
 
 describe('AsyncAPIClient resilience chain', () => {
   it('honours Retry-After: no request reaches the host before it has passed', async () => {

@@ -1,10 +1,10 @@
 import { CircuitOpenError, isCircuitOpenError, isQahtError } from '../../errors.js';
-import type { CircuitBreaker } from '../../resilience/circuit-breaker.js';
 import type { Clock } from '../../time/clock.js';
 import type { AttemptContext, Step } from '../chain.js';
 import { hostVerdict } from '../classify-error.js';
 import type { ClientEvents } from '../client-events.js';
 import type { HostBreakers } from '../host-breakers.js';
+import type { HostBreaker } from '../host-pacing.js';
 
 /** What the breaker steps need. */
 export interface BreakerStepDeps {
@@ -34,7 +34,9 @@ export function createAdmitBreakerStep(deps: BreakerStepDeps): Step {
   return (next) => async (context) => {
     const breaker = deps.breakers.for(context.host);
     try {
-      breaker.tryAcquire();
+      // A shared breaker answers asynchronously; an in-process one at once, without a turn of the event loop.
+      const admission = breaker.tryAcquire();
+      if (admission) await admission;
     } catch (error) {
       if (isCircuitOpenError(error)) throw refuse(deps, context, error.retryAfterMs, error);
       throw error;
@@ -50,7 +52,7 @@ export function createAdmitBreakerStep(deps: BreakerStepDeps): Step {
   };
 }
 
-function record(breaker: CircuitBreaker, error: unknown): void {
+function record(breaker: HostBreaker, error: unknown): void {
   switch (isQahtError(error) ? hostVerdict(error) : 'failure') {
     case 'rate-limit':
     case 'failure':

@@ -1,6 +1,6 @@
-import type { AdaptiveRateLimiter } from '../../resilience/adaptive-rate-limiter.js';
 import type { Clock } from '../../time/clock.js';
 import type { Step } from '../chain.js';
+import type { HostPacing } from '../host-pacing.js';
 import { readRateLimitSignals } from '../rate-limit-headers.js';
 
 const MINUTE_MS = 60_000;
@@ -11,7 +11,7 @@ const MINUTE_MS = 60_000;
  * limiter: a block, or a slower pace. Headers may only slow a host down; speeding up is the
  * limiter's own decision. The Retry-After goes on with the response for the classify step.
  */
-export function createRateLimitHeadersStep(deps: { limiter: AdaptiveRateLimiter; clock: Clock }): Step {
+export function createRateLimitHeadersStep(deps: { limiter: HostPacing; clock: Clock }): Step {
   const { limiter, clock } = deps;
   /** Last `X-MBX-USED-WEIGHT-1M` per host, to estimate what one request costs. */
   const lastWeight = new Map<string, { minute: number; used: number }>();

@@ -1,14 +1,14 @@
 import { isQahtError, QahtError } from '../../errors.js';
-import type { AdaptiveRateLimiter } from '../../resilience/adaptive-rate-limiter.js';
 import type { Clock } from '../../time/clock.js';
 import type { AttemptContext, Step } from '../chain.js';
 import { hostVerdict } from '../classify-error.js';
 import type { ClientEvents } from '../client-events.js';
+import type { HostPacing } from '../host-pacing.js';
 import { httpStatusOf, isRejectedResponse } from './classify-response.js';
 
 /** What the pacing step needs. */
 export interface PaceStepDeps {
-  limiter: AdaptiveRateLimiter;
+  limiter: HostPacing;
   clock: Clock;
   events: ClientEvents;
   /** A host blocked for longer than this fails at once instead of sleeping through the run, in ms. */
