@@ -66,10 +66,13 @@ export function buildProgram(
 
 function register(command: Command, spec: CommandSpec<unknown, unknown>, onInvoke: (invocation: Invocation) => void): void {
   for (const argument of spec.args ?? []) command.argument(argument.name, argument.description);
-  const options = [...spec.options, ...RUN_OPTIONS].map((record): [OptionRecord<string, unknown>, Option] => [
-    record,
-    new Option(record.flags, helpText(record)),
-  ]);
+  const records: readonly OptionRecord<string, unknown>[] = [...spec.options, ...RUN_OPTIONS];
+  const options = records.map((record): [OptionRecord<string, unknown>, Option] => {
+    const option = new Option(record.flags, helpText(record));
+    // Every occurrence of a repeatable flag is kept, in order, for its record to parse.
+    if (record.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), value]);
+    return [record, option];
+  });
   for (const [, option] of options) command.addOption(option);
   command.action(function (this: Command) {
     const raw: Record<string, unknown> = {};

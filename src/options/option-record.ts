@@ -9,9 +9,10 @@
 /**
  * What kind of value an option takes: `switch` has none (`--json`, `--no-color`), `integer` and
  * `amount` are numbers, `duration` is like `24h`, `choice` is one of `choices`, `list` is
- * comma-separated (of `choices` when it has them), `path` a file or folder.
+ * comma-separated (of `choices` when it has them), `path` a file or folder, `text` anything else
+ * its parser accepts (an address, a search query).
  */
-export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path';
+export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path' | 'text';
 
 /** Turns an option's raw text into its value; throws a one-line `QAHT_ERR_USAGE` naming `label`. */
 export type ValueParser<Value> = (raw: string, label: string) => Value;
@@ -36,6 +37,12 @@ export interface OptionRecord<Key extends string = string, Value = unknown> {
   range?: { min: number; max: number };
   /** Absent only for switches. */
   parse?: ValueParser<Value>;
+  /**
+   * The flag may be given several times (`--news-query a --news-query b`). Its value is then a
+   * list: `parse` turns each occurrence into a list and the lists are joined in order; the
+   * environment variable and the default stand in only when the flag is not given at all.
+   */
+  repeatable?: boolean;
 }
 
 /** A record whose exact type (key, value, whether it has a default) is kept for `OptionValues`. */

@@ -2,7 +2,7 @@ import type { Env } from '../sources/source-names.js';
 import { longFlag, type OptionRecord, type OptionValues, type ValueSource } from './option-record.js';
 import { quoteValue, usageError } from './parse-values.js';
 
-/** Option values as commander leaves them, by record key: a string, a switch's boolean, or undefined when not given. */
+/** Option values as commander leaves them, by record key: a string (strings, for a repeatable flag), a switch's boolean, or undefined when not given. */
 export type RawValues = Readonly<Record<string, unknown>>;
 
 export interface ResolvedOptions<Records extends readonly OptionRecord<string, unknown>[]> {
@@ -29,7 +29,11 @@ export function resolveOptions<const Records extends readonly OptionRecord<strin
     const given = raw[record.key];
     const fromEnv = record.env === undefined ? undefined : env[record.env];
     if (given !== undefined) {
-      values[record.key] = typeof given === 'string' ? parseGiven(record, given) : given;
+      values[record.key] = Array.isArray(given)
+        ? given.flatMap((occurrence) => parseGiven(record, String(occurrence)) as unknown[])
+        : typeof given === 'string'
+          ? parseGiven(record, given)
+          : given;
       sources[record.key] = 'flag';
     } else if (record.env !== undefined && fromEnv !== undefined && fromEnv.trim() !== '') {
       values[record.key] = parseWith(record, fromEnv, record.env);
