@@ -1,0 +1,85 @@
+import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto } from './crypto.js';
+import { DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
+import { DEFAULT_NEWS_OPTIONS, runNews } from './news.js';
+import type { CommandResult, SourceReport } from '../report.js';
+import type { EverySpec } from '../serve/every-spec.js';
+import type { ScreenJob, ServeScreen } from '../serve/screen-job.js';
+import {
+  apiKeyFor,
+  CRYPTO_SOURCES,
+  type Env,
+  KEY_ENV_VARS,
+  MARKET_SOURCES,
+  NEWS_SOURCES,
+  type SourceName,
+} from '../sources/source-names.js';
+import type { RunContext } from './run-context.js';
+
+/** Sources whose key only raises a limit: they run without it. */
+const KEY_OPTIONAL: readonly SourceName[] = ['coingecko'];
+const SCREEN_SOURCES: Record<ServeScreen, readonly SourceName[]> = { crypto: CRYPTO_SOURCES, news: NEWS_SOURCES, market: MARKET_SOURCES };
+
+export interface ServePlan {
+  every: EverySpec;
+  /** News queries, each its own job, in the order given. */
+  newsQueries: readonly string[];
+}
+
+/** The jobs to run, and a sentence for each screen left out for want of keys. */
+export interface ServeJobs {
+  jobs: ScreenJob[];
+  leftOut: string[];
+}
+
+/**
+ * One job per enabled screen (news: per query), each running its command's screen function with
+ * that command's defaults through the long-lived run context, then `afterRefresh` with the
+ * sources' reports (record the outcome, save state: never throws). A screen turned `off` in
+ * `--every` is not run; one whose every source needs a key that is not set is left out.
+ */
+export function serveJobs(
+  session: RunContext,
+  env: Env,
+  plan: ServePlan,
+  afterRefresh: (sources: SourceReport<SourceName>[]) => Promise<void>,
+): ServeJobs {
+  const rt = session.runtime;
+  const job = (screen: ServeScreen, run: () => Promise<CommandResult<unknown, SourceName>>, query?: string): ScreenJob => ({
+    screen,
+    ...(query === undefined ? {} : { query }),
+    everyMs: plan.every[screen] as number,
+    async refresh() {
+      const result = await run();
+      const metrics = session.metrics();
+      await afterRefresh(result.sources);
+      return { result, metrics };
+    },
+  });
+  const jobs: ScreenJob[] = [];
+  const leftOut: string[] = [];
+  const enabled = (screen: ServeScreen): boolean => {
+    if (plan.every[screen] === 'off') return false;
+    const missing = missingKeys(screen, env);
+    if (missing) leftOut.push(`${screen} left out: none of its sources has a key (set ${missing})`);
+    return !missing;
+  };
+  if (enabled('crypto')) {
+    jobs.push(job('crypto', () => runCrypto(rt, { sources: undefined, limit: DEFAULT_CRYPTO_LIMIT, ...DEFAULT_CRYPTO_OPTIONS })));
+  }
+  if (enabled('news')) {
+    for (const query of plan.newsQueries) {
+      jobs.push(job('news', () => runNews(rt, { sources: undefined, limit: DEFAULT_NEWS_OPTIONS.limit, query }), query));
+    }
+  }
+  if (enabled('market')) jobs.push(job('market', () => runMarket(rt, { sources: undefined, ...DEFAULT_MARKET_OPTIONS })));
+  return { jobs, leftOut };
+}
+
+/** The key variables of `screen`'s sources, joined with "or", when none of them can run; undefined when one can. */
+function missingKeys(screen: ServeScreen, env: Env): string | undefined {
+  const sources = SCREEN_SOURCES[screen];
+  const runnable = sources.some((source) => !KEY_ENV_VARS[source] || KEY_OPTIONAL.includes(source) || apiKeyFor(source, env) !== undefined);
+  if (runnable) return undefined;
+  const variables = sources.map((source) => KEY_ENV_VARS[source]!);
+  return `${variables.slice(0, -1).join(', ')} or ${variables.at(-1)}`;
+}
