@@ -8,6 +8,7 @@ import { DEFAULT_EVERY, type EverySpec, formatEvery, parseEvery } from '../serve
 import { queryKey } from '../serve/screen-job.js';
 import { parseServeToken } from '../serve/serve-token.js';
 import type { CommandSpec, InterruptSignal } from './command-spec.js';
+import { plannedScreens } from './serve-jobs.js';
 
 /** `--port` when not given (CONTRACT). */
 const DEFAULT_PORT = 8080;
@@ -108,6 +109,8 @@ export const serveCommand: CommandSpec<ServeOptions, ServeRun> = {
         `--host ${values.host} can be reached from other machines: set SCREEN_SERVE_TOKEN to a secret of 16 or more characters`,
       );
     }
+    // Before anything listens: a set-up that would serve nothing is a usage error (exit 2).
+    plannedScreens(values.every, input.env);
     const seen = new Set<string>();
     const newsQueries = values.newsQueries.filter((query) => !seen.has(queryKey(query)) && seen.add(queryKey(query)));
     return { host: values.host, port: values.port, every: values.every, newsQueries, token, rateLimit: values.rateLimit };

@@ -3,7 +3,8 @@ import { DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
 import { DEFAULT_NEWS_OPTIONS, runNews } from './news.js';
 import type { CommandResult, SourceReport } from '../report.js';
 import type { EverySpec } from '../serve/every-spec.js';
-import type { ScreenJob, ServeScreen } from '../serve/screen-job.js';
+import { SERVE_SCREENS, type ScreenJob, type ServeScreen } from '../serve/screen-job.js';
+import { usageError } from '../options/parse-values.js';
 import {
   apiKeyFor,
   CRYPTO_SOURCES,
@@ -36,6 +37,7 @@ export interface ServeJobs {
  * that command's defaults through the long-lived run context, then `afterRefresh` with the
  * sources' reports (record the outcome, save state: never throws). A screen turned `off` in
  * `--every` is not run; one whose every source needs a key that is not set is left out.
+ * @throws QahtError QAHT_ERR_USAGE when no screen is left (see `plannedScreens`).
  */
 export function serveJobs(
   session: RunContext,
@@ -56,13 +58,8 @@ export function serveJobs(
     },
   });
   const jobs: ScreenJob[] = [];
-  const leftOut: string[] = [];
-  const enabled = (screen: ServeScreen): boolean => {
-    if (plan.every[screen] === 'off') return false;
-    const missing = missingKeys(screen, env);
-    if (missing) leftOut.push(`${screen} left out: none of its sources has a key (set ${missing})`);
-    return !missing;
-  };
+  const { screens, leftOut } = plannedScreens(plan.every, env);
+  const enabled = (screen: ServeScreen): boolean => screens.includes(screen);
   if (enabled('crypto')) {
     jobs.push(job('crypto', () => runCrypto(rt, { sources: undefined, limit: DEFAULT_CRYPTO_LIMIT, ...DEFAULT_CRYPTO_OPTIONS })));
   }
@@ -73,6 +70,23 @@ export function serveJobs(
   }
   if (enabled('market')) jobs.push(job('market', () => runMarket(rt, { sources: undefined, ...DEFAULT_MARKET_OPTIONS })));
   return { jobs, leftOut };
+}
+
+/**
+ * The screens `screen serve` will run, and a sentence for each one left out for want of keys.
+ * @throws QahtError QAHT_ERR_USAGE "nothing to serve" when none is left.
+ */
+export function plannedScreens(every: EverySpec, env: Env): { screens: ServeScreen[]; leftOut: string[] } {
+  const screens: ServeScreen[] = [];
+  const leftOut: string[] = [];
+  for (const screen of SERVE_SCREENS) {
+    if (every[screen] === 'off') continue;
+    const missing = missingKeys(screen, env);
+    if (missing) leftOut.push(`${screen} left out: none of its sources has a key (set ${missing})`);
+    else screens.push(screen);
+  }
+  if (screens.length === 0) throw usageError(`nothing to serve: ${leftOut.join('; ') || 'every screen is off in --every'}`);
+  return { screens, leftOut };
 }
 
 /** The key variables of `screen`'s sources, joined with "or", when none of them can run; undefined when one can. */

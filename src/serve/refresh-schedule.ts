@@ -25,8 +25,11 @@ export interface RefreshSchedule {
 /**
  * Refreshes every job at once, then each again `everyMs` after its previous refresh started (or
  * as soon as it ends, when it took longer): one loop per job, so a slow news source never delays
- * crypto, and a job never overlaps itself. Outcomes that arrive after the stop are dropped: the
- * service is shutting down and records nothing more.
+ * crypto, and a job never overlaps itself. When the refresh fetched data, the interval counts
+ * from the newest fetch instead: an interval equal to a source's cache TTL (crypto's 60 s) then
+ * finds the entry due, rather than a few hundred ms short of it and served from the cache, which
+ * would halve the refresh rate. Outcomes that arrive after the stop are dropped: the service is
+ * shutting down and records nothing more.
  */
 export function startRefreshSchedule(options: RefreshScheduleOptions): RefreshSchedule {
   const { clock, signal } = options;
@@ -49,7 +52,8 @@ export function startRefreshSchedule(options: RefreshScheduleOptions): RefreshSc
       } catch (error) {
         options.onError(error, job);
       }
-      const waitMs = startedAt + job.everyMs - clock.now();
+      const countFrom = Math.max(startedAt, Math.min(newestFetch(outcome), clock.now()));
+      const waitMs = countFrom + job.everyMs - clock.now();
       if (waitMs <= 0) continue;
       try {
         await clock.sleep(waitMs, signal);
@@ -60,4 +64,16 @@ export function startRefreshSchedule(options: RefreshScheduleOptions): RefreshSc
   };
   const done = Promise.all(options.jobs.map((job) => loop(job))).then(() => undefined);
   return { done, inFlight: () => running };
+}
+
+/** Epoch ms of the newest data a refresh fetched (`fresh` sources); -Infinity when it fetched none. */
+function newestFetch(outcome: RefreshOutcome): number {
+  if ('error' in outcome) return -Infinity;
+  let newest = -Infinity;
+  for (const source of outcome.refresh.result.sources) {
+    if (source.status !== 'fresh' || source.fetchedAt === null) continue;
+    const at = Date.parse(source.fetchedAt);
+    if (Number.isFinite(at) && at > newest) newest = at;
+  }
+  return newest;
 }

@@ -141,3 +141,29 @@ describe('the refresh schedule', () => {
     expect(board.enabled('market')).toBe(false);
   });
 });
+
+describe('the refresh schedule and the cache TTL', () => {
+  it('counts the interval from the newest fetch, so an interval equal to the TTL never finds the entry just short of due', async () => {
+    const clock = new ManualClock(START);
+    // The first refresh's data arrives 700 ms after it started (a slow API).
+    const slow = gate();
+    const job = scriptedJob('crypto', { gate: slow.promise, answer: cryptoResult(START + 700) }, { everyMs: 60_000 });
+    job.push(cryptoResult(START + 60_700));
+    run([job], clock);
+    await clock.advance(700);
+    slow.open();
+    await flushMicrotasks();
+    await clock.advance(59_300);
+    expect(job.calls).toBe(1);
+    await clock.advance(700);
+    expect(job.calls).toBe(2);
+    // Data served from the cache (nothing fresh) counts from the refresh's start, as usual.
+    await clock.advance(60_000);
+    expect(job.calls).toBe(3);
+    job.push(cryptoResult(START, 25, [source('coingecko', 'cached', START + 700)]));
+    await clock.advance(60_000);
+    expect(job.calls).toBe(4);
+    await clock.advance(60_000);
+    expect(job.calls).toBe(5);
+  });
+});
