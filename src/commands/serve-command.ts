@@ -5,10 +5,10 @@ import { resolveOptions } from '../options/resolve-options.js';
 import { isLoopbackHost, parseHost } from '../serve/bind-address.js';
 import { CLIENT_RATE_LIMIT_DEFAULTS } from '../serve/client-rate-limit.js';
 import { DEFAULT_EVERY, type EverySpec, formatEvery, parseEvery } from '../serve/every-spec.js';
+import { plannedScreens } from '../serve/planned-screens.js';
 import { queryKey } from '../serve/screen-job.js';
 import { parseServeToken } from '../serve/serve-token.js';
 import type { CommandSpec, InterruptSignal } from './command-spec.js';
-import { plannedScreens } from './serve-jobs.js';
 
 /** `--port` when not given (CONTRACT). */
 const DEFAULT_PORT = 8080;

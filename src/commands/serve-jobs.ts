@@ -3,22 +3,10 @@ import { DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
 import { DEFAULT_NEWS_OPTIONS, runNews } from './news.js';
 import type { CommandResult, SourceReport } from '../report.js';
 import type { EverySpec } from '../serve/every-spec.js';
-import { SERVE_SCREENS, type ScreenJob, type ServeScreen } from '../serve/screen-job.js';
-import { usageError } from '../options/parse-values.js';
-import {
-  apiKeyFor,
-  CRYPTO_SOURCES,
-  type Env,
-  KEY_ENV_VARS,
-  MARKET_SOURCES,
-  NEWS_SOURCES,
-  type SourceName,
-} from '../sources/source-names.js';
+import { plannedScreens } from '../serve/planned-screens.js';
+import type { ScreenJob, ServeScreen } from '../serve/screen-job.js';
+import type { Env, SourceName } from '../sources/source-names.js';
 import type { RunContext } from './run-context.js';
-
-/** Sources whose key only raises a limit: they run without it. */
-const KEY_OPTIONAL: readonly SourceName[] = ['coingecko'];
-const SCREEN_SOURCES: Record<ServeScreen, readonly SourceName[]> = { crypto: CRYPTO_SOURCES, news: NEWS_SOURCES, market: MARKET_SOURCES };
 
 export interface ServePlan {
   every: EverySpec;
@@ -70,30 +58,4 @@ export function serveJobs(
   }
   if (enabled('market')) jobs.push(job('market', () => runMarket(rt, { sources: undefined, ...DEFAULT_MARKET_OPTIONS })));
   return { jobs, leftOut };
-}
-
-/**
- * The screens `screen serve` will run, and a sentence for each one left out for want of keys.
- * @throws QahtError QAHT_ERR_USAGE "nothing to serve" when none is left.
- */
-export function plannedScreens(every: EverySpec, env: Env): { screens: ServeScreen[]; leftOut: string[] } {
-  const screens: ServeScreen[] = [];
-  const leftOut: string[] = [];
-  for (const screen of SERVE_SCREENS) {
-    if (every[screen] === 'off') continue;
-    const missing = missingKeys(screen, env);
-    if (missing) leftOut.push(`${screen} left out: none of its sources has a key (set ${missing})`);
-    else screens.push(screen);
-  }
-  if (screens.length === 0) throw usageError(`nothing to serve: ${leftOut.join('; ') || 'every screen is off in --every'}`);
-  return { screens, leftOut };
-}
-
-/** The key variables of `screen`'s sources, joined with "or", when none of them can run; undefined when one can. */
-function missingKeys(screen: ServeScreen, env: Env): string | undefined {
-  const sources = SCREEN_SOURCES[screen];
-  const runnable = sources.some((source) => !KEY_ENV_VARS[source] || KEY_OPTIONAL.includes(source) || apiKeyFor(source, env) !== undefined);
-  if (runnable) return undefined;
-  const variables = sources.map((source) => KEY_ENV_VARS[source]!);
-  return `${variables.slice(0, -1).join(', ')} or ${variables.at(-1)}`;
 }

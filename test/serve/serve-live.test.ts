@@ -38,9 +38,18 @@ async function start(args: string[] = [], extraEnv: Record<string, string> = {},
   return { clock, origin: serve.origin };
 }
 
-async function json(url: string): Promise<{ status: number; body: any }> {
+/** A served document, or the `/readyz` answer, as these tests read them. */
+interface Served {
+  command: string;
+  results: unknown[];
+  sources: Array<{ name: string; status: string; ageSeconds: number | null; error: string | null }>;
+  screens: Array<{ screen: string }>;
+  news: Record<string, unknown>;
+}
+
+async function json(url: string): Promise<{ status: number; body: Served }> {
   const response = await httpGet(url);
-  return { status: response.status, body: JSON.parse(response.body) };
+  return { status: response.status, body: JSON.parse(response.body) as Served };
 }
 
 /**
@@ -84,7 +93,7 @@ describe('screen serve against the fake APIs', () => {
     await waitUntil(() => api.requestCount('/gn/rss/search') > 0, 'the news refresh');
     const early = await json(`${origin}/readyz`);
     expect(early.status).toBe(503);
-    expect(early.body.screens.find((screen: { screen: string }) => screen.screen === 'crypto')).toEqual({
+    expect(early.body.screens.find((screen) => screen.screen === 'crypto')).toEqual({
       screen: 'crypto',
       ready: false,
       stale: false,
@@ -97,7 +106,7 @@ describe('screen serve against the fake APIs', () => {
     expect(crypto.status).toBe(200);
     expect(crypto.body.command).toBe('crypto');
     expect(crypto.body.results.length).toBeGreaterThanOrEqual(20);
-    expect(crypto.body.sources.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+    expect(crypto.body.sources.map((s) => [s.name, s.status])).toEqual([
       ['coingecko', 'fresh'],
       ['binance', 'fresh'],
       ['coincap', 'fresh'],
@@ -182,7 +191,7 @@ describe('screen serve against the fake APIs', () => {
     expect(down.status).toBe(200);
     expect(down.body.results.length).toBeGreaterThanOrEqual(20);
     for (const name of ['coingecko', 'binance', 'coincap']) {
-      const report = down.body.sources.find((s: { name: string }) => s.name === name);
+      const report = down.body.sources.find((s) => s.name === name)!;
       expect(report.status, name).toBe('stale');
       expect(report.ageSeconds, name).toBe(90);
       expect(report.error, name).toMatch(/HTTP 503/);
