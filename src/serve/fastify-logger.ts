@@ -17,7 +17,7 @@ export function fastifyLogger(logger: Logger, level: string, bindings: Fields = 
       else write({ ...bindings, ...fieldsOf(first) }, typeof second === 'string' ? second : undefined);
     };
   const error = at((object, message) => logger.error(object, message));
-  return {
+  const self: FastifyBaseLogger = {
     level,
     fatal: error,
     error,
@@ -26,8 +26,11 @@ export function fastifyLogger(logger: Logger, level: string, bindings: Fields = 
     debug: at((object, message) => logger.debug(object, message)),
     trace: at((object, message) => logger.debug(object, message)),
     silent: () => undefined,
-    child: (more) => fastifyLogger(logger, level, { ...bindings, ...fieldsOf(more) }),
+    // Fastify asks for a child per request, to bind its id: with request lines off, that id would
+    // only ever label an error line, not worth an object per request on the readers' path.
+    child: (more) => (Object.keys(more).every((key) => key === 'reqId') ? self : fastifyLogger(logger, level, { ...bindings, ...fieldsOf(more) })),
   };
+  return self;
 }
 
 function fieldsOf(value: unknown): Fields {
