@@ -28,7 +28,8 @@ export function fastifyLogger(logger: Logger, level: string, bindings: Fields = 
     silent: () => undefined,
     // Fastify asks for a child per request, to bind its id: with request lines off, that id would
     // only ever label an error line, not worth an object per request on the readers' path.
-    child: (more) => (Object.keys(more).every((key) => key === 'reqId') ? self : fastifyLogger(logger, level, { ...bindings, ...fieldsOf(more) })),
+    child: (more) =>
+      Object.keys(more).every((key) => key === 'reqId') ? self : fastifyLogger(logger, level, { ...bindings, ...fieldsOf(more) }),
   };
   return self;
 }

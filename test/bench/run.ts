@@ -22,6 +22,7 @@ const BENCHES: Bench[] = [
   { id: '6', title: 'Ranking 20,000 and 200,000 assets', run: async () => (await import('./ranking.js')).benchRanking() },
   { id: '7', title: 'News dedup', run: async () => (await import('./news-dedup.js')).benchNewsDedup() },
   { id: '8', title: 'Store cost of a warm run', run: async () => (await import('./store-cost.js')).benchStoreCost() },
+  { id: '9', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
 ];
 
 interface Machine {

@@ -40,7 +40,13 @@ describe('300 concurrent readers', () => {
       }
       const upstreamBefore = api.requestCount();
 
-      const load = await readLoad({ url: `${origin}/api/signals?screen=crypto`, readers: 300, pauseMs: 100, warmupMs: 1_000, durationMs: 3_000 });
+      const load = await readLoad({
+        url: `${origin}/api/signals?screen=crypto`,
+        readers: 300,
+        pauseMs: 100,
+        warmupMs: 1_000,
+        durationMs: 3_000,
+      });
 
       expect(load.errors).toBe(0);
       expect(Object.keys(load.statuses)).toEqual(['200']);
