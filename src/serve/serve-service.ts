@@ -10,6 +10,8 @@ import { ScreenBoard } from './screen-board.js';
 import { jobLabel, type ScreenJob } from './screen-job.js';
 import { updateEvent } from './screen-views.js';
 
+/** On close, how long requests under way may take to finish before their connections are cut, in ms. */
+const CLOSE_GRACE_MS = 2_000;
 /** Idle event streams get a comment this often, in ms, so proxies and browsers keep them open. */
 const EVENT_PING_MS = 15_000;
 
@@ -97,7 +99,13 @@ export function createServeService(options: ServeServiceOptions): ServeService {
     },
     async close() {
       events.close();
-      await app.close();
+      // Requests under way may finish; past the grace, whatever is still open is cut.
+      const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }
