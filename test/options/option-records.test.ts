@@ -139,6 +139,7 @@ describe('option records', () => {
       market: '`screen market',
       status: '`screen status`',
       cache: '`screen status`',
+      serve: '`screen serve`',
     };
     for (const { name, spec } of all) {
       const own = spec.options.filter((record) => !DATA_OPTION_FLAGS.includes(longFlag(record)) || !data.some((d) => d.name === name));
