@@ -29,28 +29,36 @@ describe('screen serve as a process', () => {
       // CoinGecko hangs: its request is in flight when the signal comes.
       api.route('GET', CRYPTO_PATHS.coingecko, { json: [] }, { latencyMs: 60_000 });
       const running = spawnCli(['serve', '--port', '0', '--every', 'market=off'], serveEnv(api, cacheDir, { SCREEN_TIMEOUT_MS: '30000' }));
-      let stderr = '';
-      running.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      await waitUntil(() => /listening on \S+/.test(stderr), 'screen serve to listen');
-      const origin = /listening on (\S+)/.exec(stderr)![1]!;
-      const events = await openEvents(origin);
-      await waitUntil(() => api.requestCount(CRYPTO_PATHS.coingecko) > 0 && api.requestCount('/gn/rss/search') > 0, 'the hanging request');
-      await waitUntil(() => events.events.length > 0, 'the news update');
-      const sentAt = performance.now();
-      running.child.kill(signal);
-      const run = await running.done;
-      const stopMs = performance.now() - sentAt;
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.signal).toBeNull();
-      expect(stopMs).toBeLessThan(10_000);
-      expect(run.stderr).toContain(`stopped on ${signal}; state saved`);
-      await events.ended;
-      const state = JSON.parse(await readFile(join(cacheDir, 'state.json'), 'utf8')) as {
-        hosts: Record<string, { breaker: { state: string; failures: number } }>;
-      };
-      // The aborted fetch says nothing about the host: its breaker is as healthy as before.
-      expect(state.hosts[api.host]?.breaker).toMatchObject({ state: 'CLOSED', failures: 0 });
-      expect((await listFilesDeep(cacheDir)).filter(isLeftover)).toEqual([]);
+      try {
+        let stderr = '';
+        running.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        await waitUntil(() => /listening on \S+/.test(stderr), 'screen serve to listen');
+        const origin = /listening on (\S+)/.exec(stderr)![1]!;
+        const events = await openEvents(origin);
+        await waitUntil(
+          () => api.requestCount(CRYPTO_PATHS.coingecko) > 0 && api.requestCount('/gn/rss/search') > 0,
+          'the hanging request',
+        );
+        await waitUntil(() => events.events.length > 0, 'the news update');
+        const sentAt = performance.now();
+        running.child.kill(signal);
+        const run = await running.done;
+        const stopMs = performance.now() - sentAt;
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.signal).toBeNull();
+        expect(stopMs).toBeLessThan(10_000);
+        expect(run.stderr).toContain(`stopped on ${signal}; state saved`);
+        await events.ended;
+        const state = JSON.parse(await readFile(join(cacheDir, 'state.json'), 'utf8')) as {
+          hosts: Record<string, { breaker: { state: string; failures: number } }>;
+        };
+        // The aborted fetch says nothing about the host: its breaker is as healthy as before.
+        expect(state.hosts[api.host]?.breaker).toMatchObject({ state: 'CLOSED', failures: 0 });
+        expect((await listFilesDeep(cacheDir)).filter(isLeftover)).toEqual([]);
+      } finally {
+        // A failed wait above must not leave the server running after the test.
+        if (running.child.exitCode === null) running.child.kill('SIGKILL');
+      }
     });
   }
 });
