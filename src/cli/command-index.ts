@@ -42,4 +42,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'what is cached, and removing it',
     load: async () => (await import('../commands/cache-command.js')).cacheCommand,
   },
+  {
+    name: 'serve',
+    summary: 'the dashboard and HTTP API: every screen kept refreshed on a schedule, served from memory',
+    load: async () => (await import('../commands/serve-command.js')).serveCommand,
+  },
 ];

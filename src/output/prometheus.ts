@@ -20,6 +20,11 @@ export interface SourceHistory {
 }
 
 export interface MetricsInput {
+  /**
+   * The command the metrics belong to (`crypto`, `news`, `market`, `serve`), put first on every
+   * series as its `command` label (CONTRACT). @default no command label
+   */
+  command?: string;
   /** `PerformanceMonitor.getStats()`. */
   stats: Pick<PerformanceStats, 'uptimeS' | 'cacheHitRate' | 'counters' | 'errors' | 'timings'>;
   /** The run's per-source reports. */
@@ -73,9 +78,10 @@ export function renderPrometheus(input: MetricsInput): string {
     breakerFamily(input.breakers),
     ...sourceFamilies(input),
   ];
+  const command = input.command === undefined ? undefined : { command: input.command };
   return families
     .filter((family) => family.samples.length > 0)
-    .map(renderFamily)
+    .map((family) => renderFamily(command ? withLabels(family, command) : family))
     .join('');
 }
 
@@ -233,6 +239,10 @@ function lastSuccessSamples(reports: readonly SourceReport[], nowMs: number, his
 
 function gauge(name: string, help: string, samples: Sample[]): Family {
   return { name, type: 'gauge', help, samples };
+}
+
+function withLabels(family: Family, labels: Labels): Family {
+  return { ...family, samples: family.samples.map((sample) => ({ ...sample, labels: { ...labels, ...sample.labels } })) };
 }
 
 function renderFamily(family: Family): string {
