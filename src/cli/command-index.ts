@@ -54,6 +54,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'config',
     summary: 'where the config file is, and what is in force',
+    examples: ['screen config path                            where the config file is read from', 'screen config show --json'],
     load: async () => (await import('../commands/config-command.js')).configCommand,
   },
   {
@@ -61,6 +62,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'what is cached, and removing it',
     examples: ['screen cache ls                               every entry with its age and TTL', 'screen cache clear gdelt'],
     load: async () => (await import('../commands/cache-command.js')).cacheCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'the dashboard and HTTP API: every screen kept refreshed on a schedule, served from memory',
+    examples: [
+      'screen serve                                  dashboard and API on http://127.0.0.1:8080',
+      'screen serve --port 9000 --every crypto=30s   another port, crypto refreshed every 30 s',
+      'screen serve --news-query "bitcoin etf" --news-query ai',
+    ],
+    load: async () => (await import('../commands/serve-command.js')).serveCommand,
   },
   {
     name: 'completion',

@@ -10,7 +10,7 @@
  * What kind of value an option takes: `switch` has none (`--json`, `--no-color`), `integer` and
  * `amount` are numbers, `duration` is like `24h`, `choice` is one of `choices`, `list` is
  * comma-separated (of `choices` when it has them), `path` a file or folder, `url` a store URL, `text`
- * free text (an alert rule, a shell command, a URL) that its own parser shapes.
+ * free text (an alert rule, a shell command, an address, a search query) that its own parser shapes.
  */
 export type OptionType = 'switch' | 'integer' | 'amount' | 'duration' | 'choice' | 'list' | 'path' | 'url' | 'text';
 
@@ -40,7 +40,11 @@ export interface OptionRecord<Key extends string = string, Value = unknown> {
   range?: { min: number; max: number };
   /** Absent only for switches. */
   parse?: ValueParser<Value>;
-  /** The option may be given several times; its value is the list of parsed values, in order. */
+  /**
+   * The flag may be given several times (`--alert a --alert b`, `--news-query a --news-query b`): its
+   * value is the list of parsed occurrences, in order; the environment variable and the default
+   * stand in only when the flag is not given at all.
+   */
   repeatable?: boolean;
 }
 

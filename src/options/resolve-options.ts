@@ -2,7 +2,7 @@ import type { Env } from '../sources/source-names.js';
 import { longFlag, type OptionRecord, type OptionValues, type ValueSource } from './option-record.js';
 import { quoteValue, usageError } from './parse-values.js';
 
-/** Option values as commander leaves them, by record key: a string, a switch's boolean, or undefined when not given. */
+/** Option values as commander leaves them, by record key: a string (strings, for a repeatable flag), a switch's boolean, or undefined when not given. */
 export type RawValues = Readonly<Record<string, unknown>>;
 
 export interface ResolvedOptions<Records extends readonly OptionRecord<string, unknown>[]> {

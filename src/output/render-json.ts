@@ -1,13 +1,21 @@
-import type { CommandResult } from '../report.js';
+import type { CommandResult, SourceReport } from '../report.js';
 import { sanitizeText } from './sanitize.js';
 
 /**
- * The `--json` document (CONTRACT). Third-party strings are sanitised here too: JSON escapes C0
- * controls but would pass C1 controls and bidi overrides through to a terminal. `extra` adds
- * top-level members before `metrics` (`previousRunAt`, `changes`, `alerts`), sanitised alike.
+ * The `--json` document (CONTRACT) as text, one document ending with a newline. `extra` adds
+ * top-level members before `metrics` (`previousRunAt`, `changes`, `alerts`).
  */
 export function renderJson<R>(result: CommandResult<R>, metrics: unknown, extra: Readonly<Record<string, unknown>> = {}): string {
-  const document = {
+  return `${JSON.stringify(jsonDocument(result, metrics, extra), null, 2)}\n`;
+}
+
+/**
+ * The `--json` document (CONTRACT) as a value, for `renderJson` and for `screen serve`, which
+ * serves the same document. Third-party strings are sanitised here too: JSON escapes C0 controls
+ * but would pass C1 controls and bidi overrides through to a terminal; `extra` is sanitised alike.
+ */
+export function jsonDocument<R>(result: CommandResult<R>, metrics: unknown, extra: Readonly<Record<string, unknown>> = {}): JsonDocument {
+  return {
     command: result.command,
     generatedAt: result.generatedAt,
     // `error` may quote a failed response's body: third-party text like any other. `veryStale`
@@ -21,7 +29,18 @@ export function renderJson<R>(result: CommandResult<R>, metrics: unknown, extra:
     ...deepSanitize(extra),
     metrics,
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** The `--json` document's shape (CONTRACT "JSON output"); `results` rows are the command's. */
+export interface JsonDocument {
+  command: CommandResult<unknown>['command'];
+  generatedAt: string;
+  sources: Array<Omit<SourceReport, 'veryStale' | 'skip'>>;
+  results: unknown[];
+  excluded: Array<{ id: string; reason: string }>;
+  /** `previousRunAt`, `changes`, `alerts` when the run asked for them. */
+  [extra: string]: unknown;
+  metrics: unknown;
 }
 
 function deepSanitize<T>(value: T): T {

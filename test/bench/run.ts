@@ -23,6 +23,7 @@ const BENCHES: Bench[] = [
   { id: '7', title: 'News dedup', run: async () => (await import('./news-dedup.js')).benchNewsDedup() },
   { id: '8', title: 'Store cost of a warm run', run: async () => (await import('./store-cost.js')).benchStoreCost() },
   { id: '9', title: 'Shared store', run: async () => (await import('./shared-store.js')).benchSharedStore() },
+  { id: '10', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
 ];
 
 interface Machine {

@@ -42,6 +42,8 @@ function baseArgs(command: string): string[] {
     cache: ['cache', 'ls'],
     completion: ['completion', 'bash'],
     config: ['config', 'path'],
+    // Nothing listens before every value is checked; a run without interrupts refuses to start.
+    serve: ['serve', '--port', '0'],
   };
   return [...prefix[command]!, '--cache-dir', cacheDir];
 }

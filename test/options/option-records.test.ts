@@ -179,6 +179,7 @@ describe('option records', () => {
       status: '`screen status`',
       cache: '`screen status`',
       config: '`screen config`',
+      serve: '`screen serve`',
     };
     for (const { name, spec } of all) {
       const own = spec.options.filter((record) => !DATA_OPTION_FLAGS.includes(longFlag(record)) || !data.some((d) => d.name === name));

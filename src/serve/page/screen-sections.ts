@@ -1,0 +1,142 @@
+import { formatAge, formatCompact, formatPercent, formatPrice } from '../../output/format-number.js';
+import type { JsonDocument } from '../../output/render-json.js';
+import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
+import type { MarketRow } from '../../screens/market/rows.js';
+import type { NewsRow } from '../../screens/news/news-row.js';
+import type { ServeScreen } from '../screen-job.js';
+import { escapeHtml, safeHref, sortValue } from './html.js';
+import { sourceBadges } from './source-badges.js';
+import { sparklineSvg } from './sparkline-svg.js';
+
+/** One screen as the page shows it. */
+export interface ScreenView {
+  /** The section's element id: `crypto`, `market`, or `news-<n>` for the n-th `--news-query`. */
+  id: string;
+  screen: ServeScreen;
+  query: string | undefined;
+  /** What `/api/signals` serves for the screen now; undefined before its first answer. */
+  document: JsonDocument | undefined;
+  /** Why the latest refresh failed, while it has (the document is then the last answer, stale). */
+  failure: string | undefined;
+}
+
+/** A screen's `<section>`: heading, source badges and its results (or why there are none yet). */
+export function screenSection(view: ScreenView, nowMs: number): string {
+  const title = view.screen === 'news' ? `News: ${escapeHtml(view.query)}` : view.screen === 'crypto' ? 'Crypto' : 'Market';
+  const parts = [`<section id="${view.id}" class="screen" data-screen="${view.screen}">`, `<h2>${title}</h2>`];
+  const document = view.document;
+  if (!document) {
+    parts.push(`<p class="note">${view.failure ? `No answer yet: ${escapeHtml(view.failure)}` : 'Fetching the first answer…'}</p>`);
+    return `${parts.join('')}</section>`;
+  }
+  const generatedMs = Date.parse(document.generatedAt);
+  parts.push(
+    `<p class="meta">Refreshed <time datetime="${escapeHtml(document.generatedAt)}" data-fetched-at="${generatedMs}">` +
+      `<span class="age">${escapeHtml(formatAge(Math.max(0, (nowMs - generatedMs) / 1000)))}</span> ago</time></p>`,
+  );
+  parts.push(sourceBadges(document, nowMs));
+  if (view.failure) parts.push(`<p class="warn">Serving the last answer: ${escapeHtml(view.failure)}</p>`);
+  if (view.screen === 'crypto') parts.push(cryptoTable(document.results as CryptoRow[]));
+  else if (view.screen === 'news') parts.push(newsList(document.results as NewsRow[], nowMs));
+  else parts.push(marketTable(document.results as MarketRow[]));
+  return `${parts.join('')}</section>`;
+}
+
+interface Column {
+  key: string;
+  label: string;
+  /** `num` columns sort by number and align right. */
+  type: 'num' | 'text';
+  /** Hidden on a narrow screen (the page's CSS decides below which width). */
+  narrowHidden?: boolean;
+}
+
+function tableHead(columns: readonly Column[], sortedBy: string): string {
+  const cells = columns.map((column) => {
+    const classes = [column.type === 'num' ? 'num' : '', column.narrowHidden ? 'wide-only' : ''].filter(Boolean).join(' ');
+    const sort = column.key === sortedBy ? 'descending' : 'none';
+    const button =
+      column.key === 'spark'
+        ? column.label
+        : `<button type="button" data-key="${column.key}" data-type="${column.type}">${column.label}</button>`;
+    return `<th scope="col"${classes ? ` class="${classes}"` : ''} aria-sort="${sort}">${button}</th>`;
+  });
+  return `<thead><tr>${cells.join('')}</tr></thead>`;
+}
+
+const CRYPTO_COLUMNS: readonly Column[] = [
+  { key: 'rank', label: '#', type: 'num', narrowHidden: true },
+  { key: 'symbol', label: 'Coin', type: 'text' },
+  { key: 'price', label: 'Price $', type: 'num' },
+  { key: 'change24h', label: '24h', type: 'num' },
+  { key: 'change7d', label: '7d', type: 'num', narrowHidden: true },
+  { key: 'volume', label: 'Volume', type: 'num', narrowHidden: true },
+  { key: 'mcap', label: 'MCap', type: 'num', narrowHidden: true },
+  { key: 'spark', label: '7 days', type: 'text' },
+  { key: 'score', label: 'Score', type: 'num' },
+];
+
+function cryptoTable(rows: readonly CryptoRow[]): string {
+  if (rows.length === 0) return '<p class="note">No coin passed the screen.</p>';
+  const body = rows.map((row) => {
+    const change7d = typeof row.change7dPct === 'number' ? `, ${formatPercent(row.change7dPct)} over 7 days` : '';
+    return (
+      `<tr data-id="${escapeHtml(row.id)}">` +
+      `<td class="num wide-only" data-v="${sortValue(row.rank)}">${row.rank === null ? '–' : escapeHtml(row.rank)}</td>` +
+      `<td data-v="${escapeHtml(row.symbol)}"><b>${escapeHtml(row.symbol)}</b> <span class="name">${escapeHtml(row.name)}</span></td>` +
+      `<td class="num" data-v="${sortValue(row.priceUsd)}">${escapeHtml(formatPrice(row.priceUsd))}</td>` +
+      percentCell(row.change24hPct, false) +
+      percentCell(row.change7dPct, true) +
+      `<td class="num wide-only" data-v="${sortValue(row.volume24hUsd)}">${escapeHtml(formatCompact(row.volume24hUsd))}</td>` +
+      `<td class="num wide-only" data-v="${sortValue(row.marketCapUsd)}">${escapeHtml(formatCompact(row.marketCapUsd))}</td>` +
+      `<td class="spark-cell">${sparklineSvg(row.sparkline7d, `${row.symbol} price, 7 days${change7d}`)}</td>` +
+      `<td class="num" data-v="${sortValue(row.score)}">${escapeHtml(row.score.toFixed(1))}</td>` +
+      '</tr>'
+    );
+  });
+  return `<div class="table-wrap"><table class="sortable crypto">${tableHead(CRYPTO_COLUMNS, 'score')}<tbody>${body.join('')}</tbody></table></div>`;
+}
+
+function percentCell(value: number | null, narrowHidden: boolean): string {
+  const sign = typeof value === 'number' && value !== 0 ? (value > 0 ? ' up' : ' down') : '';
+  return `<td class="num${sign}${narrowHidden ? ' wide-only' : ''}" data-v="${sortValue(value)}">${escapeHtml(formatPercent(value))}</td>`;
+}
+
+function newsList(rows: readonly NewsRow[], nowMs: number): string {
+  if (rows.length === 0) return '<p class="note">No story in the window.</p>';
+  const items = rows.map((row) => {
+    const href = safeHref(row.url);
+    const title = escapeHtml(row.title);
+    const headline = href ? `<a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${title}</a>` : title;
+    const publishedMs = Date.parse(row.publishedAt);
+    const age = Number.isFinite(publishedMs) ? `${formatAge(Math.max(0, (nowMs - publishedMs) / 1000))} ago` : '';
+    const meta = [escapeHtml(row.source), escapeHtml(age), `score ${escapeHtml(row.score.toFixed(1))}`].filter(Boolean).join(' · ');
+    return `<li>${headline}<span class="meta">${meta}</span></li>`;
+  });
+  return `<ol class="news">${items.join('')}</ol>`;
+}
+
+const MARKET_COLUMNS: readonly Column[] = [
+  { key: 'symbol', label: 'Symbol', type: 'text' },
+  { key: 'name', label: 'Name', type: 'text', narrowHidden: true },
+  { key: 'price', label: 'Price', type: 'num' },
+  { key: 'change', label: 'Change', type: 'num' },
+  { key: 'volume', label: 'Volume', type: 'num', narrowHidden: true },
+  { key: 'score', label: 'Score', type: 'num' },
+];
+
+function marketTable(rows: readonly MarketRow[]): string {
+  if (rows.length === 0) return '<p class="note">No quote yet.</p>';
+  const body = rows.map(
+    (row) =>
+      `<tr data-id="${escapeHtml(row.symbol)}">` +
+      `<td data-v="${escapeHtml(row.symbol)}"><b>${escapeHtml(row.symbol)}</b></td>` +
+      `<td class="wide-only" data-v="${escapeHtml(row.name ?? '')}">${escapeHtml(row.name ?? '–')}</td>` +
+      `<td class="num" data-v="${sortValue(row.price)}">${escapeHtml(formatPrice(row.price))}</td>` +
+      percentCell(row.changePct, false) +
+      `<td class="num wide-only" data-v="${sortValue(row.volume)}">${escapeHtml(formatCompact(row.volume))}</td>` +
+      `<td class="num" data-v="${sortValue(row.score)}">${row.score === null ? '–' : escapeHtml(row.score.toFixed(1))}</td>` +
+      '</tr>',
+  );
+  return `<div class="table-wrap"><table class="sortable market">${tableHead(MARKET_COLUMNS, 'score')}<tbody>${body.join('')}</tbody></table></div>`;
+}

@@ -1,0 +1,54 @@
+import { renderPrometheus, type SourceHistory } from '../output/prometheus.js';
+import type { StatusReport } from '../output/status-report.js';
+import type { MetricSeries, PerformanceStats } from '../perf/performance-monitor.js';
+import type { SourceReport } from '../report.js';
+import type { BreakerStateName } from '../resilience/circuit-breaker.js';
+import type { ScreenBoard } from './screen-board.js';
+import { servedDocument } from './served-document.js';
+
+export interface ServeMetricsInput {
+  board: ScreenBoard;
+  /** The long-lived monitor's stats: its age and cache hit rate since the service started. */
+  stats: Pick<PerformanceStats, 'uptimeS' | 'cacheHitRate'>;
+  /** The monitor's labelled series (`PerformanceMonitor.series()`), counted since the service started. */
+  series: MetricSeries;
+  breakers: ReadonlyMap<string, { readonly state: BreakerStateName }>;
+  health: StatusReport | undefined;
+  nowMs: number;
+}
+
+/**
+ * `GET /metrics`: the service's metrics as Prometheus text, every series labelled
+ * `command="serve"`. Counters are cumulative since the start (they never go down while it runs);
+ * the per-source gauges describe what each source last served. A source that several screens use
+ * (finnhub for news and market, every news source once per query) appears once, as the screen
+ * refreshed last left it, so no two samples share a label set.
+ */
+export function serveMetricsText(input: ServeMetricsInput): string {
+  return renderPrometheus({
+    command: 'serve',
+    // The monitor counts from the service's start: its counts are true counters (`_total`).
+    cumulative: true,
+    stats: input.stats,
+    series: input.series,
+    sources: latestSources(input.board, input.nowMs),
+    breakers: input.breakers,
+    nowMs: input.nowMs,
+    ...(input.health ? { history: historyOf(input.health) } : {}),
+  });
+}
+
+function latestSources(board: ScreenBoard, nowMs: number): SourceReport[] {
+  const byName = new Map<string, SourceReport>();
+  const answered = board.states.filter((state) => state.answer !== undefined).sort((a, b) => a.answer!.at - b.answer!.at);
+  for (const state of answered) {
+    for (const source of servedDocument(state, nowMs)?.sources ?? []) byName.set(source.name, source);
+  }
+  return [...byName.values()];
+}
+
+function historyOf(health: StatusReport): Record<string, SourceHistory> {
+  const history: Record<string, SourceHistory> = {};
+  for (const source of health.sources) if (source.lastSuccessAt !== null) history[source.name] = { lastSuccessAt: source.lastSuccessAt };
+  return history;
+}
