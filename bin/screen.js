@@ -6,5 +6,5 @@ import module from 'node:module';
 // minutes); Node 20 has no such cache and skips this.
 module.enableCompileCache?.();
 
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 process.exitCode = await main(process.argv);

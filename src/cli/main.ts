@@ -1,178 +1,33 @@
-import { Chalk } from 'chalk';
-import { CommanderError } from 'commander';
-import type { CommandContext, RenderView } from '../commands/command-spec.js';
-import { stat } from 'node:fs/promises';
-import { isQahtError, QahtError } from '../errors.js';
-import type { ConfigFile } from '../options/config-file.js';
-import { quoteValue } from '../options/parse-values.js';
-import { type ConfigLocation, resolveRunSettings } from '../options/run-options.js';
-import type { OutputStream } from '../output/output-stream.js';
-import { sanitizeText } from '../output/sanitize.js';
-import { redactText } from '../redact.js';
-import { apiKeysIn } from '../sources/source-names.js';
-import { systemClock } from '../time/clock.js';
 import { packageVersion } from '../version.js';
-import { COMMANDS } from './command-index.js';
-import { EXIT, exitCodeFor, isUserError } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 import { processInterrupts } from './process-interrupts.js';
-import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
-import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
-
-/** Width of `status` and `cache ls` without a terminal or COLUMNS: what a mail or a pager shows. */
-const REPORT_WIDTH_COLUMNS = 80;
+import type { CliIo } from './terminal.js';
 
 /**
- * The CLI edge: parses argv, runs the command, prints what it rendered, and turns every outcome
- * into an exit code. This is the only place that decides exit codes; nothing below it prints to
- * stdout or exits. In-process callers (tests) pass their own streams, environment and clock, and
- * no interrupts: the bin's default I/O is the only one with signal handlers.
+ * The CLI: `screen …` with the process's streams, environment and signals by default; in-process
+ * callers (tests) pass their own streams, environment and clock, and no interrupts: the bin's
+ * default I/O is the only one with signal handlers. Resolves to the exit code.
+ *
+ * `--version` alone is answered here; everything else (commander, the command index, the
+ * command's spec) is loaded only for a real command line, so the version costs one small read.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const words = argv.slice(2);
-  const commands = await loadCommands(words[0]);
-  let invocation: Invocation | undefined;
-  const program = buildProgram(
-    packageVersion(),
-    commands,
-    (i) => {
-      invocation = i;
-    },
-    { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), helpWidth: terminalWidth(io.stdout, io.env) },
-  );
-  try {
-    if (words.length === 0) {
-      io.stderr.write(program.helpInformation());
-      return EXIT.usage;
-    }
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version "fail" with exit code 0; every real parse error is a usage error.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    throw error;
+  if (words.length === 1 && (words[0] === '--version' || words[0] === '-V')) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
   }
-  if (!invocation) return EXIT.usage;
-  try {
-    return await execute(invocation, io);
-  } catch (error) {
-    return reportFatal(error, io, invocation.raw);
-  }
-}
-
-/** Only the spec of the command named first is loaded; help, version and typos need them all. */
-async function loadCommands(first: string | undefined): Promise<ProgramCommand[]> {
-  const named = COMMANDS.find((entry) => entry.name === first);
-  return Promise.all(COMMANDS.map(async (entry) => ({ entry, spec: !named || entry === named ? await entry.load() : undefined })));
-}
-
-/** Parse (every value checked before any work), run, print, exit code; deferred work runs last, whatever happened. */
-async function execute(invocation: Invocation, io: CliIo): Promise<number> {
-  const { spec } = invocation;
-  const settings = resolveRunSettings(invocation.raw, io.env, spec.runOptions);
-  const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
-  const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
-  const deferred: Array<() => Promise<void>> = [];
-  const context: CommandContext = {
-    settings,
-    env: io.env,
-    clock: io.clock ?? systemClock,
-    stderr: io.stderr,
-    interrupts: io.interrupts,
-    afterOutput: (task) => deferred.push(task),
-    terminal: io.stdout.isTTY
-      ? async () =>
-          (await import('./watch-terminal.js')).createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), {
-            restoreOnExit: io.ownsProcess === true,
-          })
-      : undefined,
-  };
-  let failure: { error: unknown } | undefined;
-  let code: number = EXIT.ok;
-  try {
-    const result = await spec.run(context, options);
-    const outputFile = spec.outputFile?.(options);
-    // Results for a file are drawn as for a pipe: no colour, whatever FORCE_COLOR says.
-    const results: Pick<OutputStream, 'isTTY' | 'columns'> = outputFile === undefined ? io.stdout : {};
-    const view: RenderView = {
-      quiet: settings.quiet,
-      stdout: {
-        chalk: outputFile === undefined ? chalkFor(io.stdout, io.env, settings.color) : new Chalk({ level: 0 }),
-        widthColumns: terminalWidth(results, io.env),
-        reportWidthColumns: terminalWidth(results, io.env, REPORT_WIDTH_COLUMNS),
-      },
-      stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
-    };
-    const rendered = await spec.render(result, options, view);
-    code = exitCodeFor(spec.outcome?.(result, options) ?? 'ok');
-    if (outputFile === undefined) {
-      if (rendered.stdout) io.stdout.write(rendered.stdout);
-      // A run with nothing to show leaves the last good results where they were (a cron job's snapshot).
-    } else if (code !== EXIT.noResults) await writeResultsFile(outputFile, rendered.stdout);
-    if (rendered.stderr) io.stderr.write(rendered.stderr);
-  } catch (error) {
-    failure = { error };
-  }
-  // Last registered first, like nested finally blocks; every task runs even when one fails.
-  for (const task of deferred.reverse()) {
-    try {
-      await task();
-    } catch (error) {
-      failure ??= { error };
-    }
-  }
-  if (failure) throw failure.error;
-  return code;
-}
-
-/**
- * Replaces `path` with the results atomically (a reader never sees half of them); 0644 like the
- * metrics file, since another user often reads it. The path was checked before the run.
- * @throws QahtError QAHT_ERR_USAGE "cannot write --output …" (exit 2)
- */
-async function writeResultsFile(path: string, text: string): Promise<void> {
-  const { describeFsError, writeFileAtomic } = await import('../store/atomic-write.js');
-  try {
-    await writeFileAtomic(path, text, { mode: 0o644 });
-  } catch (error) {
-    throw new QahtError('QAHT_ERR_USAGE', `cannot write --output ${quoteValue(path)}: ${describeFsError(error)}`, { cause: error });
-  }
-}
-
-/**
- * The config file, for a command that reads it. Where there is none at the default place this
- * costs one stat and loads no module: the loader (and the TOML parser it loads) only when a file
- * is there, or one was named.
- */
-async function loadConfig(location: ConfigLocation): Promise<ConfigFile | undefined> {
-  if (location.from === 'default') {
-    const missing = await stat(location.path).then(
-      () => false,
-      (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
-    );
-    if (missing) return undefined;
-  }
-  return (await import('../options/config-file.js')).loadConfigFile(location);
-}
-
-/** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */
-function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): number {
-  const level = typeof raw.logLevel === 'string' ? raw.logLevel : io.env.LOG_LEVEL;
-  const debug = level === 'debug' || level === 'trace';
-  // An error that escaped a command may quote an API's words: the same redaction as every report.
-  const message = sanitizeText(redactText((error instanceof Error ? error.message : String(error)).split('\n')[0]!, apiKeysIn(io.env)));
-  io.stderr.write(`screen: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) io.stderr.write(`${redactText(error.stack, apiKeysIn(io.env))}\n`);
-  if (isUserError(error)) return EXIT.usage;
-  // Anything else that escaped a command means no results were printed.
-  if (!isQahtError(error)) io.stderr.write('screen: this is a bug; please report it with --log-level debug output\n');
-  return EXIT.noResults;
+  const { runCommandLine } = await import('./run-command-line.js');
+  return runCommandLine(argv, io);
 }
 
 function processIo(): CliIo {
   return {
     stdout: process.stdout,
-    stderr: process.stderr,
+    // A getter, like stdin: `--version` writes nothing to stderr, and opening a pipe's stream costs.
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
     interrupts: processInterrupts,
     // A getter: touching process.stdin opens it, which a run that does not watch never needs.

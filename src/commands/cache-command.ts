@@ -2,9 +2,10 @@ import { switchOption } from '../options/option-record.js';
 import { quoteValue, usageError } from '../options/parse-values.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import { LOCAL_RUN_OPTIONS } from '../options/run-options.js';
-import type { ListedEntry } from '../output/cache-listing.js';
+import { cacheSummary, type ListedEntry, renderCacheClear, renderCacheJson, renderCacheTable } from '../output/cache-listing.js';
 import { isSourceName, SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
+import { DiskCache } from '../store/disk-cache.js';
 import type { CommandSpec } from './command-spec.js';
 import { cacheEntryHealth } from './status.js';
 
@@ -66,7 +67,6 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
       if ('removed' in shared) return { action: 'clear', where, store, removed: shared.removed };
       listed = shared.listings;
     } else {
-      const { DiskCache } = await import('../store/disk-cache.js');
       // Not `DiskCache.open`: listing or clearing must not create (or demand write access to) the folder.
       const cache = new DiskCache({ dir: cacheDir });
       if (options.action === 'clear') return { action: 'clear', where, store, removed: await cache.clear(options.source) };
@@ -80,17 +80,14 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
     return { action: 'ls', where, store, nowMs, entries };
   },
   async render(result, options, view) {
-    const listing = await import('../output/cache-listing.js');
     if (result.action === 'clear') {
-      const { json, line } = listing.renderCacheClear(result.removed, result.where, options.source, result.store);
+      const { json, line } = renderCacheClear(result.removed, result.where, options.source, result.store);
       return { stdout: options.json ? json : '', stderr: view.quiet ? '' : `${line}\n` };
     }
-    if (options.json) return { stdout: listing.renderCacheJson(result.entries, result.where, result.nowMs, result.store), stderr: '' };
+    if (options.json) return { stdout: renderCacheJson(result.entries, result.where, result.nowMs, result.store), stderr: '' };
     const table =
-      result.entries.length > 0
-        ? `${await listing.renderCacheTable(result.entries, view.stdout.chalk, view.stdout.reportWidthColumns)}\n`
-        : '';
-    return { stdout: table, stderr: view.quiet ? '' : `${listing.cacheSummary(result.entries, result.where)}\n` };
+      result.entries.length > 0 ? `${await renderCacheTable(result.entries, view.stdout.chalk, view.stdout.reportWidthColumns)}\n` : '';
+    return { stdout: table, stderr: view.quiet ? '' : `${cacheSummary(result.entries, result.where)}\n` };
   },
 };
 

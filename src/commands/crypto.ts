@@ -12,7 +12,7 @@ import type { HttpGetter } from '../http/types.js';
 import type { CryptoRow } from '../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../screens/crypto/sort.js';
-import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../sources/binance.js';
+import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
 import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
@@ -86,7 +86,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       ttlMs: CRYPTO_TTL_MS.binanceTicker,
       fetch: (ctx) =>
         fetchBinanceUsdAssets(ctx.http, {
-          baseUrls: binanceBaseUrls(rt.env),
+          baseUrls: ctx.baseUrls,
           loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
           onFallback: (refused, reason, next) => {
             rt.increment('source.host_fallbacks', 1, { source: 'binance' });

@@ -4,14 +4,17 @@ import { dataOptions, type DataRunOptions, toDataRunOptions } from '../options/d
 import { defaultText, type OptionRecord, type OptionValues, type ValueSource } from '../options/option-record.js';
 import { usageError } from '../options/parse-values.js';
 import { type ConfigSettings, configName, resolveOptions } from '../options/resolve-options.js';
+import { demoSources } from '../demo/demo-sources.js';
 import type { ColumnSpec } from '../output/column-spec.js';
+import { renderResults } from '../output/render-results.js';
+import { renderRunReport } from '../output/run-report.js';
 import { degradedLine, isDegraded } from '../output/status-lines.js';
 import type { PerformanceStats } from '../perf/performance-monitor.js';
 import { redactUrl, secretsInWebhookUrl } from '../redact.js';
 import { type CommandResult, type SourceReport, skipReasonText } from '../report.js';
 import type { FiredAlert } from '../screens/alerts/alert-states.js';
 import type { RuleFields } from '../screens/alerts/rule-fields.js';
-import { apiKeysIn, type Env, hostsFor, type SourceName } from '../sources/source-names.js';
+import { apiKeysIn, type Env, type SourceName } from '../sources/source-names.js';
 import type { ChangeSettings } from './changes/change-settings.js';
 import type { ChangeReport, RowIdentity } from './changes/run-tracking.js';
 import type { ArgumentRecord, CommandContext, CommandSpec, RunOutcome } from './command-spec.js';
@@ -141,10 +144,6 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
         const { renderDataRun } = await import('./changes/render-data-run.js');
         return renderDataRun(run, options, view, { definition, outcome: outcome(run, options) });
       }
-      const [{ renderResults }, { renderRunReport }] = await Promise.all([
-        import('../output/render-results.js'),
-        import('../output/run-report.js'),
-      ]);
       const stdout = await renderResults(run.result, definition.columns(run.result), {
         format: options.data.format,
         chalk: view.stdout.chalk,
@@ -173,10 +172,13 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   if (watching && !context.terminal)
     throw usageError('--watch needs a terminal: stdout is not one (run without --watch from cron or a pipe)');
   let env = context.env;
+  let baseUrls: ((source: SourceName) => Promise<readonly string[]>) | undefined;
   if (settings.demo) {
-    const demo = await (await import('../demo/demo-server.js')).startDemoServer();
+    // A source's loopback server starts when it must fetch: a run the cache serves starts none.
+    const demo = demoSources();
     context.afterOutput(() => demo.close());
-    env = { ...env, ...demo.env };
+    env = { ...env, ...demo.keys };
+    baseUrls = (source) => demo.baseUrls(source);
   }
   const offScreen = watching ? (await import('./watch/captured-stream.js')).capturedStream() : undefined;
   const session = await createRunContext({
@@ -187,6 +189,7 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     mode: options.data.cacheMode,
     clock: context.clock,
     ...(context.interrupts ? { interrupts: context.interrupts } : {}),
+    ...(baseUrls ? { baseUrls } : {}),
   });
   const common: CommonOptions = { sources: options.data.sources, limit: options.data.limit };
   if (watching && context.terminal && offScreen) {
@@ -207,7 +210,13 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
   const metrics = session.metrics();
   context.afterOutput(() => session.finish({ command: definition.name, metricsFile: options.data.metricsFile, sources: result.sources }));
-  const run: DataRun<Row> = { result, metrics, sourceOfHost: sourceOfHost(result.sources, env), demo: settings.demo, alerts: [] };
+  const run: DataRun<Row> = {
+    result,
+    metrics,
+    sourceOfHost: sourceOfHost(result.sources, session.hostsOf),
+    demo: settings.demo,
+    alerts: [],
+  };
   const { changes, rules } = options.change;
   if ((changes || rules.length > 0) && runOutcome(result.sources, false) !== 'no-results') {
     await trackAndNotify(definition, context, options, session, run, env);
@@ -373,10 +382,10 @@ export function runOutcome(sources: readonly SourceReport[], strict: boolean): R
 }
 
 /** Which of this run's sources uses each host (a host shared by several, as in tests, names the first). */
-export function sourceOfHost(sources: readonly SourceReport<SourceName>[], env: Env): Map<string, string> {
+export function sourceOfHost(sources: readonly SourceReport<SourceName>[], hostsOf: (source: SourceName) => string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (const { name } of sources) {
-    for (const host of hostsFor(name, env)) if (!map.has(host)) map.set(host, name);
+    for (const host of hostsOf(name)) if (!map.has(host)) map.set(host, name);
   }
   return map;
 }

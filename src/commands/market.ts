@@ -19,7 +19,7 @@ import { createMarketDriver, type MarketDriver } from '../sources/market/market-
 import { forEachWithConcurrency } from '../sources/market/pool.js';
 import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from '../sources/market/quote-cache.js';
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
-import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../sources/source-names.js';
+import { apiKeyFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../sources/source-names.js';
 import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../report.js';
 import { readRegularFile, type UnreadableReason } from '../store/regular-file.js';
 import { quoteValue } from '../options/parse-values.js';
@@ -87,7 +87,7 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   const drivers = active.map((name) =>
     createMarketDriver(name, {
       http: () => rt.http(),
-      baseUrl: baseUrlFor(name, rt.env),
+      baseUrl: async () => (await rt.baseUrls(name))[0]!,
       apiKey: apiKeyFor(name, rt.env) ?? '',
       budgets: rt.budgets,
     }),

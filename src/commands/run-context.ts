@@ -15,7 +15,7 @@ import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptiv
 import { BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_MAX_MS, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
-import { apiKeysIn, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
+import { apiKeysIn, baseUrlsFor, hostOf, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
 import type { CacheMode } from '../store/cache-types.js';
 import { DiskCache } from '../store/disk-cache.js';
@@ -23,6 +23,7 @@ import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { sweepLeftovers } from '../store/leftover-sweep.js';
 import type { RunMemory } from '../store/run-memory.js';
 import { fileBudgets, fileHistory } from '../store/file-ports.js';
+import { FileRunMemory } from '../store/file-run-memory.js';
 import { StateStore } from '../store/state-store.js';
 import { nodeStoreFs } from '../store/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -40,12 +41,19 @@ export interface RunContextOptions {
   clock?: Clock;
   /** SIGINT/SIGTERM, when the run can receive them (see `onInterrupt`). */
   interrupts?: Interrupts;
+  /**
+   * Where each source's API is, asked when the source first fetches (`--demo`: its loopback
+   * server, started then). @default `baseUrlsFor(source, env)`
+   */
+  baseUrls?: (source: SourceName) => Promise<readonly string[]>;
 }
 
 export interface RunContext {
   runtime: Runtime;
   monitor: PerformanceMonitor;
   breakers: Map<string, HostBreaker>;
+  /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
+  hostsOf(source: SourceName): string[];
   /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
   store(): { kind: 'file' | 'redis'; label: string };
   logger: Logger;
@@ -127,11 +135,15 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     rampUpHalvingMs: UNDOCUMENTED_HOST_PACING.rampUpHalvingMs,
     clock,
   });
-  for (const source of SOURCE_NAMES) {
-    // The documented rate is also the floor: learning may slow a host down, never push it past its API's limit.
+  // The documented rate is also the floor: learning may slow a host down, never push it past its API's limit.
+  const configureHosts = (source: SourceName, hosts: readonly string[]): void => {
     const documentedDelayMs = settings.paceMs ?? DOCUMENTED_DELAY_MS[source];
-    for (const host of hostsFor(source, env)) limiter.configureHost(host, { documentedDelayMs });
-  }
+    for (const host of hosts) limiter.configureHost(host, { documentedDelayMs });
+  };
+  // Hosts resolved on first use (the demo's) are configured then, before their first request.
+  const resolvedHosts = new Map<SourceName, string[]>();
+  const hostsOf = (source: SourceName): string[] => (options.baseUrls ? (resolvedHosts.get(source) ?? []) : hostsFor(source, env));
+  if (!options.baseUrls) for (const source of SOURCE_NAMES) configureHosts(source, hostsFor(source, env));
   const learned: LimiterSnapshot = {};
   const localBreaker = (host: string, saved: unknown): CircuitBreaker =>
     new CircuitBreaker({
@@ -141,9 +153,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       name: host,
       ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
     });
-  // In the state store's own folder, so it moves wherever the state does; its module is loaded
-  // only by a run that keeps something (--changes, alert rules). A shared store falls back to it.
-  const fileMemory = lazyRunMemory(async () => new (await import('../store/file-run-memory.js')).FileRunMemory(state.dir, { clock }));
+  // In the state store's own folder, so it moves wherever the state does; made only by a run that
+  // keeps something (--changes, alert rules). A shared store falls back to it.
+  const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
   const shared =
     settings.store.kind === 'redis'
       ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory })
@@ -193,6 +205,16 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       });
       return creating;
     },
+    async baseUrls(source) {
+      if (!options.baseUrls) return baseUrlsFor(source, env);
+      const bases = await options.baseUrls(source);
+      if (!resolvedHosts.has(source)) {
+        const hosts = [...new Set(bases.map(hostOf).filter((host): host is string => host !== undefined))];
+        resolvedHosts.set(source, hosts);
+        configureHosts(source, hosts);
+      }
+      return bases;
+    },
     cache: (shared?.cache ?? cache).view(mode),
     budgets,
     progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
@@ -216,6 +238,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     runtime,
     monitor,
     breakers,
+    hostsOf,
     logger,
     redact,
     memory: shared?.memory ?? fileMemory,

@@ -1,14 +1,16 @@
 import { isQahtError } from '../errors.js';
 import type { HttpGetter } from '../http/types.js';
 import { failedReport, skippedReport, type SkipReason, type SourceReport } from '../report.js';
-import { apiKeyFor, baseUrlFor, KEY_ENV_VARS, type SourceName } from '../sources/source-names.js';
+import { apiKeyFor, KEY_ENV_VARS, type SourceName } from '../sources/source-names.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
 /** What a source's fetch function receives. */
 export interface SourceFetchContext {
   http: HttpGetter;
-  /** The base URL (`SCREEN_<SOURCE>_URL` or the default), without a trailing slash. */
+  /** The base URL (`SCREEN_<SOURCE>_URL`, the default or the demo's server), without a trailing slash. */
   baseUrl: string;
+  /** Every base URL of the source, in the order to try them (`baseUrl` is the first). */
+  baseUrls: readonly string[];
   /** The API key when the source has one configured. */
   apiKey: string | undefined;
   /** Epoch ms at the start of the run (for time windows such as `--since`). */
@@ -56,7 +58,11 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
     key: `${job.source}:${job.key}`,
     ttlMs: job.ttlMs,
     maxStaleMs: job.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
-    fetch: async () => job.fetch({ http: await rt.http(), baseUrl: baseUrlFor(job.source, rt.env), apiKey, nowMs }),
+    fetch: async () => {
+      // Loading the client and starting a demo server overlap.
+      const [http, baseUrls] = await Promise.all([rt.http(), rt.baseUrls(job.source)]);
+      return job.fetch({ http, baseUrl: baseUrls[0]!, baseUrls, apiKey, nowMs });
+    },
     validate: job.validate,
   });
 

@@ -32,6 +32,12 @@ export interface Runtime {
   clock: Clock;
   /** The HTTP client; created on first use so a run served from cache never loads undici. */
   http(): Promise<HttpGetter>;
+  /**
+   * A source's base URLs, in the order to try them, without trailing slashes: `SCREEN_<SOURCE>_URL`
+   * or the API's own, or under `--demo` the source's loopback server, which this first call starts.
+   * Asked only when a source must fetch, so a run served from cache starts no server.
+   */
+  baseUrls(source: SourceName): Promise<readonly string[]>;
   /** The run's view of the cache: every lookup in the run's mode (normal, force-refresh or offline). */
   cache: CacheView;
   budgets: BudgetLedger;

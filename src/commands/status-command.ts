@@ -1,7 +1,9 @@
 import { switchOption } from '../options/option-record.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import { LOCAL_RUN_OPTIONS } from '../options/run-options.js';
+import { renderStatusJson } from '../output/status-json.js';
 import type { StatusReport } from '../output/status-report.js';
+import { renderStatusNotes, renderStatusTable } from '../output/status-table.js';
 import type { CommandSpec } from './command-spec.js';
 import { gatherStatus } from './status.js';
 
@@ -25,8 +27,7 @@ export const statusCommand: CommandSpec<{ json: boolean }, StatusReport> = {
       store: context.settings.store,
     }),
   async render(report, options, view) {
-    if (options.json) return { stdout: (await import('../output/status-json.js')).renderStatusJson(report), stderr: '' };
-    const { renderStatusNotes, renderStatusTable } = await import('../output/status-table.js');
+    if (options.json) return { stdout: renderStatusJson(report), stderr: '' };
     const table = await renderStatusTable(report, view.stdout.chalk, view.stdout.reportWidthColumns);
     return { stdout: `${table}\n`, stderr: view.quiet ? '' : `${renderStatusNotes(report).join('\n')}\n` };
   },

@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { KEY_ENV_VARS, SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
+import { SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
+import { demoKeys } from './demo-sources.js';
 import { renderTimeTokens } from './time-tokens.js';
 
 /** One recorded response: served for `GET /<source><path>` when every listed query param matches. */
@@ -13,6 +14,19 @@ export interface Recording {
   query?: Record<string, string>;
   contentType: string;
   file: string;
+}
+
+/** The bundled recordings: their folder and every manifest entry. */
+export interface RecordingLibrary {
+  dir: string;
+  recordings: Recording[];
+}
+
+/** One source's loopback server. */
+export interface SourceServer {
+  /** `http://127.0.0.1:<port>/<source>`: the source's base URL. */
+  baseUrl: string;
+  close(): Promise<void>;
 }
 
 export interface DemoServer {
@@ -28,64 +42,61 @@ function recordingsDir(): string {
   return fileURLToPath(new URL('../../src/demo/recordings/', import.meta.url));
 }
 
-async function loadRecordings(dir: string): Promise<Recording[]> {
+/** Reads every manifest of the bundled recordings (the bodies are read per request). */
+export async function loadRecordingLibrary(): Promise<RecordingLibrary> {
+  const dir = recordingsDir();
   const manifests = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
   const lists = await Promise.all(manifests.map(async (name) => JSON.parse(await readFile(`${dir}${name}`, 'utf8')) as Recording[]));
-  return lists.flat();
+  return { dir, recordings: lists.flat() };
 }
 
 /**
- * Starts loopback servers replaying the bundled recordings, so `--demo` runs the whole pipeline
- * (client, limiters, breakers, cache, screens, output) with no network. Each source gets its own
- * port, hence its own host to the per-host limiter and breaker, as the real APIs do. Recorded
- * times are tokens rendered relative to now, so a demo always looks current.
+ * Starts one source's loopback server replaying its recordings. Each source gets its own port,
+ * hence its own host to the per-host limiter and breaker, as the real APIs do. Recorded times are
+ * tokens rendered relative to now, so a demo always looks current. The server never keeps the
+ * process alive.
+ */
+export async function startSourceServer(source: SourceName, library: RecordingLibrary): Promise<SourceServer> {
+  const server: Server = createServer((request, response) => {
+    void serve(source, request, response, library);
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/${source}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Starts a loopback server for every source at once (`screen serve --demo`, which refreshes them
+ * all on its schedule), so the whole pipeline (client, limiters, breakers, cache, screens,
+ * output) runs with no network.
  */
 export async function startDemoServer(): Promise<DemoServer> {
-  const dir = recordingsDir();
-  const recordings = await loadRecordings(dir);
-  const env: Record<string, string> = {};
-  const servers: Server[] = [];
-  for (const source of SOURCE_NAMES) {
-    const server = createServer((request, response) => {
-      void serve(source, request, response, recordings, dir);
-    });
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    // Never keep the CLI alive on the demo servers' account.
-    server.unref();
-    servers.push(server);
-    const { port } = server.address() as AddressInfo;
-    env[`SCREEN_${source.toUpperCase()}_URL`] = `http://127.0.0.1:${port}/${source}`;
-    const keyVar = KEY_ENV_VARS[source];
-    if (keyVar && source !== 'coingecko') env[keyVar] = 'demo-key';
-  }
+  const library = await loadRecordingLibrary();
+  const servers = await Promise.all(SOURCE_NAMES.map((source) => startSourceServer(source, library)));
+  const env: Record<string, string> = demoKeys();
+  for (const [index, source] of SOURCE_NAMES.entries()) env[`SCREEN_${source.toUpperCase()}_URL`] = servers[index]!.baseUrl;
   return {
     env,
     close: async () => {
-      await Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.closeAllConnections();
-              server.close(() => resolve());
-            }),
-        ),
-      );
+      await Promise.all(servers.map((server) => server.close()));
     },
   };
 }
 
-async function serve(
-  source: SourceName,
-  request: IncomingMessage,
-  response: ServerResponse,
-  recordings: Recording[],
-  dir: string,
-): Promise<void> {
+async function serve(source: SourceName, request: IncomingMessage, response: ServerResponse, library: RecordingLibrary): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://demo');
   const [, , ...rest] = url.pathname.split('/');
   const path = `/${rest.join('/')}`.replace(/\/+$/, '') || '/';
-  const recording = recordings.find(
+  const recording = library.recordings.find(
     (r) =>
       r.source === source &&
       r.path.replace(/\/+$/, '') === path &&
@@ -97,7 +108,7 @@ async function serve(
     return;
   }
   try {
-    const body = renderTimeTokens(await readFile(`${dir}${recording.file}`, 'utf8'), Date.now());
+    const body = renderTimeTokens(await readFile(`${library.dir}${recording.file}`, 'utf8'), Date.now());
     response.writeHead(200, { 'content-type': recording.contentType, 'content-length': Buffer.byteLength(body) });
     response.end(body);
   } catch {

@@ -1,6 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { CommandResult } from '../report.js';
 import type { ColumnSpec } from './column-spec.js';
+import { renderCsv } from './render-csv.js';
+import { renderJson } from './render-json.js';
+import { renderTable } from './render-table.js';
 
 export interface ResultsRenderOptions {
   format: 'table' | 'json' | 'csv';
@@ -16,7 +19,7 @@ export interface ResultsRenderOptions {
 
 /**
  * The results as stdout shows them: one JSON document, CSV, or a table (nothing when there are no
- * rows). Only the renderer asked for is loaded.
+ * rows). The renderers are small; the table library is loaded only when a table is drawn.
  */
 export async function renderResults<Row>(
   result: CommandResult<Row>,
@@ -25,12 +28,11 @@ export async function renderResults<Row>(
 ): Promise<string> {
   switch (options.format) {
     case 'json':
-      return (await import('./render-json.js')).renderJson(result, options.metrics, options.extra);
+      return renderJson(result, options.metrics, options.extra);
     case 'csv':
-      return (await import('./render-csv.js')).renderCsv(result.results, columns);
+      return renderCsv(result.results, columns);
     case 'table': {
       if (result.results.length === 0) return '';
-      const { renderTable } = await import('./render-table.js');
       return `${await renderTable(result.results, columns, { width: options.widthColumns, chalk: options.chalk })}\n`;
     }
   }

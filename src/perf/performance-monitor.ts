@@ -40,7 +40,7 @@ export interface MetricSeries {
 export interface PerformanceMonitorOptions {
   /** Wall clock for uptime, and the time source for durations. @default systemClock */
   clock?: Clock;
-  /** Time source for durations, in ms. @default the clock's (`performance.now` for the system clock) */
+  /** Time source for durations, in ms. @default the clock's (`monotonicMs` for the system clock) */
   now?: () => number;
   /** Samples kept per series for percentiles; count, mean, min and max stay exact. @default 10_000 */
   maxSamples?: number;

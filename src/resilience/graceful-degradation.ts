@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../time/clock.js';
+import { monotonicMs, systemClock, type Clock } from '../time/clock.js';
 
 /** How one source fared in `multiSourceFetch`. */
 export interface SourceOutcome {
@@ -19,7 +19,7 @@ export interface MultiSourceResult<T> {
 }
 
 export interface MultiSourceOptions {
-  /** High-resolution time source for durations, in ms. @default performance.now */
+  /** High-resolution time source for durations, in ms. @default monotonicMs */
   now?: () => number;
 }
 
@@ -31,7 +31,7 @@ export async function multiSourceFetch<T>(
   sources: Record<string, () => Promise<T>>,
   options: MultiSourceOptions = {},
 ): Promise<MultiSourceResult<T>> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const names = Object.keys(sources);
   const settled = await Promise.all(
     names.map(async (name) => {

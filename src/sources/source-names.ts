@@ -66,11 +66,6 @@ export function baseUrlsFor(source: SourceName, env: Env): string[] {
   return source === 'binance' ? [...BINANCE_FALLBACK_BASE_URLS] : [DEFAULT_BASE_URLS[source]];
 }
 
-/** The first base URL of `baseUrlsFor`: the one a single-host source uses. */
-export function baseUrlFor(source: SourceName, env: Env): string {
-  return baseUrlsFor(source, env)[0]!;
-}
-
 /** `host:port` of a base URL, or undefined when it does not parse. */
 export function hostOf(baseUrl: string): string | undefined {
   try {

@@ -1,7 +1,7 @@
 import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
 import type { CommonOptions, Runtime } from '../../src/commands/runtime.js';
 import { QahtError } from '../../src/errors.js';
-import type { Env } from '../../src/sources/source-names.js';
+import { baseUrlsFor, type Env } from '../../src/sources/source-names.js';
 import type { CacheLookup, CacheMode, CacheView, LookupOptions } from '../../src/store/cache-types.js';
 import { ManualClock } from './manual-clock.js';
 
@@ -110,13 +110,15 @@ export function createFakeRuntime(options: { http: HttpGetter; env?: Env; clock?
       }
     },
   };
+  const env = options.env ?? {};
   return {
-    env: options.env ?? {},
+    env,
     clock,
     warnings,
     counters,
     budgetUsed,
     http: async () => options.http,
+    baseUrls: async (source) => baseUrlsFor(source, env),
     cache,
     budgets: {
       async consume(name, amount, limit) {

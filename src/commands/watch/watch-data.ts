@@ -143,7 +143,7 @@ export async function watchData<Records extends readonly OptionRecord<string, un
   return {
     result: result ?? empty,
     metrics: session.metrics(),
-    sourceOfHost: sourceOfHost(result?.sources ?? [], input.env),
+    sourceOfHost: sourceOfHost(result?.sources ?? [], session.hostsOf),
     demo: context.settings.demo,
     alerts: [],
     watched: { stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' },

@@ -22,8 +22,8 @@ export interface DailyBudgetLedger {
 export interface MarketDriverContext {
   /** The HTTP client, loaded on first use. */
   http: () => Promise<HttpGetter>;
-  /** Base URL without a trailing slash. */
-  baseUrl: string;
+  /** Base URL without a trailing slash, resolved on first use (under `--demo` that starts the source's server). */
+  baseUrl: () => Promise<string>;
   apiKey: string;
   budgets: DailyBudgetLedger;
 }
@@ -65,7 +65,7 @@ export function createMarketDriver(name: MarketSourceName, context: MarketDriver
         capacity: async () => Infinity,
         fetchBatch: async (symbols) =>
           singleSymbolBatch(symbols, async (symbol) =>
-            fetchFinnhubQuote(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbol }),
+            fetchFinnhubQuote(await context.http(), { baseUrl: await context.baseUrl(), apiKey: context.apiKey, symbol }),
           ),
         // A 429 here has already been retried by the client with backoff; keep going unless it persists.
         isFinal: (error, consecutiveErrors) => isFinalError(error) || consecutiveErrors >= 3,
@@ -77,7 +77,7 @@ export function createMarketDriver(name: MarketSourceName, context: MarketDriver
         requestMs: DOCUMENTED_DELAY_MS.stooq,
         capacity: async () => Infinity,
         fetchBatch: async (symbols) =>
-          fetchStooqQuotes(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbols }),
+          fetchStooqQuotes(await context.http(), { baseUrl: await context.baseUrl(), apiKey: context.apiKey, symbols }),
         // One failed batch (block page, daily hits limit) predicts the next.
         isFinal: () => true,
       };
@@ -95,7 +95,11 @@ export function createMarketDriver(name: MarketSourceName, context: MarketDriver
               throw new QahtError('QAHT_ERR_BUDGET_EXHAUSTED', `daily budget of ${ALPHAVANTAGE_DAILY_LIMIT} used`);
             }
             try {
-              return await fetchAlphaVantageQuote(await context.http(), { baseUrl: context.baseUrl, apiKey: context.apiKey, symbol });
+              return await fetchAlphaVantageQuote(await context.http(), {
+                baseUrl: await context.baseUrl(),
+                apiKey: context.apiKey,
+                symbol,
+              });
             } catch (error) {
               // The key's real allowance is gone (perhaps used elsewhere): spare later runs today the call.
               if (isDailyLimitMessage(error)) await drainBudget(context.budgets);

@@ -1,0 +1,103 @@
+// Builds the CLI that bin/screen.js loads: one esbuild ESM bundle of src/cli/main.ts with code
+// splitting, into dist/bundle/. Each dynamic import stays its own chunk, so a run loads only what
+// it uses: undici and the demo's servers when a source fetches, fastify for `serve`, the Redis
+// client for a shared store. (One file without splitting would parse all of them on every run.)
+// The library entry (dist/index.js, from tsc) is not bundled. Run by `npm run build`.
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const outdir = `${root}dist/bundle`;
+
+/** Node's builtins, with and without the `node:` prefix. */
+const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+
+/**
+ * Builtins that dependencies require at load time but use only on paths qaht's CLI never takes:
+ * each loads on first use instead. commander needs child_process only for executable
+ * sub-commands (qaht has none), and child_process pulls in node:net and node:dgram.
+ */
+const LAZY_REQUIRES = [{ importer: /[\\/]node_modules[\\/]commander[\\/]/, builtin: 'child_process' }];
+
+/**
+ * Start-up, resolved for the bundle:
+ * - qaht's own imports of builtins become require(): Node builds an ES module facade for a builtin
+ *   by reading every export, which runs the lazy getters (node:fs's streams, node:crypto's
+ *   webcrypto): about 12 ms of a 45 ms start on Node 24. A require() reads only what is named.
+ *   (Rewritten in the source text, so no extra module, hence no extra chunk, stands in.)
+ * - lru-cache's default clock reads the global `performance`, whose first touch loads perf_hooks;
+ *   qaht's memory tiers set no TTL, so they never read that clock: the bundle's is Date.
+ * - chalk's colour detection imports node:tty (which loads node:net) to pick a level for its
+ *   default instances; qaht never uses those: every Chalk is built with the level qaht decided
+ *   (src/cli/terminal.ts), so the bundle's chalk detects nothing.
+ */
+const startupPlugin = {
+  name: 'qaht-startup',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'qaht-shim' }));
+    bundle.onLoad({ filter: /^supports-color$/, namespace: 'qaht-shim' }, () => ({
+      contents: 'export default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+    // lru-cache's Node build unminified, whose clock is its own module (./perf.js), to replace.
+    bundle.onResolve({ filter: /^lru-cache$/ }, () => ({ path: `${root}node_modules/lru-cache/dist/esm/node/index.js` }));
+    bundle.onResolve({ filter: /^\.\/perf\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]lru-cache[\\/]/.test(importer) ? { path: 'lru-cache-perf', namespace: 'qaht-shim' } : undefined,
+    );
+    bundle.onLoad({ filter: /^lru-cache-perf$/, namespace: 'qaht-shim' }, () => ({
+      contents: 'export const defaultPerf = Date;',
+      loader: 'js',
+    }));
+    bundle.onResolve({ filter: BUILTIN }, ({ path, importer, kind, namespace }) => {
+      // The stand-ins' own require() of the builtin: left to esbuild (a plain require at run time).
+      if (namespace === 'qaht-lazy-builtin' || kind !== 'require-call') return undefined;
+      const builtin = path.replace(/^node:/, '');
+      const lazy = LAZY_REQUIRES.some((entry) => entry.builtin === builtin && entry.importer.test(importer));
+      return lazy ? { path: builtin, namespace: 'qaht-lazy-builtin' } : undefined;
+    });
+    bundle.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async ({ path }) => ({
+      contents: requireBuiltins(await readFile(path, 'utf8')),
+      loader: 'ts',
+    }));
+    bundle.onLoad({ filter: /.*/, namespace: 'qaht-lazy-builtin' }, ({ path }) => ({
+      // A CommonJS stand-in whose members load the real module when first read.
+      contents: `let real; module.exports = new Proxy({}, { get: (_, name) => (real ??= require('node:${path}'))[name] });`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** `import { a, b as c, type T } from 'node:x'` → `const { a, b: c } = require('node:x')`; `import * as x` likewise. */
+function requireBuiltins(source) {
+  return source
+    .replace(/^import \{([^}]*)\} from '(node:[a-z_/]+)';$/gm, (_, names, builtin) => {
+      const values = names
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '' && !name.startsWith('type '))
+        .map((name) => name.replace(/\s+as\s+/, ': '));
+      return values.length > 0 ? `const { ${values.join(', ')} } = require('${builtin}');` : '';
+    })
+    .replace(/^import \* as (\w+) from '(node:[a-z_/]+)';$/gm, "const $1 = require('$2');");
+}
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [`${root}src/cli/main.ts`],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.18',
+  // Loaded from node_modules as they are: pino starts worker threads by file path, and the
+  // servers and Redis client are large packages only `serve` and a shared store use.
+  external: ['pino', 'fastify', '@fastify/*', 'redis'],
+  // Bundled CommonJS (commander, cli-table3, undici) calls require() for builtins.
+  banner: { js: "import { createRequire as qahtCreateRequire } from 'node:module'; const require = qahtCreateRequire(import.meta.url);" },
+  plugins: [startupPlugin],
+  logLevel: 'warning',
+});

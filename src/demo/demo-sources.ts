@@ -1,0 +1,52 @@
+import { KEY_ENV_VARS, SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
+import type { RecordingLibrary, SourceServer } from './demo-server.js';
+
+/**
+ * `--demo` for one run: a demo key for every keyed source at once, and each source's loopback
+ * server started only when that source must fetch. A run the cache serves therefore loads no
+ * HTTP server module and opens no port (node:http alone costs a cached run more than its screen).
+ */
+export interface DemoSources {
+  /** A demo key for every keyed source (CoinGecko runs keyless), to merge into the run's environment. */
+  keys: Record<string, string>;
+  /** The source's base URL on its loopback server, started by the first call for that source. */
+  baseUrls(source: SourceName): Promise<string[]>;
+  /** Closes the servers started so far. */
+  close(): Promise<void>;
+}
+
+/** `COINCAP_API_KEY=demo-key` and the like: every keyed source but CoinGecko, whose key is optional. */
+export function demoKeys(): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const source of SOURCE_NAMES) {
+    const keyVar = KEY_ENV_VARS[source];
+    if (keyVar && source !== 'coingecko') keys[keyVar] = 'demo-key';
+  }
+  return keys;
+}
+
+/** The demo's sources for one run; nothing is read or started until a source asks for its base URL. */
+export function demoSources(): DemoSources {
+  let library: Promise<RecordingLibrary> | undefined;
+  const servers = new Map<SourceName, Promise<SourceServer>>();
+  const start = async (source: SourceName): Promise<SourceServer> => {
+    const { loadRecordingLibrary, startSourceServer } = await import('./demo-server.js');
+    library ??= loadRecordingLibrary();
+    return startSourceServer(source, await library);
+  };
+  return {
+    keys: demoKeys(),
+    async baseUrls(source) {
+      let server = servers.get(source);
+      if (!server) {
+        server = start(source);
+        servers.set(source, server);
+      }
+      return [(await server).baseUrl];
+    },
+    async close() {
+      // A server that failed to start has nothing to close.
+      await Promise.all([...servers.values()].map((server) => server.then((s) => s.close()).catch(() => undefined)));
+    },
+  };
+}
