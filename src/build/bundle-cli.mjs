@@ -30,6 +30,9 @@ const LAZY_REQUIRES = [{ importer: /[\\/]node_modules[\\/]commander[\\/]/, built
  *   (Rewritten in the source text, so no extra module, hence no extra chunk, stands in.)
  * - lru-cache's default clock reads the global `performance`, whose first touch loads perf_hooks;
  *   qaht's memory tiers set no TTL, so they never read that clock: the bundle's is Date.
+ * - undici's index loads all of undici (fetch, WebSocket, cookies, mocks), and its fetch code
+ *   touches the global File and Headers, which loads Node's own copy of undici too. qaht uses
+ *   only the Agent and the request API on it, so the bundle's `undici` is just those parts.
  * - chalk's colour detection imports node:tty (which loads node:net) to pick a level for its
  *   default instances; qaht never uses those: every Chalk is built with the level qaht decided
  *   (src/cli/terminal.ts), so the bundle's chalk detects nothing.
@@ -50,6 +53,19 @@ const startupPlugin = {
     bundle.onLoad({ filter: /^lru-cache-perf$/, namespace: 'qaht-shim' }, () => ({
       contents: 'export const defaultPerf = Date;',
       loader: 'js',
+    }));
+    bundle.onResolve({ filter: /^undici$/ }, ({ importer }) =>
+      importer.includes(`${root}src`) ? { path: 'undici-agent', namespace: 'qaht-shim' } : undefined,
+    );
+    bundle.onLoad({ filter: /^undici-agent$/, namespace: 'qaht-shim' }, () => ({
+      // What undici's index.js does for these two, and no more (undici is pinned to an exact version).
+      contents: [
+        "const Dispatcher = require('undici/lib/dispatcher/dispatcher');",
+        "Object.assign(Dispatcher.prototype, require('undici/lib/api'));",
+        "module.exports.Agent = require('undici/lib/dispatcher/agent');",
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
     }));
     bundle.onResolve({ filter: BUILTIN }, ({ path, importer, kind, namespace }) => {
       // The stand-ins' own require() of the builtin: left to esbuild (a plain require at run time).

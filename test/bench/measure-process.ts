@@ -10,6 +10,8 @@ export interface ProcessMeasurement {
   wallMs: number;
   /** Peak resident set size, bytes. */
   maxRssBytes: number;
+  /** User + system CPU time of the child, ms (GNU time; NaN without it). */
+  cpuMs: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -27,13 +29,14 @@ export function rssMethod(): string {
  */
 export async function measureNode(
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string; scratchDir: string },
+  options: { env: NodeJS.ProcessEnv; cwd: string; scratchDir: string /** @default process.execPath */; node?: string },
 ): Promise<ProcessMeasurement> {
+  const node = options.node ?? process.execPath;
   const rssFile = join(options.scratchDir, `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
   const useTime = existsSync(GNU_TIME);
-  const command = useTime ? GNU_TIME : process.execPath;
+  const command = useTime ? GNU_TIME : node;
   const argv = useTime
-    ? ['-f', '%M', '-o', rssFile, process.execPath, ...args]
+    ? ['-f', '%M %U %S', '-o', rssFile, node, ...args]
     : ['--import', fileURLToPath(new URL('./rss-report.mjs', import.meta.url)), ...args];
   const env = useTime ? options.env : { ...options.env, QAHT_BENCH_RSS: rssFile };
   const started = performance.now();
@@ -51,13 +54,15 @@ export async function measureNode(
     // 'close' comes after 'exit', once stdout and stderr are drained.
     child.once('close', (exitCode) => resolve(exitCode));
   });
-  // GNU time writes "Command exited with non-zero status N" before the figure; the last line is %M.
+  // GNU time writes "Command exited with non-zero status N" before the figures; the last line is
+  // "%M %U %S" (the rss-report module writes only %M).
   const text = await readFile(rssFile, 'utf8').catch(() => '');
   await rm(rssFile, { force: true });
-  const kib = Number(text.trim().split('\n').pop());
+  const [kib, userS, systemS] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number);
   return {
     wallMs,
-    maxRssBytes: Number.isFinite(kib) ? kib * 1024 : Number.NaN,
+    maxRssBytes: kib !== undefined && Number.isFinite(kib) ? kib * 1024 : Number.NaN,
+    cpuMs: userS !== undefined && systemS !== undefined ? (userS + systemS) * 1000 : Number.NaN,
     code,
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),

@@ -3,5 +3,9 @@
 import { writeFileSync } from 'node:fs';
 
 process.on('exit', () => {
-  if (process.env.QAHT_BENCH_RSS) writeFileSync(process.env.QAHT_BENCH_RSS, String(process.resourceUsage().maxRSS));
+  if (process.env.QAHT_BENCH_RSS) {
+    const usage = process.resourceUsage();
+    // Like GNU time's "%M %U %S": KiB, then user and system CPU seconds.
+    writeFileSync(process.env.QAHT_BENCH_RSS, `${usage.maxRSS} ${usage.userCPUTime / 1e6} ${usage.systemCPUTime / 1e6}`);
+  }
 });

@@ -24,6 +24,7 @@ const BENCHES: Bench[] = [
   { id: '8', title: 'Store cost of a warm run', run: async () => (await import('./store-cost.js')).benchStoreCost() },
   { id: '9', title: 'Shared store', run: async () => (await import('./shared-store.js')).benchSharedStore() },
   { id: '10', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
+  { id: '11', title: 'Start-up on every Node', run: async () => (await import('./startup.js')).benchStartup() },
 ];
 
 interface Machine {

@@ -3,6 +3,7 @@
  * against `node -e 0`, plus whether such a run loads the HTTP stack (undici).
  */
 import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,10 +123,13 @@ function rowsFor(label: string, rssLabel: string, m: WarmMeasurement): { rows: B
   const nodeWall = median(m.baseline.map((r) => r.wallMs));
   const rss = median(m.runs.map((r) => r.maxRssBytes));
   const nodeRss = median(m.baseline.map((r) => r.maxRssBytes));
-  const loadsUndici = m.modules.some((url) => url.includes('/node_modules/undici/'));
-  const loadsClient = m.modules.some((url) => url.endsWith('/http/async-api-client.js'));
-  const loadsDemo = m.modules.some((url) => url.includes('/demo/demo-server.js'));
-  const ownModules = m.modules.filter((url) => url.includes('/dist/')).length;
+  // The bin loads the CLI's esbuild bundle, whose chunks head each bundled file with `// <path>`.
+  const chunks = m.modules.filter((url) => url.includes('/dist/bundle/')).map((url) => readFileSync(fileURLToPath(url), 'utf8'));
+  const bundles = (path: string): boolean => chunks.some((text) => text.includes(`// ${path}`));
+  const loadsUndici = bundles('node_modules/undici/');
+  const loadsClient = bundles('src/http/async-api-client.ts');
+  const loadsDemo = bundles('src/demo/demo-server.ts');
+  const ownModules = chunks.length;
   const notCached = m.sources.filter((s) => s.status !== 'cached' && s.status !== 'skipped');
   progress(
     `warm cache (${m.command}): ${m.runs.map((r) => r.wallMs.toFixed(0)).join(', ')} ms vs node -e 0 ${m.baseline.map((r) => r.wallMs.toFixed(0)).join(', ')} ms; undici loaded: ${loadsUndici}`,
@@ -164,7 +168,7 @@ function rowsFor(label: string, rssLabel: string, m: WarmMeasurement): { rows: B
     ],
     note:
       `${label}/${rssLabel}: sources ${m.sources.map((s) => `${s.name} ${s.status}`).join(', ') || 'unknown'}` +
-      `${notCached.length ? ' (NOT all from cache: not a warm-cache figure)' : ''}; loads ${ownModules} modules of dist/; ` +
+      `${notCached.length ? ' (NOT all from cache: not a warm-cache figure)' : ''}; loads ${ownModules} chunks of the bundle (dist/bundle/); ` +
       `undici ${loadsUndici ? 'IS loaded (DESIGN: a fully cached run should not import the HTTP stack)' : 'not loaded'}, the HTTP client module ${loadsClient ? 'loaded' : 'not loaded'}` +
       `${m.mode === 'demo' ? `; the demo server ${loadsDemo ? 'is loaded and started (node:http, a loopback listener per source) on every --demo run, cached or not' : 'not loaded'}` : ''}.`,
   };

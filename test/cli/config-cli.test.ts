@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { BIN, type CliRun, runMain, useCliSandbox } from '../helpers/run-cli.js';
+import { loadedModules } from '../helpers/loaded-modules.js';
 import { CRYPTO_PATHS, cryptoEnv, routeCrypto } from './crypto-fixtures.js';
 
 /**
@@ -208,13 +209,16 @@ describe('start-up', () => {
         child.on('close', resolve);
       });
     await spawnRun({});
-    const plain = await readFile(trace, 'utf8');
-    expect(plain).toContain('/dist/cli/main.js');
-    for (const module of ['smol-toml', '/parse-rule.js', '/notify-alerts.js', '/run-tracking.js', '/watch-data.js'])
-      expect(plain, module).not.toContain(module);
+    const plain = await loadedModules(trace);
+    expect(plain).toContain('src/cli/main.ts');
+    for (const module of ['smol-toml', '/parse-rules.ts', '/notify-alerts.ts', '/run-tracking.ts', '/watch-data.ts'])
+      expect(
+        plain.filter((path) => path.includes(module)),
+        module,
+      ).toEqual([]);
     await withConfig('[crypto]\nlimit = 3\n');
     await writeFile(trace, '');
     await spawnRun({});
-    expect(await readFile(trace, 'utf8')).toContain('smol-toml');
+    expect((await loadedModules(trace)).some((path) => path.startsWith('node_modules/smol-toml/'))).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REDIS_SKIP_NOTE, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { BIN, cleanEnv, runMain, useCliSandbox } from '../helpers/run-cli.js';
+import { loadedModules } from '../helpers/loaded-modules.js';
 import { CRYPTO_PATHS, cryptoEnv, parseCryptoJson, routeCrypto, statusBySource, TEST_COINCAP_KEY } from './crypto-fixtures.js';
 import { MARKET_KEYS, marketEnv, routeMarket } from './market-fixtures.js';
 
@@ -66,10 +66,10 @@ describe('--store', () => {
           stdio: 'ignore',
         });
         await new Promise((resolve) => child.on('close', resolve));
-        return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+        return loadedModules(file);
       };
       const fileRun = await traced([]);
-      expect(fileRun.some((url) => url.includes('/dist/cli/main.js'))).toBe(true);
+      expect(fileRun).toContain('src/cli/main.ts');
       expect(fileRun.filter((url) => /node_modules\/(redis|@redis)\//.test(url))).toEqual([]);
       const redisRun = await traced(['--store', 'redis://127.0.0.1:1']);
       expect(redisRun.some((url) => /node_modules\/(redis|@redis\/client)\//.test(url))).toBe(true);

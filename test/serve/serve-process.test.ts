@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { BIN, useCliSandbox } from '../helpers/run-cli.js';
+import { loadedModules } from '../helpers/loaded-modules.js';
 import { CRYPTO_PATHS } from '../cli/crypto-fixtures.js';
 import { isLeftover, listFilesDeep, spawnCli, waitUntil } from '../cli/ops-fixtures.js';
 import { openEvents, routeEverything, serveEnv } from './live-fixtures.js';
@@ -68,17 +69,17 @@ describe('Fastify is loaded by serve only', () => {
     const dir = await mkdtemp(join(tmpdir(), 'qaht-trace-'));
     try {
       const cases: Array<[string, string[], RegExp]> = [
-        ['crypto', ['crypto', '--json'], /\/fastify\/|\/dist\/serve\/|serve-(command|run)/],
-        ['serve --help', ['serve', '--help'], /\/fastify\/|\/dist\/serve\/(http-app|serve-service|page\/)|serve-run/],
+        ['crypto', ['crypto', '--json'], /\/fastify\/|^src\/serve\/|serve-(command|run)/],
+        ['serve --help', ['serve', '--help'], /\/fastify\/|^src\/serve\/(http-app|serve-service|page\/)|serve-run/],
       ];
       for (const [name, args, forbidden] of cases) {
         const trace = join(dir, 'trace.txt');
         await rm(trace, { force: true });
         const run = await runNode(['--import', TRACE_HOOK, BIN, ...args], { ...serveEnv(api, cacheDir), QAHT_BENCH_TRACE: trace });
         expect(run.code, run.stderr).toBe(0);
-        const modules = (await readFile(trace, 'utf8')).split('\n');
+        const modules = await loadedModules(trace);
         expect(
-          modules.some((url) => url.includes('/dist/commands/')),
+          modules.some((path) => path.startsWith('src/commands/')),
           name,
         ).toBe(true);
         expect(
