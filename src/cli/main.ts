@@ -1,5 +1,6 @@
 import { packageVersion } from '../version.js';
 import { EXIT } from './exit-codes.js';
+import { fdOutput } from './fd-output.js';
 import { processInterrupts } from './process-interrupts.js';
 import type { CliIo } from './terminal.js';
 
@@ -23,11 +24,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
 function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    // A getter, like stdin: `--version` writes nothing to stderr, and opening a pipe's stream costs.
-    get stderr() {
-      return process.stderr;
-    },
+    stdout: fdOutput(1),
+    stderr: fdOutput(2),
     env: process.env,
     interrupts: processInterrupts,
     // A getter: touching process.stdin opens it, which a run that does not watch never needs.

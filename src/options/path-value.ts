@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, openSync, type Stats, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { OptionRecord, ValueParser } from './option-record.js';
@@ -62,7 +61,7 @@ function checkOutputFile(path: string, label: string, kind: 'log' | 'metrics' | 
   if (!folderInfo) throw usageError(`${label}: the folder of ${shown} does not exist`);
   if (!folderInfo.isDirectory()) throw usageError(`${label}: the folder of ${shown} is not a folder`);
   // access(2) says yes to root on any folder, even where no file can be made (/proc/self): try one.
-  const probe = join(folder, `.qaht-check-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const probe = join(folder, `.qaht-check-${process.pid}-${Date.now().toString(16)}.tmp`);
   try {
     closeSync(openSync(probe, 'wx', 0o600));
     unlinkSync(probe);

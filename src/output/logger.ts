@@ -61,9 +61,8 @@ export function createLogger(options: LoggerOptions): Logger {
     // No mkdir for the file: its path was checked when the options were read, and a missing folder is a typo.
     const destination = options.file
       ? pino.destination({ dest: options.file, append: true, sync: true })
-      : options.stderr === process.stderr
-        ? pino.destination(2)
-        : { write: (line: string) => void options.stderr.write(line) };
+      : // stderr as the CLI writes it (fd-output.ts: synchronous on a pipe or file), or a test's capture.
+        { write: (line: string) => void options.stderr.write(line) };
     instance = pino(
       {
         level: options.level,

@@ -4,17 +4,17 @@
  * as unusable with a reason, and the cache treats it as a miss.
  *
  * The file is one JSON document whose last member is the value:
- *   {"schema":2,"key":…,"source":…,"fetchedAt":…,"ttlMs":…,"bytes":N,"checksum":"<sha256>","value":<value>}
+ *   {"schema":2,"key":…,"source":…,"fetchedAt":…,"ttlMs":…,"bytes":N,"checksum":"<fnv1a64>","value":<value>}
  * `bytes` and `checksum` describe the value's stored bytes (its UTF-8 JSON text), so a reader
  * verifies the bytes it read before parsing them, without serialising the value again, and a
  * lister learns everything but the value from the head of the file. A JSON string can hold `"`
  * only escaped, so the first `,"value":` in the file is where the value starts.
  */
-import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { fnv1a64Hex } from './fnv1a.js';
 
 /** Bumped whenever the entry layout changes; entries of another version are misses. */
-export const CACHE_SCHEMA_VERSION = 2;
+export const CACHE_SCHEMA_VERSION = 3;
 
 /**
  * Largest entry file read or written, in bytes (32 MiB, the HTTP client's response cap). A larger
@@ -30,7 +30,7 @@ export interface CacheEntry<T = unknown> {
   source: string;
   fetchedAt: number;
   ttlMs: number;
-  /** Lower-case hex sha256 of the value's stored bytes (its JSON text, UTF-8). */
+  /** 64-bit FNV-1a of the value's stored bytes (its JSON text, UTF-8), 16 hex digits (`fnv1a64Hex`). */
   checksum: string;
   value: T;
 }
@@ -63,12 +63,12 @@ const HeaderSchema = v.object({
   fetchedAt: v.pipe(v.number(), v.finite()),
   ttlMs: v.pipe(v.number(), v.minValue(0)),
   bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/)),
 });
 
-/** sha256 of stored bytes, lower-case hex. */
+/** The checksum of stored bytes (`fnv1a64Hex`). */
 export function checksumOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return fnv1a64Hex(bytes);
 }
 
 /** Builds a complete entry and its file bytes, serialising the value once. */

@@ -1,8 +1,8 @@
 /**
  * Cache keys: `<source>:<request>` with every secret removed, readable in `screen cache ls`,
- * and hashed (sha256) for the file name so no request text reaches the file system's names.
+ * and hashed (`fnv1a64Hex`) for the file name so no request text reaches the file system's names.
  */
-import { createHash } from 'node:crypto';
+import { fnv1a64Hex } from './fnv1a.js';
 import { isSecretParam, redactSecrets } from '../redact.js';
 
 /** Base for parsing relative requests (`/coins/markets?...`); never contacted. */
@@ -19,9 +19,9 @@ export function cacheKey(source: string, request: string, secrets: readonly stri
   return `${source}:${redactSecrets(normaliseRequest(request), secrets)}`;
 }
 
-/** The file-name hash of a key: lower-case hex sha256. */
+/** The file-name hash of a key: 16 hex digits of FNV-1a over its UTF-8 bytes. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return fnv1a64Hex(Buffer.from(key, 'utf8'));
 }
 
 function normaliseRequest(request: string): string {

@@ -19,10 +19,10 @@
  * its mtime staleness on every key a killed run held; and staleness runs on the injected Clock, so
  * tests drive take-over with a ManualClock instead of sleeping (proper-lockfile reads `Date.now()`).
  */
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { QahtError } from '../errors.js';
+import { uniqueHex } from './unique-hex.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isProcessAlive } from './process-alive.js';
@@ -197,7 +197,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
 
 function newRecord(clock: Clock): HolderRecord {
   const now = clock.now();
-  return { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex'), acquiredAt: now, heartbeatAt: now };
+  return { pid: process.pid, host: hostname(), token: uniqueHex(), acquiredAt: now, heartbeatAt: now };
 }
 
 /** Creates `path` holding `record` only if it does not exist; false when it does. */

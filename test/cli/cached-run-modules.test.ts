@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,34 +13,39 @@ interface Loaded {
   code: number | null;
   stdout: string;
   builtins: string[];
-  /** Files the ES module loader loaded, and the sources bundled into them (`loadedModules`). */
+  /** Files the ES module loader loaded, and the sources bundled into them (`loadedModules`); asked for separately. */
   modules: string[];
 }
 
 /**
- * Runs the bin with the recorder preloaded. stdout and stderr go to files, not pipes: Node opens
- * a pipe as a node:net socket, which would hide whether the run itself loads node:net.
+ * Runs the bin with the recorder preloaded, its stdout and stderr pipes, as under cron or a
+ * pipeline (the CLI writes to a pipe directly: Node's stream for it would load node:net).
  */
-async function runRecorded(dir: string, name: string, args: string[], env: NodeJS.ProcessEnv): Promise<Loaded> {
+async function runRecorded(
+  dir: string,
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  record: 'builtins' | 'files',
+): Promise<Loaded> {
   const report = join(dir, `${name}.json`);
-  const out = join(dir, `${name}.out`);
-  const stdoutFd = openSync(out, 'w');
-  const stderrFd = openSync(join(dir, `${name}.err`), 'w');
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const files = join(dir, `${name}.files`);
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', RECORDER, BIN, ...args], {
-      env: { ...env, QAHT_LOADED_REPORT: report },
-      stdio: ['ignore', stdoutFd, stderrFd],
+      env: { ...env, QAHT_LOADED_REPORT: report, ...(record === 'files' ? { QAHT_LOADED_FILES: files } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.resume();
     child.on('error', reject);
-    child.on('exit', (exitCode) => resolve(exitCode));
+    child.on('close', (exitCode) => resolve({ code: exitCode, stdout: out }));
   });
-  closeSync(stdoutFd);
-  closeSync(stderrFd);
   return {
     code,
-    stdout: await readFile(out, 'utf8'),
+    stdout,
     builtins: JSON.parse(await readFile(report, 'utf8')) as string[],
-    modules: await loadedModules(`${report}.files`),
+    modules: record === 'files' ? await loadedModules(files) : [],
   };
 }
 
@@ -66,13 +70,15 @@ describe('a run served entirely from cache (the built bin)', () => {
   let env: NodeJS.ProcessEnv;
   let cold: Loaded;
   let warm: Loaded;
+  let warmFiles: Loaded;
 
   beforeAll(async () => {
     dir = await tempCacheDir();
     env = cleanEnv({ SCREEN_CACHE_DIR: join(dir, 'cache'), SCREEN_STATE_DIR: join(dir, 'state') });
     // The cold run fetches from the demo's loopback servers and fills the cache (60 s TTLs).
-    cold = await runRecorded(dir, 'cold', ['crypto', '--demo', '--json'], env);
-    warm = await runRecorded(dir, 'warm', ['crypto', '--demo', '--json'], env);
+    cold = await runRecorded(dir, 'cold', ['crypto', '--demo', '--json'], env, 'files');
+    warm = await runRecorded(dir, 'warm', ['crypto', '--demo', '--json'], env, 'builtins');
+    warmFiles = await runRecorded(dir, 'warm-files', ['crypto', '--demo', '--json'], env, 'files');
   }, 60_000);
 
   afterAll(async () => {
@@ -82,19 +88,23 @@ describe('a run served entirely from cache (the built bin)', () => {
   it('is served from cache: every source cached', () => {
     expect(cold.code).toBe(0);
     expect(warm.code).toBe(0);
-    const sources = (JSON.parse(warm.stdout) as { sources: { name: string; status: string }[] }).sources;
-    expect(sources.map((source) => source.status)).toEqual(['cached', 'cached', 'cached']);
+    expect(warmFiles.code).toBe(0);
+    for (const run of [warm, warmFiles]) {
+      const sources = (JSON.parse(run.stdout) as { sources: { name: string; status: string }[] }).sources;
+      expect(sources.map((source) => source.status)).toEqual(['cached', 'cached', 'cached']);
+    }
   });
 
   it('loads no node:net, node:http or node:zlib, opens no TCP socket, and never touches the global fetch family', () => {
+    // Not even for its piped stdout and stderr.
     for (const builtin of NETWORK_BUILTINS) expect(warm.builtins, builtin).not.toContain(builtin);
   });
 
   it('loads neither undici nor the HTTP client nor the demo servers', () => {
-    expect(loads(warm, 'src/cli/main.ts')).toBe(true);
-    expect(loads(warm, 'node_modules/undici/')).toBe(false);
-    expect(loads(warm, 'src/http/async-api-client.ts')).toBe(false);
-    expect(loads(warm, 'src/demo/demo-server.ts')).toBe(false);
+    expect(loads(warmFiles, 'src/cli/main.ts')).toBe(true);
+    expect(loads(warmFiles, 'node_modules/undici/')).toBe(false);
+    expect(loads(warmFiles, 'src/http/async-api-client.ts')).toBe(false);
+    expect(loads(warmFiles, 'src/demo/demo-server.ts')).toBe(false);
   });
 
   it('while the cold run that fetched did load them all (so the checks above can see them)', () => {

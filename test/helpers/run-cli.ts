@@ -33,7 +33,8 @@ export const FAST_ENV: Record<string, string> = {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(SCREEN_|COINGECKO|COINCAP|NEWSAPI|FINNHUB|ALPHAVANTAGE|STOOQ|LOG_LEVEL|FORCE_COLOR|NO_COLOR)/.test(name)) continue;
+    // NODE_CHANNEL_*: vitest's worker is a fork; a child given its IPC variables would open an IPC channel too.
+    if (/^(SCREEN_|COINGECKO|COINCAP|NEWSAPI|FINNHUB|ALPHAVANTAGE|STOOQ|LOG_LEVEL|FORCE_COLOR|NO_COLOR|NODE_CHANNEL_)/.test(name)) continue;
     env[name] = value;
   }
   return { ...env, NO_COLOR: '1', ...extra };

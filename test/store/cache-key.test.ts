@@ -37,8 +37,13 @@ describe('cacheKey', () => {
     expect(cacheKey('hn', '/search?query=btc')).not.toBe(cacheKey('hn', '/search?query=eth'));
   });
 
-  it('hashes to a hex sha256 file name', () => {
-    expect(hashKey('a')).toMatch(/^[0-9a-f]{64}$/);
+  it('hashes to a 16-hex-digit file name (64-bit FNV-1a of the UTF-8 key)', () => {
+    expect(hashKey('a')).toMatch(/^[0-9a-f]{16}$/);
+    // The published FNV-1a 64 test vectors.
+    expect(hashKey('')).toBe('cbf29ce484222325');
+    expect(hashKey('a')).toBe('af63dc4c8601ec8c');
+    expect(hashKey('foobar')).toBe('85944171f73967e8');
+    expect(hashKey('é')).not.toBe(hashKey('e'));
     expect(hashKey('a')).not.toBe(hashKey('b'));
   });
 

@@ -80,7 +80,7 @@ describe('DiskCache files', () => {
     expect((await stat(nested)).mode & 0o777).toBe(0o700);
     expect((await stat(join(nested, 'http'))).mode & 0o777).toBe(0o700);
     const file = private_.fileFor(KEY);
-    expect(file).toMatch(/[/\\]http[/\\][0-9a-f]{64}\.json$/);
+    expect(file).toMatch(/[/\\]http[/\\][0-9a-f]{16}\.json$/);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 

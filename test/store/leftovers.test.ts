@@ -128,7 +128,7 @@ describe('leftovers of interrupted and killed runs', () => {
     const names = await readdir(join(dir, 'http'));
     expect(names.filter((name) => !name.endsWith('.json'))).toEqual([]);
     expect(names.length).toBeGreaterThanOrEqual(1);
-    for (const name of names) expect(name).toMatch(/^[0-9a-f]{64}\.json$/);
+    for (const name of names) expect(name).toMatch(/^[0-9a-f]{16}\.json$/);
     // Only meaningful if some kill really left a lock or temp file behind.
     expect(leftBehind).toBeGreaterThanOrEqual(1);
   }, 60_000);

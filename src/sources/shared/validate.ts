@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { QahtError } from '../../errors.js';
+import { compileCheck } from './compiled-check.js';
 import { shortText } from './text.js';
 
 /** Where an invalid response came from, for the error. */
@@ -43,7 +44,10 @@ export function validateResponse<const TSchema extends v.GenericSchema>(
  * the same check serves a value just fetched and one read back from the cache.
  */
 export function shapeCheck<const TSchema extends v.GenericSchema>(schema: TSchema): (value: unknown) => value is v.InferOutput<TSchema> {
-  return (value): value is v.InferOutput<TSchema> => v.is(schema, value);
+  const compiled = compileCheck(schema);
+  return compiled
+    ? (value): value is v.InferOutput<TSchema> => compiled(value)
+    : (value): value is v.InferOutput<TSchema> => v.is(schema, value);
 }
 
 /**
