@@ -25,7 +25,7 @@ const shared = {
   root: new URL('..', import.meta.url).pathname,
   testTimeout: 30_000,
   hookTimeout: 30_000,
-  globalSetup: ['test/fixtures/store/bundle-fixtures.ts'],
+  globalSetup: ['test/fixtures/bundle-fixtures.ts'],
 };
 
 export default defineConfig({

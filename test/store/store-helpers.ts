@@ -39,7 +39,7 @@ export class CountingMonitor {
 
 /**
  * A fixture child speaking one JSON object per stdout line: `fixture` names a file of
- * test/fixtures/store, run from the plain-JS bundle the global set-up built of it.
+ * test/fixtures/store, run from the plain-JS bundle test/fixtures/bundle-fixtures.ts built of it.
  */
 export class FixtureProcess {
   readonly child: ChildProcess;
@@ -49,7 +49,7 @@ export class FixtureProcess {
   #waiters: Array<() => void> = [];
 
   constructor(fixture: string, args: string[]) {
-    const script = join(inject('storeFixturesDir'), fixture.replace(/\.ts$/, '.mjs'));
+    const script = join(inject('fixturesDir'), 'store', fixture.replace(/\.ts$/, '.mjs'));
     this.child = spawn(process.execPath, [script, ...args], {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
