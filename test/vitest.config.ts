@@ -49,7 +49,8 @@ export default defineConfig({
         test: { ...shared, name: 'isolated', include: OWN_MODULES, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
-        test: { ...shared, name: 'serial', include: SERIAL, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        // One worker that, like the parallel ones, keeps its loaded modules from file to file.
+        test: { ...shared, name: 'serial', include: SERIAL, maxWorkers: 1, isolate: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
