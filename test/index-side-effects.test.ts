@@ -19,6 +19,7 @@ describe('importing the library entry', () => {
     for (const dir of dirs) mkdirSync(dir);
     const [cwd, home, xdgCache, screenCache] = dirs as [string, string, string, string];
     const run = await runFixture('import-entry.ts', {
+      tsx: true,
       cwd,
       env: { ENTRY, WATCH_DIRS: dirs.join(':'), HOME: home, XDG_CACHE_HOME: xdgCache, SCREEN_CACHE_DIR: screenCache },
     });

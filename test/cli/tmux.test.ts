@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SOURCE_NAMES } from '../../src/sources/source-names.js';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { BIN, runMain, useCliSandbox } from '../helpers/run-cli.js';
@@ -23,8 +23,13 @@ useCliSandbox((sandbox) => {
   ({ api, cacheDir } = sandbox);
 });
 
-const socket = `qaht-test-${process.pid}`;
+// A socket of its own per test: a server told to exit by kill-server can still be going when
+// the next test's new-session reaches it on the same socket ("server exited unexpectedly").
+let socket: string;
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+beforeEach(() => {
+  socket = `qaht-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+});
 afterEach(() => {
   if (hasTmux) tmux('kill-server');
 });

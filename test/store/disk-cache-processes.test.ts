@@ -59,15 +59,16 @@ describe('DiskCache across processes', () => {
     const entriesDir = join(dir, 'http');
     let interruptedMidWrite = 0;
     // Rounds 0-3 kill at the writer's first file change (mid-write); 4-9 at points spread
-    // over serialising, hashing, writing and renaming.
+    // over serialising, hashing, writing and renaming. Each round kills during the writer's
+    // second write: one whole entry (the "old" one) is all a round needs on disk beforehand.
     for (let round = 0; round < 10; round++) {
       const child = new FixtureProcess('cache-child.ts', ['write-loop', dir, key, String(sizeBytes)]);
       children.push(child);
-      await child.waitFor((message) => message.wrote === 2);
+      await child.waitFor((message) => message.wrote === 1);
       if (round < 4) {
-        await killAtFirstFileChange(child, entriesDir, 3);
+        await killAtFirstFileChange(child, entriesDir, 2);
       } else {
-        await child.waitFor((message) => message.writing === 4);
+        await child.waitFor((message) => message.writing === 2);
         await new Promise((resolve) => setTimeout(resolve, (round - 4) * 10));
         child.kill('SIGKILL');
       }

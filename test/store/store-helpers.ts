@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { DiskCache } from '../../src/store/disk-cache.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'store');
 
 export function makeTempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'qaht-store-'));
@@ -38,7 +37,10 @@ export class CountingMonitor {
   }
 }
 
-/** A fixture child speaking one JSON object per stdout line. */
+/**
+ * A fixture child speaking one JSON object per stdout line: `fixture` names a file of
+ * test/fixtures/store, run from the plain-JS bundle test/fixtures/bundle-fixtures.ts built of it.
+ */
 export class FixtureProcess {
   readonly child: ChildProcess;
   readonly messages: Array<Record<string, unknown>> = [];
@@ -47,7 +49,8 @@ export class FixtureProcess {
   #waiters: Array<() => void> = [];
 
   constructor(fixture: string, args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES_DIR, fixture), ...args], {
+    const script = join(inject('fixturesDir'), 'store', fixture.replace(/\.ts$/, '.mjs'));
+    this.child = spawn(process.execPath, [script, ...args], {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
