@@ -4,7 +4,7 @@ import type { RecordingLibrary, SourceServer } from './demo-server.js';
 /**
  * `--demo` for one run: a demo key for every keyed source at once, and each source's loopback
  * server started only when that source must fetch. A run the cache serves therefore loads no
- * HTTP server module and opens no port (node:http alone costs a cached run more than its screen).
+ * HTTP server module and opens no port.
  */
 export interface DemoSources {
   /** A demo key for every keyed source (CoinGecko runs keyless), to merge into the run's environment. */
