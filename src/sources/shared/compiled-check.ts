@@ -21,7 +21,7 @@ interface SchemaShape {
  * union…), and `v.is` must do. Same answers (test/sources/compiled-check.test.ts compares them):
  * an object is any non-null object and may have other keys, a number is never NaN. A cached run
  * checks every cached record (some 720 coins, each with a 168-point series) before it serves
- * them: valibot's general machinery took about 14 ms of that, these functions about 5 (bench 8).
+ * them: valibot's general machinery took 10–14 ms of that, these functions about 5 (bench 8).
  */
 export function compileCheck(schema: v.GenericSchema): Check | undefined {
   return compile(schema as unknown as SchemaShape);
