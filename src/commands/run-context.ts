@@ -12,7 +12,7 @@ import { PerformanceMonitor } from '../perf/performance-monitor.js';
 import { redactText } from '../redact.js';
 import type { SourceReport } from '../report.js';
 import { AdaptiveRateLimiter, type LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
-import { BREAKER_FAILURE_THRESHOLD, BREAKER_HALF_OPEN_MAX_MS, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
+import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS, SHARED_BREAKER_RULES } from '../resilience/breaker-defaults.js';
 import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, baseUrlsFor, hostOf, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
@@ -367,12 +367,7 @@ async function openShared(
     },
     limiter: parts.limiter,
     localBreaker: parts.localBreaker,
-    breakerRules: {
-      failureThreshold: BREAKER_FAILURE_THRESHOLD,
-      recoveryTimeoutMs: BREAKER_RECOVERY_MS,
-      halfOpenMaxProbes: 1,
-      halfOpenMaxMs: BREAKER_HALF_OPEN_MAX_MS,
-    },
+    breakerRules: SHARED_BREAKER_RULES,
     maxWaitMs: CLIENT_DEFAULTS.maxRetryAfterMs,
     timeoutMs: settings.timeoutMs,
     monitor: parts.monitor,

@@ -6,3 +6,11 @@ export const BREAKER_FAILURE_THRESHOLD = 5;
 export const BREAKER_RECOVERY_MS = 60_000;
 /** A half-open probe that has not reported within this long counts as failed (`CircuitBreaker`'s default). */
 export const BREAKER_HALF_OPEN_MAX_MS = 30_000;
+
+/** The rules of a breaker shared by a fleet (`--store redis://`): the same numbers, one probe at a time. */
+export const SHARED_BREAKER_RULES = {
+  failureThreshold: BREAKER_FAILURE_THRESHOLD,
+  recoveryTimeoutMs: BREAKER_RECOVERY_MS,
+  halfOpenMaxProbes: 1,
+  halfOpenMaxMs: BREAKER_HALF_OPEN_MAX_MS,
+} as const;

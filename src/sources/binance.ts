@@ -16,7 +16,7 @@ import type { BinanceAsset } from './crypto/records.js';
 import { parseDecimal } from './shared/numbers.js';
 import { shortText } from './shared/text.js';
 import { unexpectedData, validateResponse } from './shared/validate.js';
-import { baseUrlsFor, hostOf, type Env } from './source-names.js';
+import { hostOf } from './source-names.js';
 
 const SOURCE = 'binance';
 
@@ -43,13 +43,8 @@ const ExchangeInfoSchema = v.object({
   ),
 });
 
-/** The Binance bases to try, in order (see the module comment for `SCREEN_BINANCE_URL`). */
-export function binanceBaseUrls(env: Env): string[] {
-  return baseUrlsFor('binance', env);
-}
-
 export interface BinanceAssetsOptions {
-  /** Bases to try in order (`binanceBaseUrls(env)`). */
+  /** Bases to try in order (`baseUrlsFor('binance', env)`; see the module comment for `SCREEN_BINANCE_URL`). */
   baseUrls: readonly string[];
   /**
    * The TRADING USD-quoted symbols of one host. The command wraps `fetchBinanceUsdSymbols` in a

@@ -7,7 +7,7 @@ import { QahtError } from '../errors.js';
 import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import { redactSecrets } from '../redact.js';
 import { encodeEntry, type CacheEntry, type EncodedEntry } from './cache-entry.js';
-import type { CacheLookup, CacheStatus, ValueCheck } from './cache-types.js';
+import type { CacheLookup, CacheMode, CacheStatus, ValueCheck } from './cache-types.js';
 
 /** Within its TTL. |age|: an entry stamped in the future (clock moved back) is fresh only within one TTL. */
 export function isFresh(entry: CacheEntry, ttlMs: number, nowMs: number): boolean {
@@ -68,4 +68,107 @@ export function scrubStrings(value: unknown, secrets: readonly string[]): unknow
     return Object.fromEntries(Object.entries(value).map(([name, item]) => [redactSecrets(name, secrets), scrubStrings(item, secrets)]));
   }
   return value;
+}
+
+/** How a lookup's refresh ended: fetched here, refreshed by a peer meanwhile, or failed (with the entry to fall back to). */
+export type RefreshOutcome<T> =
+  | { kind: 'fetched'; entry: CacheEntry<T> }
+  | { kind: 'peer'; entry: CacheEntry<T> }
+  | { kind: 'failed'; error: unknown; entry: CacheEntry<T> | undefined };
+
+/** A lookup's TTL, stale limit and whether the run forces a refresh. */
+export interface ServePolicy {
+  ttlMs: number;
+  maxStaleMs: number;
+  forceRefresh: boolean;
+}
+
+/** The answer of a lookup that may not fetch (`--offline`, or no fetch function): what is cached, or a failure saying why. */
+export function serveWithoutFetch<T>(
+  seen: CacheEntry<T> | undefined,
+  key: string,
+  mode: CacheMode,
+  policy: ServePolicy,
+  nowMs: number,
+): CacheLookup<T> {
+  if (seen) return serveFallback(seen, policy, nowMs);
+  const reason =
+    mode === 'offline' ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`;
+  return { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', reason) };
+}
+
+/** The answer of a lookup whose refresh ended as `outcome`; `seen` is what the lookup found before it. */
+export function serveOutcome<T>(
+  outcome: RefreshOutcome<T>,
+  seen: CacheEntry<T> | undefined,
+  policy: ServePolicy,
+  nowMs: number,
+): CacheLookup<T> {
+  switch (outcome.kind) {
+    case 'fetched':
+      return serveEntry('fresh', outcome.entry, nowMs);
+    case 'peer':
+      return serveEntry('cached', outcome.entry, nowMs);
+    case 'failed': {
+      const fallback = outcome.entry ?? seen;
+      return fallback ? serveFallback(fallback, policy, nowMs, outcome.error) : { status: 'failed', error: outcome.error };
+    }
+  }
+}
+
+/**
+ * A refresh once the backend holds the key's fill lock and has re-read the entry (`current`):
+ * a peer's fresh entry written since the lookup started is taken as it is; otherwise the value is
+ * fetched, encoded and stored. Fetch and encoding failures are outcomes, never thrown.
+ */
+export async function fillEntry<T>(request: {
+  current: CacheEntry<T> | undefined;
+  seen: CacheEntry<T> | undefined;
+  ttlMs: number;
+  forceRefresh: boolean;
+  startedAt: number;
+  nowMs: number;
+  fetch: () => Promise<T>;
+  encode: (value: T) => EncodedEntry<T> | QahtError;
+  store: (encoded: EncodedEntry<T>) => Promise<void>;
+}): Promise<RefreshOutcome<T>> {
+  const { current, seen } = request;
+  if (
+    current &&
+    isFresh(current, request.ttlMs, request.nowMs) &&
+    (!request.forceRefresh || writtenSince(current, seen, request.startedAt))
+  ) {
+    return { kind: 'peer', entry: current };
+  }
+  const base = current ?? seen;
+  let value: T;
+  try {
+    value = await request.fetch();
+  } catch (error) {
+    return { kind: 'failed', error, entry: base };
+  }
+  const encoded = request.encode(value);
+  if (encoded instanceof QahtError) return { kind: 'failed', error: encoded, entry: base };
+  await request.store(encoded);
+  return { kind: 'fetched', entry: encoded.entry };
+}
+
+/**
+ * `entry` when its value passes `validate`, checked once per entry (`validated` remembers the
+ * entries that passed); otherwise undefined, after `onInvalid` (the backend drops it from memory
+ * and counts it).
+ */
+export function usableEntry<T>(
+  entry: CacheEntry<T> | undefined,
+  validate: ValueCheck<T> | undefined,
+  validated: WeakMap<CacheEntry, ValueCheck<unknown>>,
+  onInvalid: (entry: CacheEntry<T>) => void,
+): CacheEntry<T> | undefined {
+  if (!entry || !validate || validated.get(entry) === validate) return entry;
+  if (validate(entry.value)) {
+    validated.set(entry, validate);
+    return entry;
+  }
+  onInvalid(entry);
+  return undefined;
 }

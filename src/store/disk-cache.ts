@@ -29,14 +29,24 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { decodeEntry, decodeHeader, encodeEntry, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from './cache-entry.js';
 import { redactSecrets } from '../redact.js';
-import { entryForValue, isFresh, lookupCounter, scrubStrings, serveEntry, serveFallback, writtenSince } from './cache-policy.js';
+import {
+  entryForValue,
+  fillEntry,
+  isFresh,
+  lookupCounter,
+  type RefreshOutcome,
+  scrubStrings,
+  serveEntry,
+  serveOutcome,
+  serveWithoutFetch,
+  usableEntry,
+} from './cache-policy.js';
 import { hashKey } from './cache-key.js';
 import type {
   CacheListing,
   CacheLookup,
   CacheMode,
   CacheMonitor,
-  CacheStatus,
   CacheView,
   FallbackCache,
   LookupOptions,
@@ -81,11 +91,6 @@ export interface CacheSetInput<T> {
   ttlMs: number;
   fetchedAt?: number;
 }
-
-type RefreshOutcome<T> =
-  | { kind: 'fetched'; entry: CacheEntry<T> }
-  | { kind: 'peer'; entry: CacheEntry<T> }
-  | { kind: 'failed'; error: unknown; entry: CacheEntry<T> | undefined };
 
 /** Subfolder of the cache dir holding entry files. */
 export const ENTRIES_SUBDIR = 'http';
@@ -172,13 +177,10 @@ export class DiskCache implements CacheView {
     const key = this.#cleanKey(options.key);
     const startedAt = this.#clock.now();
     const seen = this.#usable(await this.get<T>(key), validate);
-    if (seen && !forceRefresh && this.#isFresh(seen, ttlMs)) return this.#report(probe, this.#serve('cached', seen));
-    if (mode === 'offline' || !fetch) {
-      if (seen) return this.#report(probe, this.#serveFallback(seen, { ttlMs, maxStaleMs, forceRefresh }));
-      const reason =
-        mode === 'offline' ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`;
-      return this.#report(probe, { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', reason) });
-    }
+    const policy = { ttlMs, maxStaleMs, forceRefresh };
+    if (seen && !forceRefresh && isFresh(seen, ttlMs, this.#clock.now()))
+      return this.#report(probe, serveEntry('cached', seen, this.#clock.now()));
+    if (mode === 'offline' || !fetch) return this.#report(probe, serveWithoutFetch(seen, key, mode, policy, this.#clock.now()));
     let flight = this.#inFlight.get(key) as Promise<RefreshOutcome<T>> | undefined;
     if (!flight) {
       flight = this.#refresh({ key, source, ttlMs, forceRefresh, startedAt, seen, fetch, validate }).finally(() =>
@@ -186,18 +188,7 @@ export class DiskCache implements CacheView {
       );
       this.#inFlight.set(key, flight);
     }
-    const outcome = await flight;
-    switch (outcome.kind) {
-      case 'fetched':
-        return this.#report(probe, this.#serve('fresh', outcome.entry));
-      case 'peer':
-        return this.#report(probe, this.#serve('cached', outcome.entry));
-      case 'failed': {
-        const fallback = outcome.entry ?? seen;
-        if (!fallback) return this.#report(probe, { status: 'failed', error: outcome.error });
-        return this.#report(probe, this.#serveFallback(fallback, { ttlMs, maxStaleMs, forceRefresh }, outcome.error));
-      }
-    }
+    return this.#report(probe, serveOutcome(await flight, seen, policy, this.#clock.now()));
   }
 
   /** The entry for `key` (memory, then disk), or undefined. An unusable file is removed. */
@@ -324,7 +315,7 @@ export class DiskCache implements CacheView {
     fetch: () => Promise<T>;
     validate: ValueCheck<T> | undefined;
   }): Promise<RefreshOutcome<T>> {
-    const { key, source, ttlMs, forceRefresh, startedAt, seen, fetch, validate } = request;
+    const { key, source, ttlMs, validate } = request;
     let lock: FileLock | undefined;
     // With writes stopped there is nothing to guard, and the lock file could not be made anyway.
     if (!this.#writesStopped) {
@@ -344,20 +335,13 @@ export class DiskCache implements CacheView {
     try {
       // Another process may have refreshed the entry while we waited for the lock.
       const current = this.#usable(await this.#readDisk<T>(key), validate, false);
-      if (current && this.#isFresh(current, ttlMs) && (!forceRefresh || writtenSince(current, seen, startedAt))) {
-        return { kind: 'peer', entry: current };
-      }
-      const base = current ?? seen;
-      let value: T;
-      try {
-        value = await fetch();
-      } catch (error) {
-        return { kind: 'failed', error, entry: base };
-      }
-      const encoded = this.#entryFor(value, { key, source, ttlMs }, validate);
-      if (encoded instanceof Error) return { kind: 'failed', error: encoded, entry: base };
-      await this.#store(encoded);
-      return { kind: 'fetched', entry: encoded.entry };
+      return await fillEntry({
+        ...request,
+        current,
+        nowMs: this.#clock.now(),
+        encode: (value) => this.#entryFor(value, { key, source, ttlMs }, validate),
+        store: (encoded) => this.#store(encoded),
+      });
     } finally {
       await lock?.release().catch(() => undefined);
     }
@@ -379,14 +363,10 @@ export class DiskCache implements CacheView {
    * `cache.invalid` (once per lookup: the re-read under the lock passes `count` false).
    */
   #usable<T>(entry: CacheEntry<T> | undefined, validate: ValueCheck<T> | undefined, count = true): CacheEntry<T> | undefined {
-    if (!entry || !validate || this.#validated.get(entry) === validate) return entry;
-    if (validate(entry.value)) {
-      this.#validated.set(entry, validate);
-      return entry;
-    }
-    if (count) this.#count('cache.invalid');
-    this.#memory.delete(entry.key);
-    return undefined;
+    return usableEntry(entry, validate, this.#validated, (invalid) => {
+      if (count) this.#count('cache.invalid');
+      this.#memory.delete(invalid.key);
+    });
   }
 
   /** Writes for a lookup: a failure is counted and reported once, never thrown. */
@@ -502,22 +482,6 @@ export class DiskCache implements CacheView {
   #ensureDir(): Promise<void> {
     this.#dirReady ??= ensurePrivateDir(this.dir, this.#fs).then(() => ensurePrivateDir(this.#entriesDir, this.#fs));
     return this.#dirReady;
-  }
-
-  #isFresh(entry: CacheEntry, ttlMs: number): boolean {
-    return isFresh(entry, ttlMs, this.#clock.now());
-  }
-
-  #serve<T>(status: CacheStatus, entry: CacheEntry<T>): CacheLookup<T> {
-    return serveEntry(status, entry, this.#clock.now());
-  }
-
-  #serveFallback<T>(
-    entry: CacheEntry<T>,
-    policy: { ttlMs: number; maxStaleMs: number; forceRefresh: boolean },
-    error?: unknown,
-  ): CacheLookup<T> {
-    return serveFallback(entry, policy, this.#clock.now(), error);
   }
 
   #report<T>(probe: boolean, result: CacheLookup<T>): CacheLookup<T> {

@@ -16,6 +16,7 @@ import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import { SharedBreaker } from '../../src/http/shared-breaker.js';
 import { SharedPacer } from '../../src/http/shared-pacer.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
+import { SHARED_BREAKER_RULES } from '../../src/resilience/breaker-defaults.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { PendingWrites } from '../../src/store/pending-writes.js';
 import { RedisConnection } from '../../src/store/redis/redis-connection.js';
@@ -89,7 +90,7 @@ async function perRequestMs(connection: RedisConnection | undefined): Promise<nu
         ? new SharedBreaker({
             host: name,
             port: new RedisBreakers(connection),
-            rules: { failureThreshold: 5, recoveryTimeoutMs: 60_000, halfOpenMaxProbes: 1, halfOpenMaxMs: 30_000 },
+            rules: SHARED_BREAKER_RULES,
             clock: connection.clock,
             writes,
             local: (snapshot) => new CircuitBreaker({ initialState: snapshot }),

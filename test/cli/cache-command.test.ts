@@ -4,19 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { DiskCache } from '../../src/store/disk-cache.js';
+import { runMain as runScreen } from '../helpers/run-cli.js';
 
 const MINUTE = 60_000;
-
-async function runScreen(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'screen', ...args], {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 /** Four entries of three sources, one of them past its TTL, through the real cache API. */
 async function seed(dir: string, now: number): Promise<void> {

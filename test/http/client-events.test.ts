@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QahtError } from '../../src/errors.js';
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import type { AttemptEvent, BreakerRejectionEvent, PacingEvent, RateLimitEvent, RetryEvent } from '../../src/http/client-events.js';
@@ -6,21 +6,20 @@ import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { driveClock } from '../helpers/drive-clock.js';
-import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
+import type { FakeApi } from '../helpers/fake-api/index.js';
+import { useFakeApi } from './use-fake-api.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 let api: FakeApi;
 let client: AsyncAPIClient | undefined;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterEach(async () => {
-  await client?.close();
-  client = undefined;
-  api.reset();
-});
-afterAll(() => api.close());
+useFakeApi(
+  (started) => (api = started),
+  async () => {
+    await client?.close();
+    client = undefined;
+  },
+);
 
 const SOURCE = 'coingecko';
 

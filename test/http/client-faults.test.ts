@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isQahtError, isRetryableError, type QahtError } from '../../src/errors.js';
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { startFakeApi, type FakeApi, type Fault } from '../helpers/fake-api/index.js';
+import { useFakeApi } from './use-fake-api.js';
 import { timed } from './wait-until.js';
 
 /**
@@ -14,14 +15,10 @@ let api: FakeApi;
 let client: AsyncAPIClient;
 let clock: ManualClock;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterEach(async () => {
-  await client?.close();
-  api.reset();
-});
-afterAll(() => api.close());
+useFakeApi(
+  (started) => (api = started),
+  () => client?.close(),
+);
 
 function newClient(options: ConstructorParameters<typeof AsyncAPIClient>[0] = {}): AsyncAPIClient {
   clock = new ManualClock();

@@ -1,21 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QahtError } from '../../src/errors.js';
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
+import { useFakeApi } from './use-fake-api.js';
 import { timed, waitUntil } from './wait-until.js';
 
 let api: FakeApi;
 let client: AsyncAPIClient;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterEach(async () => {
-  await client?.close();
-  api.reset();
-});
-afterAll(() => api.close());
+useFakeApi(
+  (started) => (api = started),
+  () => client?.close(),
+);
 
 const catchError = (p: Promise<unknown>): Promise<QahtError> =>
   p.then(

@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCircuitOpenError, type QahtError } from '../../src/errors.js';
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
+import { useFakeApi } from './use-fake-api.js';
 import { driveClock } from '../helpers/drive-clock.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { waitUntil } from './wait-until.js';
@@ -12,15 +13,13 @@ import { waitUntil } from './wait-until.js';
 let api: FakeApi;
 let client: AsyncAPIClient | undefined;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterEach(async () => {
-  await client?.close();
-  client = undefined;
-  api.reset();
-});
-afterAll(() => api.close());
+useFakeApi(
+  (started) => (api = started),
+  async () => {
+    await client?.close();
+    client = undefined;
+  },
+);
 
 const blockedUntil = (limiter: Pick<AdaptiveRateLimiter, 'toJSON'>, host: string): number => limiter.toJSON()[host]?.blockedUntil ?? 0;
 

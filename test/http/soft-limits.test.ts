@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCircuitOpenError } from '../../src/errors.js';
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
 import type { RateLimitEvent } from '../../src/http/client-events.js';
@@ -14,7 +14,8 @@ import { fetchGdelt } from '../../src/sources/gdelt.js';
 import { fetchNewsApi } from '../../src/sources/newsapi.js';
 import { fetchStooqQuotes } from '../../src/sources/stooq.js';
 import { driveClock } from '../helpers/drive-clock.js';
-import { startFakeApi, type FakeApi, type RouteSpec } from '../helpers/fake-api/index.js';
+import type { FakeApi, RouteSpec } from '../helpers/fake-api/index.js';
+import { useFakeApi } from './use-fake-api.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 /**
@@ -128,15 +129,13 @@ const CASES: Case[] = [
 let api: FakeApi;
 let client: AsyncAPIClient | undefined;
 
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-afterEach(async () => {
-  await client?.close();
-  client = undefined;
-  api.reset();
-});
-afterAll(() => api.close());
+useFakeApi(
+  (started) => (api = started),
+  async () => {
+    await client?.close();
+    client = undefined;
+  },
+);
 
 function softLimitedClient(
   clock: ManualClock,

@@ -21,7 +21,17 @@ import { QahtError } from '../../errors.js';
 import { redactSecrets } from '../../redact.js';
 import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
-import { entryForValue, isFresh, lookupCounter, serveEntry, serveFallback, writtenSince } from '../cache-policy.js';
+import {
+  entryForValue,
+  fillEntry,
+  isFresh,
+  lookupCounter,
+  type RefreshOutcome,
+  serveEntry,
+  serveOutcome,
+  serveWithoutFetch,
+  usableEntry,
+} from '../cache-policy.js';
 import type { CacheListing, CacheLookup, CacheMode, CacheMonitor, CacheView, LookupOptions, ValueCheck } from '../cache-types.js';
 import type { DiskCache } from '../disk-cache.js';
 import type { ResponseCachePort } from '../store-ports.js';
@@ -52,11 +62,8 @@ export interface RedisCacheOptions {
   memoryMaxEntries?: number;
 }
 
-type RefreshOutcome<T> =
-  | { kind: 'fetched'; entry: CacheEntry<T> }
-  | { kind: 'peer'; entry: CacheEntry<T> }
-  | { kind: 'failed'; error: unknown; entry: CacheEntry<T> | undefined }
-  | { kind: 'unavailable' };
+/** The file store's outcomes, or the store went down before anything was fetched. */
+type RedisRefreshOutcome<T> = RefreshOutcome<T> | { kind: 'unavailable' };
 
 interface FillLock {
   release(): Promise<void>;
@@ -72,7 +79,7 @@ export class RedisCache implements ResponseCachePort {
   readonly #lockWaitMs: number;
   readonly #memory: LRUCache<string, CacheEntry>;
   readonly #validated = new WeakMap<CacheEntry, ValueCheck<unknown>>();
-  readonly #inFlight = new Map<string, Promise<RefreshOutcome<unknown>>>();
+  readonly #inFlight = new Map<string, Promise<RedisRefreshOutcome<unknown>>>();
 
   constructor(options: RedisCacheOptions) {
     this.#connection = options.connection;
@@ -135,13 +142,8 @@ export class RedisCache implements ResponseCachePort {
     }
     const policy = { ttlMs, maxStaleMs, forceRefresh };
     if (seen && !forceRefresh && isFresh(seen, ttlMs, startedAt)) return this.#report(probe, serveEntry('cached', seen, this.#now()));
-    if (mode === 'offline' || !fetch) {
-      if (seen) return this.#report(probe, serveFallback(seen, policy, this.#now()));
-      const reason =
-        mode === 'offline' ? `offline, and nothing is cached for ${key}` : `nothing is cached for ${key} and there is no way to fetch it`;
-      return this.#report(probe, { status: 'failed', error: new QahtError('QAHT_ERR_NO_DATA', reason) });
-    }
-    let flight = this.#inFlight.get(key) as Promise<RefreshOutcome<T>> | undefined;
+    if (mode === 'offline' || !fetch) return this.#report(probe, serveWithoutFetch(seen, key, mode, policy, this.#now()));
+    let flight = this.#inFlight.get(key) as Promise<RedisRefreshOutcome<T>> | undefined;
     if (!flight) {
       const keepMs = Math.min(ENTRY_KEEP_MAX_MS, Math.max(ttlMs, Number.isFinite(maxStaleMs) ? maxStaleMs : ENTRY_KEEP_MAX_MS));
       flight = this.#refresh({ key, source, ttlMs, keepMs, forceRefresh, startedAt, seen, fetch, validate }).finally(() =>
@@ -150,19 +152,7 @@ export class RedisCache implements ResponseCachePort {
       this.#inFlight.set(key, flight);
     }
     const outcome = await flight;
-    switch (outcome.kind) {
-      case 'unavailable':
-        return undefined;
-      case 'fetched':
-        return this.#report(probe, serveEntry('fresh', outcome.entry, this.#now()));
-      case 'peer':
-        return this.#report(probe, serveEntry('cached', outcome.entry, this.#now()));
-      case 'failed': {
-        const fallback = outcome.entry ?? seen;
-        if (!fallback) return this.#report(probe, { status: 'failed', error: outcome.error });
-        return this.#report(probe, serveFallback(fallback, policy, this.#now(), outcome.error));
-      }
-    }
+    return outcome.kind === 'unavailable' ? undefined : this.#report(probe, serveOutcome(outcome, seen, policy, this.#now()));
   }
 
   async #refresh<T>(request: {
@@ -175,8 +165,8 @@ export class RedisCache implements ResponseCachePort {
     seen: CacheEntry<T> | undefined;
     fetch: () => Promise<T>;
     validate: ValueCheck<T> | undefined;
-  }): Promise<RefreshOutcome<T>> {
-    const { key, source, ttlMs, forceRefresh, startedAt, seen, fetch, validate } = request;
+  }): Promise<RedisRefreshOutcome<T>> {
+    const { key, source, ttlMs, validate } = request;
     let lock: FillLock | undefined;
     let current: CacheEntry<T> | undefined;
     try {
@@ -189,21 +179,17 @@ export class RedisCache implements ResponseCachePort {
       throw error;
     }
     try {
-      if (current && isFresh(current, ttlMs, this.#now()) && (!forceRefresh || writtenSince(current, seen, startedAt))) {
-        return { kind: 'peer', entry: current };
-      }
-      const base = current ?? seen;
-      let value: T;
-      try {
-        value = await fetch();
-      } catch (error) {
-        return { kind: 'failed', error, entry: base };
-      }
-      const encoded = entryForValue(value, { key, source, ttlMs, fetchedAt: this.#now() }, validate, this.#secrets);
-      if (encoded instanceof QahtError) return { kind: 'failed', error: encoded, entry: base };
-      if (validate) this.#validated.set(encoded.entry, validate);
-      await this.#store(encoded, request.keepMs);
-      return { kind: 'fetched', entry: encoded.entry };
+      return await fillEntry({
+        ...request,
+        current,
+        nowMs: this.#now(),
+        encode: (value) => {
+          const encoded = entryForValue(value, { key, source, ttlMs, fetchedAt: this.#now() }, validate, this.#secrets);
+          if (validate && !(encoded instanceof QahtError)) this.#validated.set(encoded.entry, validate);
+          return encoded;
+        },
+        store: (encoded) => this.#store(encoded, request.keepMs),
+      });
     } finally {
       await lock?.release();
     }
@@ -310,14 +296,10 @@ export class RedisCache implements ResponseCachePort {
 
   /** The entry when its value passes `validate` (checked once per entry); otherwise a miss, counted `cache.invalid`. */
   #usable<T>(entry: CacheEntry<T> | undefined, validate: ValueCheck<T> | undefined, count = true): CacheEntry<T> | undefined {
-    if (!entry || !validate || this.#validated.get(entry) === validate) return entry;
-    if (validate(entry.value)) {
-      this.#validated.set(entry, validate);
-      return entry;
-    }
-    if (count) this.#count('cache.invalid');
-    this.#memory.delete(entry.key);
-    return undefined;
+    return usableEntry(entry, validate, this.#validated, (invalid) => {
+      if (count) this.#count('cache.invalid');
+      this.#memory.delete(invalid.key);
+    });
   }
 
   #report<T>(probe: boolean, result: CacheLookup<T>): CacheLookup<T> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitOpenError } from '../../../src/errors.js';
 import type { HttpResponse, RequestOptions } from '../../../src/http/types.js';
-import { binanceBaseUrls, fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../../src/sources/binance.js';
+import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../../src/sources/binance.js';
 import type { BinanceUsdSymbol } from '../../../src/sources/crypto/binance-usd-assets.js';
-import { BINANCE_FALLBACK_BASE_URLS } from '../../../src/sources/source-names.js';
+import { BINANCE_FALLBACK_BASE_URLS, baseUrlsFor } from '../../../src/sources/source-names.js';
 import { StubHttp } from '../../helpers/fake-runtime.js';
 
 /** A full `ticker/24hr` entry as Binance sends it: prices and quantities as strings. */
@@ -72,14 +72,14 @@ const TICKERS = JSON.stringify([
   ticker('NEWUSDT', '1.00', '5000000.00'),
 ]);
 
-describe('binanceBaseUrls', () => {
+describe("Binance's base URLs (baseUrlsFor)", () => {
   it('uses the fallback chain by default, a comma list or a single host when overridden', () => {
-    expect(binanceBaseUrls({})).toEqual([...BINANCE_FALLBACK_BASE_URLS]);
-    expect(binanceBaseUrls({ SCREEN_BINANCE_URL: 'http://127.0.0.1:9001/ , http://127.0.0.1:9002/x/' })).toEqual([
+    expect(baseUrlsFor('binance', {})).toEqual([...BINANCE_FALLBACK_BASE_URLS]);
+    expect(baseUrlsFor('binance', { SCREEN_BINANCE_URL: 'http://127.0.0.1:9001/ , http://127.0.0.1:9002/x/' })).toEqual([
       'http://127.0.0.1:9001',
       'http://127.0.0.1:9002/x',
     ]);
-    expect(binanceBaseUrls({ SCREEN_BINANCE_URL: 'http://127.0.0.1:9001' })).toEqual(['http://127.0.0.1:9001']);
+    expect(baseUrlsFor('binance', { SCREEN_BINANCE_URL: 'http://127.0.0.1:9001' })).toEqual(['http://127.0.0.1:9001']);
   });
 });
 
