@@ -4,7 +4,7 @@
  * as unusable with a reason, and the cache treats it as a miss.
  *
  * The file is one JSON document whose last member is the value:
- *   {"schema":2,"key":…,"source":…,"fetchedAt":…,"ttlMs":…,"bytes":N,"checksum":"<fnv1a64>","value":<value>}
+ *   {"schema":3,"key":…,"source":…,"fetchedAt":…,"ttlMs":…,"bytes":N,"checksum":"<fnv1a64>","value":<value>}
  * `bytes` and `checksum` describe the value's stored bytes (its UTF-8 JSON text), so a reader
  * verifies the bytes it read before parsing them, without serialising the value again, and a
  * lister learns everything but the value from the head of the file. A JSON string can hold `"`
@@ -28,6 +28,7 @@ export interface CacheEntry<T = unknown> {
   /** The readable, secret-free key (see `cacheKey`). */
   key: string;
   source: string;
+  /** Epoch ms, whole (see `encodeEntry`). */
   fetchedAt: number;
   ttlMs: number;
   /** 64-bit FNV-1a of the value's stored bytes (its JSON text, UTF-8), 16 hex digits (`fnv1a64Hex`). */
@@ -78,7 +79,9 @@ export function encodeEntry<T>(input: CacheEntryInput<T>): EncodedEntry<T> {
     schema: CACHE_SCHEMA_VERSION,
     key: input.key,
     source: input.source,
-    fetchedAt: input.fetchedAt,
+    // Whole ms, as every report and file shows it: an injected clock can stand between two ms, and a
+    // schedule counting from the reported time would then find the entry fresh a fraction too long.
+    fetchedAt: Math.floor(input.fetchedAt),
     // JSON has no Infinity; an unbounded TTL is stored as the largest safe integer.
     ttlMs: Math.min(Math.max(0, input.ttlMs), Number.MAX_SAFE_INTEGER),
     checksum: checksumOf(valueBytes),
