@@ -16,6 +16,7 @@ const FLOORS: Record<string, number> = {
   'version.ts': 1,
   'report.ts': 1,
   'metric-names.ts': 1,
+  'candle.ts': 1,
   'resilience/': 2,
   'perf/': 2,
   'store/': 2,
