@@ -52,6 +52,8 @@ export interface RunContext {
   runtime: Runtime;
   monitor: PerformanceMonitor;
   breakers: Map<string, HostBreaker>;
+  /** The breaker of a host (`host:port`), made on first use: the one the run's requests to it go through. */
+  breakerFor(host: string): HostBreaker;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
   hostsOf(source: SourceName): string[];
   /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
@@ -238,6 +240,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     runtime,
     monitor,
     breakers,
+    breakerFor,
     hostsOf,
     logger,
     redact,

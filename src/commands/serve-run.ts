@@ -3,7 +3,9 @@ import type { StatusReport } from '../output/status-report.js';
 import type { SourceReport } from '../report.js';
 import { type ServeService, createServeService } from '../serve/serve-service.js';
 import { stoppableClock } from '../serve/stoppable-clock.js';
-import type { SourceName } from '../sources/source-names.js';
+import type { LiveStreamStarter } from '../serve/live/attach-live-feed.js';
+import type { Env, SourceName } from '../sources/source-names.js';
+import type { Clock } from '../time/clock.js';
 import { settlePendingWrites } from '../store/atomic-write.js';
 import { releaseHeldLocksSync } from '../store/file-lock.js';
 import { packageVersion } from '../version.js';
@@ -74,6 +76,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       logger: session.logger,
       logLevel: settings.logLevel,
       version: packageVersion(),
+      liveStream: await liveStreamStarter(session, env, clock, stop.signal),
     });
     const listening = service;
     cleanups.push(() => listening.close());
@@ -117,6 +120,16 @@ function recordRefresh(
     queue = next;
     return next;
   };
+}
+
+/** The crypto screen's live prices: Binance's stream through the session's breaker for its host, stopped with the service. */
+async function liveStreamStarter(session: RunContext, env: Env, clock: Clock, signal: AbortSignal): Promise<LiveStreamStarter> {
+  const { startBinanceStream } = await import('../sources/crypto/binance-stream.js');
+  const { binanceStreamUrl } = await import('../sources/crypto/binance-stream-frames.js');
+  // A bad SCREEN_BINANCE_WS_URL is a usage error now, not a stream that is down forever.
+  binanceStreamUrl(env);
+  return (handlers) =>
+    startBinanceStream({ env, clock, breakerFor: session.breakerFor, signal, logger: session.logger, ...handlers });
 }
 
 /** Runs the clean-ups last registered first; every one runs even when one fails. */

@@ -35,6 +35,8 @@ a { color: var(--accent); }
 .badge b { font-weight: 600; }
 .status-fresh { background: var(--fresh); } .status-cached { background: var(--cached); }
 .status-stale { background: var(--stale); } .status-failed { background: var(--failed); }
+.status-live { background: var(--fresh); } .status-down { background: var(--stale); }
+td.price.moved-up { color: var(--up); } td.price.moved-down { color: var(--down); }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }

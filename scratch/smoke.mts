@@ -1,0 +1,24 @@
+import { startWsServer } from '/work/wt/live/src/demo/ws-server.ts';
+import { startLiveStream } from '/work/wt/live/src/http/stream/live-stream.ts';
+import { CircuitBreaker } from '/work/wt/live/src/resilience/circuit-breaker.ts';
+import { systemClock } from '/work/wt/live/src/time/clock.ts';
+const server = await startWsServer({ path: '/ws/!miniTicker@arr' });
+const stop = new AbortController();
+const frames: string[] = [];
+const stream = startLiveStream({ url: `${server.origin}/ws/!miniTicker@arr`, clock: systemClock, breaker: new CircuitBreaker({}) as any,
+  onFrame: (t) => frames.push(t), onStatus: (s) => console.log('status', s), signal: stop.signal, settings: { maxFramesPerSecond: 5 } });
+await new Promise((r) => setTimeout(r, 200));
+server.ping(Buffer.from('hello'));
+server.broadcast('[1]');
+await new Promise((r) => setTimeout(r, 100));
+console.log('frames', frames, 'pongs', server.pongs.map(String));
+for (let i = 0; i < 10; i++) server.broadcast('[2]');
+await new Promise((r) => setTimeout(r, 100));
+console.log('frames', frames.length, 'closes', server.closes, 'sockets', server.sockets.size);
+await new Promise((r) => setTimeout(r, 1500));
+console.log('upgrades', server.upgrades(), stream.connections());
+stop.abort();
+await stream.done;
+await new Promise((r) => setTimeout(r, 100));
+console.log('closes', server.closes, server.sockets.size);
+await server.close();
