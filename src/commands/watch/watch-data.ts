@@ -21,6 +21,7 @@ import type { CommonOptions } from '../runtime.js';
 import { usageError } from '../../options/parse-values.js';
 import type { CapturedStream } from './captured-stream.js';
 import { runWatchLoop } from './watch-loop.js';
+import { startWatchPrices } from './watch-prices.js';
 
 /** Most footer lines: the latest warning and the latest alerts. */
 const FOOTER_ALERTS = 3;
@@ -42,6 +43,8 @@ export async function watchData<Records extends readonly OptionRecord<string, un
   env: Env;
   terminal: WatchTerminal;
   offScreen: CapturedStream;
+  /** `--demo`: the URL of the demo's live-price stream, started on first call. */
+  demoStreamUrl?: () => Promise<string>;
 }): Promise<DataRun<Row>> {
   const { definition, context, options, session, terminal, offScreen } = input;
   const { clock } = context;
@@ -106,16 +109,40 @@ export async function watchData<Records extends readonly OptionRecord<string, un
     }
   };
 
-  const draw = async (state: { refreshing: boolean; nextAtMs: number | undefined }): Promise<void> => {
+  type LoopState = { refreshing: boolean; nextAtMs: number | undefined };
+  let loopState: LoopState | undefined;
+  let drawing: Promise<void> = Promise.resolve();
+  // crypto's prices move between refreshes with Binance's stream (a redraw at most once a second).
+  const live =
+    definition.name === 'crypto'
+      ? startWatchPrices({
+          env: input.demoStreamUrl ? { ...input.env, SCREEN_BINANCE_WS_URL: await input.demoStreamUrl() } : input.env,
+          clock,
+          breakerFor: session.breakerFor,
+          redraw: () => {
+            const state = loopState;
+            if (state && result) drawing = drawing.then(() => drawFrame(state, true)).catch(() => undefined);
+          },
+        })
+      : undefined;
+
+  const draw = (state: LoopState): Promise<void> => {
+    loopState = state;
+    drawing = drawing.then(() => drawFrame(state, false));
+    return drawing;
+  };
+
+  const drawFrame = async (state: LoopState, pricesOnly: boolean): Promise<void> => {
     const warnings = offScreen.warnings();
     const footer = [
       ...recent.slice(0, FOOTER_ALERTS).map((alert) => `alert: ${alert.label} (${describeAlert(alert)})`),
       ...(warnings.length > 0 ? [warnings[warnings.length - 1]!] : []),
     ];
+    const shownResult = result && live ? live.apply(result, clock.now()) : result;
     const frame = await renderWatchFrame({
       command: definition.name,
-      result,
-      columns: result ? definition.columns(result) : [],
+      result: shownResult,
+      columns: shownResult ? definition.columns(shownResult) : [],
       rowId: definition.identity.id,
       previous,
       size: terminal.size(),
@@ -125,12 +152,16 @@ export async function watchData<Records extends readonly OptionRecord<string, un
       refreshes,
       footer,
     });
-    // Only a frame with rows is what the next refresh compares with (not the "waiting" one).
-    if (result) shown = frame.cells;
+    // Only a frame with rows is what the next refresh compares with (not the "waiting" one, nor a price move).
+    if (result && !pricesOnly) shown = frame.cells;
     terminal.draw(frame.frame);
   };
 
-  await runWatchLoop({ terminal, clock, intervalMs, interrupts: context.interrupts, refresh, draw });
+  try {
+    await runWatchLoop({ terminal, clock, intervalMs, interrupts: context.interrupts, refresh, draw });
+  } finally {
+    await live?.stop();
+  }
   await Promise.all(notifications);
   const lines = offScreen.lines();
   const empty: CommandResult<Row, SourceName> = {
