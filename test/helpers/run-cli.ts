@@ -27,6 +27,8 @@ export const FAST_ENV: Record<string, string> = {
   SCREEN_TIMEOUT_MS: '3000',
   SCREEN_RETRY_BASE_MS: '20',
   SCREEN_MAX_RETRIES: '1',
+  // Never the real stream: a loopback port nothing listens on (refused at once); tests of live prices set their own.
+  SCREEN_BINANCE_WS_URL: 'ws://127.0.0.1:1/ws',
 };
 
 /** Environment without the developer's real keys or overrides, so tests never depend on them. */

@@ -83,9 +83,10 @@ export class WsConnection {
       if (typeof message === 'string' && message !== '') failure = message;
     });
     this.#ws.addEventListener('close', (event) => {
-      // undici closes with 1009 itself when a frame is over maxPayloadSize.
-      if (event.code === 1009) this.#finish({ kind: 'violation', reason: `the server sent a frame over ${options.limits.maxFrameBytes} bytes` });
-      else this.#finish({ kind: 'closed', reason: closeReason(event.code, event.reason, failure) });
+      // A frame over maxPayloadSize is refused by undici itself, from its header: it sends 1009
+      // ("Payload size exceeds maximum allowed size") and cuts the socket, which this side then
+      // sees as a lost connection (the close event does not say why).
+      this.#finish({ kind: 'closed', reason: closeReason(event.code, event.reason, failure) });
     });
   }
 
