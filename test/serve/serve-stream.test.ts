@@ -101,6 +101,7 @@ describe('live prices in screen serve', () => {
       ['binance-stream', 'live'],
     ]);
     expect(doc.sources.at(-1)).toMatchObject({ items: 1, error: null });
+    expect((await httpGet(`${origin}/metrics`)).body).toContain('qaht_stream_up{command="serve",source="binance-stream"} 1\n');
     events.close();
   });
 
