@@ -128,8 +128,7 @@ async function liveStreamStarter(session: RunContext, env: Env, clock: Clock, si
   const { binanceStreamUrl } = await import('../sources/crypto/binance-stream-frames.js');
   // A bad SCREEN_BINANCE_WS_URL is a usage error now, not a stream that is down forever.
   binanceStreamUrl(env);
-  return (handlers) =>
-    startBinanceStream({ env, clock, breakerFor: session.breakerFor, signal, logger: session.logger, ...handlers });
+  return (handlers) => startBinanceStream({ env, clock, breakerFor: session.breakerFor, signal, logger: session.logger, ...handlers });
 }
 
 /** Runs the clean-ups last registered first; every one runs even when one fails. */

@@ -4,7 +4,7 @@ import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { startBinanceStream } from '../../src/sources/crypto/binance-stream.js';
 import type { StreamPrice } from '../../src/sources/crypto/binance-stream-frames.js';
 import { waitUntil } from '../cli/ops-fixtures.js';
-import { type FakeStream, STREAM_PATH, startFakeStream } from '../helpers/fake-api/stream.js';
+import { type FakeStream, STREAM_PATH, startFakeStream } from '../helpers/fake-api/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
-import { type FakeStream, startFakeStream } from '../helpers/fake-api/stream.js';
+import { type FakeStream, startFakeStream } from '../helpers/fake-api/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { useCliSandbox } from '../helpers/run-cli.js';
 import { waitUntil } from '../cli/ops-fixtures.js';

@@ -23,12 +23,7 @@ export interface WatchPrices {
  * most once a second, so the rows move between refreshes; the refreshes themselves keep their
  * schedule and a tick never causes a request.
  */
-export function startWatchPrices(input: {
-  env: Env;
-  clock: Clock;
-  breakerFor(host: string): HostBreaker;
-  redraw(): void;
-}): WatchPrices {
+export function startWatchPrices(input: { env: Env; clock: Clock; breakerFor(host: string): HostBreaker; redraw(): void }): WatchPrices {
   const { clock } = input;
   const book = new PriceBook();
   const stop = new AbortController();
@@ -68,8 +63,11 @@ export function startWatchPrices(input: {
   });
   return {
     apply<Row>(result: CommandResult<Row>, nowMs: number): CommandResult<Row> {
-      const fetchedAt = new Map(result.sources.flatMap((source) => (source.fetchedAt === null ? [] : [[source.name, source.fetchedAt] as const])));
-      const restAt = (row: CryptoRow): string => row.sources.map((name) => fetchedAt.get(name)).find((at) => at !== undefined) ?? result.generatedAt;
+      const fetchedAt = new Map(
+        result.sources.flatMap((source) => (source.fetchedAt === null ? [] : [[source.name, source.fetchedAt] as const])),
+      );
+      const restAt = (row: CryptoRow): string =>
+        row.sources.map((name) => fetchedAt.get(name)).find((at) => at !== undefined) ?? result.generatedAt;
       const rows = withLivePrices(result.results as unknown as CryptoRow[], book, restAt);
       const streamSource = {
         name: BINANCE_STREAM_SOURCE,

@@ -6,7 +6,10 @@ import type { ScreenBoard } from '../screen-board.js';
 import { LiveFeed } from './live-feed.js';
 
 /** Starts the stream that feeds the live prices (the service passes the feed's handlers). */
-export type LiveStreamStarter = (handlers: { onPrices(prices: StreamPrice[]): void; onStatus(status: LiveStreamStatus): void }) => LiveStream;
+export type LiveStreamStarter = (handlers: {
+  onPrices(prices: StreamPrice[]): void;
+  onStatus(status: LiveStreamStatus): void;
+}) => LiveStream;
 
 /** The live feed of a service, once attached to its crypto screen. */
 export interface AttachedLiveFeed {

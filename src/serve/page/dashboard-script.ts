@@ -124,10 +124,10 @@ export const DASHBOARD_JS = `'use strict';
   function formatPrice(value) {
     if (typeof value !== 'number' || !isFinite(value)) return '\u2013';
     var abs = Math.abs(value);
-    if (abs >= 1000) return value.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    if (abs >= 1000) return value.toFixed(0).replace(/B(?=(d{3})+(?!d))/g, ',');
     if (abs >= 1) return value.toFixed(2);
     if (abs === 0) return '0';
-    return value.toPrecision(4).replace(/0+$/, '').replace(/\.$/, '');
+    return value.toPrecision(4).replace(/0+$/, '').replace(/.$/, '');
   }
 
   function movePrices(entries) {
