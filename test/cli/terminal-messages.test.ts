@@ -119,3 +119,15 @@ describe('status after a demo run', () => {
     expect(demo.stdout).not.toContain('missing');
   });
 });
+
+describe('the crypto table', () => {
+  it('names the rank column MCap#, explains Src under the table, and says when fewer rows exist than asked', async () => {
+    const run = await runMain(['crypto', '--limit', '100'], cryptoEnv(api, cacheDir));
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[1]).toMatch(/│ MCap# │ Symbol │/);
+    expect(run.stderr.split('\n')[0]).toBe('Src: cg CoinGecko · bn Binance · cc CoinCap · !bn its price disagreed and was left out');
+    expect(run.stderr).toMatch(/^only \d+ coins to show \(--limit 100\)$/m);
+    const json = await runMain(['crypto', '--json'], cryptoEnv(api, cacheDir));
+    expect(json.stderr).not.toContain('Src:');
+  });
+});
