@@ -112,9 +112,10 @@ export async function watchData<Records extends readonly OptionRecord<string, un
   type LoopState = { refreshing: boolean; nextAtMs: number | undefined };
   let loopState: LoopState | undefined;
   let drawing: Promise<void> = Promise.resolve();
-  // crypto's prices move between refreshes with Binance's stream (a redraw at most once a second).
+  // crypto's prices move between refreshes with Binance's stream (a redraw at most once a second),
+  // unless --sources leaves Binance out.
   const live =
-    definition.name === 'crypto'
+    definition.name === 'crypto' && (input.common.sources?.includes('binance') ?? true)
       ? startWatchPrices({
           env: input.demoStreamUrl ? { ...input.env, SCREEN_BINANCE_WS_URL: await input.demoStreamUrl() } : input.env,
           clock,
