@@ -4,7 +4,7 @@ import type { PendingWrites } from '../store/pending-writes.js';
 import { isStoreUnavailable } from '../store/redis/redis-connection.js';
 import type { BreakerPort, BreakerReading, BreakerRules, BreakerStep, SharedBreakerStateName } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
-import type { HostBreaker } from './host-pacing.js';
+import type { HostBreaker } from '../resilience/host-policies.js';
 
 export interface SharedBreakerOptions {
   host: string;

@@ -4,7 +4,7 @@ import { PendingWrites } from '../store/pending-writes.js';
 import { isStoreUnavailable } from '../store/redis/redis-connection.js';
 import type { PacingPort, SharedPace, SlotGrant } from '../store/store-ports.js';
 import { abortReason, type Clock } from '../time/clock.js';
-import type { HostPacing } from './host-pacing.js';
+import type { HostPacing } from '../resilience/host-policies.js';
 
 export interface SharedPacerOptions {
   /** Where the schedule lives (Redis). */

@@ -1,5 +1,5 @@
-import type { LimiterSnapshot } from '../resilience/adaptive-rate-limiter.js';
-import type { BreakerSnapshot, BreakerStateChange, BreakerStateName } from '../resilience/circuit-breaker.js';
+import type { LimiterSnapshot } from './adaptive-rate-limiter.js';
+import type { BreakerSnapshot, BreakerStateChange, BreakerStateName } from './circuit-breaker.js';
 
 /**
  * What the chain needs of each host's pacing: `AdaptiveRateLimiter` in one process, or a schedule

@@ -1,7 +1,7 @@
 import type { AsyncAPIClient } from '../http/async-api-client.js';
 import type { HttpPoster } from '../http/types.js';
 import { CLIENT_DEFAULTS } from '../http/client-options.js';
-import type { HostBreaker, HostPacing } from '../http/host-pacing.js';
+import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
@@ -16,18 +16,18 @@ import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS, SHARED_BREAKER_RULES } 
 import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, baseUrlsFor, hostOf, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
-import { settlePendingWrites } from '../store/atomic-write.js';
+import { settlePendingWrites } from '../store/file/atomic-write.js';
 import type { CacheMode } from '../store/cache-types.js';
-import { DiskCache } from '../store/disk-cache.js';
-import { releaseHeldLocksSync } from '../store/file-lock.js';
-import { sweepLeftovers } from '../store/leftover-sweep.js';
+import { DiskCache } from '../store/file/disk-cache.js';
+import { releaseHeldLocksSync } from '../store/file/file-lock.js';
+import { sweepLeftovers } from '../store/file/leftover-sweep.js';
 import type { RunMemory } from '../store/run-memory.js';
-import { fileBudgets, fileHistory } from '../store/file-ports.js';
-import { FileRunMemory } from '../store/file-run-memory.js';
-import { StateStore } from '../store/state-store.js';
-import { nodeStoreFs } from '../store/store-fs.js';
+import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
+import { FileRunMemory } from '../store/file/file-run-memory.js';
+import { StateStore } from '../store/file/state-store.js';
+import { nodeStoreFs } from '../store/file/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import type { Interrupts } from './command-spec.js';
+import type { Interrupts } from '../commands/command-spec.js';
 import type { Runtime } from './runtime.js';
 import type { SharedStore } from './shared-store.js';
 

@@ -7,13 +7,13 @@ import { BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { DAILY_BUDGETS } from '../sources/documented-rates.js';
 import { SOURCE_NAMES } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
-import { DiskCache } from '../store/disk-cache.js';
-import { fileHistory } from '../store/file-ports.js';
+import { DiskCache } from '../store/file/disk-cache.js';
+import { fileHistory } from '../store/file/file-ports.js';
 import { RedisHistory } from '../store/redis/redis-budgets.js';
 import { RedisCache } from '../store/redis/redis-cache.js';
 import { RedisConnection } from '../store/redis/redis-connection.js';
 import { readSharedState, type SharedStateSnapshot } from '../store/redis/redis-snapshot.js';
-import { StateStore } from '../store/state-store.js';
+import { StateStore } from '../store/file/state-store.js';
 import type { RedisLocation } from '../store/store-location.js';
 import type { Clock } from '../time/clock.js';
 

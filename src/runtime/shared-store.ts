@@ -3,12 +3,12 @@
  * it, each with the file store behind it. Imported only when a Redis store is selected, so a
  * file-store run never loads this module, the Redis ports or the `redis` package.
  */
-import { SharedBreaker } from '../http/shared-breaker.js';
-import { SharedPacer } from '../http/shared-pacer.js';
+import { SharedBreaker } from '../fleet/shared-breaker.js';
+import { SharedPacer } from '../fleet/shared-pacer.js';
 import type { PerformanceMonitor } from '../perf/performance-monitor.js';
 import type { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
 import type { BreakerSnapshot, CircuitBreaker } from '../resilience/circuit-breaker.js';
-import type { DiskCache } from '../store/disk-cache.js';
+import type { DiskCache } from '../store/file/disk-cache.js';
 import { PendingWrites } from '../store/pending-writes.js';
 import { RedisBudgets, RedisHistory } from '../store/redis/redis-budgets.js';
 import { RedisCache } from '../store/redis/redis-cache.js';

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 
 const [mode, dir, srcRoot = new URL('../../src/', import.meta.url).pathname] = process.argv.slice(2) as [string, string, string?];
 const HOUR_MS = 3_600_000;
-/** As `screen crypto` keys them (see src/commands/crypto.ts). */
+/** As `screen crypto` keys them (see src/commands/crypto/run.ts). */
 const KEYS = {
   coingecko: 'coingecko:coins/markets?vs_currency=usd&top=250',
   binance: 'binance:api/v3/ticker/24hr?quotes=usd',

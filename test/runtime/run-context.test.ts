@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunContext } from '../../src/commands/run-context.js';
+import { createRunContext } from '../../src/runtime/run-context.js';
 import { resolveRunSettings } from '../../src/options/run-options.js';
 import { classifyCoinGeckoResponse } from '../../src/sources/coingecko.js';
 import { startFakeApi } from '../helpers/fake-api/index.js';
@@ -54,7 +54,7 @@ describe('createRunContext', () => {
 
 describe('what a run saves', () => {
   it('writes only the hosts it called: an open breaker of another host survives untouched', async () => {
-    const { StateStore } = await import('../../src/store/state-store.js');
+    const { StateStore } = await import('../../src/store/file/state-store.js');
     const clock = new ManualClock();
     const seeded = await StateStore.load(dir, { clock });
     seeded.setHost('down.example', {
@@ -81,7 +81,7 @@ describe('what a run saves', () => {
   });
 
   it('records each rate limit in the state as the client reports it, soft ones included', async () => {
-    const { StateStore } = await import('../../src/store/state-store.js');
+    const { StateStore } = await import('../../src/store/file/state-store.js');
     const api = await startFakeApi();
     try {
       api.route('GET', '/hard', { status: 429, json: { error: 'slow down' } });
@@ -104,7 +104,7 @@ describe('what a run saves', () => {
   });
 
   it('does not record an --offline run as a failure of its sources', async () => {
-    const { StateStore } = await import('../../src/store/state-store.js');
+    const { StateStore } = await import('../../src/store/file/state-store.js');
     const context = await createRunContext({
       settings: resolveRunSettings({ cacheDir: dir }, {}),
       env: {},

@@ -1,13 +1,13 @@
-import { switchOption } from '../options/option-record.js';
-import { quoteValue, usageError } from '../options/parse-values.js';
-import { resolveOptions } from '../options/resolve-options.js';
-import { LOCAL_RUN_OPTIONS } from '../options/run-options.js';
-import { cacheSummary, type ListedEntry, renderCacheClear, renderCacheJson, renderCacheTable } from '../output/cache-listing.js';
-import { isSourceName, SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
-import type { CacheListing } from '../store/cache-types.js';
-import { DiskCache } from '../store/disk-cache.js';
-import type { CommandSpec } from './command-spec.js';
-import { cacheEntryHealth } from './status.js';
+import { switchOption } from '../../options/option-record.js';
+import { quoteValue, usageError } from '../../options/parse-values.js';
+import { resolveOptions } from '../../options/resolve-options.js';
+import { LOCAL_RUN_OPTIONS } from '../../options/run-options.js';
+import { cacheSummary, type ListedEntry, renderCacheClear, renderCacheJson, renderCacheTable } from '../../output/cache-listing.js';
+import { isSourceName, SOURCE_NAMES, type SourceName } from '../../sources/source-names.js';
+import type { CacheListing } from '../../store/cache-types.js';
+import { DiskCache } from '../../store/file/disk-cache.js';
+import type { CommandSpec } from '../command-spec.js';
+import { cacheEntryHealth } from '../status/run.js';
 
 const CACHE_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as const;
 const ACTIONS = ['ls', 'clear'] as const;
@@ -52,7 +52,7 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
     let store: 'file' | 'redis' = 'file';
     const shared =
       location.kind === 'redis'
-        ? await (await import('./shared-status.js')).sharedCacheAction({
+        ? await (await import('../../runtime/shared-status.js')).sharedCacheAction({
             location,
             cacheDir,
             clock: context.clock,

@@ -1,9 +1,9 @@
-import type { ConfigFile } from '../options/config-file.js';
-import { switchOption } from '../options/option-record.js';
-import { quoteValue, usageError } from '../options/parse-values.js';
-import { resolveOptions } from '../options/resolve-options.js';
-import type { CommandSpec } from './command-spec.js';
-import type { SettingInForce } from './data-command.js';
+import type { ConfigFile } from '../../options/config-file.js';
+import { switchOption } from '../../options/option-record.js';
+import { quoteValue, usageError } from '../../options/parse-values.js';
+import { resolveOptions } from '../../options/resolve-options.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { SettingInForce } from '../data/spec.js';
 
 const CONFIG_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as const;
 const ACTIONS = ['path', 'show'] as const;
@@ -46,10 +46,10 @@ export const configCommand: CommandSpec<ConfigOptions, ConfigView> = {
     const view: ConfigView = { path: options.path, found: options.file !== undefined };
     if (options.action === 'path') return view;
     const [{ settingsInForce }, ...specs] = await Promise.all([
-      import('./data-command.js'),
-      import('./crypto-command.js').then((module) => module.cryptoCommand),
-      import('./news-command.js').then((module) => module.newsCommand),
-      import('./market-command.js').then((module) => module.marketCommand),
+      import('../data/spec.js'),
+      import('../crypto/spec.js').then((module) => module.cryptoCommand),
+      import('../news/spec.js').then((module) => module.newsCommand),
+      import('../market/spec.js').then((module) => module.marketCommand),
     ]);
     view.commands = Object.fromEntries(
       DATA_COMMANDS.map((name, index) => [name, settingsInForce(name, specs[index]!.options, context.env, options.file)]),

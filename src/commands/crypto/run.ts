@@ -6,20 +6,20 @@
  * coincap assets 60 s. When a fetch fails, cached data of any age is served, marked `stale`; past
  * 7 days (exchangeInfo 30 days) it is also marked very stale.
  */
-import { QahtError } from '../errors.js';
-import type { CommandResult } from '../report.js';
-import type { HttpGetter } from '../http/types.js';
-import type { CryptoRow } from '../screens/crypto/crypto-row.js';
-import { screenCrypto } from '../screens/crypto/screen-crypto.js';
-import type { CryptoSortKey } from '../screens/crypto/sort.js';
-import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../sources/binance.js';
-import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../sources/coincap.js';
-import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
-import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
-import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '../sources/crypto/record-schemas.js';
-import type { SourceName } from '../sources/source-names.js';
-import { runSource } from './run-source.js';
-import type { CommonOptions, Runtime } from './runtime.js';
+import { QahtError } from '../../errors.js';
+import type { CommandResult } from '../../report.js';
+import type { HttpGetter } from '../../http/types.js';
+import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
+import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
+import type { CryptoSortKey } from '../../screens/crypto/sort.js';
+import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
+import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
+import { fetchCoinGeckoMarkets } from '../../sources/coingecko.js';
+import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
+import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '../../sources/crypto/record-schemas.js';
+import type { SourceName } from '../../sources/source-names.js';
+import { runSource } from '../data/run-source.js';
+import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
 export interface CryptoOptions {
   /** `--top N`: universe size, the top N coins by market cap (CoinGecko pages of 250). 1–2500. @default 250 */

@@ -1,10 +1,10 @@
-import { defineOption, switchOption } from '../options/option-record.js';
-import { amount, choice, integer, quoteValue, usageError } from '../options/parse-values.js';
-import { cryptoColumns } from '../screens/crypto/columns.js';
-import { CRYPTO_SORT_KEYS } from '../screens/crypto/sort.js';
-import { CRYPTO_SOURCES } from '../sources/source-names.js';
-import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './crypto.js';
-import { dataCommand } from './data-command.js';
+import { defineOption, switchOption } from '../../options/option-record.js';
+import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
+import { cryptoColumns } from '../../screens/crypto/columns.js';
+import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
+import { CRYPTO_SOURCES } from '../../sources/source-names.js';
+import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './run.js';
+import { dataCommand } from '../data/spec.js';
 
 /** Largest `--min-volume` or `--min-mcap`: a quadrillion USD, past any market. */
 const MAX_AMOUNT_USD = 1e15;
@@ -77,7 +77,7 @@ export const cryptoCommand = dataCommand({
   screen: runCrypto,
   columns: () => cryptoColumns(),
   identity: { labelKey: 'symbol', id: (row) => row.id, label: (row) => row.symbol },
-  ruleFields: async () => (await import('../screens/crypto/rule-fields.js')).CRYPTO_RULE_FIELDS,
+  ruleFields: async () => (await import('../../screens/crypto/rule-fields.js')).CRYPTO_RULE_FIELDS,
   // exchangeInfo's day-long TTL is left out: it only maps symbols, the prices live 60 s.
   watchIntervalMs: () => Math.min(CRYPTO_TTL_MS.coingeckoMarkets, CRYPTO_TTL_MS.binanceTicker, CRYPTO_TTL_MS.coincapAssets),
 });

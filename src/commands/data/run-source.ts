@@ -1,8 +1,8 @@
-import { isQahtError } from '../errors.js';
-import type { HttpGetter } from '../http/types.js';
-import { failedReport, skippedReport, type SkipReason, type SourceReport } from '../report.js';
-import { apiKeyFor, KEY_ENV_VARS, type SourceName } from '../sources/source-names.js';
-import type { CommonOptions, Runtime } from './runtime.js';
+import { isQahtError } from '../../errors.js';
+import type { HttpGetter } from '../../http/types.js';
+import { failedReport, skippedReport, type SkipReason, type SourceReport } from '../../report.js';
+import { apiKeyFor, KEY_ENV_VARS, type SourceName } from '../../sources/source-names.js';
+import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
 /** What a source's fetch function receives. */
 export interface SourceFetchContext {

@@ -1,8 +1,8 @@
-import { QahtError } from '../errors.js';
-import { applyLimit } from '../screens/apply-limit.js';
-import { quoteTtlMs } from '../screens/market/market-hours.js';
-import { planScan, type SourceThroughput } from '../screens/market/plan-scan.js';
-import { SINCE_OPEN_MARK } from '../screens/market/columns.js';
+import { QahtError } from '../../errors.js';
+import { applyLimit } from '../../screens/apply-limit.js';
+import { quoteTtlMs } from '../../screens/market/market-hours.js';
+import { planScan, type SourceThroughput } from '../../screens/market/plan-scan.js';
+import { SINCE_OPEN_MARK } from '../../screens/market/columns.js';
 import {
   buildMarketRow,
   isChangeSinceOpen,
@@ -10,23 +10,23 @@ import {
   sortMarketRows,
   type MarketRow,
   type MarketSortKey,
-} from '../screens/market/rows.js';
-import { ScanState, type ServedQuote } from '../screens/market/scan-state.js';
-import { normaliseSymbols, parseSymbolList } from '../screens/market/symbols.js';
-import { DEFAULT_UNIVERSE, KNOWN_NAMES } from '../screens/market/universes.js';
-import { ALPHAVANTAGE_DAILY_LIMIT } from '../sources/alphavantage.js';
-import { createMarketDriver, type MarketDriver } from '../sources/market/market-drivers.js';
-import { forEachWithConcurrency } from '../sources/market/pool.js';
-import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from '../sources/market/quote-cache.js';
-import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../sources/market/quote.js';
-import { apiKeyFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../sources/source-names.js';
-import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../report.js';
-import { readRegularFile, type UnreadableReason } from '../store/regular-file.js';
-import { quoteValue } from '../options/parse-values.js';
-import { describeError } from './run-source.js';
-import type { CommonOptions, Runtime } from './runtime.js';
+} from '../../screens/market/rows.js';
+import { ScanState, type ServedQuote } from '../../screens/market/scan-state.js';
+import { normaliseSymbols, parseSymbolList } from '../../screens/market/symbols.js';
+import { DEFAULT_UNIVERSE, KNOWN_NAMES } from '../../screens/market/universes.js';
+import { ALPHAVANTAGE_DAILY_LIMIT } from '../../sources/alphavantage.js';
+import { createMarketDriver, type MarketDriver } from '../../sources/market/market-drivers.js';
+import { forEachWithConcurrency } from '../../sources/market/pool.js';
+import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from '../../sources/market/quote-cache.js';
+import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../../sources/market/quote.js';
+import { apiKeyFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../../sources/source-names.js';
+import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../../report.js';
+import { readRegularFile, type UnreadableReason } from '../../store/file/regular-file.js';
+import { quoteValue } from '../../options/parse-values.js';
+import { describeError } from '../data/run-source.js';
+import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
-export type { MarketRow } from '../screens/market/rows.js';
+export type { MarketRow } from '../../screens/market/rows.js';
 
 /** Flags of `screen market [SYMBOL...]` (parsed and validated by the records in market-command.ts). */
 export interface MarketOptions {

@@ -1,12 +1,12 @@
-import { defineOption, switchOption } from '../options/option-record.js';
-import { choice } from '../options/parse-values.js';
-import { pathValue } from '../options/path-value.js';
-import { marketColumns } from '../screens/market/columns.js';
-import { quoteTtlMs } from '../screens/market/market-hours.js';
-import { MARKET_SORT_KEYS } from '../screens/market/rows.js';
-import { MARKET_SOURCES } from '../sources/source-names.js';
-import { dataCommand } from './data-command.js';
-import { DEFAULT_MARKET_LIMIT, DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
+import { defineOption, switchOption } from '../../options/option-record.js';
+import { choice } from '../../options/parse-values.js';
+import { pathValue } from '../../options/path-value.js';
+import { marketColumns } from '../../screens/market/columns.js';
+import { quoteTtlMs } from '../../screens/market/market-hours.js';
+import { MARKET_SORT_KEYS } from '../../screens/market/rows.js';
+import { MARKET_SOURCES } from '../../sources/source-names.js';
+import { dataCommand } from '../data/spec.js';
+import { DEFAULT_MARKET_LIMIT, DEFAULT_MARKET_OPTIONS, runMarket } from './run.js';
 
 const MARKET_OPTIONS = [
   defineOption({
@@ -40,6 +40,6 @@ export const marketCommand = dataCommand({
   screen: runMarket,
   columns: (result) => marketColumns(result.results),
   identity: { labelKey: 'symbol', id: (row) => row.symbol, label: (row) => row.symbol },
-  ruleFields: async () => (await import('../screens/market/rule-fields.js')).MARKET_RULE_FIELDS,
+  ruleFields: async () => (await import('../../screens/market/rule-fields.js')).MARKET_RULE_FIELDS,
   watchIntervalMs: (_options, nowMs) => quoteTtlMs(nowMs),
 });

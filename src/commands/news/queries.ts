@@ -1,8 +1,8 @@
-import type { CommandResult, SourceReport, SourceStatus } from '../report.js';
-import type { NewsRow } from '../screens/news/news-row.js';
-import type { SourceName } from '../sources/source-names.js';
-import { DEFAULT_NEWS_OPTIONS, type NewsOptions, runNews } from './news.js';
-import type { CommonOptions, Runtime } from './runtime.js';
+import type { CommandResult, SourceReport, SourceStatus } from '../../report.js';
+import type { NewsRow } from '../../screens/news/news-row.js';
+import type { SourceName } from '../../sources/source-names.js';
+import { DEFAULT_NEWS_OPTIONS, type NewsOptions, runNews } from './run.js';
+import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
 /** `screen news` with the queries of a watchlist: `queries` wins over `query` when given. */
 export interface NewsQueriesOptions extends NewsOptions {

@@ -1,24 +1,24 @@
-import { QahtError } from '../errors.js';
-import type { CommandResult } from '../report.js';
-import { applyLimit } from '../screens/apply-limit.js';
-import { formatDuration } from '../screens/news/duration.js';
-import type { NewsRow } from '../screens/news/news-row.js';
-import { normalizeQuery } from '../screens/news/query.js';
-import { filterRelevant } from '../screens/news/relevance-filter.js';
-import { MAX_ITEMS_PER_SOURCE, screenNews } from '../screens/news/screen-news.js';
-import { fetchFinnhubNews, finnhubNewsRoute, type FinnhubNewsRoute } from '../sources/finnhub-news.js';
-import { fetchGdelt } from '../sources/gdelt.js';
-import { fetchGoogleNews } from '../sources/google-news.js';
-import { fetchHn } from '../sources/hn.js';
-import type { NewsFetchParams, NewsItem } from '../sources/news/news-item.js';
-import { isNewsItemList } from '../sources/news/news-item-schema.js';
-import { formatMs } from '../output/format-number.js';
-import { DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { withDeadline } from '../sources/news/with-deadline.js';
-import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../sources/newsapi.js';
-import type { NEWS_SOURCES, SourceName } from '../sources/source-names.js';
-import { runSource, type SourceJob } from './run-source.js';
-import type { CommonOptions, Runtime } from './runtime.js';
+import { QahtError } from '../../errors.js';
+import type { CommandResult } from '../../report.js';
+import { applyLimit } from '../../screens/apply-limit.js';
+import { formatDuration } from '../../screens/news/duration.js';
+import type { NewsRow } from '../../screens/news/news-row.js';
+import { normalizeQuery } from '../../screens/news/query.js';
+import { filterRelevant } from '../../screens/news/relevance-filter.js';
+import { MAX_ITEMS_PER_SOURCE, screenNews } from '../../screens/news/screen-news.js';
+import { fetchFinnhubNews, finnhubNewsRoute, type FinnhubNewsRoute } from '../../sources/finnhub-news.js';
+import { fetchGdelt } from '../../sources/gdelt.js';
+import { fetchGoogleNews } from '../../sources/google-news.js';
+import { fetchHn } from '../../sources/hn.js';
+import type { NewsFetchParams, NewsItem } from '../../sources/news/news-item.js';
+import { isNewsItemList } from '../../sources/news/news-item-schema.js';
+import { formatMs } from '../../output/format-number.js';
+import { DOCUMENTED_DELAY_MS } from '../../sources/documented-rates.js';
+import { withDeadline } from '../../sources/news/with-deadline.js';
+import { fetchNewsApi, NEWSAPI_DAILY_LIMIT } from '../../sources/newsapi.js';
+import type { NEWS_SOURCES, SourceName } from '../../sources/source-names.js';
+import { runSource, type SourceJob } from '../data/run-source.js';
+import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
 /** `screen news` options beyond the common ones (the CLI parses flags into these). */
 export interface NewsOptions {

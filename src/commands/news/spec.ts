@@ -1,12 +1,12 @@
-import { defineOption } from '../options/option-record.js';
-import { integer, quoteValue, usageError } from '../options/parse-values.js';
-import { newsColumns } from '../screens/news/columns.js';
-import { formatDuration, parseDuration } from '../screens/news/duration.js';
-import { EMPTY_QUERY_MESSAGE } from '../screens/news/query.js';
-import { NEWS_SOURCES } from '../sources/source-names.js';
-import { dataCommand } from './data-command.js';
-import { DEFAULT_NEWS_OPTIONS } from './news.js';
-import { runNewsQueries } from './news-queries.js';
+import { defineOption } from '../../options/option-record.js';
+import { integer, quoteValue, usageError } from '../../options/parse-values.js';
+import { newsColumns } from '../../screens/news/columns.js';
+import { formatDuration, parseDuration } from '../../screens/news/duration.js';
+import { EMPTY_QUERY_MESSAGE } from '../../screens/news/query.js';
+import { NEWS_SOURCES } from '../../sources/source-names.js';
+import { dataCommand } from '../data/spec.js';
+import { DEFAULT_NEWS_OPTIONS } from './run.js';
+import { runNewsQueries } from './queries.js';
 
 /** Longest per-source deadline accepted: ten minutes. */
 const MAX_SOURCE_TIMEOUT_MS = 600_000;
@@ -62,6 +62,6 @@ export const newsCommand = dataCommand({
   screen: runNewsQueries,
   columns: (result) => newsColumns(Date.parse(result.generatedAt)),
   identity: { labelKey: 'title', id: (row) => row.url, label: (row) => row.title },
-  ruleFields: async () => (await import('../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,
+  ruleFields: async () => (await import('../../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,
   watchIntervalMs: (options) => options.newsTtlMs ?? DEFAULT_NEWS_OPTIONS.newsTtlMs,
 });

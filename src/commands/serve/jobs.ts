@@ -1,13 +1,13 @@
-import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto } from './crypto.js';
-import { redactResult } from './data-command.js';
-import { DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
-import { DEFAULT_NEWS_OPTIONS, runNews } from './news.js';
-import type { CommandResult, SourceReport } from '../report.js';
-import type { EverySpec } from '../serve/every-spec.js';
-import { plannedScreens } from '../serve/planned-screens.js';
-import type { ScreenJob, ServeScreen } from '../serve/screen-job.js';
-import type { Env, SourceName } from '../sources/source-names.js';
-import type { RunContext } from './run-context.js';
+import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto } from '../crypto/run.js';
+import { redactResult } from '../data/spec.js';
+import { DEFAULT_MARKET_OPTIONS, runMarket } from '../market/run.js';
+import { DEFAULT_NEWS_OPTIONS, runNews } from '../news/run.js';
+import type { CommandResult, SourceReport } from '../../report.js';
+import type { EverySpec } from '../../serve/every-spec.js';
+import { plannedScreens } from '../../serve/planned-screens.js';
+import type { ScreenJob, ServeScreen } from '../../serve/screen-job.js';
+import type { Env, SourceName } from '../../sources/source-names.js';
+import type { RunContext } from '../../runtime/run-context.js';
 
 export interface ServePlan {
   every: EverySpec;

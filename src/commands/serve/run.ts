@@ -1,17 +1,17 @@
-import { QahtError } from '../errors.js';
-import type { StatusReport } from '../output/status-report.js';
-import type { SourceReport } from '../report.js';
-import { type ServeService, createServeService } from '../serve/serve-service.js';
-import { stoppableClock } from '../serve/stoppable-clock.js';
-import type { SourceName } from '../sources/source-names.js';
-import { settlePendingWrites } from '../store/atomic-write.js';
-import { releaseHeldLocksSync } from '../store/file-lock.js';
-import { packageVersion } from '../version.js';
-import type { CommandContext, InterruptSignal, Interrupts } from './command-spec.js';
-import { createRunContext, type RunContext } from './run-context.js';
-import type { ServeOptions, ServeRun } from './serve-command.js';
-import { serveJobs } from './serve-jobs.js';
-import { gatherStatus } from './status.js';
+import { QahtError } from '../../errors.js';
+import type { StatusReport } from '../../output/status-report.js';
+import type { SourceReport } from '../../report.js';
+import { type ServeService, createServeService } from '../../serve/serve-service.js';
+import { stoppableClock } from '../../serve/stoppable-clock.js';
+import type { SourceName } from '../../sources/source-names.js';
+import { settlePendingWrites } from '../../store/file/atomic-write.js';
+import { releaseHeldLocksSync } from '../../store/file/file-lock.js';
+import { packageVersion } from '../../version.js';
+import type { CommandContext, InterruptSignal, Interrupts } from '../command-spec.js';
+import { createRunContext, type RunContext } from '../../runtime/run-context.js';
+import type { ServeOptions, ServeRun } from './spec.js';
+import { serveJobs } from './jobs.js';
+import { gatherStatus } from '../status/run.js';
 
 /** On a stop, how long refreshes in flight may take to notice (their fetches are aborted), in ms. */
 const SETTLE_REFRESHES_MS = 2_000;
@@ -39,7 +39,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
     const { settings } = context;
     let env = context.env;
     if (settings.demo) {
-      const demo = await (await import('../demo/demo-server.js')).startDemoServer();
+      const demo = await (await import('../../demo/demo-server.js')).startDemoServer();
       cleanups.push(() => demo.close());
       env = { ...env, ...demo.env };
     }

@@ -1,14 +1,14 @@
-import { QahtError } from '../errors.js';
-import { defineOption } from '../options/option-record.js';
-import { integer, quoteValue, usageError } from '../options/parse-values.js';
-import { resolveOptions } from '../options/resolve-options.js';
-import { isLoopbackHost, parseHost } from '../serve/bind-address.js';
-import { CLIENT_RATE_LIMIT_DEFAULTS } from '../serve/client-rate-limit.js';
-import { DEFAULT_EVERY, type EverySpec, formatEvery, parseEvery } from '../serve/every-spec.js';
-import { plannedScreens } from '../serve/planned-screens.js';
-import { queryKey } from '../serve/screen-job.js';
-import { parseServeToken } from '../serve/serve-token.js';
-import type { CommandSpec, InterruptSignal } from './command-spec.js';
+import { QahtError } from '../../errors.js';
+import { defineOption } from '../../options/option-record.js';
+import { integer, quoteValue, usageError } from '../../options/parse-values.js';
+import { resolveOptions } from '../../options/resolve-options.js';
+import { isLoopbackHost, parseHost } from '../../serve/bind-address.js';
+import { CLIENT_RATE_LIMIT_DEFAULTS } from '../../serve/client-rate-limit.js';
+import { DEFAULT_EVERY, type EverySpec, formatEvery, parseEvery } from '../../serve/every-spec.js';
+import { plannedScreens } from '../../serve/planned-screens.js';
+import { queryKey } from '../../serve/screen-job.js';
+import { parseServeToken } from '../../serve/serve-token.js';
+import type { CommandSpec, InterruptSignal } from '../command-spec.js';
 
 /** `--port` when not given (CONTRACT). */
 const DEFAULT_PORT = 8080;
@@ -119,7 +119,7 @@ export const serveCommand: CommandSpec<ServeOptions, ServeRun> = {
     if (!context.interrupts) {
       throw new QahtError('QAHT_ERR_USAGE', 'screen serve runs until SIGINT or SIGTERM, and this process cannot receive them');
     }
-    return (await import('./serve-run.js')).runServe(context, options, context.interrupts);
+    return (await import('./run.js')).runServe(context, options, context.interrupts);
   },
   async render(run, _options, view) {
     return { stdout: '', stderr: view.quiet ? '' : `stopped on ${run.signal}; state saved\n` };

@@ -4,20 +4,20 @@
  * without `DiskCache.open`, which would create the folder (listing does remove corrupt entry
  * files, as every cache read does).
  */
-import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from '../output/status-report.js';
-import { CircuitBreaker, isBreakerSnapshot } from '../resilience/circuit-breaker.js';
-import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../sources/documented-rates.js';
-import { redactText } from '../redact.js';
-import { apiKeyFor, apiKeysIn, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
-import type { CacheListing } from '../store/cache-types.js';
-import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
-import { inspectCacheDir } from '../store/cache-dir-health.js';
-import { DiskCache } from '../store/disk-cache.js';
-import { utcDay, type BudgetState, type HostState, type SourceState } from '../store/state-file.js';
-import { StateStore } from '../store/state-store.js';
-import type { StoreFs } from '../store/store-fs.js';
-import type { StoreLocation } from '../store/store-location.js';
-import { systemClock, type Clock } from '../time/clock.js';
+import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from '../../output/status-report.js';
+import { CircuitBreaker, isBreakerSnapshot } from '../../resilience/circuit-breaker.js';
+import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../../sources/documented-rates.js';
+import { redactText } from '../../redact.js';
+import { apiKeyFor, apiKeysIn, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../../sources/source-names.js';
+import type { CacheListing } from '../../store/cache-types.js';
+import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../../resilience/breaker-defaults.js';
+import { inspectCacheDir } from '../../store/file/cache-dir-health.js';
+import { DiskCache } from '../../store/file/disk-cache.js';
+import { utcDay, type BudgetState, type HostState, type SourceState } from '../../store/file/state-file.js';
+import { StateStore } from '../../store/file/state-store.js';
+import type { StoreFs } from '../../store/file/store-fs.js';
+import type { StoreLocation } from '../../store/store-location.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 
 /** "Recent runs" for the 429 count. */
 const RATE_LIMIT_WINDOW_MS = 24 * 3600_000;
@@ -57,7 +57,7 @@ export async function gatherStatus(options: {
   const cacheProblems = inspectCacheDir(options.cacheDir, options.fs ? { fs: options.fs } : {});
   let problem: string | null = null;
   if (location.kind === 'redis') {
-    const { readSharedStatus } = await import('./shared-status.js');
+    const { readSharedStatus } = await import('../../runtime/shared-status.js');
     const hosts = [...new Set(SOURCE_NAMES.flatMap((name) => hostsFor(name, options.env)))];
     const shared = await readSharedStatus({
       location,

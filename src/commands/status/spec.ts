@@ -1,11 +1,11 @@
-import { switchOption } from '../options/option-record.js';
-import { resolveOptions } from '../options/resolve-options.js';
-import { LOCAL_RUN_OPTIONS } from '../options/run-options.js';
-import { renderStatusJson } from '../output/status-json.js';
-import type { StatusReport } from '../output/status-report.js';
-import { renderStatusNotes, renderStatusTable } from '../output/status-table.js';
-import type { CommandSpec } from './command-spec.js';
-import { gatherStatus } from './status.js';
+import { switchOption } from '../../options/option-record.js';
+import { resolveOptions } from '../../options/resolve-options.js';
+import { LOCAL_RUN_OPTIONS } from '../../options/run-options.js';
+import { renderStatusJson } from '../../output/status-json.js';
+import type { StatusReport } from '../../output/status-report.js';
+import { renderStatusNotes, renderStatusTable } from '../../output/status-table.js';
+import type { CommandSpec } from '../command-spec.js';
+import { gatherStatus } from './run.js';
 
 const STATUS_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as const;
 

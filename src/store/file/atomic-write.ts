@@ -13,7 +13,7 @@
  */
 import { constants, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { QahtError } from '../errors.js';
+import { QahtError } from '../../errors.js';
 import { makeDirs } from './make-dirs.js';
 import { nodeStoreFs, type StoreFs } from './store-fs.js';
 import { tempPathFor } from './temp-names.js';

@@ -24,11 +24,11 @@
  */
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { QahtError } from '../errors.js';
-import { systemClock, type Clock } from '../time/clock.js';
+import { QahtError } from '../../errors.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
-import { decodeEntry, decodeHeader, encodeEntry, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from './cache-entry.js';
-import { redactSecrets } from '../redact.js';
+import { decodeEntry, decodeHeader, encodeEntry, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
+import { redactSecrets } from '../../redact.js';
 import {
   entryForValue,
   fillEntry,
@@ -40,8 +40,8 @@ import {
   serveOutcome,
   serveWithoutFetch,
   usableEntry,
-} from './cache-policy.js';
-import { hashKey } from './cache-key.js';
+} from '../cache-policy.js';
+import { hashKey } from '../cache-key.js';
 import type {
   CacheListing,
   CacheLookup,
@@ -51,7 +51,7 @@ import type {
   FallbackCache,
   LookupOptions,
   ValueCheck,
-} from './cache-types.js';
+} from '../cache-types.js';
 import { acquireFileLock, type FileLock } from './file-lock.js';
 import { sweepLeftovers, type SweepReport } from './leftover-sweep.js';
 import { readRegularFile, readRegularFilePrefix, type RegularFileRead } from './regular-file.js';

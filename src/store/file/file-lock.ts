@@ -21,9 +21,9 @@
  */
 import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { QahtError } from '../errors.js';
-import { uniqueHex } from './unique-hex.js';
-import { systemClock, type Clock } from '../time/clock.js';
+import { QahtError } from '../../errors.js';
+import { uniqueHex } from '../unique-hex.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isProcessAlive } from './process-alive.js';
 import { readRegularFile, readRegularFileSync } from './regular-file.js';

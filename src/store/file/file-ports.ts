@@ -2,10 +2,10 @@
  * The file store's ports over `state.json` (state-store.ts): budgets spent under its file lock,
  * source history recorded in memory and merged into the file when the run saves.
  */
-import type { Clock } from '../time/clock.js';
+import type { Clock } from '../../time/clock.js';
 import { utcDay } from './state-file.js';
 import type { StateStore } from './state-store.js';
-import type { BudgetPort, SourceHistoryPort } from './store-ports.js';
+import type { BudgetPort, SourceHistoryPort } from '../store-ports.js';
 
 /** Daily budgets in the state file, atomic across the processes sharing its folder. */
 export function fileBudgets(state: StateStore, clock: Clock): BudgetPort {

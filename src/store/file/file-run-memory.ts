@@ -8,12 +8,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { QahtError } from '../errors.js';
-import { systemClock, type Clock } from '../time/clock.js';
+import { QahtError } from '../../errors.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { sweepLeftovers } from './leftover-sweep.js';
 import { readRegularFile } from './regular-file.js';
-import type { RunMemory } from './run-memory.js';
+import type { RunMemory } from '../run-memory.js';
 import { nodeStoreFs, type StoreFs } from './store-fs.js';
 
 /** The folder, inside the state dir, that holds the documents. */

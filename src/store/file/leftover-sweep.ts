@@ -8,7 +8,7 @@
  * files whose name does not say their writer is alive on this host are stat-ed.
  */
 import { join } from 'node:path';
-import type { Clock } from '../time/clock.js';
+import type { Clock } from '../../time/clock.js';
 import { BREAK_SUFFIX, removeAbandonedLock } from './file-lock.js';
 import { isProcessAlive } from './process-alive.js';
 import type { StoreFs } from './store-fs.js';

@@ -14,8 +14,8 @@
  * owners validate them.
  */
 import { join } from 'node:path';
-import { QahtError, isQahtError } from '../errors.js';
-import { systemClock, type Clock } from '../time/clock.js';
+import { QahtError, isQahtError } from '../../errors.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { withFileLock } from './file-lock.js';
 import { readRegularFile } from './regular-file.js';

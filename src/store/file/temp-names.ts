@@ -4,8 +4,8 @@
  * that died (same host, pid gone) from a live writer's file, and sweep them at once.
  */
 import { hostname } from 'node:os';
-import { fnv1a64Hex } from './fnv1a.js';
-import { uniqueHex } from './unique-hex.js';
+import { fnv1a64Hex } from '../fnv1a.js';
+import { uniqueHex } from '../unique-hex.js';
 
 /** Suffix of in-progress files; anything ending with it is an orphan once its writer is gone. */
 export const TEMP_SUFFIX = '.tmp';

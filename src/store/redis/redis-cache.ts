@@ -33,7 +33,7 @@ import {
   usableEntry,
 } from '../cache-policy.js';
 import type { CacheListing, CacheLookup, CacheMode, CacheMonitor, CacheView, LookupOptions, ValueCheck } from '../cache-types.js';
-import type { DiskCache } from '../disk-cache.js';
+import type { DiskCache } from '../file/disk-cache.js';
 import type { ResponseCachePort } from '../store-ports.js';
 import { isStoreUnavailable, type RedisConnection } from './redis-connection.js';
 import { RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto, type CryptoOptions } from '../../src/commands/crypto.js';
-import type { CommonOptions } from '../../src/commands/runtime.js';
-import type { LookupOptions } from '../../src/store/cache-types.js';
-import type { Env } from '../../src/sources/source-names.js';
-import { commonOptions, counterKey, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
+import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto, type CryptoOptions } from '../../../src/commands/crypto/run.js';
+import type { CommonOptions } from '../../../src/runtime/runtime.js';
+import type { LookupOptions } from '../../../src/store/cache-types.js';
+import type { Env } from '../../../src/sources/source-names.js';
+import { commonOptions, counterKey, createFakeRuntime, StubHttp, type StubReply } from '../../helpers/fake-runtime.js';
 
 const ENV: Env = {
   SCREEN_COINGECKO_URL: 'http://cg.test/api/v3',

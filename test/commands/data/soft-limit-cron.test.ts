@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeFor } from '../../src/cli/exit-codes.js';
-import { runOutcome } from '../../src/commands/data-command.js';
-import { createRunContext } from '../../src/commands/run-context.js';
-import { resolveRunSettings } from '../../src/options/run-options.js';
-import { DEFAULT_CRYPTO_OPTIONS, runCrypto } from '../../src/commands/crypto.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { driveClock } from '../helpers/drive-clock.js';
-import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { commonOptions } from '../helpers/fake-runtime.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
+import { exitCodeFor } from '../../../src/cli/exit-codes.js';
+import { runOutcome } from '../../../src/commands/data/spec.js';
+import { createRunContext } from '../../../src/runtime/run-context.js';
+import { resolveRunSettings } from '../../../src/options/run-options.js';
+import { DEFAULT_CRYPTO_OPTIONS, runCrypto } from '../../../src/commands/crypto/run.js';
+import { StateStore } from '../../../src/store/file/state-store.js';
+import { driveClock } from '../../helpers/drive-clock.js';
+import { startFakeApi, type FakeApi } from '../../helpers/fake-api/index.js';
+import { commonOptions } from '../../helpers/fake-runtime.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { removeDir, tempCacheDir } from '../../helpers/run-cli.js';
 
 /**
  * Issue 11: cron keeps starting runs against an API that answers every request with a soft rate
@@ -21,7 +21,7 @@ import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
  */
 
 const MARKETS = '/cg/coins/markets';
-const PAGE = readFileSync(new URL('../../src/demo/recordings/crypto/coingecko-markets-page1.json', import.meta.url), 'utf8');
+const PAGE = readFileSync(new URL('../../../src/demo/recordings/crypto/coingecko-markets-page1.json', import.meta.url), 'utf8');
 const SOFT_LIMIT = {
   status: { error_code: 429, error_message: "You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing." },
 };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { NEWS_PATHS, newsEnv, parseNewsJson, routeRecordings, statusBySource } from '../cli/news-fixtures.js';
-import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
-import { removeDir, tempCacheDir } from '../helpers/run-cli.js';
+import { main } from '../../../src/cli/main.js';
+import { NEWS_PATHS, newsEnv, parseNewsJson, routeRecordings, statusBySource } from '../../cli/news-fixtures.js';
+import { startFakeApi, type FakeApi } from '../../helpers/fake-api/index.js';
+import { removeDir, tempCacheDir } from '../../helpers/run-cli.js';
 
 /**
  * Issue 11: a source past its deadline is abandoned at once. A news run in-process (the CLI's
@@ -22,10 +22,10 @@ beforeAll(async () => {
   // Modules the run loads lazily, loaded once here so the measurement is the run, not the test
   // runner compiling them.
   await Promise.all([
-    import('../../src/commands/news-command.js'),
-    import('../../src/commands/run-context.js'),
-    import('../../src/http/async-api-client.js'),
-    import('../../src/output/render-json.js'),
+    import('../../../src/commands/news/spec.js'),
+    import('../../../src/runtime/run-context.js'),
+    import('../../../src/http/async-api-client.js'),
+    import('../../../src/output/render-json.js'),
   ]);
 });
 afterAll(async () => {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NEWS_OPTIONS, runNews } from '../../src/commands/news.js';
-import type { LookupOptions } from '../../src/store/cache-types.js';
-import { renderTimeTokens } from '../../src/demo/time-tokens.js';
-import { newsColumns } from '../../src/screens/news/columns.js';
-import { isQahtError } from '../../src/errors.js';
-import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
-import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../helpers/fake-runtime.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { rssFeed, RSS_HEADERS } from '../sources/news/fixtures.js';
+import { DEFAULT_NEWS_OPTIONS, runNews } from '../../../src/commands/news/run.js';
+import type { LookupOptions } from '../../../src/store/cache-types.js';
+import { renderTimeTokens } from '../../../src/demo/time-tokens.js';
+import { newsColumns } from '../../../src/screens/news/columns.js';
+import { isQahtError } from '../../../src/errors.js';
+import type { HttpGetter, HttpResponse, RequestOptions } from '../../../src/http/types.js';
+import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../../helpers/fake-runtime.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { rssFeed, RSS_HEADERS } from '../../sources/news/fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 29, 10);
 const MIN = 60_000;
@@ -420,7 +420,7 @@ describe('runNews', () => {
 });
 
 describe('news demo recordings', () => {
-  const dir = new URL('../../src/demo/recordings/', import.meta.url);
+  const dir = new URL('../../../src/demo/recordings/', import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL('news.json', dir), 'utf8')) as Array<{
     source: string;
     path: string;

@@ -1,8 +1,8 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeFsError, ensurePrivateDir, writeFileAtomic } from '../../src/store/atomic-write.js';
-import { makeTempDir, removeDir } from './store-helpers.js';
+import { describeFsError, ensurePrivateDir, writeFileAtomic } from '../../../src/store/file/atomic-write.js';
+import { makeTempDir, removeDir } from '../store-helpers.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;

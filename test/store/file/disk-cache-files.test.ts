@@ -1,12 +1,12 @@
 import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isQahtError } from '../../src/errors.js';
-import { CACHE_SCHEMA_VERSION, encodeEntry } from '../../src/store/cache-entry.js';
-import { cacheKey } from '../../src/store/cache-key.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import type { ManualClock } from '../helpers/manual-clock.js';
-import { type CountingMonitor, useCacheFixture } from './store-helpers.js';
+import { isQahtError } from '../../../src/errors.js';
+import { CACHE_SCHEMA_VERSION, encodeEntry } from '../../../src/store/cache-entry.js';
+import { cacheKey } from '../../../src/store/cache-key.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import type { ManualClock } from '../../helpers/manual-clock.js';
+import { type CountingMonitor, useCacheFixture } from '../store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'hn:/api/v1/search_by_date?query=bitcoin';

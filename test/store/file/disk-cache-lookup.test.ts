@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { QahtError } from '../../src/errors.js';
-import type { CacheMode, LookupOptions } from '../../src/store/cache-types.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { flushMicrotasks, type ManualClock } from '../helpers/manual-clock.js';
-import { type CountingMonitor, useCacheFixture, waitUntil } from './store-helpers.js';
+import { QahtError } from '../../../src/errors.js';
+import type { CacheMode, LookupOptions } from '../../../src/store/cache-types.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import { flushMicrotasks, type ManualClock } from '../../helpers/manual-clock.js';
+import { type CountingMonitor, useCacheFixture, waitUntil } from '../store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'coingecko:/coins/markets?vs_currency=usd';

@@ -2,11 +2,11 @@ import { watch } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeEntry } from '../../src/store/cache-entry.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { tempOwner } from '../../src/store/temp-names.js';
-import { payloadFor } from '../fixtures/store/payload.js';
-import { CountingMonitor, FixtureProcess, makeTempDir, removeDir, startCountingServer } from './store-helpers.js';
+import { decodeEntry } from '../../../src/store/cache-entry.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import { tempOwner } from '../../../src/store/file/temp-names.js';
+import { payloadFor } from '../../fixtures/store/payload.js';
+import { CountingMonitor, FixtureProcess, makeTempDir, removeDir, startCountingServer } from '../store-helpers.js';
 
 describe('DiskCache across processes', () => {
   let dir: string;

@@ -3,9 +3,9 @@ import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireFileLock, tryFileLock, withFileLock, type FileLock } from '../../src/store/file-lock.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { FixtureProcess, makeTempDir, removeDir, waitUntil } from './store-helpers.js';
+import { acquireFileLock, tryFileLock, withFileLock, type FileLock } from '../../../src/store/file/file-lock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { FixtureProcess, makeTempDir, removeDir, waitUntil } from '../store-helpers.js';
 
 const STALE_MS = 30_000;
 

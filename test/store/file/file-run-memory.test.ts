@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileRunMemory, RUN_MEMORY_DIR_NAME, RUN_MEMORY_MAX_BYTES } from '../../src/store/file-run-memory.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { makeFifo, makeTempDir, removeDir } from './store-helpers.js';
+import { FileRunMemory, RUN_MEMORY_DIR_NAME, RUN_MEMORY_MAX_BYTES } from '../../../src/store/file/file-run-memory.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { makeFifo, makeTempDir, removeDir } from '../store-helpers.js';
 
 const HOUR_MS = 3600_000;
 
@@ -85,7 +85,7 @@ describe('FileRunMemory', () => {
 
   it('turns a file-system failure (a full disk) into QAHT_ERR_CACHE_DIR naming the file, and keeps the old document', async () => {
     await memory.save('k', 'old', HOUR_MS);
-    const { nodeStoreFs } = await import('../../src/store/store-fs.js');
+    const { nodeStoreFs } = await import('../../../src/store/file/store-fs.js');
     const full = new FileRunMemory(dir, {
       clock,
       fs: { ...nodeStoreFs, open: (async () => Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }))) as never },

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { lstat, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_MAX_BYTES } from '../../src/store/cache-entry.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { STATE_MAX_BYTES, STATE_SCHEMA_VERSION } from '../../src/store/state-file.js';
-import { StateStore } from '../../src/store/state-store.js';
-import type { ManualClock } from '../helpers/manual-clock.js';
-import { type CountingMonitor, makeFifo, useCacheFixture } from './store-helpers.js';
+import { ENTRY_MAX_BYTES } from '../../../src/store/cache-entry.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import { STATE_MAX_BYTES, STATE_SCHEMA_VERSION } from '../../../src/store/file/state-file.js';
+import { StateStore } from '../../../src/store/file/state-store.js';
+import type { ManualClock } from '../../helpers/manual-clock.js';
+import { type CountingMonitor, makeFifo, useCacheFixture } from '../store-helpers.js';
 
 const TTL_MS = 60_000;
 const KEY = 'coingecko:coins/markets?vs_currency=usd&top=250';

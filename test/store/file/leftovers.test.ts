@@ -4,12 +4,12 @@ import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { acquireFileLock, releaseHeldLocksSync, tryFileLock, type FileLock } from '../../src/store/file-lock.js';
-import { nodeStoreFs, type StoreFs } from '../../src/store/store-fs.js';
-import { HOST_TAG, tempPathFor } from '../../src/store/temp-names.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { FixtureProcess, makeTempDir, removeDir, waitUntil } from './store-helpers.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import { acquireFileLock, releaseHeldLocksSync, tryFileLock, type FileLock } from '../../../src/store/file/file-lock.js';
+import { nodeStoreFs, type StoreFs } from '../../../src/store/file/store-fs.js';
+import { HOST_TAG, tempPathFor } from '../../../src/store/file/temp-names.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { FixtureProcess, makeTempDir, removeDir, waitUntil } from '../store-helpers.js';
 
 /** The pid of a process that has just exited (so it is certainly not running now). */
 function deadPid(): number {

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensurePrivateDir } from '../../src/store/atomic-write.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { MAX_MISSING_DIRS, makeDirs } from '../../src/store/make-dirs.js';
-import { nodeStoreFs, type StoreFs } from '../../src/store/store-fs.js';
-import { makeTempDir, removeDir } from './store-helpers.js';
+import { ensurePrivateDir } from '../../../src/store/file/atomic-write.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import { MAX_MISSING_DIRS, makeDirs } from '../../../src/store/file/make-dirs.js';
+import { nodeStoreFs, type StoreFs } from '../../../src/store/file/store-fs.js';
+import { makeTempDir, removeDir } from '../store-helpers.js';
 
 // Issue 13 item 2: Node 20's recursive mkdir loops forever on these; the walk must fail at once.
 const PROC_PATHS = ['/proc/qaht-nope', '/proc/self/x', '/proc/qaht-nope/deeper/still'];

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRegularFile, readRegularFilePrefix, readRegularFileSync } from '../../src/store/regular-file.js';
-import { makeFifo, makeTempDir, removeDir } from './store-helpers.js';
+import { readRegularFile, readRegularFilePrefix, readRegularFileSync } from '../../../src/store/file/regular-file.js';
+import { makeFifo, makeTempDir, removeDir } from '../store-helpers.js';
 
 const MIB = 1024 * 1024;
 

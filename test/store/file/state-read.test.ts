@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FUTURE_TOLERANCE_MS, STATE_SCHEMA_VERSION, utcDay } from '../../src/store/state-file.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { makeTempDir, removeDir } from './store-helpers.js';
+import { FUTURE_TOLERANCE_MS, STATE_SCHEMA_VERSION, utcDay } from '../../../src/store/file/state-file.js';
+import { StateStore } from '../../../src/store/file/state-store.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { makeTempDir, removeDir } from '../store-helpers.js';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
 

@@ -1,10 +1,10 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RATE_LIMIT_MAX_EVENTS, STATE_SCHEMA_VERSION, utcDay } from '../../src/store/state-file.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { FixtureProcess, makeTempDir, removeDir } from './store-helpers.js';
+import { RATE_LIMIT_MAX_EVENTS, STATE_SCHEMA_VERSION, utcDay } from '../../../src/store/file/state-file.js';
+import { StateStore } from '../../../src/store/file/state-store.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { FixtureProcess, makeTempDir, removeDir } from '../store-helpers.js';
 
 const HOUR_MS = 3_600_000;
 

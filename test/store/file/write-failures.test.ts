@@ -1,14 +1,14 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderStatusJson } from '../../src/output/status-json.js';
-import { gatherStatus } from '../../src/commands/status.js';
-import { inspectCacheDir } from '../../src/store/cache-dir-health.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { nodeStoreFs, type StoreFs } from '../../src/store/store-fs.js';
-import type { ManualClock } from '../helpers/manual-clock.js';
-import { type CountingMonitor, makeFifo, useCacheFixture } from './store-helpers.js';
+import { renderStatusJson } from '../../../src/output/status-json.js';
+import { gatherStatus } from '../../../src/commands/status/run.js';
+import { inspectCacheDir } from '../../../src/store/file/cache-dir-health.js';
+import { DiskCache } from '../../../src/store/file/disk-cache.js';
+import { StateStore } from '../../../src/store/file/state-store.js';
+import { nodeStoreFs, type StoreFs } from '../../../src/store/file/store-fs.js';
+import type { ManualClock } from '../../helpers/manual-clock.js';
+import { type CountingMonitor, makeFifo, useCacheFixture } from '../store-helpers.js';
 
 const TTL_MS = 60_000;
 

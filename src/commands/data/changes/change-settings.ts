@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { changeOptions } from '../../options/change-options.js';
-import type { ConfigFile } from '../../options/config-file.js';
-import type { OptionValues, ValueSource } from '../../options/option-record.js';
-import { quoteValue, usageError } from '../../options/parse-values.js';
-import type { AlertRule } from '../../screens/alerts/parse-rule.js';
-import type { RuleFields } from '../../screens/alerts/rule-fields.js';
-import type { Env } from '../../sources/source-names.js';
+import type { changeOptions } from '../../../options/change-options.js';
+import type { ConfigFile } from '../../../options/config-file.js';
+import type { OptionValues, ValueSource } from '../../../options/option-record.js';
+import { quoteValue, usageError } from '../../../options/parse-values.js';
+import type { AlertRule } from '../../../screens/alerts/parse-rule.js';
+import type { RuleFields } from '../../../screens/alerts/rule-fields.js';
+import type { Env } from '../../../sources/source-names.js';
 
 /** What `--changes`, `--alert`, `--notify-cmd`, `--webhook` and `--watch` ask of one data run. */
 export interface ChangeSettings {

@@ -1,7 +1,7 @@
-import { usageError } from '../../options/parse-values.js';
-import { type AlertRule, parseRule } from '../../screens/alerts/parse-rule.js';
-import { RuleError } from '../../screens/alerts/rule-error.js';
-import { fieldTypes, type RuleFields } from '../../screens/alerts/rule-fields.js';
+import { usageError } from '../../../options/parse-values.js';
+import { type AlertRule, parseRule } from '../../../screens/alerts/parse-rule.js';
+import { RuleError } from '../../../screens/alerts/rule-error.js';
+import { fieldTypes, type RuleFields } from '../../../screens/alerts/rule-fields.js';
 import type { RuleText } from './change-settings.js';
 
 /**

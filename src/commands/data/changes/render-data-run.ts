@@ -1,9 +1,9 @@
-import type { OptionRecord } from '../../options/option-record.js';
-import { renderResults } from '../../output/render-results.js';
-import { renderRunReport } from '../../output/run-report.js';
-import { sanitizeText } from '../../output/sanitize.js';
-import type { Rendered, RenderView, RunOutcome } from '../command-spec.js';
-import { type DataCommandDefinition, type DataCommandOptions, type DataRun, noResultsLine } from '../data-command.js';
+import type { OptionRecord } from '../../../options/option-record.js';
+import { renderResults } from '../../../output/render-results.js';
+import { renderRunReport } from '../../../output/run-report.js';
+import { sanitizeText } from '../../../output/sanitize.js';
+import type { Rendered, RenderView, RunOutcome } from '../../command-spec.js';
+import { type DataCommandDefinition, type DataCommandOptions, type DataRun, noResultsLine } from '../spec.js';
 import { alertJson, describeAlert } from '../notify/alert-payload.js';
 
 /**
@@ -50,7 +50,7 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
         extra,
       });
     } else {
-      const { renderChangesTable, renderChangesCsv } = await import('../../output/render-changes.js');
+      const { renderChangesTable, renderChangesCsv } = await import('../../../output/render-changes.js');
       stdout =
         format === 'csv'
           ? renderChangesCsv(changes.changes, labelKey)

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type AlertStates, type FiredAlert, parseAlertStates, stepAlertStates } from '../../screens/alerts/alert-states.js';
-import type { AlertRule } from '../../screens/alerts/parse-rule.js';
-import { readFields, type RuleFields } from '../../screens/alerts/rule-fields.js';
-import { compareRuns, parseSnapshot, type RowChange, type RunSnapshot, type ShownRow } from '../../screens/changes/compare-runs.js';
-import type { RunMemory } from '../../store/run-memory.js';
+import { type AlertStates, type FiredAlert, parseAlertStates, stepAlertStates } from '../../../screens/alerts/alert-states.js';
+import type { AlertRule } from '../../../screens/alerts/parse-rule.js';
+import { readFields, type RuleFields } from '../../../screens/alerts/rule-fields.js';
+import { compareRuns, parseSnapshot, type RowChange, type RunSnapshot, type ShownRow } from '../../../screens/changes/compare-runs.js';
+import type { RunMemory } from '../../../store/run-memory.js';
 
 /** How a command names its rows across runs: a stable id, and the label JSON gives as `symbol` or `title`. */
 export interface RowIdentity<Row> {

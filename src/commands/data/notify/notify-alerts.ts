@@ -1,7 +1,7 @@
 import { describeError } from '../run-source.js';
-import type { FiredAlert } from '../../screens/alerts/alert-states.js';
-import type { HttpPoster } from '../../http/types.js';
-import type { Logger } from '../../output/logger.js';
+import type { FiredAlert } from '../../../screens/alerts/alert-states.js';
+import type { HttpPoster } from '../../../http/types.js';
+import type { Logger } from '../../../output/logger.js';
 import { alertPayload } from './alert-payload.js';
 import { postWebhook, webhookLabel } from './post-webhook.js';
 import { runNotifyCommand } from './run-notify-command.js';

@@ -1,6 +1,6 @@
-import { QahtError } from '../../errors.js';
-import type { HttpPoster } from '../../http/types.js';
-import { redactUrl, secretsInWebhookUrl } from '../../redact.js';
+import { QahtError } from '../../../errors.js';
+import type { HttpPoster } from '../../../http/types.js';
+import { redactUrl, secretsInWebhookUrl } from '../../../redact.js';
 
 /** The webhook's URL as messages and logs show it: its token parts redacted (see `secretsInWebhookUrl`). */
 export function webhookLabel(url: string): string {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { QahtError } from '../../errors.js';
-import { sanitizeText } from '../../output/sanitize.js';
-import { redactSecrets } from '../../redact.js';
+import { QahtError } from '../../../errors.js';
+import { sanitizeText } from '../../../output/sanitize.js';
+import { redactSecrets } from '../../../redact.js';
 
 /** How long a command that ignores SIGTERM gets before SIGKILL, ms. */
 const KILL_GRACE_MS = 1000;

@@ -1,4 +1,4 @@
-import type { OutputStream } from '../../output/output-stream.js';
+import type { OutputStream } from '../../../output/output-stream.js';
 
 /** Most lines kept off the screen during a watch (the oldest go first). */
 const MAX_LINES = 200;

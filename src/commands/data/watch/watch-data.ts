@@ -1,11 +1,11 @@
-import type { OptionRecord } from '../../options/option-record.js';
-import { type FrameCells, renderWatchFrame } from '../../output/watch-frame.js';
-import type { CommandResult } from '../../report.js';
-import type { FiredAlert } from '../../screens/alerts/alert-states.js';
-import type { Env, SourceName } from '../../sources/source-names.js';
-import { apiKeysIn } from '../../sources/source-names.js';
+import type { OptionRecord } from '../../../options/option-record.js';
+import { type FrameCells, renderWatchFrame } from '../../../output/watch-frame.js';
+import type { CommandResult } from '../../../report.js';
+import type { FiredAlert } from '../../../screens/alerts/alert-states.js';
+import type { Env, SourceName } from '../../../sources/source-names.js';
+import { apiKeysIn } from '../../../sources/source-names.js';
 import { AlertTracker } from '../changes/run-tracking.js';
-import type { CommandContext, WatchTerminal } from '../command-spec.js';
+import type { CommandContext, WatchTerminal } from '../../command-spec.js';
 import {
   type DataCommandDefinition,
   type DataCommandOptions,
@@ -13,12 +13,12 @@ import {
   onlyMissingKeys,
   redactResult,
   sourceOfHost,
-} from '../data-command.js';
+} from '../spec.js';
 import { describeAlert } from '../notify/alert-payload.js';
 import { notifyAlerts } from '../notify/notify-alerts.js';
-import type { RunContext } from '../run-context.js';
-import type { CommonOptions } from '../runtime.js';
-import { usageError } from '../../options/parse-values.js';
+import type { RunContext } from '../../../runtime/run-context.js';
+import type { CommonOptions } from '../../../runtime/runtime.js';
+import { usageError } from '../../../options/parse-values.js';
 import type { CapturedStream } from './captured-stream.js';
 import { runWatchLoop } from './watch-loop.js';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../../time/clock.js';
-import type { Interrupts, WatchTerminal } from '../command-spec.js';
+import type { Clock } from '../../../time/clock.js';
+import type { Interrupts, WatchTerminal } from '../../command-spec.js';
 
 export interface WatchLoopOptions {
   terminal: WatchTerminal;
