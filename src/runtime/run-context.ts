@@ -27,7 +27,7 @@ import { FileRunMemory } from '../store/file/file-run-memory.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import type { Interrupts } from '../commands/command-spec.js';
+import type { Interrupts } from './interrupts.js';
 import type { Runtime } from './runtime.js';
 import type { SharedStore } from './shared-store.js';
 

@@ -24,7 +24,7 @@ export interface BudgetLedger {
 }
 
 /**
- * Everything a command needs from the outside world, built once per run (`run-context.ts`). Commands and
+ * Everything a command needs from the outside world, built once per run (`runtime/run-context.ts`). Commands and
  * sources see only this, so tests can hand them fakes.
  */
 export interface Runtime {

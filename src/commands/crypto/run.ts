@@ -65,7 +65,7 @@ const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
 
 /**
  * Runs the crypto screen. Never throws for a source failure (it goes into that source's report).
- * Options are not re-checked here: its option records (crypto-command.ts) are the only caller and
+ * Options are not re-checked here: its option records (crypto/spec.ts) are the only caller and
  * validates every flag, and the library entry does not export commands.
  */
 export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {

@@ -28,7 +28,7 @@ import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
 export type { MarketRow } from '../../screens/market/rows.js';
 
-/** Flags of `screen market [SYMBOL...]` (parsed and validated by the records in market-command.ts). */
+/** Flags of `screen market [SYMBOL...]` (parsed and validated by the records in market/spec.ts). */
 export interface MarketOptions {
   /** Positional `SYMBOL...`: tickers to scan (validated here: 1–12 of `A-Z 0-9 . - ^`). @default [] */
   symbols: string[];

@@ -40,7 +40,7 @@ import { RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
 
 /** Longest an entry is kept when its lookup allows stale data of any age. */
 export const ENTRY_KEEP_MAX_MS = 30 * 24 * 3600_000;
-/** Enough of an entry to hold its header (see disk-cache.ts); a longer one is read whole. */
+/** Enough of an entry to hold its header (see file/disk-cache.ts); a longer one is read whole. */
 const HEADER_PREFIX_BYTES = 16 * 1024;
 /** How often a process waiting for another's fill looks again, in ms. */
 const LOCK_POLL_MS = 25;

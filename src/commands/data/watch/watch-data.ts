@@ -6,14 +6,7 @@ import type { Env, SourceName } from '../../../sources/source-names.js';
 import { apiKeysIn } from '../../../sources/source-names.js';
 import { AlertTracker } from '../changes/run-tracking.js';
 import type { CommandContext, WatchTerminal } from '../../command-spec.js';
-import {
-  type DataCommandDefinition,
-  type DataCommandOptions,
-  type DataRun,
-  onlyMissingKeys,
-  redactResult,
-  sourceOfHost,
-} from '../spec.js';
+import { type DataCommandDefinition, type DataCommandOptions, type DataRun, onlyMissingKeys, redactResult, sourceOfHost } from '../spec.js';
 import { describeAlert } from '../notify/alert-payload.js';
 import { notifyAlerts } from '../notify/notify-alerts.js';
 import type { RunContext } from '../../../runtime/run-context.js';
