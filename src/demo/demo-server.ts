@@ -39,7 +39,7 @@ export interface DemoServer {
 function recordingsDir(): string {
   const beside = fileURLToPath(new URL('./recordings/', import.meta.url));
   if (existsSync(beside)) return beside;
-  return fileURLToPath(new URL('./recordings/', import.meta.url));
+  return fileURLToPath(new URL('../../src/demo/recordings/', import.meta.url));
 }
 
 /** Reads every manifest of the bundled recordings (the bodies are read per request). */
