@@ -2,7 +2,7 @@ import { isCircuitOpenError } from '../../errors.js';
 import { computeBackoffMs } from '../../resilience/backoff.js';
 import type { Clock } from '../../time/clock.js';
 import type { HttpLogger } from '../client-options.js';
-import type { HostBreaker } from '../host-pacing.js';
+import type { HostBreaker } from '../../resilience/host-policies.js';
 import type { FrameLimits } from './frame-guard.js';
 import { type ConnectionEnd, WsConnection } from './ws-connection.js';
 

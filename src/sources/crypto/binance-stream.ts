@@ -1,5 +1,5 @@
 import type { HttpLogger } from '../../http/client-options.js';
-import type { HostBreaker } from '../../http/host-pacing.js';
+import type { HostBreaker } from '../../resilience/host-policies.js';
 import { type LiveStream, type LiveStreamOptions, type LiveStreamStatus, startLiveStream } from '../../http/stream/live-stream.js';
 import type { Clock } from '../../time/clock.js';
 import type { Env } from '../source-names.js';
