@@ -25,7 +25,7 @@ const BENCHES: Bench[] = [
   { id: '9', title: 'Shared store', run: async () => (await import('./shared-store.js')).benchSharedStore() },
   { id: '10', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
   { id: '11', title: 'Start-up on every Node', run: async () => (await import('./startup.js')).benchStartup() },
-  { id: '12', title: 'Live prices: tick to SSE, CPU per frame', run: async () => (await import('./live-ticks.js')).benchLiveTicks() },
+  { id: '15', title: 'Live prices: tick to SSE, CPU per frame', run: async () => (await import('./live-ticks.js')).benchLiveTicks() },
 ];
 
 interface Machine {
