@@ -13,6 +13,8 @@ const SERIAL = [
   'test/serve/serve-load.test.ts',
   'test/commands/news/news-deadline.test.ts',
   'test/http/client-batch.test.ts',
+  'test/serve/serve-stream-flood.test.ts',
+  'test/serve/serve-stream.test.ts',
 ];
 
 /**

@@ -8,6 +8,8 @@ import { FrameGuard, type FrameLimits } from './frame-guard.js';
 const CLOSE_VIOLATION = 4000;
 /** Close code of an ordinary goodbye (renewal, shutdown). */
 const CLOSE_NORMAL = 1000;
+/** How long the server has to answer this side's close frame before the socket is cut, ms. */
+const CLOSE_WAIT_MS = 2_000;
 /** A close reason is at most 123 bytes on the wire. */
 const MAX_REASON_CHARS = 120;
 
@@ -132,6 +134,11 @@ export class WsConnection {
       // Stop reading what the server keeps sending; the close frame above is flushed first.
       this.#socket?.pause();
       this.#socket?.destroySoon();
+    } else if (this.#socket) {
+      // A server that never answers the close frame must not hold the process open, nor the socket for long.
+      const socket = this.#socket;
+      socket.unref();
+      setTimeout(() => socket.destroy(), CLOSE_WAIT_MS).unref();
     }
     void this.ended.then(() => this.#agent.destroy().catch(() => undefined));
   }
