@@ -41,7 +41,10 @@ function connect(settings: Parameters<typeof startLiveStream>[0]['settings'] = {
     url: `${stream.wsUrl}/!miniTicker@arr`,
     clock,
     breaker,
-    onFrame: (text) => frames.push(text),
+    onFrame: (text) => {
+      frames.push(text);
+      return undefined;
+    },
     onStatus: (status) => statuses.push(status),
     signal: stop.signal,
     settings,
@@ -139,7 +142,7 @@ describe('the live stream client', () => {
     await waitUntil(isLive, 'the connection');
     await clock.advance(23.5 * 3_600_000);
     await waitUntil(() => stream.attempts() === 2 && isLive() && stream.server.closes.length === 1, 'the renewal');
-    expect(stream.server.closes[0]!.reason).toMatch(/renewing before the 24 h limit/);
+    expect(stream.server.closes[0]!.reason).toMatch(/renewing the connection before the 24 h limit/);
     expect(statuses.map((status) => status.state)).toEqual(['live']);
   });
 
@@ -184,5 +187,21 @@ describe('the Binance stream adapter', () => {
     await waitUntil(() => isDown() && stream.server.closes.length === 1, 'the close');
     expect(live.status().reason).toBe('binance-stream sent a frame that is not JSON');
     expect(stream.server.closes[0]).toEqual({ code: 4000, reason: 'binance-stream sent a frame that is not JSON' });
+  });
+
+  it('replaces the connection at once, without going down, when the server says it is shutting down', async () => {
+    live = startBinanceStream({
+      env: { SCREEN_BINANCE_WS_URL: stream.wsUrl },
+      clock,
+      breakerFor: () => breaker,
+      onPrices: () => undefined,
+      onStatus: (status) => statuses.push(status),
+      signal: stop.signal,
+    });
+    await waitUntil(isLive, 'the connection');
+    stream.sendText('{"e":"serverShutdown","E":1}');
+    await waitUntil(() => stream.attempts() === 2 && stream.server.closes.length === 1 && isLive(), 'the new connection');
+    expect(stream.server.closes[0]).toEqual({ code: 1000, reason: 'renewing the connection' });
+    expect(statuses.map((status) => status.state)).toEqual(['live']);
   });
 });

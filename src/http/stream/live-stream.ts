@@ -53,8 +53,12 @@ export interface LiveStreamOptions {
   clock: Clock;
   /** The host's breaker, the one its REST requests go through: every connection attempt is admitted by it. */
   breaker: HostBreaker;
-  /** Each text frame; a throw closes the connection (the message is the reason) and counts against the breaker. */
-  onFrame(text: string): void;
+  /**
+   * Each text frame; a throw closes the connection (the message is the reason) and counts against
+   * the breaker. Returning `'reconnect'` (the server said it is going away) replaces the connection
+   * at once, as a renewal does.
+   */
+  onFrame(text: string): 'reconnect' | undefined;
   /** Each change between live and down. */
   onStatus(status: LiveStreamStatus): void;
   /** Aborting it closes the connection and ends `done`. */
@@ -124,7 +128,7 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
         await clock.sleep(Math.max(breaker.retryAfterMs(), settings.reconnectBaseMs), signal);
         continue;
       }
-      let connection: WsConnection;
+      let connection: WsConnection | undefined;
       let lastFrameAt = clock.now();
       try {
         connection = await WsConnection.open(options.url, {
@@ -133,7 +137,7 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
           limits: settings,
           onFrame: (text) => {
             lastFrameAt = clock.now();
-            options.onFrame(text);
+            if (options.onFrame(text) === 'reconnect') connection?.close('local', RENEWAL);
           },
           signal,
         });
@@ -151,11 +155,11 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
       const openedAt = clock.now();
       lastFrameAt = openedAt;
       setStatus('live', null);
-      const end = await watchConnection(connection, () => lastFrameAt);
+      const end = await watchConnection(connection as WsConnection, () => lastFrameAt);
       if (signal.aborted) return;
       if (end.kind === 'violation') breaker.recordFailure();
       options.logger?.[end.kind === 'violation' ? 'warn' : 'debug']({ url: options.url, reason: end.reason }, 'stream connection ended');
-      if (end.kind === 'local' && end.reason === RENEWAL) {
+      if (end.kind === 'local' && end.reason.startsWith(RENEWAL)) {
         // Replaced at once and without a backoff: the status stays live across the swap.
         failures = 0;
         previousDelayMs = settings.reconnectBaseMs;
@@ -181,7 +185,7 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
         const dueAt = Math.min(silentUntil, renewAt);
         await clock.sleep(Math.max(0, dueAt - clock.now()), stop);
         const now = clock.now();
-        if (now >= renewAt) connection.close('local', RENEWAL);
+        if (now >= renewAt) connection.close('local', `${RENEWAL} before the 24 h limit`);
         else if (now >= lastFrameAt() + settings.silenceMs) connection.close('violation', `no frame for ${settings.silenceMs / 1000}s`);
       }
     })().catch(() => undefined);
@@ -202,4 +206,5 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
   return { done, status: () => status, connections: () => opened };
 }
 
-const RENEWAL = 'renewing before the 24 h limit';
+/** Why a connection was replaced on purpose: before the 24 h limit, or because the server said it was going away. */
+const RENEWAL = 'renewing the connection';

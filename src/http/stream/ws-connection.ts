@@ -25,7 +25,7 @@ export interface OpenOptions {
   handshakeTimeoutMs: number;
   limits: FrameLimits;
   /** Each text frame, in order; a throw closes the connection as a violation, with the error's message as the reason. */
-  onFrame(text: string): void;
+  onFrame(text: string): unknown;
   signal: AbortSignal;
 }
 

@@ -24,7 +24,7 @@ export interface BinanceStreamOptions {
 /**
  * Binance's all-market mini-ticker stream (`SCREEN_BINANCE_WS_URL`, default
  * `wss://data-stream.binance.vision/ws`) as USDT prices. A frame that cannot be read closes the
- * connection (it is then retried like any drop).
+ * connection (it is then retried like any drop); a `serverShutdown` event replaces it at once.
  * @throws QahtError QAHT_ERR_USAGE when `SCREEN_BINANCE_WS_URL` is not a ws: or wss: URL
  */
 export function startBinanceStream(options: BinanceStreamOptions): LiveStream {
@@ -36,6 +36,8 @@ export function startBinanceStream(options: BinanceStreamOptions): LiveStream {
     onFrame: (text) => {
       const frame = parseStreamFrame(text);
       if (frame.kind === 'prices') options.onPrices(frame.prices);
+      // The server is about to go away: a new connection now, not after its close and a backoff.
+      return frame.kind === 'shutdown' ? 'reconnect' : undefined;
     },
     onStatus: options.onStatus,
     signal: options.signal,
