@@ -18,6 +18,8 @@ export type LiveRow = CryptoRow & { priceAt: string; priceSource: PriceSource };
  * with the same ticker (or a broken print), never the row's price.
  */
 const MAX_DEVIATION = 0.5;
+/** Most assets the book holds (Binance lists a few hundred USDT pairs): a server inventing symbols cannot grow it further. */
+export const MAX_BOOK_ASSETS = 5_000;
 
 /**
  * The newest stream price of every base asset seen since the stream came up. `version` grows
@@ -39,12 +41,16 @@ export class PriceBook {
     return this.#prices.get(base);
   }
 
-  /** Takes a frame's prices (an older event time never replaces a newer one); returns how many changed. */
+  /**
+   * Takes a frame's prices (an older event time never replaces a newer one; past `MAX_BOOK_ASSETS`
+   * no new asset is added); returns how many changed.
+   */
   update(prices: readonly StreamPrice[]): number {
     let changed = 0;
     for (const price of prices) {
       const known = this.#prices.get(price.base);
       if (known && (known.atMs > price.atMs || (known.atMs === price.atMs && known.priceUsd === price.priceUsd))) continue;
+      if (!known && this.#prices.size >= MAX_BOOK_ASSETS) continue;
       this.#prices.set(price.base, { priceUsd: price.priceUsd, atMs: price.atMs });
       changed += 1;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CryptoRow } from '../../../src/screens/crypto/crypto-row.js';
-import { PriceBook, withLivePrices } from '../../../src/screens/crypto/live-prices.js';
+import { MAX_BOOK_ASSETS, PriceBook, withLivePrices } from '../../../src/screens/crypto/live-prices.js';
 
 function row(id: string, symbol: string, priceUsd: number | null, overrides: Partial<CryptoRow> = {}): CryptoRow {
   return {
@@ -39,6 +39,12 @@ describe('the price book', () => {
     book.clear();
     expect(book.get('BTC')).toBeUndefined();
     expect(book.version).toBe(version + 2);
+  });
+
+  it('holds at most MAX_BOOK_ASSETS assets, whatever symbols a server invents', () => {
+    const book = new PriceBook();
+    book.update(Array.from({ length: MAX_BOOK_ASSETS + 100 }, (_, i) => ({ base: `X${i}`, priceUsd: 1, atMs: AT })));
+    expect(book.size).toBe(MAX_BOOK_ASSETS);
   });
 });
 
