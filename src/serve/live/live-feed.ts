@@ -133,7 +133,11 @@ export class LiveFeed implements DocumentOverlay {
     const answer = state.answer;
     if (!answer) return;
     const entries: TickEntry[] = [];
-    for (const row of this.#rows(answer.refresh.result.results as CryptoRow[], state)) {
+    const rows = this.#rows(answer.refresh.result.results as CryptoRow[], state);
+    // Only the rows served now are remembered: the map never outgrows one document.
+    const shown = new Set(rows.map((row) => row.id));
+    for (const id of this.#sent.keys()) if (!shown.has(id)) this.#sent.delete(id);
+    for (const row of rows) {
       const said = `${row.priceUsd}@${row.priceAt}`;
       if (this.#sent.get(row.id) === said) continue;
       // Only rows the stream has touched: a REST price the page already shows is no news.
