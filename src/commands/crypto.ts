@@ -18,6 +18,7 @@ import { fetchCoinGeckoMarkets } from '../sources/coingecko.js';
 import type { BinanceUsdSymbol } from '../sources/crypto/binance-usd-assets.js';
 import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '../sources/crypto/record-schemas.js';
 import type { SourceName } from '../sources/source-names.js';
+import { DEFAULT_HISTORY_BUDGET, loadCryptoHistory, pendingHistoryNote } from './history/crypto-history.js';
 import { runSource } from './run-source.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
@@ -36,6 +37,8 @@ export interface CryptoOptions {
   maxRank: number | undefined;
   /** `--symbols BTC,ETH`: filter, only these symbols (any case); they also skip the stablecoin/wrapped/leveraged gates. @default undefined (all) */
   symbols: string[] | undefined;
+  /** `--history-budget N`: candle history requests this run may send (0: read what is stored). @default 60 */
+  historyBudget: number;
 }
 
 /** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
@@ -47,6 +50,7 @@ export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
   minMarketCapUsd: undefined,
   maxRank: undefined,
   symbols: undefined,
+  historyBudget: DEFAULT_HISTORY_BUDGET,
 };
 
 /** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
@@ -70,6 +74,8 @@ const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
  */
 export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {
   const nowMs = rt.clock.now();
+  // The symbols the ticker was folded with, kept for candle history (which needs the USDT pairs).
+  let usdSymbols: BinanceUsdSymbol[] | undefined;
   const [coingecko, binance, coincap] = await Promise.all([
     runSource(rt, options, {
       source: 'coingecko',
@@ -87,7 +93,10 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       fetch: (ctx) =>
         fetchBinanceUsdAssets(ctx.http, {
           baseUrls: ctx.baseUrls,
-          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
+          loadSymbols: async (baseUrl) => {
+            usdSymbols = await loadBinanceSymbols(rt, ctx.http, baseUrl);
+            return usdSymbols;
+          },
           onFallback: (refused, reason, next) => {
             rt.increment('source.host_fallbacks', 1, { source: 'binance' });
             rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
@@ -107,8 +116,19 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     }),
   ]);
 
+  const history = await loadCryptoHistory(rt, {
+    coins: coingecko.value ?? coincap.value ?? [],
+    usdSymbols: async () => {
+      if (usdSymbols) return usdSymbols;
+      const [baseUrl] = await rt.baseUrls('binance');
+      return baseUrl === undefined ? undefined : loadBinanceSymbols(rt, undefined, baseUrl);
+    },
+    budget: options.historyBudget,
+    fetch: rt.cache.mode !== 'offline',
+    sources: answering([coingecko.report, binance.report]),
+  });
   const screen = screenCrypto(
-    { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value },
+    { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value, history },
     {
       sort: options.sort,
       ascending: options.ascending,
@@ -125,18 +145,32 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     sources: [coingecko.report, binance.report, coincap.report],
     results: screen.rows,
     excluded: screen.excluded,
-    notes: screen.notes,
+    notes: withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)),
   };
 }
 
+/** The history sources whose snapshot this run got (fresh or cached): the ones history may ask. */
+function answering(reports: ReadonlyArray<{ name: SourceName; status: string }>): Set<'binance' | 'coingecko'> {
+  const out = new Set<'binance' | 'coingecko'>();
+  for (const report of reports) {
+    if ((report.name === 'binance' || report.name === 'coingecko') && (report.status === 'fresh' || report.status === 'cached'))
+      out.add(report.name);
+  }
+  return out;
+}
+
+function withNote(notes: string[], note: string | undefined): string[] {
+  return note === undefined ? notes : [...notes, note];
+}
+
 /** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
-async function loadBinanceSymbols(rt: Runtime, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+async function loadBinanceSymbols(rt: Runtime, http: HttpGetter | undefined, baseUrl: string): Promise<BinanceUsdSymbol[]> {
   const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
     source: 'binance',
     key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,
     ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
     maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
-    fetch: () => fetchBinanceUsdSymbols(http, baseUrl),
+    fetch: async () => fetchBinanceUsdSymbols(http ?? (await rt.http()), baseUrl),
     validate: isBinanceUsdSymbolList,
   });
   if (lookup.value !== undefined) return lookup.value;
