@@ -1,4 +1,5 @@
 import { DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, runCrypto } from './crypto.js';
+import { historyBudgetIn } from './history/crypto-history.js';
 import { redactResult } from './data-command.js';
 import { DEFAULT_MARKET_OPTIONS, runMarket } from './market.js';
 import { DEFAULT_NEWS_OPTIONS, runNews } from './news.js';
@@ -51,7 +52,10 @@ export function serveJobs(
   const { screens, leftOut } = plannedScreens(plan.every, env);
   const enabled = (screen: ServeScreen): boolean => screens.includes(screen);
   if (enabled('crypto')) {
-    jobs.push(job('crypto', () => runCrypto(rt, { sources: undefined, limit: DEFAULT_CRYPTO_LIMIT, ...DEFAULT_CRYPTO_OPTIONS })));
+    const historyBudget = historyBudgetIn(env);
+    jobs.push(
+      job('crypto', () => runCrypto(rt, { sources: undefined, limit: DEFAULT_CRYPTO_LIMIT, ...DEFAULT_CRYPTO_OPTIONS, historyBudget })),
+    );
   }
   if (enabled('news')) {
     for (const query of plan.newsQueries) {
