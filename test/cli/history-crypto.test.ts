@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INTERVAL_MS } from '../../src/candle.js';
-import { FileCandleStore } from '../../src/store/history/file-candle-store.js';
+import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
 import { emptySeries } from '../../src/store/history/series-merge.js';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { type HistoryRoutes, installHistoryRoutes } from '../helpers/fake-api/history-routes.js';

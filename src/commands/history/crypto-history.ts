@@ -11,7 +11,7 @@ import { apiKeyFor } from '../../sources/source-names.js';
 import type { HistoryPorts } from '../../store/history/history-ports.js';
 import { seriesName, type SeriesKey } from '../../store/history/series-key.js';
 import { nextFetch } from '../../store/history/series-merge.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../../runtime/runtime.js';
 import { type HistoryCoin, historyTargets, type SeriesTarget } from './history-targets.js';
 import { syncHistory } from './sync-history.js';
 
