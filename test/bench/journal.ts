@@ -15,7 +15,7 @@ import { decodeJournalRecord, encodeJournalRecord } from '../../src/screens/eval
 import type { JournalRecord, JournalRow } from '../../src/screens/eval/journal-record.js';
 import { mulberry32 } from '../../src/screens/eval/seeded-random.js';
 import { dateOfDay } from '../../src/screens/eval/utc-day.js';
-import { FileJournal } from '../../src/store/file-journal.js';
+import { FileJournal } from '../../src/store/file/file-journal.js';
 import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
 
 const COINS = 250;

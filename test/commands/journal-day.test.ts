@@ -4,8 +4,8 @@ import { rowVerdicts, verdictLabel } from '../../src/screens/eval/flag-verdicts.
 import { decodeJournalRecord, encodeJournalRecord } from '../../src/screens/eval/journal-codec.js';
 import { journalRecordOf } from '../../src/screens/eval/journal-rows.js';
 import { NO_SIGNAL_FIELDS_FOR_TEST } from '../screens/eval/fields.js';
-import { FileJournal } from '../../src/store/file-journal.js';
-import { FileRunMemory } from '../../src/store/file-run-memory.js';
+import { FileJournal } from '../../src/store/file/file-journal.js';
+import { FileRunMemory } from '../../src/store/file/file-run-memory.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { makeTempDir, removeDir } from '../store/store-helpers.js';
 import { syntheticWorld, WORLD_START_DAY } from '../screens/eval/synthetic-world.js';
