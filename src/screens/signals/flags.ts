@@ -9,11 +9,12 @@ export const FLAG_THRESHOLDS = {
   overbought: 70,
 } as const;
 
-type FlagFields = Pick<SignalFields, 'rvol' | 'breakout' | 'rs7dPct' | 'squeezePct' | 'rsi14' | 'rsi14h'>;
+type FlagFields = Pick<SignalFields, 'rvol' | 'breakout' | 'rs7dPct' | 'squeezePct' | 'rsi14'>;
 
 /**
- * Whether a row carries `flag`. `oversold`/`overbought` read the daily and the hourly RSI: either
- * one past its bound trips the flag.
+ * Whether a row carries `flag`. `oversold`/`overbought` read the daily RSI, the one every other
+ * flag shares its day with (and `screen eval` scores over daily closes); the hourly RSI past the
+ * same bounds is named in `why` as context only.
  */
 export function hasSignalFlag(fields: FlagFields, flag: SignalFlag): boolean {
   switch (flag) {
@@ -26,16 +27,8 @@ export function hasSignalFlag(fields: FlagFields, flag: SignalFlag): boolean {
     case 'squeeze':
       return fields.squeezePct !== null && fields.squeezePct <= FLAG_THRESHOLDS.squeezePct;
     case 'oversold':
-      return below(fields.rsi14, FLAG_THRESHOLDS.oversold) || below(fields.rsi14h, FLAG_THRESHOLDS.oversold);
+      return fields.rsi14 !== null && fields.rsi14 < FLAG_THRESHOLDS.oversold;
     case 'overbought':
-      return above(fields.rsi14, FLAG_THRESHOLDS.overbought) || above(fields.rsi14h, FLAG_THRESHOLDS.overbought);
+      return fields.rsi14 !== null && fields.rsi14 > FLAG_THRESHOLDS.overbought;
   }
-}
-
-function below(value: number | null, bound: number): boolean {
-  return value !== null && value < bound;
-}
-
-function above(value: number | null, bound: number): boolean {
-  return value !== null && value > bound;
 }

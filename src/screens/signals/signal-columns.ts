@@ -26,18 +26,11 @@ export function compactSignals(fields: SignalFields): string {
         break;
       case 'oversold':
       case 'overbought':
-        tokens.push(`rsi${Math.round(rsiPastBound(fields, flag))}`);
+        tokens.push(`rsi${Math.round(fields.rsi14!)}`);
         break;
     }
   }
   return tokens.join(' ');
-}
-
-/** The RSI that tripped the flag: the daily one when it did, else the hourly one. */
-function rsiPastBound(fields: SignalFields, flag: 'oversold' | 'overbought'): number {
-  const daily = fields.rsi14;
-  const trips = (value: number | null) => value !== null && (flag === 'oversold' ? value < 30 : value > 70);
-  return trips(daily) ? daily! : fields.rsi14h!;
 }
 
 /**

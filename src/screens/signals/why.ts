@@ -50,15 +50,15 @@ export function whyOf(fields: SignalFields, terms: ScoreTerms): string {
     .join(' · ');
 }
 
+/** The daily RSI past a bound is a flag; the hourly one only context (it ranks after every flag). */
 function rsiReason(fields: SignalFields): Reason | null {
-  for (const [value, label] of [
-    [fields.rsi14, 'RSI'],
-    [fields.rsi14h, 'RSI 1h'],
+  for (const [value, label, flagged] of [
+    [fields.rsi14, 'RSI', true],
+    [fields.rsi14h, 'RSI 1h', false],
   ] as const) {
     if (value === null) continue;
-    if (value < FLAG_THRESHOLDS.oversold) return { text: `${label} ${Math.round(value)} oversold`, flagged: true, strength: RSI_STRENGTH };
-    if (value > FLAG_THRESHOLDS.overbought)
-      return { text: `${label} ${Math.round(value)} overbought`, flagged: true, strength: RSI_STRENGTH };
+    if (value < FLAG_THRESHOLDS.oversold) return { text: `${label} ${Math.round(value)} oversold`, flagged, strength: RSI_STRENGTH };
+    if (value > FLAG_THRESHOLDS.overbought) return { text: `${label} ${Math.round(value)} overbought`, flagged, strength: RSI_STRENGTH };
   }
   return null;
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CoinSignals } from '../../../src/screens/signals/coin-signals.js';
 import { coinSignalsAsOf } from '../../../src/screens/signals/coin-signals.js';
+import { hasFlag } from '../../../src/screens/eval/eval-signals.js';
 import { hasSignalFlag } from '../../../src/screens/signals/flags.js';
 import { percentileRanker } from '../../../src/screens/signals/percentile.js';
 import { rankSignals, universeSignalsAsOf } from '../../../src/screens/signals/rank-signals.js';
-import type { SignalFields } from '../../../src/screens/signals/signal-fields.js';
+import { SIGNAL_FLAGS, type SignalFields } from '../../../src/screens/signals/signal-fields.js';
 import { makeSeries } from './series.js';
 
 const NONE: SignalFields = {
@@ -62,15 +63,17 @@ describe('rankSignals', () => {
   });
 
   it('says why in words, flagged reasons first, at most three', () => {
-    const [strong, quiet, rsiOnly] = rankSignals([
+    const [strong, quiet, rsiOnly, hourly] = rankSignals([
       coin({ rvol: 3.44, breakout: '20d', squeezePct: 40, rsi14: 75 }, 22),
       coin({ rvol: 1.2, squeezePct: 60, trend: 'up' }, 0),
       coin({ rvol: 0.5, rsi14: 25, rsi14h: 80 }, 1),
+      coin({ rsi14: 50, rsi14h: 20, trend: 'up' }, 1),
     ]);
     // rs7d 22 − median 1 = +21; rvol and rs are the top percentiles (100), the 20-day breakout's term is 75.
     expect(strong!.fields.why).toBe('vol×3.4 · +21% vs market 7d · 20d high');
     expect(quiet!.fields.why).toBe('uptrend');
     expect(rsiOnly!.fields.why).toBe('RSI 25 oversold');
+    expect(hourly!.fields.why).toBe('RSI 1h 20 oversold · uptrend');
   });
 });
 
@@ -83,9 +86,20 @@ describe('flags', () => {
     expect(hasSignalFlag(at({ squeezePct: 10 }), 'squeeze')).toBe(true);
     expect(hasSignalFlag(at({ squeezePct: 10.1 }), 'squeeze')).toBe(false);
     expect(hasSignalFlag(at({ rsi14: 30 }), 'oversold')).toBe(false);
-    expect(hasSignalFlag(at({ rsi14h: 29.9 }), 'oversold')).toBe(true);
+    expect(hasSignalFlag(at({ rsi14: 29.9 }), 'oversold')).toBe(true);
+    // The hourly RSI is context, not a flag.
+    expect(hasSignalFlag(at({ rsi14h: 10 }), 'oversold')).toBe(false);
     expect(hasSignalFlag(at({ rsi14: 70.1 }), 'overbought')).toBe(true);
     expect(hasSignalFlag(at({ breakout: '20d' }), 'breakout')).toBe(true);
+  });
+
+  it('are the ones screen eval scores', () => {
+    const values = [null, 0, 2.5, 9.99, 10, 29.9, 30, 70, 70.1, 99];
+    for (const value of values)
+      for (const breakout of [null, '20d', '52w'] as const) {
+        const fields = { ...NONE, rvol: value, rs7dPct: value, squeezePct: value, rsi14: value, rsi14h: value, breakout };
+        for (const flag of SIGNAL_FLAGS) expect(hasSignalFlag(fields, flag), `${flag} ${value}`).toBe(hasFlag(fields, flag));
+      }
   });
 });
 
