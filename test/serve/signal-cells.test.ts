@@ -33,8 +33,18 @@ const ROW: CryptoRow = {
 };
 
 function section(rows: CryptoRow[]): string {
-  const document: JsonDocument = { command: 'crypto', generatedAt: '2026-03-02T10:00:00.000Z', sources: [], results: rows, excluded: [], metrics: {} };
-  return screenSection({ id: 'crypto', screen: 'crypto', query: undefined, document, failure: undefined }, Date.parse('2026-03-02T10:00:05Z'));
+  const document: JsonDocument = {
+    command: 'crypto',
+    generatedAt: '2026-03-02T10:00:00.000Z',
+    sources: [],
+    results: rows,
+    excluded: [],
+    metrics: {},
+  };
+  return screenSection(
+    { id: 'crypto', screen: 'crypto', query: undefined, document, failure: undefined },
+    Date.parse('2026-03-02T10:00:05Z'),
+  );
 }
 
 describe('the dashboard crypto table', () => {
