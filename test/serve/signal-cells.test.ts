@@ -53,10 +53,10 @@ describe('the dashboard crypto table', () => {
     for (const key of ['rvol', 'rs7d', 'rsi', 'why']) expect(html).toContain(`<button type="button" data-key="${key}" data-type="num">`);
     expect(html).toContain('<span class="flag flag-rvol">rvol</span><span class="flag flag-breakout">breakout</span>');
     expect(html).toContain('<span class="flag flag-rs">rs</span><span class="flag flag-overbought">overbought</span>');
-    expect(html).toContain('<td class="why-cell" data-v="4">');
+    expect(html).toContain('<td class="why-cell wide-only" data-v="4">');
     expect(html).toContain('vol×3.4 · +21% vs market 7d · 20d high&lt;script&gt;');
     expect(html).toContain('<td class="num wide-only" data-v="3.44">3.4</td>');
     // A row without history sorts last on Why and shows dashes.
-    expect(html).toContain('<td class="why-cell" data-v="">–</td>');
+    expect(html).toContain('<td class="why-cell wide-only" data-v="">–</td>');
   });
 });

@@ -78,7 +78,7 @@ const CRYPTO_COLUMNS: readonly Column[] = [
   { key: 'rvol', label: 'RVol', type: 'num', narrowHidden: true },
   { key: 'rs7d', label: 'RS 7d', type: 'num', narrowHidden: true },
   { key: 'rsi', label: 'RSI', type: 'num', narrowHidden: true },
-  { key: 'why', label: 'Why', type: 'num' },
+  { key: 'why', label: 'Why', type: 'num', narrowHidden: true },
   { key: 'score', label: 'Score', type: 'num' },
 ];
 
@@ -120,7 +120,7 @@ function signalCells(row: Partial<SignalFields>): string {
     number(fields.rvol, 1) +
     number(fields.rs7dPct, 1) +
     number(fields.rsi14, 0) +
-    `<td class="why-cell" data-v="${count}">${badges}${why || (badges ? '' : '–')}</td>`
+    `<td class="why-cell wide-only" data-v="${count}">${badges}${why || (badges ? '' : '–')}</td>`
   );
 }
 
