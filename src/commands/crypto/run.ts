@@ -12,6 +12,8 @@ import type { HttpGetter } from '../../http/types.js';
 import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../../screens/crypto/sort.js';
+import { SCORE_MODEL } from '../../screens/signals/signal-score.js';
+import type { SignalFlag } from '../../screens/signals/signal-fields.js';
 import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../../sources/coingecko.js';
@@ -39,6 +41,8 @@ export interface CryptoOptions {
   symbols: string[] | undefined;
   /** `--history-budget N`: candle history requests this run may send (0: read what is stored). @default 60 */
   historyBudget: number;
+  /** `--signal NAME` (repeatable): filter, only rows carrying every flag given. @default [] (off) */
+  signals: SignalFlag[];
 }
 
 /** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
@@ -51,6 +55,7 @@ export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
   maxRank: undefined,
   symbols: undefined,
   historyBudget: DEFAULT_HISTORY_BUDGET,
+  signals: [],
 };
 
 /** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
@@ -136,7 +141,9 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       minMarketCapUsd: options.minMarketCapUsd,
       maxRank: options.maxRank,
       symbols: options.symbols,
+      signals: options.signals,
       limit: options.limit ?? DEFAULT_CRYPTO_LIMIT,
+      asOfMs: nowMs,
     },
   );
   return {
@@ -146,6 +153,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     results: screen.rows,
     excluded: screen.excluded,
     notes: withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)),
+    document: { scoreModel: SCORE_MODEL },
   };
 }
 
