@@ -20,7 +20,8 @@ export interface CliRun {
 
 /**
  * Settings that make spawned runs fast without changing production code paths: no pacing between
- * requests, short timeouts and a short retry backoff (all documented flags/env in the README).
+ * requests, short timeouts and a short retry backoff, no candle history fetched (all documented
+ * flags/env in the README).
  */
 export const FAST_ENV: Record<string, string> = {
   SCREEN_PACE_MS: '0',
@@ -29,6 +30,8 @@ export const FAST_ENV: Record<string, string> = {
   SCREEN_MAX_RETRIES: '1',
   // Never the real stream: a loopback port nothing listens on (refused at once); tests of live prices set their own.
   SCREEN_BINANCE_WS_URL: 'ws://127.0.0.1:1/ws',
+  // Candle history only where a test serves klines and asks for it (test/cli/history-*.test.ts).
+  SCREEN_HISTORY_BUDGET: '0',
 };
 
 /** Environment without the developer's real keys or overrides, so tests never depend on them. */

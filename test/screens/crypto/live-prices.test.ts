@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CryptoRow } from '../../../src/screens/crypto/crypto-row.js';
 import { MAX_BOOK_ASSETS, PriceBook, withLivePrices } from '../../../src/screens/crypto/live-prices.js';
 
-function row(id: string, symbol: string, priceUsd: number | null, overrides: Partial<CryptoRow> = {}): CryptoRow {
+/** The fields live prices read, the rest left out (signal fields and the like play no part). */
+function row(
+  id: string,
+  symbol: string,
+  priceUsd: number | null,
+  overrides: Partial<Pick<CryptoRow, 'marketCapUsd' | 'flags'>> = {},
+): CryptoRow {
   return {
     rank: 1,
     id,
@@ -20,7 +26,7 @@ function row(id: string, symbol: string, priceUsd: number | null, overrides: Par
     sparkline7d: null,
     flags: [],
     ...overrides,
-  };
+  } as CryptoRow;
 }
 
 const AT = Date.UTC(2026, 11, 1, 12);
