@@ -106,7 +106,11 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
         reportWidthColumns: terminalWidth(results, io.env, REPORT_WIDTH_COLUMNS),
         terminal: results.isTTY === true,
       },
-      stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
+      stderr: {
+        chalk: chalkFor(io.stderr, io.env, settings.color),
+        terminal: io.stderr.isTTY === true,
+        verbose: settings.logLevel === 'info' || settings.logLevel === 'debug' || settings.logLevel === 'trace',
+      },
     };
     const rendered = await spec.render(result, options, view);
     code = exitCodeFor(spec.outcome?.(result, options) ?? 'ok');

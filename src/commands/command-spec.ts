@@ -127,7 +127,11 @@ export interface RenderView {
    * pipe or `--output` file): what a program reads next (keys, URLs) is never cut off elsewhere.
    */
   stdout: { chalk: ChalkInstance; widthColumns: number; reportWidthColumns: number; terminal: boolean };
-  stderr: { chalk: ChalkInstance };
+  /**
+   * `terminal`: stderr is a terminal (a person reads it: short summaries, human log lines);
+   * `verbose`: `--log-level` is info or more (the long forms of what is shortened there).
+   */
+  stderr: { chalk: ChalkInstance; terminal: boolean; verbose: boolean };
 }
 
 /** A command's output: results on stdout, everything else on stderr. Either may be empty. */

@@ -18,12 +18,20 @@ import type { RuleFields } from '../screens/alerts/rule-fields.js';
 import { apiKeysIn, type Env, type SourceName } from '../sources/source-names.js';
 import type { ChangeSettings } from './changes/change-settings.js';
 import type { ChangeReport, RowIdentity } from './changes/run-tracking.js';
-import type { ArgumentRecord, CommandContext, CommandSpec, RunOutcome } from './command-spec.js';
+import type { ArgumentRecord, CommandContext, CommandSpec, RenderView, RunOutcome } from './command-spec.js';
 import { createRunContext, type RunContext } from './run-context.js';
 import type { CommonOptions, Runtime } from './runtime.js';
 
 /** What a run without `--changes`, rules, notifications or `--watch` asks: nothing. */
 const NO_CHANGES: ChangeSettings = { changes: false, rules: [], notifyCmd: undefined, webhook: undefined, watch: undefined, memoryKey: '' };
+
+/**
+ * The per-host timing block, or one line: the block for a log or a pipe (cron mails it whole),
+ * with `--timing`, or at `--log-level info` and more; a person at a terminal gets one line.
+ */
+export function detailedTiming(view: RenderView, timing: boolean): boolean {
+  return !view.stderr.terminal || timing || view.stderr.verbose;
+}
 
 /** A config file list named by `--watchlist`, for a command's `parse`. */
 export interface Watchlist {
@@ -147,7 +155,9 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
         widthColumns: view.stdout.widthColumns,
         metrics: run.metrics,
       });
-      const lines = view.quiet ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+      const lines = view.quiet
+        ? []
+        : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk, detailedTiming(view, options.data.timing));
       if (definition.legend && options.data.format === 'table' && !view.quiet && run.result.results.length > 0)
         lines.unshift(view.stderr.chalk.dim(definition.legend));
       const verdict = outcome(run, options);

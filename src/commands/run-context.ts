@@ -118,7 +118,14 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const dir = settings.cacheDir;
   const secrets = apiKeysIn(env);
   const redact = (text: string): string => redactText(text, secrets);
-  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets });
+  // A person at a terminal reads one line per record; files and pipes get the JSON.
+  const logger = createLogger({
+    level: settings.logLevel,
+    file: settings.logFile,
+    stderr: options.stderr,
+    secrets,
+    human: options.stderr.isTTY === true,
+  });
   const monitor = new PerformanceMonitor({ clock });
   // A warning is a terminal line: an API's words in it lose their URLs and bodies (`shortReason`); the log has them whole.
   const warn = (message: string): void => {
