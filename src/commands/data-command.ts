@@ -212,7 +212,7 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     stopInterrupts();
     await session.close();
   });
-  const screened = await definition.screen(session.runtime, { ...common, ...options.command });
+  const screened = await definition.screen(session.runtime, { ...common, ...options.command }).finally(() => session.pending.end());
   // From here on every reader (status lines, JSON, the state file's failure reasons, the log, alerts)
   // sees the redacted text: one pass, whichever source quoted whichever key.
   const result = redactResult(screened, session.redact);

@@ -1,5 +1,6 @@
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
+import type { PendingWork } from '../output/pending-line.js';
 import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
 import type { Env, SourceName } from '../sources/source-names.js';
@@ -42,6 +43,8 @@ export interface Runtime {
   cache: CacheView;
   budgets: BudgetLedger;
   progress: Progress;
+  /** The pending-work line (what the run waits for, on a terminal); absent where nothing draws it. */
+  pending?: PendingWork;
   /**
    * Counters for the timing summary and metrics, e.g. `source.items` with `{ source: 'coingecko' }`:
    * sources and hosts are labels, never parts of the name. Pass the same labels object each time.
