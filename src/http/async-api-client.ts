@@ -10,7 +10,15 @@ import { buildAttemptContext, type RequestPayload } from './attempt-context.js';
 import type { Attempt } from './chain.js';
 import { abortedError, closedError, toQahtError } from './classify-error.js';
 import { createClientChain } from './client-chain.js';
-import type { AttemptEvent, BreakerRejectionEvent, Disposer, PacingEvent, QueueEvent, RateLimitEvent, RetryEvent } from './client-events.js';
+import type {
+  AttemptEvent,
+  BreakerRejectionEvent,
+  Disposer,
+  PacingEvent,
+  QueueEvent,
+  RateLimitEvent,
+  RetryEvent,
+} from './client-events.js';
 import { ClientEvents } from './client-events.js';
 import { recordClientEvents } from './client-metrics.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions } from './client-options.js';

@@ -48,10 +48,7 @@ const NONE: PendingWork = {
  * `--quiet`: the caller decides) and once the run has waited over a second. `busy` is true while
  * another line owns stderr (a progress bar): this one then stays off.
  */
-export function createPendingWork(
-  stderr: OutputStream,
-  options: { enabled: boolean; clock: Clock; busy?: () => boolean },
-): PendingWork {
+export function createPendingWork(stderr: OutputStream, options: { enabled: boolean; clock: Clock; busy?: () => boolean }): PendingWork {
   if (!options.enabled) return NONE;
   const { clock } = options;
   const startedAt = clock.now();

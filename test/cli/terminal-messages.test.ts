@@ -170,3 +170,22 @@ describe('stderr on a terminal', () => {
     expect(run.stderr).not.toContain('\r');
   });
 });
+
+describe('the pending-work line', () => {
+  it('never appears on a pipe, with TERM=dumb or under --quiet, however long the wait', async () => {
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const piped = await runMain(['crypto', '--limit', '3'], cryptoEnv(api, cacheDir));
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).not.toContain('\r');
+    expect(piped.stderr).not.toContain('waiting for');
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const dumb = await onTerminal(['crypto', '--limit', '3', '--force-refresh'], cryptoEnv(api, cacheDir, { TERM: 'dumb' }));
+    expect(dumb.stderr).not.toContain('waiting for');
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const quiet = await onTerminal(['crypto', '--limit', '3', '--force-refresh', '--quiet'], cryptoEnv(api, cacheDir));
+    expect(quiet.stderr).toBe('');
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const shown = await onTerminal(['crypto', '--limit', '3', '--force-refresh'], cryptoEnv(api, cacheDir));
+    expect(shown.stderr).toMatch(/\r\u001b\[2Kwaiting for coingecko/);
+  });
+});

@@ -40,7 +40,14 @@ export function createPaceStep(deps: PaceStepDeps): Step {
     await limiter.wait(context.host, context.signal);
     const sentAt = clock.now();
     if (events.queue.active) {
-      events.queue.emit({ host: context.host, source: context.source, url: context.safeUrl, at: sentAt, waiting: false, blockedUntil: undefined });
+      events.queue.emit({
+        host: context.host,
+        source: context.source,
+        url: context.safeUrl,
+        at: sentAt,
+        waiting: false,
+        blockedUntil: undefined,
+      });
     }
     if (sentAt > queuedAt) {
       events.pacing.emit({ host: context.host, source: context.source, url: context.safeUrl, at: sentAt, waitedMs: sentAt - queuedAt });
