@@ -64,7 +64,10 @@ export function createPendingWork(stderr: OutputStream, options: { enabled: bool
   const draw = (): void => {
     if (ended) return;
     const now = clock.now();
-    if (waits.size === 0 || now - startedAt < SHOW_AFTER_MS || options.busy?.()) return erase();
+    if (waits.size === 0 || now - startedAt < SHOW_AFTER_MS || options.busy?.()) {
+      erase();
+      return;
+    }
     const parts = [...waits].map(([source, { since, wait }]) => `${source} ${describe(wait, since, now)}`);
     const line = `waiting for ${parts.join(' · ')}`;
     const width = Math.max(20, (stderr.columns ?? 80) - 1);
