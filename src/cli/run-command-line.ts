@@ -7,6 +7,7 @@ import { type ConfigFile, loadConfigFile } from '../options/config-file.js';
 import { quoteValue } from '../options/parse-values.js';
 import { type ConfigLocation, resolveRunSettings } from '../options/run-options.js';
 import type { OutputStream } from '../output/output-stream.js';
+import { linksWanted } from '../output/hyperlink.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { describeFsError, writeFileAtomic } from '../store/file/atomic-write.js';
 import { redactText } from '../redact.js';
@@ -105,6 +106,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
         widthColumns: terminalWidth(results, io.env),
         reportWidthColumns: terminalWidth(results, io.env, REPORT_WIDTH_COLUMNS),
         terminal: results.isTTY === true,
+        links: linksWanted(results, io.env, settings.links),
       },
       stderr: {
         chalk: chalkFor(io.stderr, io.env, settings.color),

@@ -21,6 +21,8 @@ export interface ColumnSpec<R> {
    * @default 40 (a readable title)
    */
   flexFloor?: number;
+  /** Where the cell links to on a terminal that shows hyperlinks (OSC 8); none when undefined. */
+  link?: (row: R) => string | undefined;
   /** Colours the (already truncated) cell text of a row; none when it returns undefined. */
   colour?: (row: R, chalk: ChalkInstance) => ((text: string) => string) | undefined;
 }

@@ -58,8 +58,11 @@ export interface DataCommandDefinition<Records extends readonly OptionRecord<str
   parse(values: OptionValues<Records>, args: readonly string[], watchlist: Watchlist | undefined): Options;
   /** Fetches and screens. Never throws for a source's failure: that goes into its report. */
   screen(rt: Runtime, options: CommonOptions & Options): Promise<CommandResult<Row, SourceName>>;
-  /** Table and CSV columns for a result. */
-  columns(result: CommandResult<Row>): ColumnSpec<Row>[];
+  /**
+   * Table and CSV columns for a result; `table.terminal` says the table goes to a terminal (off
+   * one, nothing a program reads next, such as a URL, is cut).
+   */
+  columns(result: CommandResult<Row>, table: { terminal: boolean }): ColumnSpec<Row>[];
   /** A stderr line under the table saying what its abbreviations mean (not for JSON or CSV). */
   legend?: string;
   /** A row's identity across runs (`--changes`, alerts) and the label JSON gives as `symbol` or `title`. */
@@ -149,11 +152,12 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
         const { renderDataRun } = await import('./changes/render-data-run.js');
         return renderDataRun(run, options, view, { definition, outcome: outcome(run, options) });
       }
-      const stdout = await renderResults(run.result, definition.columns(run.result), {
+      const stdout = await renderResults(run.result, definition.columns(run.result, view.stdout), {
         format: options.data.format,
         chalk: view.stdout.chalk,
         widthColumns: view.stdout.widthColumns,
         metrics: run.metrics,
+        links: view.stdout.links,
       });
       const lines = view.quiet
         ? []

@@ -59,12 +59,13 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
           : await renderChangesTable(changes.changes, labelKey === 'symbol' ? 'Symbol' : 'Title', view.stdout.chalk);
     }
   } else if (!changes) {
-    stdout = await renderResults(run.result, definition.columns(run.result), {
+    stdout = await renderResults(run.result, definition.columns(run.result, view.stdout), {
       format,
       chalk: view.stdout.chalk,
       widthColumns: view.stdout.widthColumns,
       metrics: run.metrics,
       extra,
+      links: view.stdout.links,
     });
   }
 
