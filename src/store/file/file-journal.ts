@@ -23,7 +23,7 @@ import {
   type JournalPort,
   journalDayOf,
   type StoredJournalRecord,
-} from './journal-port.js';
+} from '../journal-port.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
