@@ -55,7 +55,12 @@ export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], option
   };
   const table = await drawTable(layout, drawn);
   if (!options.links || !visible.some((index) => columns[index]!.link)) return table;
-  return linkCells(table, rows, visible.map((index) => columns[index]!), drawn);
+  return linkCells(
+    table,
+    rows,
+    visible.map((index) => columns[index]!),
+    drawn,
+  );
 }
 
 /**

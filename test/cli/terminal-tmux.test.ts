@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { BIN, useCliSandbox } from '../helpers/run-cli.js';
+import { newsEnv, routeRecordings } from './news-fixtures.js';
 import { CRYPTO_PATHS, cryptoEnv, routeCrypto } from './ops-fixtures.js';
 
 /**
@@ -79,6 +80,31 @@ describe.skipIf(!hasTmux)('on a terminal', () => {
       const bytes = await readFile(raw, 'utf8');
       expect(bytes).toMatch(/\r\u001b\[2Kwaiting for coingecko/);
       expect(bytes.lastIndexOf('waiting for')).toBeLessThan(bytes.indexOf('MCap#'));
+    });
+  }
+
+  for (const columns of [80, 120]) {
+    it(`${columns} columns: news titles are OSC 8 links; none with --no-links or TERM=dumb`, async () => {
+      routeRecordings(api);
+      const env = newsEnv(api, cacheDir, { TERM: 'xterm-256color' });
+      const cases: Array<[string[], NodeJS.ProcessEnv, boolean]> = [
+        [['news', 'bitcoin'], env, true],
+        [['news', 'bitcoin', '--offline', '--no-links'], env, false],
+        [['news', 'bitcoin', '--offline'], { ...env, TERM: 'dumb' }, false],
+      ];
+      for (const [args, caseEnv, linked] of cases) {
+        // A fresh server on a socket of its own for each case (a killed one may still be exiting).
+        tmux('kill-server');
+        socket = `${socket}-x`;
+        const raw = await startInPane(args, caseEnv, columns);
+        const pane = await paneWhen((text) => text.includes('EXIT='), `${args.join(' ')} to end`);
+        expect(pane).toContain('EXIT=0');
+        const bytes = await readFile(raw, 'utf8');
+        await writeFile(raw, '');
+        if (linked) expect(bytes).toMatch(/\u001b\]8;;https?:\/\/[^\u001b]+\u001b\\[^\u001b]+\u001b\]8;;\u001b\\/);
+        else expect(bytes, args.join(' ')).not.toContain('\u001b]8;;');
+        for (const line of pane.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(columns);
+      }
     });
   }
 });
