@@ -20,6 +20,8 @@ import { invokedName } from './invoked-name.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
 
+/** Help's width without a terminal or COLUMNS: what a pager shows (`screen crypto --help | less`). */
+const HELP_WIDTH_COLUMNS = 80;
 /** Width of `status` and `cache ls` without a terminal or COLUMNS: what a mail or a pager shows. */
 const REPORT_WIDTH_COLUMNS = 80;
 
@@ -40,7 +42,11 @@ export async function runCommandLine(argv: string[], io: CliIo): Promise<number>
     (i) => {
       invocation = i;
     },
-    { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), helpWidth: terminalWidth(io.stdout, io.env) },
+    {
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      helpWidth: terminalWidth(io.stdout, io.env, HELP_WIDTH_COLUMNS),
+    },
   );
   try {
     if (words.length === 0) {

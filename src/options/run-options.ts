@@ -28,7 +28,7 @@ export const RUN_OPTIONS = [
   switchOption(
     'demo',
     '--demo',
-    'run on bundled recorded API responses served on loopback, no network; they keep their own cache and state',
+    "run on bundled sample responses in each API's shape, served on loopback, no network; they keep their own cache and state",
   ),
   switchOption('quiet', '--quiet', 'nothing on stderr but errors'),
   defineOption({

@@ -63,6 +63,8 @@ export interface DataCommandDefinition<Records extends readonly OptionRecord<str
    * one, nothing a program reads next, such as a URL, is cut).
    */
   columns(result: CommandResult<Row>, table: { terminal: boolean }): ColumnSpec<Row>[];
+  /** An `--alert` rule on this command's fields, for its help. */
+  alertExample: string;
   /** A stderr line under the table saying what its abbreviations mean (not for JSON or CSV). */
   legend?: string;
   /** A row's identity across runs (`--changes`, alerts) and the label JSON gives as `symbol` or `title`. */
@@ -108,7 +110,7 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
   definition: DataCommandDefinition<Records, Options, Row>,
 ): CommandSpec<DataCommandOptions<Options>, DataRun<Row>> {
   const shared = dataOptions(definition);
-  const changeRecords = changeOptions();
+  const changeRecords = changeOptions(definition.alertExample);
   const all: readonly OptionRecord<string, unknown>[] = [...definition.options, ...shared, ...changeRecords];
   const outcome = (run: DataRun<Row>, options: DataCommandOptions<Options>): RunOutcome =>
     run.watched ? 'ok' : runOutcome(run.result.sources, options.data.strict);

@@ -60,6 +60,7 @@ export const newsCommand = dataCommand({
     return { query: queries[0]!, queries, ...values };
   },
   screen: runNewsQueries,
+  alertExample: 'title ~ "etf" and score > 50',
   columns: (result, table) => newsColumns(Date.parse(result.generatedAt), table.terminal),
   identity: { labelKey: 'title', id: (row) => row.url, label: (row) => row.title },
   ruleFields: async () => (await import('../../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,
