@@ -10,7 +10,7 @@ import { cleanEnv, runMain } from '../helpers/run-cli.js';
 
 /** Help that teaches: grouped, wrapped for a pager, with examples that work for their command. */
 
-const FIELDS = { crypto: CRYPTO_RULE_FIELDS, news: NEWS_RULE_FIELDS, market: MARKET_RULE_FIELDS } as const;
+const FIELD_TYPES = { crypto: fieldTypes(CRYPTO_RULE_FIELDS), news: fieldTypes(NEWS_RULE_FIELDS), market: fieldTypes(MARKET_RULE_FIELDS) };
 
 async function help(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<string> {
   const run = await runMain([...args, '--help'], env);
@@ -67,7 +67,7 @@ describe('help', () => {
       const text = await help([command]);
       const rules = [...text.matchAll(/--alert '([^']+)'/g), ...text.matchAll(/e\.g\. '([^']+)'/g)].map((match) => match[1]!);
       expect(rules.length, command).toBeGreaterThanOrEqual(2);
-      for (const rule of rules) expect(() => parseRule(rule, fieldTypes(FIELDS[command])), `${command}: ${rule}`).not.toThrow();
+      for (const rule of rules) expect(() => parseRule(rule, FIELD_TYPES[command]), `${command}: ${rule}`).not.toThrow();
     }
     expect(await help(['news'])).not.toContain('change24hPct');
     expect(await help(['market'])).not.toContain('change24hPct');
