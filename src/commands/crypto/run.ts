@@ -12,6 +12,8 @@ import type { HttpGetter } from '../../http/types.js';
 import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../../screens/crypto/sort.js';
+import { SCORE_MODEL } from '../../screens/signals/signal-score.js';
+import type { SignalFlag } from '../../screens/signals/signal-fields.js';
 import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../../sources/coingecko.js';
@@ -36,6 +38,8 @@ export interface CryptoOptions {
   maxRank: number | undefined;
   /** `--symbols BTC,ETH`: filter, only these symbols (any case); they also skip the stablecoin/wrapped/leveraged gates. @default undefined (all) */
   symbols: string[] | undefined;
+  /** `--signal NAME` (repeatable): filter, only rows carrying every flag given. @default [] (off) */
+  signals: SignalFlag[];
 }
 
 /** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
@@ -47,6 +51,7 @@ export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
   minMarketCapUsd: undefined,
   maxRank: undefined,
   symbols: undefined,
+  signals: [],
 };
 
 /** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
@@ -116,7 +121,9 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       minMarketCapUsd: options.minMarketCapUsd,
       maxRank: options.maxRank,
       symbols: options.symbols,
+      signals: options.signals,
       limit: options.limit ?? DEFAULT_CRYPTO_LIMIT,
+      asOfMs: nowMs,
     },
   );
   return {
@@ -126,6 +133,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     results: screen.rows,
     excluded: screen.excluded,
     notes: screen.notes,
+    document: { scoreModel: SCORE_MODEL },
   };
 }
 

@@ -2,6 +2,7 @@ import { defineOption, switchOption } from '../../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
 import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';
 import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
+import { SIGNAL_FLAGS } from '../../screens/signals/signal-fields.js';
 import { CRYPTO_SOURCES } from '../../sources/source-names.js';
 import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './run.js';
 import { dataCommand } from '../data/spec.js';
@@ -60,6 +61,13 @@ const CRYPTO_OPTIONS = [
     ...integer(1, 1_000_000),
   }),
   defineOption({ key: 'symbols', flags: '--symbols <list>', description: 'only these symbols, e.g. BTC,ETH', ...symbolList() }),
+  defineOption({
+    key: 'signals',
+    flags: '--signal <name>',
+    description: 'only rows with this signal flagged (repeatable: every one given)',
+    repeatable: true,
+    ...choice(SIGNAL_FLAGS),
+  }),
 ] as const;
 
 /** `screen crypto`: rank the top coins from CoinGecko, Binance and CoinCap. */
