@@ -12,10 +12,10 @@
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { makeDirs } from './file/make-dirs.js';
-import { nodeStoreFs, type StoreFs, fsErrorCode } from './file/store-fs.js';
-import { HOST_TAG, TEMP_SUFFIX, tempOwner, tempPathFor } from './file/temp-names.js';
-import { isProcessAlive } from './file/process-alive.js';
+import { makeDirs } from './make-dirs.js';
+import { nodeStoreFs, type StoreFs, fsErrorCode } from './store-fs.js';
+import { HOST_TAG, TEMP_SUFFIX, tempOwner, tempPathFor } from './temp-names.js';
+import { isProcessAlive } from './process-alive.js';
 import {
   checkJournalDate,
   checkJournalScreen,
