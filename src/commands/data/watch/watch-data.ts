@@ -136,7 +136,7 @@ export async function watchData<Records extends readonly OptionRecord<string, un
     const frame = await renderWatchFrame({
       command: definition.name,
       result: shownResult,
-      columns: shownResult ? definition.columns(shownResult) : [],
+      columns: shownResult ? definition.columns(shownResult, { terminal: true }) : [],
       rowId: definition.identity.id,
       previous,
       size: terminal.size(),
