@@ -26,7 +26,8 @@ const BENCHES: Bench[] = [
   { id: '10', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
   { id: '11', title: 'Start-up on every Node', run: async () => (await import('./startup.js')).benchStartup() },
   { id: '14', title: 'Signal journal and screen eval', run: async () => (await import('./journal.js')).benchJournal() },
-  { id: '15', title: 'Live prices: tick to SSE, CPU per frame', run: async () => (await import('./live-ticks.js')).benchLiveTicks() },
+  { id: '15', title: 'Signals', run: async () => (await import('./signals.js')).benchSignals() },
+  { id: '16', title: 'Live prices: tick to SSE, CPU per frame', run: async () => (await import('./live-ticks.js')).benchLiveTicks() },
 ];
 
 interface Machine {
