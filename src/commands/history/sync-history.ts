@@ -61,6 +61,8 @@ export interface SyncOptions {
    * @default Infinity
    */
   deadlineMs?: number;
+  /** Once the due series are known, before any is fetched. */
+  onDue?: (due: number) => void;
   /** After each series settles (fetched, skipped or failed). */
   onProgress?: (progress: SyncProgress) => void;
 }
@@ -114,6 +116,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   }
   due.sort((a, b) => a.order - b.order || a.target.rank - b.target.rank);
 
+  options.onDue?.(due.length);
   const result = { requests: 0, fetched: 0, failures: [] as string[], blockedUntil: undefined as number | undefined, candles: 0 };
   if (options.fetch === false || due.length === 0)
     return { series, due: due.length, requests: 0, fetched: 0, pending: due.length, failures: [], blockedUntil: undefined };
