@@ -86,8 +86,11 @@ export const historyCommand: CommandSpec<HistoryOptions, HistoryResult> = {
   },
   outcome(result): RunOutcome {
     if (result.action !== 'fill') return 'ok';
-    if (result.coins === 0 || (result.sync.due > 0 && result.sync.fetched === 0 && result.sync.pending > 0)) return 'no-results';
-    return result.sync.pending > 0 ? 'degraded' : 'ok';
+    // Nothing to fill, or every due series failed: no results. Series left to another process
+    // (locked) or still pending after a partial fill are results, as a partial data run's are.
+    const { sync } = result;
+    if (result.coins === 0 || (sync.due > 0 && sync.fetched === 0 && sync.failures.length > 0)) return 'no-results';
+    return 'ok';
   },
 };
 
