@@ -1,7 +1,7 @@
 import { defineOption, switchOption } from '../../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
 import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';
-import { COMMON_CURRENCIES, CURRENCIES } from '../../screens/crypto/currency.js';
+import { CURRENCIES } from '../../screens/crypto/currency.js';
 import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
 import { SIGNAL_FLAGS } from '../../screens/signals/signal-fields.js';
 import { CRYPTO_SOURCES } from '../../sources/source-names.js';
@@ -81,7 +81,7 @@ const CRYPTO_OPTIONS = [
     parse: (raw: string, label: string): string => {
       const code = raw.trim().toLowerCase();
       if (!(CURRENCIES as readonly string[]).includes(code))
-        throw usageError(`${label} ${quoteValue(raw)} is not a currency CoinGecko quotes (e.g. ${COMMON_CURRENCIES.join(', ')})`);
+        throw usageError(`${label} ${quoteValue(raw)} is not a currency CoinGecko quotes (e.g. usd, eur, gbp, jpy, btc)`);
       return code;
     },
   }),
