@@ -2,6 +2,8 @@ import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
 import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
+import type { JournalPort } from '../store/journal-port.js';
+import type { RunMemory } from '../store/run-memory.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
 /**
@@ -49,4 +51,9 @@ export interface Runtime {
   increment(name: string, by?: number, labels?: Readonly<Record<string, string>>): void;
   /** Warnings for stderr (already human sentences, free of secrets). */
   warn(message: string): void;
+  /**
+   * The signal journal of the run's store, and the run memory its verdicts are kept in (README
+   * "`screen eval`"). Absent where nothing is journaled (a unit test's fake runtime).
+   */
+  journal?: { port: JournalPort; memory: RunMemory } | undefined;
 }

@@ -14,8 +14,10 @@ import { RedisBudgets, RedisHistory } from '../store/redis/redis-budgets.js';
 import { RedisCache } from '../store/redis/redis-cache.js';
 import { RedisConnection } from '../store/redis/redis-connection.js';
 import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
+import { RedisJournal } from '../store/redis/redis-journal.js';
 import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
 import type { RedisLocation } from '../store/store-location.js';
+import type { JournalPort } from '../store/journal-port.js';
 import type { RunMemory } from '../store/run-memory.js';
 import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
@@ -30,7 +32,7 @@ export interface SharedStoreOptions {
   /** Tests pass their manual clock here, and it is then the fleet's too. */
   fixedClock: boolean;
   /** The file store's parts, which serve while Redis cannot be reached. */
-  fallback: { cache: DiskCache; budgets: BudgetPort; history: SourceHistoryPort; memory: RunMemory | undefined };
+  fallback: { cache: DiskCache; budgets: BudgetPort; history: SourceHistoryPort; memory: RunMemory | undefined; journal: JournalPort };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;
   /** The breaker that takes over for a host without Redis, from the state last read. */
@@ -55,6 +57,7 @@ export interface SharedStore {
   readonly budgets: BudgetPort;
   readonly history: SourceHistoryPort;
   readonly memory: RunMemory;
+  readonly journal: JournalPort;
   readonly pacer: SharedPacer;
   breakerFor(host: string): SharedBreaker;
   /** Waits for the outcomes still being written. */
@@ -100,6 +103,7 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
     budgets: new RedisBudgets(connection, fallback.budgets),
     history: new RedisHistory(connection, fallback.history, options.secrets),
     memory: new RedisRunMemory(connection, fallback.memory, options.secrets),
+    journal: new RedisJournal(connection, fallback.journal),
     pacer,
     breakerFor(host) {
       let breaker = breakers.get(host);

@@ -13,6 +13,7 @@ import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../../screens/crypto/sort.js';
 import { SCORE_MODEL } from '../../screens/signals/signal-score.js';
+import { cryptoEvidence } from '../eval/crypto-evidence.js';
 import type { SignalFlag } from '../../screens/signals/signal-fields.js';
 import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
@@ -126,14 +127,23 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       asOfMs: nowMs,
     },
   );
+  const reports = { coingecko: coingecko.report, binance: binance.report, coincap: coincap.report };
+  const evidence = await cryptoEvidence(rt, screen, {
+    defaultUniverse:
+      options.top === DEFAULT_CRYPTO_OPTIONS.top &&
+      options.minVolumeUsd === DEFAULT_CRYPTO_OPTIONS.minVolumeUsd &&
+      options.symbols === undefined,
+    universe: screen.universe ? reports[screen.universe] : undefined,
+    nowMs,
+  });
   return {
     command: 'crypto',
     generatedAt: new Date(nowMs).toISOString(),
     sources: [coingecko.report, binance.report, coincap.report],
-    results: screen.rows,
+    results: evidence.rows,
     excluded: screen.excluded,
-    notes: screen.notes,
-    document: { scoreModel: SCORE_MODEL },
+    notes: evidence.note ? [...screen.notes, evidence.note] : screen.notes,
+    document: { scoreModel: SCORE_MODEL, ...evidence.document },
   };
 }
 

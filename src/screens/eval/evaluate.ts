@@ -10,8 +10,9 @@
  * dropped silently and never assumed to be a total loss. A row whose D+h is still ahead is pending
  * and is neither.
  */
+import { hasSignalFlag } from '../signals/flags.js';
 import { bootstrapInterval } from './bootstrap.js';
-import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, hasFlag, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
+import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
 import type { JournalRecord, JournalRow } from './journal-record.js';
 import { dayNumberOf } from './utc-day.js';
 import { type Verdict, verdictOf } from './verdict.js';
@@ -95,7 +96,8 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
       const value = excess[index];
       for (let s = 0; s < EVAL_SIGNALS.length; s++) {
         const signal = EVAL_SIGNALS[s]!;
-        const flagged = signal === ALL_ROWS || (signal === TOP_DECILE ? row.score !== null && row.score >= cutoff : hasFlag(row, signal));
+        const flagged =
+          signal === ALL_ROWS || (signal === TOP_DECILE ? row.score !== null && row.score >= cutoff : hasSignalFlag(row, signal));
         if (!flagged) continue;
         const tally = tallies[s]!;
         if (value === undefined) {

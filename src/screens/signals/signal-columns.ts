@@ -1,4 +1,5 @@
 import type { ColumnSpec } from '../../output/column-spec.js';
+import type { Verdict } from '../eval/verdict.js';
 import { hasSignalFlag } from './flags.js';
 import { SIGNAL_FLAGS, type SignalFields, type SignalFlag } from './signal-fields.js';
 
@@ -7,10 +8,17 @@ export function signalFlagsOf(fields: SignalFields): SignalFlag[] {
   return SIGNAL_FLAGS.filter((flag) => hasSignalFlag(fields, flag));
 }
 
-/** One short token per flag for the table's Signals cell: `vol×3.4 20d rs+12 sqz7 rsi25`. */
-export function compactSignals(fields: SignalFields): string {
+/** What `screen eval` says of each flag a row raises, when the run read the journal. */
+type RowVerdicts = Partial<Record<SignalFlag, Verdict>>;
+
+/**
+ * One short token per flag for the table's Signals cell: `vol×3.4 20d rs+12 sqz7 rsi25`; a flag
+ * whose 7-day verdict is `helps` is marked ✓, `hurts` ✗ (the stderr note spells them out).
+ */
+export function compactSignals(fields: SignalFields, verdicts?: RowVerdicts): string {
   const tokens: string[] = [];
   for (const flag of signalFlagsOf(fields)) {
+    const before = tokens.length;
     switch (flag) {
       case 'rvol':
         tokens.push(`vol×${fields.rvol!.toFixed(1)}`);
@@ -29,6 +37,8 @@ export function compactSignals(fields: SignalFields): string {
         tokens.push(`rsi${Math.round(fields.rsi14!)}`);
         break;
     }
+    const verdict = verdicts?.[flag];
+    if (tokens.length > before && (verdict === 'helps' || verdict === 'hurts')) tokens[before] += verdict === 'helps' ? '✓' : '✗';
   }
   return tokens.join(' ');
 }
@@ -37,7 +47,7 @@ export function compactSignals(fields: SignalFields): string {
  * The signal columns of a row: one compact Signals column in the table (the first dropped on a
  * narrow terminal; in CSV the flag names, `;`-separated), and every field as its own CSV column.
  */
-export function signalColumns<Row extends SignalFields>(dropOrder: number): ColumnSpec<Row>[] {
+export function signalColumns<Row extends SignalFields & { verdicts?: RowVerdicts }>(dropOrder: number): ColumnSpec<Row>[] {
   const csv = (key: keyof SignalFields, value: (row: Row) => string | number | null): ColumnSpec<Row> => ({
     key,
     header: key,
@@ -50,7 +60,7 @@ export function signalColumns<Row extends SignalFields>(dropOrder: number): Colu
       key: 'signals',
       header: 'Signals',
       value: (row) => signalFlagsOf(row).join(';'),
-      display: (row) => compactSignals(row),
+      display: (row) => compactSignals(row, row.verdicts),
       dropOrder,
     },
     csv('rvol', (row) => row.rvol),
