@@ -9,6 +9,8 @@ import { dataCommand } from '../data/spec.js';
 
 /** Largest `--min-volume` or `--min-mcap`: a quadrillion USD, past any market. */
 const MAX_AMOUNT_USD = 1e15;
+/** Largest `--history-budget`: a full fill of 2,500 coins, daily and hourly. */
+const MAX_HISTORY_BUDGET = 5000;
 /** A coin symbol as `--symbols` takes it: letters and digits, then also `.`, `-`, `_` or `+`. */
 const SYMBOL = /^[A-Z0-9][A-Z0-9._+-]{0,19}$/;
 
@@ -61,6 +63,14 @@ const CRYPTO_OPTIONS = [
     ...integer(1, 1_000_000),
   }),
   defineOption({ key: 'symbols', flags: '--symbols <list>', description: 'only these symbols, e.g. BTC,ETH', ...symbolList() }),
+  defineOption({
+    key: 'historyBudget',
+    flags: '--history-budget <n>',
+    description: 'candle history requests this run may send (0: use only what is stored)',
+    env: 'SCREEN_HISTORY_BUDGET',
+    default: DEFAULT_CRYPTO_OPTIONS.historyBudget,
+    ...integer(0, MAX_HISTORY_BUDGET),
+  }),
   defineOption({
     key: 'signals',
     flags: '--signal <name>',

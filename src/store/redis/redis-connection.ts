@@ -9,7 +9,7 @@
  * run that waits for Redis is worse than one that goes on without it.
  */
 import { createHash } from 'node:crypto';
-import { QahtError, isQahtError } from '../../errors.js';
+import { QahtError } from '../../errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import type { RedisLocation } from '../store-location.js';
 
@@ -177,11 +177,6 @@ export class RedisConnection {
     const reason = this.#closed ? 'closed' : (this.#downReason ?? 'down');
     return new QahtError('QAHT_ERR_STORE_UNAVAILABLE', `redis store ${this.location.safeUrl} unavailable: ${reason}`, { cause });
   }
-}
-
-/** True for the error of a store that is down (as opposed to a bug in a caller). */
-export function isStoreUnavailable(error: unknown): boolean {
-  return isQahtError(error) && error.code === 'QAHT_ERR_STORE_UNAVAILABLE';
 }
 
 /** Server time minus local time, in ms, from one `TIME` (taken at the middle of the round trip). */
