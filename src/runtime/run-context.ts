@@ -272,7 +272,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     pending,
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
-    journal: { port: shared?.journal ?? fileJournal, memory: shared?.memory ?? fileMemory },
+    journal: shared?.journal ?? fileJournal,
   };
 
   const persist = async (): Promise<void> => {

@@ -29,25 +29,20 @@ export async function cryptoEvidence(
   screen: CryptoScreen,
   options: { defaultUniverse: boolean; universe: SourceReport<string> | undefined; nowMs: number },
 ): Promise<CryptoEvidence> {
-  const access = rt.journal;
-  if (!access) return { rows: screen.rows, document: undefined, note: undefined };
+  const journal = rt.journal;
+  if (!journal) return { rows: screen.rows, document: undefined, note: undefined };
   const date = lastClosedDate(options.nowMs);
   const served = options.universe?.status === 'fresh' || options.universe?.status === 'cached';
   if (options.defaultUniverse && served) {
     try {
-      await journalClosedDay(
-        { journal: access.port, memory: access.memory },
-        'crypto',
-        journalRecordOf(date, screen.journalRows()),
-        options.nowMs,
-      );
+      await journalClosedDay(journal, 'crypto', journalRecordOf(date, screen.journalRows()), options.nowMs);
     } catch (error) {
       rt.warn(`signal journal: could not record ${date}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   let summary: VerdictSummary;
   try {
-    summary = await flagVerdicts({ journal: access.port, memory: access.memory }, 'crypto');
+    summary = await flagVerdicts(journal, 'crypto');
   } catch (error) {
     rt.warn(`signal journal: could not read it: ${error instanceof Error ? error.message : String(error)}`);
     return { rows: screen.rows, document: undefined, note: undefined };

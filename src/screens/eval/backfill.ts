@@ -6,12 +6,13 @@
  * stored today: the survivors. Coins that died or left the ranking before qaht started are
  * missing, so the estimate is too kind, and the command says so.
  *
- * The live run's definitions (signals/) are followed exactly, but what a day shares with the day
- * before is carried along instead of recomputed: the Bollinger widths the squeeze percentile ranks
- * (each computed once per bar, by the same `bollingerWidth`), Wilder's RSI (the same additions in
- * the same order as `wilderRsiOf`, so the same numbers to the bit), the sorted 30-day volume window
- * of `rvol` and the running maxima of `breakout` (a median and a maximum do not depend on how they
- * are found). A year of 250 coins is then well under a second instead of several (bench 14c); the
+ * The live run's definitions (signals/) are followed, but what a day shares with the day before
+ * is carried along instead of recomputed: Wilder's RSI (the same operations in the same order as
+ * `wilderRsiOf`, so the same numbers to the bit), the sorted 30-day volume window of `rvol` and the
+ * running maxima of `breakout` (a median and a maximum do not depend on how they are found), and
+ * the Bollinger widths the squeeze percentile ranks, each computed once per bar by
+ * `bollingerWidth` (the live run slides its window sum instead, so a width may differ in its last
+ * bit, and the percentile, a count of widths at or below today's, only on such a near tie). A year of 250 coins is then well under a second instead of several (bench 14c); the
  * test holds every day's fields and score to `universeSignalsAsOf`.
  */
 import { INTERVAL_MS } from '../../candle.js';
@@ -245,11 +246,12 @@ function rsiTrack(closes: readonly number[]): Float64Array {
   }
   gain /= RSI_PERIOD;
   loss /= RSI_PERIOD;
+  const factor = 1 / RSI_PERIOD;
   track[RSI_PERIOD + 1] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
   for (let i = RSI_PERIOD + 1; i < n; i++) {
     const change = closes[i]! - closes[i - 1]!;
-    gain += (Math.max(change, 0) - gain) / RSI_PERIOD;
-    loss += (Math.max(-change, 0) - loss) / RSI_PERIOD;
+    gain += (Math.max(change, 0) - gain) * factor;
+    loss += (Math.max(-change, 0) - loss) * factor;
     track[i + 1] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
   }
   return track;
