@@ -18,7 +18,7 @@ import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resi
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, baseUrlsFor, hostOf, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/file/atomic-write.js';
-import type { CacheMode } from '../store/cache-types.js';
+import type { CacheMode, CacheView } from '../store/cache-types.js';
 import { DiskCache } from '../store/file/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file/file-lock.js';
 import { sweepLeftovers } from '../store/file/leftover-sweep.js';
@@ -59,6 +59,8 @@ export interface RunContext {
   runtime: Runtime;
   /** The pending-work line; `end` it before results print. */
   pending: PendingWork;
+  /** The run's cache in another mode (`--watch`'s `r`: one refresh that fetches now). */
+  cacheView(mode: CacheMode): CacheView;
   monitor: PerformanceMonitor;
   breakers: Map<string, HostBreaker>;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
@@ -290,6 +292,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   return {
     runtime,
     pending,
+    cacheView: (viewMode) => (shared?.cache ?? cache).view(viewMode),
     monitor,
     breakers,
     hostsOf,
