@@ -22,10 +22,10 @@ export async function openJournal(options: {
 }): Promise<OpenedJournal> {
   const file = new FileJournal(options.stateDir);
   if (options.store.kind === 'file') return { journal: file, store: 'file', close: async () => undefined };
-  const { RedisConnection } = await import('../../store/redis/redis-connection.js');
+  const { openRedis } = await import('../../runtime/redis-door.js');
   const { RedisJournal } = await import('../../store/redis/redis-journal.js');
   try {
-    const connection = await RedisConnection.open({ location: options.store, clock: options.clock });
+    const connection = await openRedis(options.store, options.clock);
     return { journal: new RedisJournal(connection, file), store: 'redis', close: () => connection.close() };
   } catch (error) {
     options.warn(`${error instanceof Error ? error.message : String(error)}; using the file store in ${options.stateDir}`);
