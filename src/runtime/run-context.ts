@@ -6,7 +6,6 @@
  */
 import type { AsyncAPIClient } from '../http/async-api-client.js';
 import { createLogger } from '../output/logger.js';
-import { createProgress } from '../output/progress.js';
 import { shortReason } from '../output/short-reason.js';
 import { PerformanceMonitor } from '../perf/performance-monitor.js';
 import { redactText } from '../redact.js';
@@ -16,6 +15,8 @@ import { breakerRegistry, openPacing } from './hosts.js';
 import { openStore } from './open-store.js';
 import { recordOutcome } from './run-record.js';
 import type { RunContext, RunContextOptions, Runtime } from './runtime.js';
+import { lazyClient } from './run-client.js';
+import { runLines } from './run-lines.js';
 import { saveOnInterrupt } from './shutdown.js';
 
 export type { RunContext, RunContextOptions } from './runtime.js';
@@ -28,7 +29,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const clock = options.clock ?? systemClock;
   const secrets = apiKeysIn(env);
   const redact = (text: string): string => redactText(text, secrets);
-  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets });
+  // A person at a terminal reads one line per record; files and pipes get the JSON.
+  const human = options.stderr.isTTY === true;
+  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets, human });
   const monitor = new PerformanceMonitor({ clock });
   // A warning is a terminal line: an API's words in it lose their URLs and bodies (`shortReason`); the log has them whole.
   const warn = (message: string): void => {
@@ -40,28 +43,29 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   hosts.restore(store.state);
   const pacing = store.shared?.pacer ?? hosts.limiter;
   const breakers = breakerRegistry(store.breakerFor, pacing, logger);
-  let client: Promise<AsyncAPIClient> | undefined;
+  const lines = runLines(options.stderr, options.interactive && !settings.quiet, env, clock);
+  const client = lazyClient(settings, { clock, monitor, pacing, breakers, logger }, store.history, lines);
+  const http = (): Promise<AsyncAPIClient> => client.get();
   let closed = false;
-  const http = (): Promise<AsyncAPIClient> => {
-    // One promise, so sources asking at the same moment share one client (and one connection pool).
-    client ??= import('../http/async-api-client.js').then(({ AsyncAPIClient }) => {
-      const { timeoutMs, maxRetries, retryBaseMs: retryBaseDelayMs } = settings;
-      const made = new AsyncAPIClient({ timeoutMs, maxRetries, retryBaseDelayMs, clock, monitor, limiter: pacing, breakers, logger });
-      // Recorded as each one happens, so `status` counts every rate limit, soft ones included.
-      made.onRateLimit((event) => event.source !== undefined && store.history.recordRateLimit(event.source, event.at));
-      return made;
-    });
-    return client;
-  };
   const runtime: Runtime = {
     ...{ env, clock, http, baseUrls: hosts.baseUrls, cache: store.cache.view(mode), budgets: store.budgets, history: store.candles },
-    progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
+    ...{ progress: lines.progress, pending: lines.pending },
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
   };
   const save = (): Promise<void> => store.save(breakers.all, pacing);
   return {
-    ...{ runtime, monitor, breakers: breakers.all, hostsOf: hosts.hostsOf, logger, redact, memory: store.memory, poster: http },
+    ...{
+      runtime,
+      pending: lines.pending,
+      monitor,
+      breakers: breakers.all,
+      hostsOf: hosts.hostsOf,
+      logger,
+      redact,
+      memory: store.memory,
+      poster: http,
+    },
     store: store.describe,
     metrics: () => monitor.getStats(),
     save,
@@ -71,6 +75,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       return saveOnInterrupt(options.interrupts, save, (signal) => {
         // One human line on the terminal, where the progress line was; the log has the record.
         runtime.progress.end();
+        lines.pending.end();
         options.stderr.write(`${options.bin ?? 'screen'}: interrupted (${signal}); saving state\n`);
         logger[settings.logFile ? 'warn' : 'info']({ signal }, 'interrupted; saving state');
       });
@@ -83,7 +88,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         logger.warn({ err: error }, 'could not save resilience state');
         warn(`could not save state: ${error instanceof Error ? error.message : String(error)}`);
       });
-      await (client ? (await client).close() : undefined);
+      await client.close();
       await store.close();
       await logger.flush();
     },

@@ -10,6 +10,7 @@ import type { Interrupts } from './interrupts.js';
 import type { RunOutcome } from './run-record.js';
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
+import type { PendingWork } from '../output/pending-line.js';
 import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
 import type { HistoryPorts } from '../store/history/history-ports.js';
@@ -55,6 +56,8 @@ export interface Runtime {
   /** Candle history (series and Binance's weight budget) in the run's store; undefined: the run keeps none. */
   history?: HistoryPorts | undefined;
   progress: Progress;
+  /** The pending-work line (what the run waits for, on a terminal); absent where nothing draws it. */
+  pending?: PendingWork;
   /**
    * Counters for the timing summary and metrics, e.g. `source.items` with `{ source: 'coingecko' }`:
    * sources and hosts are labels, never parts of the name. Pass the same labels object each time.
@@ -85,6 +88,8 @@ export interface RunContextOptions {
 
 export interface RunContext {
   runtime: Runtime;
+  /** The pending-work line; `end` it before results print. */
+  pending: PendingWork;
   monitor: PerformanceMonitor;
   breakers: ReadonlyMap<string, HostBreaker>;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */

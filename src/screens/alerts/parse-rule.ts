@@ -93,8 +93,10 @@ class Parser {
     if (token.kind !== 'word' || isKeyword(token.text)) throw this.#error(`expected a field name, got ${describe(token)}`, token);
     const type = this.#fields[token.text];
     if (type === undefined) {
-      const hint = closestField(token.text, Object.keys(this.#fields));
-      throw this.#error(`unknown field "${token.text}"${hint ? ` (did you mean ${hint}?)` : ''}`, token);
+      // The nearest of this command's fields, or (nothing close) the list of them to pick from.
+      const names = Object.keys(this.#fields);
+      const hint = closestField(token.text, names);
+      throw this.#error(`unknown field "${token.text}" (${hint ? `did you mean ${hint}?` : `fields: ${names.join(', ')}`})`, token);
     }
     const op = this.#next();
     if (op.kind !== 'op') throw this.#error(`expected an operator (> >= < <= == != ~) after ${token.text}, got ${describe(op)}`, op);
