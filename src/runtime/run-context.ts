@@ -55,17 +55,16 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   };
   const save = (): Promise<void> => store.save(breakers.all, pacing);
   return {
-    ...{
-      runtime,
-      pending: lines.pending,
-      monitor,
-      breakers: breakers.all,
-      hostsOf: hosts.hostsOf,
-      logger,
-      redact,
-      memory: store.memory,
-      poster: http,
-    },
+    runtime,
+    pending: lines.pending,
+    cacheView: (viewMode) => store.cache.view(viewMode),
+    monitor,
+    breakers: breakers.all,
+    hostsOf: hosts.hostsOf,
+    logger,
+    redact,
+    memory: store.memory,
+    poster: http,
     store: store.describe,
     metrics: () => monitor.getStats(),
     save,

@@ -90,6 +90,8 @@ export interface RunContext {
   runtime: Runtime;
   /** The pending-work line; `end` it before results print. */
   pending: PendingWork;
+  /** The run's cache in another mode (`--watch`'s `r`: one refresh that fetches now). */
+  cacheView(mode: CacheMode): CacheView;
   monitor: PerformanceMonitor;
   breakers: ReadonlyMap<string, HostBreaker>;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
