@@ -12,12 +12,14 @@ import { SHARED_BREAKER_RULES, savedBreaker } from '../resilience/breaker-defaul
 import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 import { DiskCache } from '../store/file/disk-cache.js';
 import { FileCandleStore } from '../store/file/file-candle-store.js';
+import { FileJournal } from '../store/file/file-journal.js';
 import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
 import { FileRunMemory } from '../store/file/file-run-memory.js';
 import { sweepLeftovers } from '../store/file/leftover-sweep.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
 import type { HistoryPorts } from '../store/history/history-ports.js';
+import type { JournalPort } from '../store/journal-port.js';
 import { MemoryWeightBudget } from '../store/history/weight-budget.js';
 import type { ResponseCache } from '../store/response-cache.js';
 import type { RunMemory } from '../store/run-memory.js';
@@ -35,6 +37,8 @@ export interface RunStore {
   history: SourceHistoryPort;
   memory: RunMemory;
   candles: HistoryPorts;
+  /** The signal journal (src/README.md "Signal evidence"). */
+  journal: JournalPort;
   /** The shared store while it answered at start. */
   shared: SharedStore | undefined;
   /** Each host's breaker: the shared store's, else from the state an earlier run saved. */
@@ -81,12 +85,14 @@ export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
   // keeps something (--changes, alert rules). A shared store falls back to it.
   const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
   const localBreaker = (host: string, saved: unknown): HostBreaker => savedBreaker(host, saved, clock);
+  // Beside the state, so a demo run's journal stays in the demo folder.
   const fallback = {
     candles: new FileCandleStore(dir, { clock }),
     cache,
     budgets: fileBudgets(state, clock),
     history: fileHistory(state),
     memory: fileMemory,
+    journal: new FileJournal(settings.stateDir),
   };
   let shared: SharedStore | undefined;
   if (settings.store.kind === 'redis') {
@@ -114,6 +120,7 @@ export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
     budgets: shared?.budgets ?? fallback.budgets,
     history,
     memory: shared?.memory ?? fileMemory,
+    journal: shared?.journal ?? fallback.journal,
     candles: shared
       ? { candles: shared.candles, weight: shared.weight }
       : { candles: fallback.candles, weight: new MemoryWeightBudget(clock) },

@@ -52,6 +52,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     ...{ progress: lines.progress, pending: lines.pending },
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
+    journal: store.journal,
   };
   const save = (): Promise<void> => store.save(breakers.all, pacing);
   return {
