@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
 import { createPendingWork, type PendingWork } from '../output/pending-line.js';
 import { createProgress } from '../output/progress.js';
+import { liveLinesWanted } from '../output/live-lines.js';
 import { shortReason } from '../output/short-reason.js';
 import { isDegraded } from '../output/status-lines.js';
 import { PerformanceMonitor } from '../perf/performance-monitor.js';
@@ -200,10 +201,11 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   limiter.restore(learned);
 
   // A line that says what the run waits for: a person at a terminal only (never a pipe, --quiet or TERM=dumb).
-  const progress = createProgress(options.stderr, options.interactive && !settings.quiet, clock);
+  const live = options.interactive && liveLinesWanted(options.stderr, env, settings.quiet);
+  const progress = createProgress(options.stderr, live, clock);
   let progressShown = false;
   const pending = createPendingWork(options.stderr, {
-    enabled: options.interactive && !settings.quiet && env.TERM !== 'dumb',
+    enabled: live,
     clock,
     // A progress bar (market quotes) says it already.
     busy: () => progressShown,
