@@ -24,7 +24,9 @@ import { releaseHeldLocksSync } from '../store/file/file-lock.js';
 import { sweepLeftovers } from '../store/file/leftover-sweep.js';
 import type { RunMemory } from '../store/run-memory.js';
 import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
+import { FileJournal } from '../store/file/file-journal.js';
 import { FileRunMemory } from '../store/file/file-run-memory.js';
+import type { JournalPort } from '../store/journal-port.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
 import { FileCandleStore } from '../store/file/file-candle-store.js';
@@ -172,9 +174,11 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   // In the state store's own folder, so it moves wherever the state does; made only by a run that
   // keeps something (--changes, alert rules). A shared store falls back to it.
   const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
+  // Beside the state, so a demo run's journal stays in the demo folder.
+  const fileJournal = new FileJournal(settings.stateDir);
   const shared =
     settings.store.kind === 'redis'
-      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory })
+      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory, fileJournal })
       : undefined;
   const budgets = shared?.budgets ?? fileBudgets(state, clock);
   const fileCandles = new FileCandleStore(dir, { clock });
@@ -270,6 +274,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     pending,
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
+    journal: shared?.journal ?? fileJournal,
   };
 
   const persist = async (): Promise<void> => {
@@ -404,6 +409,7 @@ async function openShared(
     secrets: readonly string[];
     warn: (message: string) => void;
     fileMemory: RunMemory;
+    fileJournal: JournalPort;
   },
 ): Promise<SharedStore | undefined> {
   if (settings.store.kind !== 'redis') return undefined;
@@ -418,6 +424,7 @@ async function openShared(
       budgets: fileBudgets(parts.state, parts.clock),
       history: fileHistory(parts.state),
       memory: parts.fileMemory,
+      journal: parts.fileJournal,
     },
     limiter: parts.limiter,
     localBreaker: parts.localBreaker,

@@ -4,6 +4,7 @@
  * sort → cut.
  */
 import { applyLimit } from '../apply-limit.js';
+import type { RankedCoinForJournal } from '../eval/journal-rows.js';
 import { type CoinSignals, coinSignalsAsOf } from '../signals/coin-signals.js';
 import { hasSignalFlag } from '../signals/flags.js';
 import { listingAgeExclusion, rankSignals } from '../signals/rank-signals.js';
@@ -47,25 +48,8 @@ export interface CryptoScreen {
   universe: CryptoSource | undefined;
   /** Rows that passed gates and filters, before the limit. */
   matched: number;
-  /**
-   * Every coin of the universe, in universe order, shown or not, gated or not: what the day's
-   * journal record keeps. A gated coin has its own signal fields, rs against the ranked median
-   * only when ranked, and no score.
-   */
-  everyCoin: UniverseCoin[];
-}
-
-/** One coin of the run's universe as the journal records it. */
-export interface UniverseCoin {
-  id: string;
-  symbol: string;
-  /** The last daily close the signals used, else the run's price; null when neither is known. */
-  close: number | null;
-  /** The row's score (signals or snapshot); null for a gated coin. */
-  score: number | null;
-  fields: SignalFields;
-  /** The gate's reason, or null for a ranked coin. */
-  excluded: string | null;
+  /** Every coin that passed the gates, shown or not, as the signal journal records it (built on demand). */
+  journalRows(): RankedCoinForJournal[];
 }
 
 /** Runs the whole screen over what the sources returned. */
@@ -86,7 +70,6 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
   const excluded: Exclusion[] = [];
   const passed: MergedCoin[] = [];
   const passedSignals: CoinSignals[] = [];
-  const universeCoins: Array<{ coin: MergedCoin; own: CoinSignals; reason: string | null }> = [];
   const asOfMs = options.asOfMs ?? Number.POSITIVE_INFINITY;
   // Without stored candles every signal is null and every row keeps its snapshot score.
   const histories = data.history?.byCoin;
@@ -95,7 +78,6 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     const own = history ? coinSignalsAsOf(history, asOfMs) : NO_SIGNALS;
     const reason =
       exclusionReason(coin, { minVolumeUsd: options.minVolumeUsd, namedSymbols, knownSymbols }) ?? listingAgeExclusion(own.fields);
-    universeCoins.push({ coin, own, reason });
     if (reason) excluded.push({ id: coin.id, reason });
     else {
       passed.push(coin);
@@ -119,19 +101,16 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     ...mismatchNotes(coins, ratio),
   ];
   if (limited.note) notes.push(limited.note);
-  const byId = new Map(ranked.map((row) => [row.id, row]));
-  const universeRows = universeCoins.map(({ coin, own, reason }): UniverseCoin => {
-    const row = reason === null ? byId.get(coin.id) : undefined;
-    return {
-      id: coin.id,
-      symbol: coin.symbol,
-      close: own.close ?? coin.priceUsd,
-      score: row?.score ?? null,
-      fields: row?.fields ?? own.fields,
-      excluded: reason,
-    };
-  });
-  return { rows: limited.rows, excluded, notes, universe, matched: sorted.length, everyCoin: universeRows };
+  const journalRows = (): RankedCoinForJournal[] =>
+    ranked.map((row, at) => ({
+      id: row.id,
+      symbol: row.symbol,
+      score: row.score,
+      fields: row.fields,
+      candleClose: passedSignals[at]!.close,
+      priceUsd: row.coin.priceUsd,
+    }));
+  return { rows: limited.rows, excluded, notes, universe, matched: sorted.length, journalRows };
 }
 
 /** A coin's signals when it has no stored candles: all null, shared (most runs before the first history fill). */

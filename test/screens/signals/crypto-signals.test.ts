@@ -100,18 +100,3 @@ describe('screenCrypto with stored candles', () => {
     expect(plain.excluded).toEqual([]);
   });
 });
-
-describe('every coin of the universe, for the journal', () => {
-  it('lists ranked and gated coins with their close, score and fields', () => {
-    const screen = screenCrypto({ ...DATA, history: { byCoin: HISTORIES, pending: 0 } }, { ...OPTIONS, asOfMs: NOW, limit: 1 });
-    expect(screen.rows).toHaveLength(1);
-    expect(screen.everyCoin.map((coin) => coin.id)).toEqual(['spiky', 'calm', 'steady', 'fresh', 'unknown']);
-    const [spiky, , , fresh, unknown] = screen.everyCoin;
-    expect(spiky).toMatchObject({ close: 200, excluded: null, fields: { breakout: '20d' } });
-    expect(spiky!.score).toBe(screen.rows[0]!.score);
-    expect(spiky!.fields.rs7dPct).not.toBeNull();
-    expect(fresh).toMatchObject({ excluded: 'listed under 30 days', score: null, fields: { listedDays: 20 } });
-    expect(unknown).toMatchObject({ close: 10, excluded: null, fields: { historyAsOf: null } });
-    expect(unknown!.score).not.toBeNull();
-  });
-});
