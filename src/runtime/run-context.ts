@@ -27,7 +27,8 @@ import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
 import { FileRunMemory } from '../store/file/file-run-memory.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
-import { FileCandleStore } from '../store/file/file-candle-store.js';
+import { EntryFiles } from '../store/file/entry-files.js';
+import { EntryCandleStore, HISTORY_ENTRIES } from '../store/history/entry-candle-store.js';
 import { MemoryWeightBudget } from '../store/history/weight-budget.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { Interrupts } from './interrupts.js';
@@ -93,6 +94,8 @@ export interface RunContext {
 const WARNING_MAX_CHARS = 300;
 /** A state lock whose heartbeat is older than this is abandoned (the state store's own default). */
 const STATE_LOCK_STALE_MS = 30_000;
+/** How long a run waits for another process's fetch of the same candle series before leaving it. */
+const HISTORY_LOCK_WAIT_MS = 10_000;
 /** On SIGINT/SIGTERM, how long saving state may take (another run may hold its lock) before the exit. */
 const INTERRUPT_SAVE_MS = 3000;
 /** ...and how long cache writes already under way may take to land. */
@@ -170,12 +173,26 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   // In the state store's own folder, so it moves wherever the state does; made only by a run that
   // keeps something (--changes, alert rules). A shared store falls back to it.
   const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
+  // Candle history: entries of their own kind beside the cached responses (README "History").
+  const historyFiles = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock, lockWaitMs: HISTORY_LOCK_WAIT_MS });
   const shared =
     settings.store.kind === 'redis'
-      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory })
+      ? await openShared(settings, {
+          clock,
+          options,
+          limiter,
+          localBreaker,
+          state,
+          cache,
+          monitor,
+          secrets,
+          warn,
+          fileMemory,
+          historyFiles,
+        })
       : undefined;
   const budgets = shared?.budgets ?? fileBudgets(state, clock);
-  const fileCandles = new FileCandleStore(dir, { clock });
+  const fileCandles = new EntryCandleStore(historyFiles, historyFiles.entriesDir);
   const history = shared?.history ?? fileHistory(state);
   const pacing: HostPacing = shared?.pacer ?? limiter;
   const breakers = new Map<string, HostBreaker>();
@@ -401,6 +418,7 @@ async function openShared(
     secrets: readonly string[];
     warn: (message: string) => void;
     fileMemory: RunMemory;
+    historyFiles: EntryFiles;
   },
 ): Promise<SharedStore | undefined> {
   if (settings.store.kind !== 'redis') return undefined;
@@ -410,7 +428,7 @@ async function openShared(
     clock: parts.clock,
     fixedClock: parts.options.clock !== undefined && parts.options.clock !== systemClock,
     fallback: {
-      candles: new FileCandleStore(settings.cacheDir, { clock: parts.clock }),
+      historyFiles: parts.historyFiles,
       cache: parts.cache,
       budgets: fileBudgets(parts.state, parts.clock),
       history: fileHistory(parts.state),
