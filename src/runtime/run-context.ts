@@ -18,13 +18,15 @@ import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resi
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, baseUrlsFor, hostOf, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/file/atomic-write.js';
-import type { CacheMode } from '../store/cache-types.js';
+import type { CacheMode, CacheView } from '../store/cache-types.js';
 import { DiskCache } from '../store/file/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file/file-lock.js';
 import { sweepLeftovers } from '../store/file/leftover-sweep.js';
 import type { RunMemory } from '../store/run-memory.js';
 import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
+import { FileJournal } from '../store/file/file-journal.js';
 import { FileRunMemory } from '../store/file/file-run-memory.js';
+import type { JournalPort } from '../store/journal-port.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
 import { EntryFiles } from '../store/file/entry-files.js';
@@ -58,6 +60,8 @@ export interface RunContext {
   runtime: Runtime;
   /** The pending-work line; `end` it before results print. */
   pending: PendingWork;
+  /** The run's cache in another mode (`--watch`'s `r`: one refresh that fetches now). */
+  cacheView(mode: CacheMode): CacheView;
   monitor: PerformanceMonitor;
   breakers: Map<string, HostBreaker>;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
@@ -175,6 +179,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
   // Candle history: entries of their own kind beside the cached responses (README "History").
   const historyFiles = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock, lockWaitMs: HISTORY_LOCK_WAIT_MS });
+  // Beside the state, so a demo run's journal stays in the demo folder.
+  const fileJournal = new FileJournal(settings.stateDir);
   const shared =
     settings.store.kind === 'redis'
       ? await openShared(settings, {
@@ -189,6 +195,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           warn,
           fileMemory,
           historyFiles,
+          fileJournal,
         })
       : undefined;
   const budgets = shared?.budgets ?? fileBudgets(state, clock);
@@ -285,6 +292,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     pending,
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
+    journal: shared?.journal ?? fileJournal,
   };
 
   const persist = async (): Promise<void> => {
@@ -302,6 +310,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   return {
     runtime,
     pending,
+    cacheView: (viewMode) => (shared?.cache ?? cache).view(viewMode),
     monitor,
     breakers,
     hostsOf,
@@ -419,6 +428,7 @@ async function openShared(
     warn: (message: string) => void;
     fileMemory: RunMemory;
     historyFiles: EntryFiles;
+    fileJournal: JournalPort;
   },
 ): Promise<SharedStore | undefined> {
   if (settings.store.kind !== 'redis') return undefined;
@@ -433,6 +443,7 @@ async function openShared(
       budgets: fileBudgets(parts.state, parts.clock),
       history: fileHistory(parts.state),
       memory: parts.fileMemory,
+      journal: parts.fileJournal,
     },
     limiter: parts.limiter,
     localBreaker: parts.localBreaker,

@@ -21,8 +21,10 @@ import type { CandleStore } from '../store/history/candle-store.js';
 import { MemoryWeightBudget, type WeightBudget } from '../store/history/weight-budget.js';
 import { RedisConnection } from '../store/redis/redis-connection.js';
 import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
+import { RedisJournal } from '../store/redis/redis-journal.js';
 import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
 import type { RedisLocation } from '../store/store-location.js';
+import type { JournalPort } from '../store/journal-port.js';
 import type { RunMemory } from '../store/run-memory.js';
 import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
@@ -46,6 +48,7 @@ export interface SharedStoreOptions {
     history: SourceHistoryPort;
     memory: RunMemory | undefined;
     historyFiles: EntryBackend;
+    journal: JournalPort;
   };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;
@@ -74,6 +77,7 @@ export interface SharedStore {
   /** Candle history and Binance's weight budget, the fleet's. */
   readonly candles: CandleStore;
   readonly weight: WeightBudget;
+  readonly journal: JournalPort;
   readonly pacer: SharedPacer;
   breakerFor(host: string): SharedBreaker;
   /** Waits for the outcomes still being written. */
@@ -128,6 +132,7 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
       location.safeUrl,
     ),
     weight: new RedisWeightBudget(connection, new MemoryWeightBudget(options.clock)),
+    journal: new RedisJournal(connection, fallback.journal),
     pacer,
     breakerFor(host) {
       let breaker = breakers.get(host);

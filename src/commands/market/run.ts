@@ -1,3 +1,6 @@
+import type { CandleSeries } from '../../candle.js';
+import { withMarketSignals } from '../../screens/market/market-signals.js';
+import { storedMarketBars } from './market-history.js';
 import { QahtError } from '../../errors.js';
 import { applyLimit } from '../../screens/apply-limit.js';
 import { quoteTtlMs } from '../../screens/market/market-hours.js';
@@ -106,8 +109,9 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   }
   // Stock history (Massive grouped daily, keyed): a few days a run, never while offline.
   const history = rt.history && rt.cache.mode !== 'offline' ? await syncMarketHistory(rt, { symbols, mode: 'run' }) : undefined;
+  const bars = await storedMarketBars(rt, [...state.outcome().served.keys()]);
   // Ages are measured at the end: a long scan's first quotes are that much older by then.
-  const result = buildResult(rt, options, state, skipped, rt.clock.now());
+  const result = buildResult(rt, options, state, skipped, rt.clock.now(), bars);
   const note = marketHistoryNote(history);
   return note === undefined ? result : { ...result, notes: [...result.notes, note] };
 }
@@ -288,6 +292,7 @@ function buildResult(
   state: ScanState,
   skipped: readonly SourceReport<SourceName>[],
   nowMs: number,
+  bars: ReadonlyMap<string, CandleSeries> | undefined,
 ): CommandResult<MarketRow, SourceName> {
   const outcome = state.outcome();
   const rows: MarketRow[] = [];
@@ -299,7 +304,7 @@ function buildResult(
     );
     if (row) rows.push(row);
   }
-  const ranked = sortMarketRows(rows, options.sort, options.ascending);
+  const ranked = sortMarketRows(withMarketSignals(rows, bars, nowMs), options.sort, options.ascending);
   const limited = applyLimit(ranked, options.limit ?? DEFAULT_MARKET_LIMIT, 'symbols');
 
   const allServed = [...outcome.served.values()].flat();
