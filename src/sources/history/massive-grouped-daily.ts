@@ -13,8 +13,6 @@ import { validateResponse } from '../shared/validate.js';
 const SOURCE = 'massive';
 /** Massive's REST base, as its own clients default to it. */
 export const MASSIVE_DEFAULT_BASE_URL = 'https://api.massive.com';
-/** The free plan's rate: 5 requests a minute. */
-export const MASSIVE_DELAY_MS = 12_000;
 
 const ResultSchema = v.looseObject({
   T: v.string(),
