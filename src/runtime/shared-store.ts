@@ -15,11 +15,11 @@ import { RedisCache } from '../store/redis/redis-cache.js';
 import { RedisEntries } from '../store/redis/redis-entries.js';
 import { FallbackEntries } from '../store/fallback-entries.js';
 import { EntryCandleStore, HISTORY_ENTRIES } from '../store/history/entry-candle-store.js';
-import type { EntryBackend } from '../store/entry-backend.js';
+import type { FileCandleStore } from '../store/file/file-candle-store.js';
 import { RedisWeightBudget } from '../store/redis/redis-weight-budget.js';
 import type { CandleStore } from '../store/history/candle-store.js';
 import { MemoryWeightBudget, type WeightBudget } from '../store/history/weight-budget.js';
-import { RedisConnection } from '../store/redis/redis-connection.js';
+import type { RedisConnection } from '../store/redis/redis-connection.js';
 import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
 import { RedisJournal } from '../store/redis/redis-journal.js';
 import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
@@ -28,6 +28,7 @@ import type { JournalPort } from '../store/journal-port.js';
 import type { RunMemory } from '../store/run-memory.js';
 import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
+import { openRedis } from './redis-door.js';
 
 /** A series' fetch lock outlives a killed holder by this much; a process waits this long for another's fetch. */
 const HISTORY_LOCK_TTL_MS = 30_000;
@@ -47,7 +48,7 @@ export interface SharedStoreOptions {
     budgets: BudgetPort;
     history: SourceHistoryPort;
     memory: RunMemory | undefined;
-    historyFiles: EntryBackend;
+    candles: FileCandleStore;
     journal: JournalPort;
   };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
@@ -93,9 +94,8 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
   const { location, fallback } = options;
   let connection: RedisConnection;
   try {
-    connection = await RedisConnection.open({
-      location,
-      ...(options.fixedClock ? { clock: options.clock } : {}),
+    connection = await openRedis(location, options.clock, {
+      injected: options.fixedClock,
       onDown: (reason) =>
         options.warn(
           `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,
@@ -126,7 +126,7 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
     candles: new EntryCandleStore(
       new FallbackEntries(
         new RedisEntries(connection, { kind: HISTORY_ENTRIES, lockTtlMs: HISTORY_LOCK_TTL_MS, lockWaitMs: HISTORY_LOCK_WAIT_MS }),
-        fallback.historyFiles,
+        fallback.candles.files,
         () => connection.up,
       ),
       location.safeUrl,
