@@ -57,13 +57,21 @@ export class EntryCandleStore implements CandleStore {
 
   async list(source?: HistorySource): Promise<SeriesListing[]> {
     const listings: SeriesListing[] = [];
-    for (const header of await this.#backend.list()) {
-      const key = parseKey(header.key);
-      if (!key || (source !== undefined && key.source !== source)) continue;
+    for (const key of await this.keys(source)) {
       const stored = await this.read(key);
       if (stored) listings.push(listingOf(key, stored));
     }
-    return listings.sort((a, b) => seriesName(a.key).localeCompare(seriesName(b.key)));
+    return listings;
+  }
+
+  /** From the entries' headers only: no series is read. Sorted by name. */
+  async keys(source?: HistorySource): Promise<SeriesKey[]> {
+    const keys: SeriesKey[] = [];
+    for (const header of await this.#backend.list()) {
+      const key = parseKey(header.key);
+      if (key && (source === undefined || key.source === source)) keys.push(key);
+    }
+    return keys.sort((a, b) => seriesName(a).localeCompare(seriesName(b)));
   }
 
   clear(source?: HistorySource): Promise<number> {
