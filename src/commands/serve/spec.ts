@@ -10,9 +10,9 @@ import { queryKey } from '../../serve/screen-job.js';
 import { parseServeToken } from '../../serve/serve-token.js';
 import type { CommandSpec, InterruptSignal } from '../command-spec.js';
 
-/** `--port` when not given (CONTRACT). */
+/** `--port` when not given (README "`screen serve`"). */
 const DEFAULT_PORT = 8080;
-/** `--news-query` when not given (CONTRACT). */
+/** `--news-query` when not given (README "`screen serve`"). */
 const DEFAULT_NEWS_QUERY = 'bitcoin';
 /** Longest `--news-query`: far past any query worth running. */
 const MAX_QUERY_CHARS = 200;
@@ -95,7 +95,7 @@ export interface ServeRun {
 }
 
 /**
- * `screen serve`: the dashboard and HTTP API (CONTRACT "`screen serve`"). Runs until SIGINT or
+ * `screen serve`: the dashboard and HTTP API (README "Dashboard and API"). Runs until SIGINT or
  * SIGTERM, then stops cleanly and exits 0. The service (and Fastify with it) is imported only
  * when it runs, so `--help` and every other command never load it.
  */

@@ -56,8 +56,7 @@ class Cutoff implements AttemptDeadline {
   readonly #onAbort: (() => void) | undefined;
   #error: QahtError | undefined;
 
-  /** `reject` ends the attempt at the cut-off. */
-  /** `request` names the request in messages (its method and redacted URL). */
+  /** `reject` ends the attempt at the cut-off; `request` names the request in messages (its method and redacted URL). */
   constructor(
     timeoutMs: number,
     userSignal: AbortSignal | undefined,
