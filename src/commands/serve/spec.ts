@@ -8,7 +8,8 @@ import { DEFAULT_EVERY, type EverySpec, formatEvery, parseEvery } from '../../se
 import { plannedScreens } from '../../serve/planned-screens.js';
 import { queryKey } from '../../serve/screen-job.js';
 import { parseServeToken } from '../../serve/serve-token.js';
-import type { CommandSpec, InterruptSignal } from '../command-spec.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { ServeOptions, ServeRun } from './run.js';
 
 /** `--port` when not given (README "`screen serve`"). */
 const DEFAULT_PORT = 8080;
@@ -74,25 +75,6 @@ const SERVE_OPTIONS = [
     ...newsQuery(),
   }),
 ] as const;
-
-/** What `screen serve` was asked to do. */
-export interface ServeOptions {
-  host: string;
-  port: number;
-  every: EverySpec;
-  /** Distinct (spaces and case aside), in the order given. */
-  newsQueries: string[];
-  /** `SCREEN_SERVE_TOKEN`, when set. */
-  token: string | undefined;
-  /** Requests per client address per `CLIENT_RATE_LIMIT_DEFAULTS.windowMs`. */
-  rateLimit: number;
-}
-
-/** How a serve run ended. */
-export interface ServeRun {
-  origin: string;
-  signal: InterruptSignal;
-}
 
 /**
  * `screen serve`: the dashboard and HTTP API (README "Dashboard and API"). Runs until SIGINT or
