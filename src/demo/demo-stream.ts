@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { RecordingLibrary } from './demo-server.js';
 import { startWsServer, type WsServer } from './ws-server.js';
 
 /** The stream's path under the server, as Binance's raw streams have it. */
@@ -8,6 +7,12 @@ const STREAM_PATH = '/ws/!miniTicker@arr';
 const FRAME_EVERY_MS = 1_000;
 /** Largest move of one price in one frame, as a share: enough to see prices move, never a jump. */
 const STEP = 0.0006;
+
+/** Where the recorded ticker is: the recordings' folder and their manifest entries (the demo server's library). */
+interface TickerRecordings {
+  dir: string;
+  recordings: ReadonlyArray<{ source: string; path: string; file: string }>;
+}
 
 /** The demo's live-price stream. */
 export interface DemoStream {
@@ -22,7 +27,7 @@ export interface DemoStream {
  * pairs per frame, as the real stream sends only the tickers that changed. Never keeps the
  * process alive.
  */
-export async function startDemoStream(library: RecordingLibrary): Promise<DemoStream> {
+export async function startDemoStream(library: TickerRecordings): Promise<DemoStream> {
   const prices = await recordedUsdtPrices(library);
   const server: WsServer = await startWsServer({ path: STREAM_PATH });
   const timer = setInterval(() => {
@@ -53,7 +58,7 @@ function nextFrame(prices: Map<string, number>, nowMs: number): unknown[] {
 }
 
 /** The recorded 24 h ticker's USDT pairs and their last prices. */
-async function recordedUsdtPrices(library: RecordingLibrary): Promise<Map<string, number>> {
+async function recordedUsdtPrices(library: TickerRecordings): Promise<Map<string, number>> {
   const recording = library.recordings.find((r) => r.source === 'binance' && r.path === '/api/v3/ticker/24hr');
   const prices = new Map<string, number>();
   if (!recording) return prices;
