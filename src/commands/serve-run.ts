@@ -1,6 +1,7 @@
 import { QahtError } from '../errors.js';
 import type { StatusReport } from '../output/status-report.js';
 import type { SourceReport } from '../report.js';
+import { hostAllowList } from '../serve/host-allow-list.js';
 import { type ServeService, createServeService } from '../serve/serve-service.js';
 import { stoppableClock } from '../serve/stoppable-clock.js';
 import type { SourceName } from '../sources/source-names.js';
@@ -70,6 +71,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       breakers: session.breakers,
       health: () => health,
       token: options.token,
+      hostCheck: hostAllowList(options.host, options.allowedHosts),
       rateLimit: { requestsPerWindow: options.rateLimit },
       logger: session.logger,
       logLevel: settings.logLevel,
