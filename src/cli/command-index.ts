@@ -74,6 +74,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/serve-command.js')).serveCommand,
   },
   {
+    name: 'eval',
+    summary: 'whether each signal has beaten the market since: the journal of past runs, scored',
+    examples: [
+      'screen eval                                   every signal over 7 days, from the journal',
+      'screen eval --horizon 30d --since 2026-06-01  30-day returns of signals since June',
+      'screen eval --basis backfill --json           recomputed from stored candles (survivorship-biased)',
+    ],
+    load: async () => (await import('../commands/eval/eval-command.js')).evalCommand,
+  },
+  {
     name: 'completion',
     summary: 'print a shell completion script (bash, zsh or fish)',
     examples: [

@@ -60,6 +60,8 @@ function completionOption(record: OptionRecord<string, unknown>): CompletionOpti
 }
 
 function completionValue(record: OptionRecord<string, unknown>): CompletionValue {
+  // The config file's lists, read when the user presses tab (`screen config watchlists`).
+  if (record.key === 'watchlist') return { kind: 'program-words', args: 'config watchlists' };
   switch (record.type) {
     case 'switch':
       return { kind: 'none' };

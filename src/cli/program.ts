@@ -36,12 +36,13 @@ const QUOTED_MAX_CHARS = 60;
  * running it is `main`'s job.
  */
 export function buildProgram(
+  bin: string,
   version: string,
   commands: readonly ProgramCommand[],
   onInvoke: (invocation: Invocation) => void,
   output: ProgramOutput,
 ): Command {
-  const program = new Command('screen');
+  const program = new Command(bin);
   // Set before any subcommand exists: commander copies these settings into subcommands only at creation.
   program.exitOverride();
   program.configureOutput({
@@ -49,7 +50,7 @@ export function buildProgram(
     writeErr: (text) => output.writeErr(text),
     getOutHelpWidth: () => output.helpWidth,
     getErrHelpWidth: () => output.helpWidth,
-    outputError: (text, write) => write(`screen: ${oneLine(text)}\n`),
+    outputError: (text, write) => write(`${bin}: ${oneLine(text)}\n`),
   });
   program
     .description('A resilient crypto, news and market screener (also installed as `qaht`)')

@@ -15,6 +15,7 @@ import { systemClock } from '../time/clock.js';
 import { packageVersion } from '../version.js';
 import { COMMANDS } from './command-index.js';
 import { EXIT, exitCodeFor, isUserError } from './exit-codes.js';
+import { invokedName } from './invoked-name.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
 
@@ -28,9 +29,11 @@ const REPORT_WIDTH_COLUMNS = 80;
  */
 export async function runCommandLine(argv: string[], io: CliIo): Promise<number> {
   const words = argv.slice(2);
+  const bin = invokedName(argv[1]);
   const commands = await loadCommands(words[0]);
   let invocation: Invocation | undefined;
   const program = buildProgram(
+    bin,
     packageVersion(),
     commands,
     (i) => {
@@ -53,9 +56,9 @@ export async function runCommandLine(argv: string[], io: CliIo): Promise<number>
   }
   if (!invocation) return EXIT.usage;
   try {
-    return await execute(invocation, io);
+    return await execute(invocation, io, bin);
   } catch (error) {
-    return reportFatal(error, io, invocation.raw);
+    return reportFatal(error, io, invocation.raw, bin);
   }
 }
 
@@ -66,13 +69,14 @@ async function loadCommands(first: string | undefined): Promise<ProgramCommand[]
 }
 
 /** Parse (every value checked before any work), run, print, exit code; deferred work runs last, whatever happened. */
-async function execute(invocation: Invocation, io: CliIo): Promise<number> {
+async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<number> {
   const { spec } = invocation;
   const settings = resolveRunSettings(invocation.raw, io.env, spec.runOptions);
   const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
   const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
   const deferred: Array<() => Promise<void>> = [];
   const context: CommandContext = {
+    bin,
     settings,
     env: io.env,
     clock: io.clock ?? systemClock,
@@ -94,11 +98,13 @@ async function execute(invocation: Invocation, io: CliIo): Promise<number> {
     // Results for a file are drawn as for a pipe: no colour, whatever FORCE_COLOR says.
     const results: Pick<OutputStream, 'isTTY' | 'columns'> = outputFile === undefined ? io.stdout : {};
     const view: RenderView = {
+      bin,
       quiet: settings.quiet,
       stdout: {
         chalk: outputFile === undefined ? chalkFor(io.stdout, io.env, settings.color) : new Chalk({ level: 0 }),
         widthColumns: terminalWidth(results, io.env),
         reportWidthColumns: terminalWidth(results, io.env, REPORT_WIDTH_COLUMNS),
+        terminal: results.isTTY === true,
       },
       stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
     };
@@ -153,15 +159,15 @@ async function loadConfig(location: ConfigLocation): Promise<ConfigFile | undefi
 }
 
 /** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */
-function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>): number {
+function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>, bin: string): number {
   const level = typeof raw.logLevel === 'string' ? raw.logLevel : io.env.LOG_LEVEL;
   const debug = level === 'debug' || level === 'trace';
   // An error that escaped a command may quote an API's words: the same redaction as every report.
   const message = sanitizeText(redactText((error instanceof Error ? error.message : String(error)).split('\n')[0]!, apiKeysIn(io.env)));
-  io.stderr.write(`screen: ${message}\n`);
+  io.stderr.write(`${bin}: ${message}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${redactText(error.stack, apiKeysIn(io.env))}\n`);
   if (isUserError(error)) return EXIT.usage;
   // Anything else that escaped a command means no results were printed.
-  if (!isQahtError(error)) io.stderr.write('screen: this is a bug; please report it with --log-level debug output\n');
+  if (!isQahtError(error)) io.stderr.write(`${bin}: this is a bug; please report it with --log-level debug output\n`);
   return EXIT.noResults;
 }

@@ -86,7 +86,9 @@ export const cacheCommand: CommandSpec<CacheCommandOptions, CacheCommandResult> 
     }
     if (options.json) return { stdout: renderCacheJson(result.entries, result.where, result.nowMs, result.store), stderr: '' };
     const table =
-      result.entries.length > 0 ? `${await renderCacheTable(result.entries, view.stdout.chalk, view.stdout.reportWidthColumns)}\n` : '';
+      result.entries.length > 0
+        ? `${await renderCacheTable(result.entries, view.stdout.chalk, view.stdout.terminal ? view.stdout.reportWidthColumns : undefined)}\n`
+        : '';
     return { stdout: table, stderr: view.quiet ? '' : `${cacheSummary(result.entries, result.where)}\n` };
   },
 };

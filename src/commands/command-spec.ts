@@ -68,6 +68,8 @@ export interface CommandInput {
 
 /** What a run may use from the world outside the command. */
 export interface CommandContext {
+  /** The name the user typed (`screen` or `qaht`): messages start with it. */
+  bin: string;
   settings: RunSettings;
   env: Env;
   clock: Clock;
@@ -114,14 +116,17 @@ export interface Interrupts {
 
 /** How output is to be drawn. */
 export interface RenderView {
+  /** The name the user typed (`screen` or `qaht`): messages start with it. */
+  bin: string;
   /** `--quiet`: nothing on stderr but errors. */
   quiet: boolean;
   /**
    * Colours for stdout (a level-0 chalk draws none) and the width its tables must fit, in columns:
    * `widthColumns` for results (200 without a terminal), `reportWidthColumns` for what a person
-   * reads (`status`, `cache ls`: 80 without a terminal).
+   * reads (`status`, `cache ls`: 80 without a terminal). `terminal`: stdout is a terminal (not a
+   * pipe or `--output` file): what a program reads next (keys, URLs) is never cut off elsewhere.
    */
-  stdout: { chalk: ChalkInstance; widthColumns: number; reportWidthColumns: number };
+  stdout: { chalk: ChalkInstance; widthColumns: number; reportWidthColumns: number; terminal: boolean };
   stderr: { chalk: ChalkInstance };
 }
 

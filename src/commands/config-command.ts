@@ -6,7 +6,7 @@ import type { CommandSpec } from './command-spec.js';
 import type { SettingInForce } from './data-command.js';
 
 const CONFIG_OPTIONS = [switchOption('json', '--json', 'JSON on stdout')] as const;
-const ACTIONS = ['path', 'show'] as const;
+const ACTIONS = ['path', 'show', 'watchlists'] as const;
 const DATA_COMMANDS = ['crypto', 'news', 'market'] as const;
 
 interface ConfigOptions {
@@ -33,18 +33,25 @@ export interface ConfigView {
  * watchlists and the alert rules. A malformed file is exit 2 here too, naming its line.
  */
 export const configCommand: CommandSpec<ConfigOptions, ConfigView> = {
-  args: [{ name: '<action>', description: 'path: where the config file is; show: what is in force' }],
+  args: [
+    {
+      name: '<action>',
+      description: 'path: where the config file is; show: what is in force; watchlists: the names of its lists',
+      choices: ACTIONS,
+    },
+  ],
   options: CONFIG_OPTIONS,
   usesConfig: true,
   parse(input) {
     const action = ACTIONS.find((candidate) => candidate === input.args[0]);
-    if (!action) throw usageError(`screen config takes path or show, got ${quoteValue(input.args[0] ?? '')}`);
+    if (!action) throw usageError(`config takes path, show or watchlists, got ${quoteValue(input.args[0] ?? '')}`);
     const { json } = resolveOptions(CONFIG_OPTIONS, input.raw, input.env).values;
     return { action, json, path: input.configPath ?? '', file: input.config };
   },
   async run(context, options) {
     const view: ConfigView = { path: options.path, found: options.file !== undefined };
     if (options.action === 'path') return view;
+    if (options.action === 'watchlists') return { ...view, watchlists: options.file?.watchlists ?? {} };
     const [{ settingsInForce }, ...specs] = await Promise.all([
       import('./data-command.js'),
       import('./crypto-command.js').then((module) => module.cryptoCommand),
@@ -76,10 +83,15 @@ export const configCommand: CommandSpec<ConfigOptions, ConfigView> = {
       };
       return { stdout: `${JSON.stringify(document, null, 2)}\n`, stderr: '' };
     }
+    // One name a line, for shell completion of --watchlist (and `| xargs`).
+    if (options.action === 'watchlists' && !options.json) {
+      const names = Object.keys(view.watchlists ?? {});
+      return { stdout: names.length > 0 ? `${names.join('\n')}\n` : '', stderr: '' };
+    }
     if (options.action === 'path') {
       return {
         stdout: `${view.path}\n`,
-        stderr: view.found || view_.quiet ? '' : 'screen: no config file there: built-in defaults apply\n',
+        stderr: view.found || view_.quiet ? '' : `${view_.bin}: no config file there: built-in defaults apply\n`,
       };
     }
     const chalk = view_.stdout.chalk;

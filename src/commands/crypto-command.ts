@@ -1,6 +1,6 @@
 import { defineOption, switchOption } from '../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../options/parse-values.js';
-import { cryptoColumns } from '../screens/crypto/columns.js';
+import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../screens/crypto/columns.js';
 import { CRYPTO_SORT_KEYS } from '../screens/crypto/sort.js';
 import { CRYPTO_SOURCES } from '../sources/source-names.js';
 import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './crypto.js';
@@ -76,6 +76,7 @@ export const cryptoCommand = dataCommand({
   },
   screen: runCrypto,
   columns: () => cryptoColumns(),
+  legend: CRYPTO_TABLE_LEGEND,
   identity: { labelKey: 'symbol', id: (row) => row.id, label: (row) => row.symbol },
   ruleFields: async () => (await import('../screens/crypto/rule-fields.js')).CRYPTO_RULE_FIELDS,
   // exchangeInfo's day-long TTL is left out: it only maps symbols, the prices live 60 s.

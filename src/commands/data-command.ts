@@ -6,6 +6,7 @@ import { usageError } from '../options/parse-values.js';
 import { type ConfigSettings, configName, resolveOptions } from '../options/resolve-options.js';
 import { demoSources } from '../demo/demo-sources.js';
 import type { ColumnSpec } from '../output/column-spec.js';
+import { noResultsLine } from '../output/no-results-line.js';
 import { renderResults } from '../output/render-results.js';
 import { renderRunReport } from '../output/run-report.js';
 import { degradedLine, isDegraded } from '../output/status-lines.js';
@@ -23,12 +24,6 @@ import type { CommonOptions, Runtime } from './runtime.js';
 
 /** What a run without `--changes`, rules, notifications or `--watch` asks: nothing. */
 const NO_CHANGES: ChangeSettings = { changes: false, rules: [], notifyCmd: undefined, webhook: undefined, watch: undefined, memoryKey: '' };
-
-/** The last stderr line of a run that served nothing. */
-export function noResultsLine(demo: boolean): string {
-  const hint = demo ? '' : ' (no network here? `--demo` runs on bundled recordings)';
-  return `screen: no results: every source failed and no cache could serve${hint}`;
-}
 
 /** A config file list named by `--watchlist`, for a command's `parse`. */
 export interface Watchlist {
@@ -57,6 +52,8 @@ export interface DataCommandDefinition<Records extends readonly OptionRecord<str
   screen(rt: Runtime, options: CommonOptions & Options): Promise<CommandResult<Row, SourceName>>;
   /** Table and CSV columns for a result. */
   columns(result: CommandResult<Row>): ColumnSpec<Row>[];
+  /** A stderr line under the table saying what its abbreviations mean (not for JSON or CSV). */
+  legend?: string;
   /** A row's identity across runs (`--changes`, alerts) and the label JSON gives as `symbol` or `title`. */
   identity: RowIdentity<Row>;
   /** The result fields alert rules may name (loaded only by a run that has rules). */
@@ -151,10 +148,12 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
         metrics: run.metrics,
       });
       const lines = view.quiet ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+      if (definition.legend && options.data.format === 'table' && !view.quiet && run.result.results.length > 0)
+        lines.unshift(view.stderr.chalk.dim(definition.legend));
       const verdict = outcome(run, options);
-      if (verdict === 'no-results') lines.push(noResultsLine(run.demo));
+      if (verdict === 'no-results') lines.push(noResultsLine(view.bin, run.result.sources, run.demo));
       // --quiet silences the status lines; an exit 3 still says why, so cron has something to mail.
-      if (verdict === 'degraded' && view.quiet) lines.push(degradedLine(run.result.sources));
+      if (verdict === 'degraded' && view.quiet) lines.push(degradedLine(run.result.sources, view.bin));
       return { stdout, stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
     },
     outcome,
@@ -182,6 +181,7 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   }
   const offScreen = watching ? (await import('./watch/captured-stream.js')).capturedStream() : undefined;
   const session = await createRunContext({
+    bin: context.bin,
     settings,
     env,
     stderr: offScreen ?? context.stderr,

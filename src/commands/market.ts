@@ -151,7 +151,7 @@ function selectSources(rt: Runtime, options: CommonOptions): { active: MarketSou
     const vars = MARKET_SOURCES.filter((name) => selected.includes(name))
       .map((name) => KEY_ENV_VARS[name])
       .join(', ');
-    throw new QahtError('QAHT_ERR_MISSING_KEY', `screen market needs at least one of ${vars} (or try --demo)`);
+    throw new QahtError('QAHT_ERR_MISSING_KEY', `market needs at least one of ${vars} (or try --demo)`);
   }
   const skipped = MARKET_SOURCE_ORDER.filter((name) => !active.includes(name)).map((name) =>
     skippedReport(name, selected.includes(name) ? { kind: 'missing-key', variable: KEY_ENV_VARS[name]! } : { kind: 'not-selected' }),

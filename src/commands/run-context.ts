@@ -32,6 +32,8 @@ import type { Runtime } from './runtime.js';
 import type { SharedStore } from './shared-store.js';
 
 export interface RunContextOptions {
+  /** The name messages start with (the bin as invoked). @default 'screen' */
+  bin?: string;
   settings: RunSettings;
   env: Env;
   stderr: OutputStream;
@@ -292,7 +294,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         // One human line on the terminal, where the progress line was; the log (a file's, or at
         // info on stderr, so no JSON lands on the terminal at the default level) has the record.
         runtime.progress.end();
-        options.stderr.write(`screen: interrupted (${signal}); saving state\n`);
+        options.stderr.write(`${options.bin ?? 'screen'}: interrupted (${signal}); saving state\n`);
         if (settings.logFile) logger.warn({ signal }, 'interrupted; saving state');
         else logger.info({ signal }, 'interrupted; saving state');
         // A state lock held by another run must not keep an interrupted process alive: bounded wait.

@@ -41,12 +41,19 @@ const KEY_FLOOR_CHARS = 24;
 
 /**
  * `cache ls` as a table that fits `widthColumns`: source, key, age, TTL, fresh or stale, size. A
- * long key is cut first (`--json` has it whole), then TTL and size are dropped.
+ * long key is cut first (`--json` has it whole), then TTL and size are dropped. Without a width
+ * (a pipe: someone greps the keys) nothing is cut or dropped.
  */
-export function renderCacheTable(entries: readonly ListedEntry[], chalk: ChalkInstance, widthColumns: number): Promise<string> {
+export function renderCacheTable(entries: readonly ListedEntry[], chalk: ChalkInstance, widthColumns?: number): Promise<string> {
   const columns: ColumnSpec<ListedEntry>[] = [
     { key: 'source', header: 'source', value: (entry) => entry.source, dropOrder: 0 },
-    { key: 'key', header: 'key', value: (entry) => entry.key, maxWidth: KEY_MAX_CHARS, flexFloor: KEY_FLOOR_CHARS, dropOrder: 0 },
+    {
+      key: 'key',
+      header: 'key',
+      value: (entry) => entry.key,
+      ...(widthColumns === undefined ? {} : { maxWidth: KEY_MAX_CHARS, flexFloor: KEY_FLOOR_CHARS }),
+      dropOrder: 0,
+    },
     { key: 'age', header: 'age', value: (entry) => formatAge(entry.ageMs / 1000), align: 'right', dropOrder: 0 },
     { key: 'ttl', header: 'ttl', value: (entry) => formatAge(entry.ttlMs / 1000), align: 'right', dropOrder: 2 },
     {
@@ -58,7 +65,7 @@ export function renderCacheTable(entries: readonly ListedEntry[], chalk: ChalkIn
     },
     { key: 'size', header: 'size', value: (entry) => formatBytes(entry.sizeBytes), align: 'right', dropOrder: 1 },
   ];
-  return renderTable([...entries], columns, { width: widthColumns, chalk });
+  return renderTable([...entries], columns, { width: widthColumns ?? Number.POSITIVE_INFINITY, chalk });
 }
 
 /** The stderr line under `cache ls`: "4 entries, 20.0 KiB in /path". */

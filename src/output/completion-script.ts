@@ -16,7 +16,9 @@ export type CompletionValue =
   /** Comma-separated words of `words` (`--sources coingecko,binance`). */
   | { kind: 'list-of'; words: readonly string[] }
   /** A file or folder name. */
-  | { kind: 'path' };
+  | { kind: 'path' }
+  /** Words the program prints when run with `args` at completion time (`config watchlists`: the config file's lists). */
+  | { kind: 'program-words'; args: string };
 
 export interface CompletionOption {
   /** The long flag, e.g. `--sort`. */
@@ -75,10 +77,12 @@ function bashScript(model: CompletionModel): string {
     `# bash completion for ${model.programs.join(' and ')}: source it, e.g. from ~/.bashrc:`,
     `#   source <(${model.programs[0]} completion bash)`,
     `${fn}_list() {`,
-    '  # Comma-separated values: complete the word after the last comma, keep the ones before it.',
-    '  local prefix=""',
+    '  # Comma-separated values: complete the word after the last comma, keep the ones before it,',
+    '  # and offer only words not given yet (no `coingecko,coingecko`).',
+    '  local prefix="" left="" w',
     '  [[ "$cur" == *,* ]] && prefix="${cur%,*},"',
-    '  COMPREPLY=($(compgen -P "$prefix" -W "$1" -- "${cur##*,}"))',
+    '  for w in $1; do [[ ",$prefix" == *",$w,"* ]] || left+="$w "; done',
+    '  COMPREPLY=($(compgen -P "$prefix" -W "$left" -- "${cur##*,}"))',
     '  compopt -o nospace 2>/dev/null',
     '}',
     `${fn}() {`,
@@ -143,6 +147,8 @@ function bashValue(value: CompletionValue, fn: string): string {
       return `${fn}_list ${quote(value.words.join(' '))}; return`;
     case 'path':
       return 'COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return';
+    case 'program-words':
+      return `COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" ${value.args} 2>/dev/null)" -- "$cur")); return`;
   }
 }
 
@@ -204,6 +210,9 @@ function zshValue(name: string, value: CompletionValue): string {
       return `:${name}:_sequence compadd - ${value.words.join(' ')}`;
     case 'path':
       return `:${name}:_files`;
+    case 'program-words':
+      // $service is the program being completed (screen or qaht); one word per line.
+      return `:${name}:{compadd - \${(f)"$(\${service} ${value.args} 2>/dev/null)"}}`;
   }
 }
 
@@ -254,6 +263,9 @@ function fishOption(program: string, condition: string, option: CompletionOption
       break;
     case 'path':
       parts.push('-r -F');
+      break;
+    case 'program-words':
+      parts.push(`-x -a ${quote(`(${program} ${option.value.args} 2>/dev/null)`)}`);
       break;
   }
   parts.push(`-d ${quote(option.description)}`);

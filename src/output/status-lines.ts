@@ -60,11 +60,11 @@ export function isDegraded(report: SourceReport): boolean {
  * is silenced, so cron has something to mail): `screen: degraded: binance stale 3h (HTTP 503 from
  * api.binance.com); coincap failed (…)`.
  */
-export function degradedLine(reports: readonly SourceReport[]): string {
+export function degradedLine(reports: readonly SourceReport[], bin = 'screen'): string {
   const parts = reports.filter(isDegraded).map((report) => {
     const age = report.status === 'stale' && report.ageSeconds !== null ? ` ${formatAge(report.ageSeconds)} old` : '';
     const reason = report.error ? ` (${shortReason(report.error, 60)})` : '';
     return `${report.name} ${report.status}${age}${reason}`;
   });
-  return `screen: degraded: ${parts.join('; ')}`;
+  return `${bin}: degraded: ${parts.join('; ')}`;
 }

@@ -1,7 +1,7 @@
 /** Rows cut to `--limit`, with the note that says so when any were left out. */
 export interface LimitedRows<T> {
   rows: T[];
-  /** "showing N of M <noun> (--limit)" when rows were cut; absent otherwise. */
+  /** "showing N of M <noun> (--limit)" when rows were cut, "only M <noun> (--limit N)" when fewer exist; absent otherwise. */
   note?: string;
 }
 
@@ -10,6 +10,9 @@ export interface LimitedRows<T> {
  * for every command so its note reads the same everywhere. `noun` is plural ("coins", "stories").
  */
 export function applyLimit<T>(rows: readonly T[], limit: number | undefined, noun: string): LimitedRows<T> {
-  if (limit === undefined || rows.length <= limit) return { rows: [...rows] };
+  if (limit === undefined || rows.length === limit) return { rows: [...rows] };
+  // Fewer than asked is worth saying too: a short table is not a cut one.
+  if (rows.length < limit)
+    return { rows: [...rows], ...(rows.length > 0 ? { note: `only ${rows.length} ${noun} to show (--limit ${limit})` } : {}) };
   return { rows: rows.slice(0, limit), note: `showing ${limit} of ${rows.length} ${noun} (--limit)` };
 }

@@ -42,6 +42,7 @@ function baseArgs(command: string): string[] {
     cache: ['cache', 'ls'],
     completion: ['completion', 'bash'],
     config: ['config', 'path'],
+    eval: ['eval'],
     // Nothing listens before every value is checked; a run without interrupts refuses to start.
     serve: ['serve', '--port', '0'],
   };

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,14 +52,23 @@ describe('screen cache', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('ls fits 80 columns without a terminal (long keys cut), and the terminal width on one', async () => {
+  it('ls is unfitted on a pipe (every key whole, to grep), and fits the terminal on one', async () => {
     const longQuery = `news:rss/search?${new URLSearchParams({ q: 'bitcoin etf inflows record week analysts say', since: '86400000' })}`;
     await (await DiskCache.open({ dir })).set({ source: 'google_news', key: longQuery, value: [], ttlMs: 5 * MINUTE });
     const piped = await runScreen(['cache', 'ls'], env);
     const lines = piped.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(5 + 3);
-    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
-    expect(lines.find((line) => line.includes('google_news'))).toMatch(/news:rss\/search\?q=bitcoin.*…/);
+    expect(lines.find((line) => line.includes('google_news'))).toContain(longQuery);
+    expect(piped.stdout).not.toContain('…');
+
+    let narrow = '';
+    await main(['node', 'screen', 'cache', 'ls'], {
+      stdout: { write: (chunk: string) => (narrow += chunk), isTTY: true, columns: 80 },
+      stderr: { write: () => true },
+      env,
+    });
+    for (const line of stripVTControlCharacters(narrow).trimEnd().split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+    expect(narrow).toMatch(/news:rss\/search\?q=bitcoin.*…/);
 
     let wide = '';
     await main(['node', 'screen', 'cache', 'ls'], {

@@ -89,9 +89,12 @@ describe('--changes', () => {
       detail: 'entered at #1',
     });
 
-    // Same data a minute later: nothing on stdout, nothing on stderr, exit 0 (cron mails nothing).
+    // Same data a minute later: the table and CSV print nothing, stderr neither, exit 0 (cron mails
+    // nothing); JSON is never empty: its document says so with "changes": [].
     const same = await crypto(['--changes', '--json']);
-    expect(same).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(same).toMatchObject({ code: 0, stderr: '' });
+    expect(doc(same).changes).toEqual([]);
+    expect(doc(same).previousRunAt).not.toBeNull();
     const sameTable = await crypto(['--changes']);
     expect(sameTable).toMatchObject({ code: 0, stdout: '', stderr: '' });
 
@@ -124,7 +127,7 @@ describe('--changes', () => {
 
   it('keeps one memory per command line: other arguments start their own first run', async () => {
     doc(await crypto(['--changes', '--json']));
-    expect((await crypto(['--changes', '--json'])).stdout).toBe('');
+    expect(doc(await crypto(['--changes', '--json'])).changes).toEqual([]);
     const other = doc(await crypto(['--changes', '--json', '--limit', '5']));
     expect(other.previousRunAt).toBeNull();
     expect(other.changes).toHaveLength(5);
@@ -135,7 +138,7 @@ describe('--changes', () => {
     api.fault(CRYPTO_PATHS.coingecko, { status: 503 });
     const degraded = await crypto(['--changes', '--json', '--strict']);
     expect(degraded.code).toBe(3);
-    expect(degraded.stdout).toBe('');
+    expect((JSON.parse(degraded.stdout) as ChangesDoc).changes).toEqual([]);
     expect(degraded.stderr).toMatch(/coingecko +stale/);
   });
 

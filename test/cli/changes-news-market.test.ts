@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('--changes for news and market', () => {
-  it('news: the first run has every story new, by title; the same stories again print nothing', async () => {
+  it('news: the first run has every story new, by title; the same stories again print a document with no changes', async () => {
     const first = await runMain(['news', 'bitcoin', '--demo', '--limit', '4', '--changes', '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const doc = JSON.parse(first.stdout);
@@ -36,7 +36,8 @@ describe('--changes for news and market', () => {
       detail: 'entered at #1',
     });
     const again = await runMain(['news', 'bitcoin', '--demo', '--limit', '4', '--changes', '--json'], env);
-    expect(again).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect((JSON.parse(again.stdout) as { changes: unknown[] }).changes).toEqual([]);
   });
 
   it('market: the first run has every symbol new; the same quotes again print nothing', async () => {

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/command-index.js';
 import { longFlag } from '../../src/options/option-record.js';
 import { RUN_OPTIONS } from '../../src/options/run-options.js';
-import { cleanEnv, removeDir, runMain, tempCacheDir } from '../helpers/run-cli.js';
+import { BIN, cleanEnv, removeDir, runMain, tempCacheDir } from '../helpers/run-cli.js';
 
 /**
  * `screen completion bash|zsh|fish`, run in the real shells: each script is loaded the way the
@@ -36,8 +36,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-function shell(program: string, args: string[], input?: string): string {
-  const result = spawnSync(program, args, { encoding: 'utf8', input, timeout: 20_000, env: { ...process.env, HOME: dir } });
+function shell(program: string, args: string[], input?: string, env: NodeJS.ProcessEnv = {}): string {
+  const result = spawnSync(program, args, { encoding: 'utf8', input, timeout: 20_000, env: { ...process.env, HOME: dir, ...env } });
   expect(result.status, `${program}: ${result.stderr}`).toBe(0);
   return result.stdout;
 }
@@ -53,6 +53,34 @@ function bashCompletes(words: string[]): string[] {
 }
 
 describe('screen completion', () => {
+  it.skipIf(!shells.bash || !shells.fish)("--watchlist: the names of the config file's lists, asked of the program itself", async () => {
+    // The program as the user's shell finds it: `screen` on PATH (here a shim to the built bin).
+    const bin = join(dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'screen'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, { mode: 0o755 });
+    const config = join(dir, 'config.toml');
+    await writeFile(config, '[watchlists]\nmajors = ["BTC", "ETH"]\nmemes = ["DOGE"]\n');
+    const env = { PATH: `${bin}:${process.env.PATH}`, SCREEN_CONFIG: config };
+    const bash = shell(
+      'bash',
+      [
+        '-c',
+        `source '${scripts.bash}'; COMP_WORDS=(screen crypto --watchlist m); COMP_CWORD=3; _screen_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      undefined,
+      env,
+    );
+    expect(bash.split('\n').filter(Boolean).sort()).toEqual(['majors', 'memes']);
+    const fish = shell('fish', ['-c', `source '${scripts.fish}'; complete -C 'screen news --watchlist '`], undefined, env);
+    expect(
+      fish
+        .split('\n')
+        .map((line) => line.split('\t')[0])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['majors', 'memes']);
+  });
+
   it('refuses an unknown shell with one line and exit 2', async () => {
     const run = await runMain(['completion', 'tcsh'], cleanEnv());
     expect(run.code).toBe(2);
@@ -70,6 +98,8 @@ describe('screen completion', () => {
     expect(bashCompletes(['screen', 'crypto', '--sort', ''])).toEqual(['score', 'change24h', 'change7d', 'volume', 'mcap', 'turnover']);
     expect(bashCompletes(['screen', 'market', '--sort', 'v'])).toEqual(['volume']);
     expect(bashCompletes(['screen', 'news', '--sources', 'hn,g'])).toEqual(['hn,google_news', 'hn,gdelt']);
+    // A source already in the list is not offered again.
+    expect(bashCompletes(['screen', 'crypto', '--sources', 'coingecko,'])).toEqual(['coingecko,binance', 'coingecko,coincap']);
     expect(bashCompletes(['screen', 'crypto', '--log-level', 'de'])).toEqual(['debug']);
     expect(bashCompletes(['screen', 'cache', ''])).toEqual(['ls', 'clear']);
     expect(bashCompletes(['screen', 'cache', 'clear', 'co'])).toEqual(['coingecko', 'coincap']);

@@ -190,9 +190,9 @@ describe('screen config path|show', () => {
     expect(json.commands.crypto.webhook.value).toBe('https://hooks.example.com/services/REDACTED/REDACTED/REDACTED');
   });
 
-  it('takes path or show only', async () => {
+  it('takes path, show or watchlists only, and names itself once', async () => {
     const run = await runMain(['config', 'edit'], env());
-    expect(run).toMatchObject({ code: 2, stderr: 'screen: screen config takes path or show, got "edit"\n' });
+    expect(run).toMatchObject({ code: 2, stderr: 'screen: config takes path, show or watchlists, got "edit"\n' });
   });
 });
 

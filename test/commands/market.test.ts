@@ -121,7 +121,7 @@ describe('runMarket: configuration', () => {
     const rt = createFakeRuntime({ http: new StubHttp([]), env: {} });
     await expect(runMarket(rt, options())).rejects.toMatchObject({
       code: 'QAHT_ERR_MISSING_KEY',
-      message: 'screen market needs at least one of FINNHUB_API_KEY, ALPHAVANTAGE_API_KEY, STOOQ_API_KEY (or try --demo)',
+      message: 'market needs at least one of FINNHUB_API_KEY, ALPHAVANTAGE_API_KEY, STOOQ_API_KEY (or try --demo)',
     });
   });
 

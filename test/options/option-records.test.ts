@@ -180,6 +180,7 @@ describe('option records', () => {
       cache: '`screen status`',
       config: '`screen config`',
       serve: '`screen serve`',
+      eval: '`screen eval`',
     };
     for (const { name, spec } of all) {
       const own = spec.options.filter((record) => !DATA_OPTION_FLAGS.includes(longFlag(record)) || !data.some((d) => d.name === name));

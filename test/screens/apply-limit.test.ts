@@ -6,9 +6,13 @@ describe('applyLimit', () => {
     expect(applyLimit([1, 2, 3, 4], 2, 'stories')).toEqual({ rows: [1, 2], note: 'showing 2 of 4 stories (--limit)' });
   });
 
+  it('says so when fewer rows exist than asked', () => {
+    expect(applyLimit([1, 2], 5, 'coins')).toEqual({ rows: [1, 2], note: 'only 2 coins to show (--limit 5)' });
+  });
+
   it('adds no note when nothing was cut, or without a limit', () => {
     expect(applyLimit([1, 2], 2, 'coins')).toEqual({ rows: [1, 2] });
-    expect(applyLimit([1, 2], 5, 'coins')).toEqual({ rows: [1, 2] });
+    expect(applyLimit([], 5, 'coins')).toEqual({ rows: [] });
     expect(applyLimit([1, 2, 3], undefined, 'symbols')).toEqual({ rows: [1, 2, 3] });
   });
 

@@ -3,14 +3,15 @@ import { renderResults } from '../../output/render-results.js';
 import { renderRunReport } from '../../output/run-report.js';
 import { sanitizeText } from '../../output/sanitize.js';
 import type { Rendered, RenderView, RunOutcome } from '../command-spec.js';
-import { type DataCommandDefinition, type DataCommandOptions, type DataRun, noResultsLine } from '../data-command.js';
+import { noResultsLine } from '../../output/no-results-line.js';
+import type { DataCommandDefinition, DataCommandOptions, DataRun } from '../data-command.js';
 import { alertJson, describeAlert } from '../notify/alert-payload.js';
 
 /**
  * A data run as text. Without `--changes`: the results (table, JSON or CSV), with `alerts` in the
  * JSON when rules are in force. With it: only what changed (a table of the changed rows, the
  * JSON document with `previousRunAt` and `changes`, or CSV of the changes), and when nothing
- * changed nothing at all, status lines included, so cron mails nothing (unless `--strict` finds
+ * changed no table or CSV at all (the JSON document, with no changes), status lines included, so cron mails nothing (unless `--strict` finds
  * the run degraded: then the status lines say why it exits 3). Fired alerts are named on stderr
  * in every format.
  */
@@ -40,7 +41,8 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
 
   const unchanged = changes !== undefined && changes.changes.length === 0;
   let stdout = '';
-  if (changes && !unchanged) {
+  // Machine output is never empty: `--json` prints its document with `"changes": []` when nothing changed.
+  if (changes && (!unchanged || format === 'json')) {
     if (format === 'json') {
       stdout = await renderResults(run.result, [], {
         format,
@@ -74,6 +76,6 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
     for (const alert of run.alerts)
       lines.push(`${view.stderr.chalk.yellow('alert:')} ${sanitizeText(alert.label)} (${describeAlert(alert)})`);
   }
-  if (context.outcome === 'no-results') lines.push(noResultsLine(run.demo));
+  if (context.outcome === 'no-results') lines.push(noResultsLine(view.bin, run.result.sources, run.demo));
   return { stdout, stderr: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
 }

@@ -10,18 +10,22 @@ export const NAME_MAX_WIDTH = 18;
 /** Short source labels for the table's Src column. */
 export const SOURCE_ABBREVIATIONS: Record<CryptoSource, string> = { coingecko: 'cg', binance: 'bn', coincap: 'cc' };
 
+/** The line under a crypto table that says what its Src labels mean. */
+export const CRYPTO_TABLE_LEGEND = 'Src: cg CoinGecko · bn Binance · cc CoinCap · !bn its price disagreed and was left out';
+
 /**
  * Table/CSV columns for crypto. `value` is the machine value (CSV), `display` the table text.
  * Drop order on a narrow terminal (first dropped first): 7d sparkline (7), sources (6), 1h (5),
  * name (4), market cap (3), 7d (2), volume (1). Rank, symbol, price, 24h and score are never
- * dropped. At 80 columns the table keeps #, symbol, price, 24h %, 7d %, volume, score (and more
+ * dropped. At 80 columns the table keeps MCap#, symbol, price, 24h %, 7d %, volume, score (and more
  * when cells are narrow); at 200 it shows everything.
  */
 export function cryptoColumns(): ColumnSpec<CryptoRow>[] {
   return [
     {
       key: 'rank',
-      header: '#',
+      // The market-cap rank, not the row's place (rows follow --sort, the score by default).
+      header: 'MCap#',
       value: (row) => row.rank,
       display: (row) => (row.rank === null ? '–' : String(row.rank)),
       align: 'right',

@@ -1,0 +1,52 @@
+/**
+ * What `screen eval` scores: each flag of the signal fields (README "Signals" gives the
+ * thresholds) and the score's top decile of the day. The thresholds are fixed here, not tuned:
+ * trying thresholds until one "works" is how chance gets sold as a signal.
+ */
+import { SIGNAL_FLAGS, type SignalFlag, type SignalFields } from '../signals/signal-fields.js';
+
+/** The name of the score's top decile among the evaluated signals. */
+export const TOP_DECILE = 'topDecile';
+
+/**
+ * Every row of every day: the baseline. Excess returns are measured against the day's median, and
+ * returns are skewed (a coin can gain 300% but lose at most 100%), so an equal-weighted pick of
+ * every coin, or a random one, beats the median by about half the variance of returns. A signal's
+ * mean excess means something only above this row's.
+ */
+export const ALL_ROWS = 'all';
+
+/** Every signal `screen eval` reports, in its row order. */
+export const EVAL_SIGNALS = [...SIGNAL_FLAGS, TOP_DECILE, ALL_ROWS] as const;
+export type EvalSignal = (typeof EVAL_SIGNALS)[number];
+
+/** Whether `fields` raise `flag`. */
+export function hasFlag(fields: Readonly<SignalFields>, flag: SignalFlag): boolean {
+  switch (flag) {
+    case 'rvol':
+      return fields.rvol !== null && fields.rvol >= 2.5;
+    case 'breakout':
+      return fields.breakout !== null;
+    case 'rs':
+      return fields.rs7dPct !== null && fields.rs7dPct >= 10;
+    case 'squeeze':
+      return fields.squeezePct !== null && fields.squeezePct <= 10;
+    case 'oversold':
+      return fields.rsi14 !== null && fields.rsi14 < 30;
+    case 'overbought':
+      return fields.rsi14 !== null && fields.rsi14 > 70;
+  }
+}
+
+/**
+ * The indexes of a day's rows in its score's top decile: the k = ⌈10%⌉ of the scored rows with
+ * the highest scores, and any row tied with the k-th (ties are not broken by an arbitrary order).
+ * Rows without a score are never in it.
+ */
+export function topDecileIndexes(scores: readonly (number | null)[]): Set<number> {
+  const scored = scores.flatMap((score, index) => (score === null || !Number.isFinite(score) ? [] : [{ score, index }]));
+  if (scored.length === 0) return new Set();
+  scored.sort((a, b) => b.score - a.score);
+  const cutoff = scored[Math.ceil(scored.length / 10) - 1]!.score;
+  return new Set(scored.filter((entry) => entry.score >= cutoff).map((entry) => entry.index));
+}
