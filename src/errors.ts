@@ -18,7 +18,9 @@ export type QahtErrorCode =
   | 'QAHT_ERR_BUDGET_EXHAUSTED'
   | 'QAHT_ERR_NO_DATA'
   | 'QAHT_ERR_LOCK_TIMEOUT'
-  | 'QAHT_ERR_STORE_UNAVAILABLE';
+  | 'QAHT_ERR_STORE_UNAVAILABLE'
+  /** The API answered that the request needs a paid plan: nothing to learn about its health or pace. */
+  | 'QAHT_ERR_NOT_ON_PLAN';
 
 export interface QahtErrorOptions {
   cause?: unknown;

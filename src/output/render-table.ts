@@ -26,7 +26,8 @@ function frameWidth(columns: number): number {
  * Draws results as a cli-table3 table that fits `width`. Every cell passes through `sanitizeText`
  * (third-party text never reaches the terminal raw) and is truncated to its column's `maxWidth`.
  */
-export async function renderTable<R>(rows: R[], columns: ColumnSpec<R>[], options: TableRenderOptions): Promise<string> {
+export async function renderTable<R>(rows: R[], allColumns: ColumnSpec<R>[], options: TableRenderOptions): Promise<string> {
+  const columns = allColumns.filter((column) => !column.csvOnly);
   const marked = options.marked;
   const plainMarks = marked !== undefined && options.chalk.level === 0;
   const cells = rows.map((row, rowIndex) =>

@@ -233,6 +233,7 @@ export function buildServeApp(options: ServeAppOptions): FastifyInstance {
       nowMs,
       screens: screenViews(board, nowMs),
       health: options.health(),
+      breakers: options.breakers,
       version: options.version,
       assets: { style: DASHBOARD_ASSETS.style.path, script: DASHBOARD_ASSETS.script.path, icon: DASHBOARD_ASSETS.icon.path },
     });
