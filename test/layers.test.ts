@@ -21,18 +21,23 @@ const FLOORS: Record<string, number> = {
   'perf/': 2,
   'store/': 2,
   'http/': 3,
+  // The fleet-wide pacer and breaker: the store's ports under the resilience interfaces, beside
+  // http/, which takes them as policies and imports neither store/ nor fleet/.
+  'fleet/': 3,
   'output/': 3,
   'sources/': 4,
   'screens/': 5,
   'demo/': 5,
   'options/': 5,
-  // `screen serve`'s service sits under the commands: serve-command.ts wires it to the run context
+  // `screen serve`'s service sits under the commands: commands/serve/ wires it to the run context
   // and the screens, so the service itself knows no command.
   'serve/': 6,
-  'commands/': 7,
-  'cli/': 8,
+  // Wiring a run (store, client, breakers, shutdown): below every command, above what it wires.
+  'runtime/': 7,
+  'commands/': 8,
+  'cli/': 9,
   // The library entry re-exports the resilience core.
-  'index.ts': 9,
+  'index.ts': 10,
 };
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));

@@ -12,7 +12,7 @@ const SERIAL = [
   'test/cli/market-cli.test.ts',
   'test/serve/serve-load.test.ts',
   'test/serve/serve-attack.test.ts',
-  'test/commands/news-deadline.test.ts',
+  'test/commands/news/news-deadline.test.ts',
   'test/http/client-batch.test.ts',
 ];
 

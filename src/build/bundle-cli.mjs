@@ -147,7 +147,7 @@ const options = (core) => ({
 });
 
 /** Where every command line goes (the command line itself), and what every data command runs. */
-const CORE_ROOTS = ['src/cli/run-command-line.ts', 'src/commands/data-command.ts'];
+const CORE_ROOTS = ['src/cli/run-command-line.ts', 'src/commands/data/spec.ts'];
 
 /**
  * esbuild puts each module in the chunk of the set of entry points (the bundle's entry and every

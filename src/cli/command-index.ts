@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'screen crypto --symbols BTC,ETH,SOL --json    three coins as JSON',
       'screen crypto --demo                          no network: bundled recordings',
     ],
-    load: async () => (await import('../commands/crypto-command.js')).cryptoCommand,
+    load: async () => (await import('../commands/crypto/spec.js')).cryptoCommand,
   },
   {
     name: 'news',
@@ -33,7 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'screen news "spot etf" --since 6h --csv       six hours, as CSV',
       'screen news AAPL --sources finnhub,newsapi    company news (needs their keys)',
     ],
-    load: async () => (await import('../commands/news-command.js')).newsCommand,
+    load: async () => (await import('../commands/news/spec.js')).newsCommand,
   },
   {
     name: 'market',
@@ -43,25 +43,25 @@ export const COMMANDS: readonly CommandEntry[] = [
       'screen market AAPL MSFT NVDA --sort change    three tickers by change',
       'screen market --symbols-file sp500.txt        a list from a file',
     ],
-    load: async () => (await import('../commands/market-command.js')).marketCommand,
+    load: async () => (await import('../commands/market/spec.js')).marketCommand,
   },
   {
     name: 'status',
     summary: 'health of every source: breaker, learned delay, last success, cache age',
     examples: ['screen status                                 one line per source', 'screen status --json | jq .sources[0]'],
-    load: async () => (await import('../commands/status-command.js')).statusCommand,
+    load: async () => (await import('../commands/status/spec.js')).statusCommand,
   },
   {
     name: 'config',
     summary: 'where the config file is, and what is in force',
     examples: ['screen config path                            where the config file is read from', 'screen config show --json'],
-    load: async () => (await import('../commands/config-command.js')).configCommand,
+    load: async () => (await import('../commands/config/spec.js')).configCommand,
   },
   {
     name: 'cache',
     summary: 'what is cached, and removing it',
     examples: ['screen cache ls                               every entry with its age and TTL', 'screen cache clear gdelt'],
-    load: async () => (await import('../commands/cache-command.js')).cacheCommand,
+    load: async () => (await import('../commands/cache/spec.js')).cacheCommand,
   },
   {
     name: 'serve',
@@ -71,7 +71,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'screen serve --port 9000 --every crypto=30s   another port, crypto refreshed every 30 s',
       'screen serve --news-query "bitcoin etf" --news-query ai',
     ],
-    load: async () => (await import('../commands/serve-command.js')).serveCommand,
+    load: async () => (await import('../commands/serve/spec.js')).serveCommand,
   },
   {
     name: 'eval',

@@ -8,7 +8,7 @@ import { quoteValue } from '../options/parse-values.js';
 import { type ConfigLocation, resolveRunSettings } from '../options/run-options.js';
 import type { OutputStream } from '../output/output-stream.js';
 import { sanitizeText } from '../output/sanitize.js';
-import { describeFsError, writeFileAtomic } from '../store/atomic-write.js';
+import { describeFsError, writeFileAtomic } from '../store/file/atomic-write.js';
 import { redactText } from '../redact.js';
 import { apiKeysIn } from '../sources/source-names.js';
 import { systemClock } from '../time/clock.js';

@@ -6,9 +6,12 @@ import type { RunSettings } from '../options/run-options.js';
 import type { OutputStream } from '../output/output-stream.js';
 import type { Env } from '../sources/source-names.js';
 import type { Clock } from '../time/clock.js';
+import type { Interrupts } from '../runtime/interrupts.js';
+
+export type { InterruptSignal, Interrupts } from '../runtime/interrupts.js';
 
 /**
- * One command as data, one per command module (`*-command.ts`), imported lazily by the CLI: its
+ * One command as data, one per command folder (`commands/<name>/spec.ts`), imported lazily by the CLI: its
  * positional arguments and option records (commander and `--help` are built from them), `parse`
  * (command line → typed options), `run` (the work) and `render` (result → text). The CLI does the
  * rest: the run options every command takes, printing, and the exit code.
@@ -102,16 +105,6 @@ export interface WatchTerminal {
   /** Calls `listener` with each key pressed (`q`, `r`, `\u0003` for Ctrl-C); returns the remover. */
   onKey(listener: (key: string) => void): () => void;
   close(): void;
-}
-
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
-
-/** The process's interrupts, as the CLI hands them to a run that must save its state on one. */
-export interface Interrupts {
-  /** Calls `listener` once on SIGINT or SIGTERM; returns the function that stops listening. */
-  subscribe(listener: (signal: InterruptSignal) => void): () => void;
-  /** Ends the process for `signal` (exit 130 or 143) once the run has saved what it could. */
-  exit(signal: InterruptSignal): void;
 }
 
 /** How output is to be drawn. */

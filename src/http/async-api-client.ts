@@ -15,7 +15,7 @@ import { ClientEvents } from './client-events.js';
 import { recordClientEvents } from './client-metrics.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions } from './client-options.js';
 import { HostBreakers } from './host-breakers.js';
-import type { HostBreaker, HostPacing } from './host-pacing.js';
+import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 import { parseJsonBody } from './parse-json.js';
 import type { HttpGetter, HttpPoster, HttpResponse, PostOptions, RequestOptions } from './types.js';
 import { defaultUserAgent } from './user-agent.js';

@@ -3,7 +3,7 @@ import type { Clock } from '../time/clock.js';
 import { composeSteps, type Attempt } from './chain.js';
 import type { ClientEvents } from './client-events.js';
 import type { HostBreakers } from './host-breakers.js';
-import type { HostPacing } from './host-pacing.js';
+import type { HostPacing } from '../resilience/host-policies.js';
 import { createAdmitBreakerStep, createRejectWhenOpenStep } from './steps/admit-breaker.js';
 import { createRateLimitHeadersStep } from './steps/apply-rate-limit-headers.js';
 import { createClassifyStep } from './steps/classify-response.js';

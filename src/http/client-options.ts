@@ -1,7 +1,7 @@
 import type { PerformanceMonitor } from '../perf/performance-monitor.js';
 import type { JitterMode } from '../resilience/backoff.js';
 import type { Clock } from '../time/clock.js';
-import type { HostBreaker, HostPacing } from './host-pacing.js';
+import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 
 /** The slice of a pino logger the client uses (a pino `Logger` fits). */
 export interface HttpLogger {

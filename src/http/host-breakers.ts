@@ -1,5 +1,5 @@
 import type { HttpLogger } from './client-options.js';
-import type { HostBreaker, HostPacing } from './host-pacing.js';
+import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 
 /** One breaker per host (`host:port`), made on first use by `breakerFor`. */
 export class HostBreakers {

@@ -7,7 +7,7 @@
  * naming the file and, when it has one, the line.
  */
 import { realpath } from 'node:fs/promises';
-import { readRegularFile } from '../store/regular-file.js';
+import { readRegularFile } from '../store/file/regular-file.js';
 import { usageError } from './parse-values.js';
 import type { ConfigLocation } from './run-options.js';
 

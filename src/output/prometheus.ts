@@ -19,7 +19,7 @@ import type { MetricLabels, MetricSeries, PerformanceStats, TimingStats } from '
 import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import type { SourceReport, SourceStatus } from '../report.js';
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';
-import { describeFsError, writeFileAtomic } from '../store/atomic-write.js';
+import { describeFsError, writeFileAtomic } from '../store/file/atomic-write.js';
 
 /** What a source's history in the state store contributes (`StateStore.sources` fits). */
 export interface SourceHistory {

@@ -1,5 +1,5 @@
 /**
- * The health report `screen status` shows, as `commands/status.ts` builds it from the state file
+ * The health report `screen status` shows, as `commands/status/run.ts` builds it from the state file
  * and the cache listing, and as the status table and JSON render it.
  */
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';

@@ -11,7 +11,7 @@ import type { SourceName } from './source-names.js';
  * - google_news: no published limit; heavy polling draws blocks, so stay gentle.
  * - hn: about 10,000 requests/hour per IP.
  * - gdelt: "one request every 5 seconds"; 5.5 s leaves margin, as other clients do.
- * - newsapi: 100 requests/day on the free plan, enforced as a daily budget (src/commands/news.ts);
+ * - newsapi: 100 requests/day on the free plan, enforced as a daily budget (src/commands/news/run.ts);
  *   the per-call pace is not the constraint.
  * - finnhub: 60 calls/min on the free plan.
  * - alphavantage: 25 calls/day, no per-minute limit: the daily budget is enforced separately.

@@ -1,5 +1,5 @@
 /**
- * The cache's serving rules, shared by every backend (disk-cache.ts, redis/redis-cache.ts): when
+ * The cache's serving rules, shared by every backend (file/disk-cache.ts, redis/redis-cache.ts): when
  * an entry is fresh, how a served entry is reported, which entry a failed or skipped fetch falls
  * back to, and how a fetched value becomes an entry. Pure: the backends bring the clock.
  */

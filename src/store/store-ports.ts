@@ -8,7 +8,7 @@
  *   processes could race, and the file store behind it for when Redis cannot be reached.
  */
 import type { CacheListing, CacheMode, CacheView } from './cache-types.js';
-import type { SourceState } from './state-file.js';
+import type { SourceState } from './file/state-file.js';
 
 /** Cached responses with their freshness: the run's view, and what `screen cache` lists and clears. */
 export interface ResponseCachePort {

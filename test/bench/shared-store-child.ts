@@ -5,8 +5,8 @@
  * argv: mode (shared | local), redis URL, bucket URL, documented delay (ms), duration (ms).
  */
 import { AsyncAPIClient } from '../../src/http/async-api-client.js';
-import { SharedBreaker } from '../../src/http/shared-breaker.js';
-import { SharedPacer } from '../../src/http/shared-pacer.js';
+import { SharedBreaker } from '../../src/fleet/shared-breaker.js';
+import { SharedPacer } from '../../src/fleet/shared-pacer.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { SHARED_BREAKER_RULES } from '../../src/resilience/breaker-defaults.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';

@@ -10,13 +10,14 @@
  *
  * `srcRoot` (default this checkout's src/) lets the same script time another version's store.
  */
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [mode, dir, srcRoot = new URL('../../src/', import.meta.url).pathname] = process.argv.slice(2) as [string, string, string?];
 const HOUR_MS = 3_600_000;
-/** As `screen crypto` keys them (see src/commands/crypto.ts). */
+/** As `screen crypto` keys them (see src/commands/crypto/run.ts). */
 const KEYS = {
   coingecko: 'coingecko:coins/markets?vs_currency=usd&top=250',
   binance: 'binance:api/v3/ticker/24hr?quotes=usd',
@@ -38,7 +39,9 @@ const HOSTS = [
 ];
 
 async function load<T>(path: string): Promise<T> {
-  return (await import(pathToFileURL(join(srcRoot, path)).href)) as T;
+  // Versions before the file store moved under store/file/ keep it at the top of store/.
+  const at = existsSync(join(srcRoot, path)) ? path : path.replace('store/file/', 'store/');
+  return (await import(pathToFileURL(join(srcRoot, at)).href)) as T;
 }
 
 type Cache = {
@@ -55,8 +58,8 @@ type Store = {
 };
 
 async function setup(): Promise<void> {
-  const { DiskCache } = await load<{ DiskCache: { open(o: object): Promise<Cache> } }>('store/disk-cache.ts');
-  const { StateStore } = await load<{ StateStore: { load(dir: string): Promise<Store> } }>('store/state-store.ts');
+  const { DiskCache } = await load<{ DiskCache: { open(o: object): Promise<Cache> } }>('store/file/disk-cache.ts');
+  const { StateStore } = await load<{ StateStore: { load(dir: string): Promise<Store> } }>('store/file/state-store.ts');
   const { syntheticCoins } = await import('./synthetic-crypto.js');
   const cache = await DiskCache.open({ dir });
   const coins = syntheticCoins(250).map(({ sparkline7d, ...coin }) => ({
@@ -91,8 +94,8 @@ async function setup(): Promise<void> {
 
 async function measure(): Promise<void> {
   const [{ DiskCache }, { StateStore }, schemas] = await Promise.all([
-    load<{ DiskCache: { open(o: object): Promise<Cache> } }>('store/disk-cache.ts'),
-    load<{ StateStore: { load(dir: string): Promise<Store> } }>('store/state-store.ts'),
+    load<{ DiskCache: { open(o: object): Promise<Cache> } }>('store/file/disk-cache.ts'),
+    load<{ StateStore: { load(dir: string): Promise<Store> } }>('store/file/state-store.ts'),
     load<Record<string, unknown>>('sources/crypto/record-schemas.ts').catch(() => ({}) as Record<string, unknown>),
   ]);
   const started = performance.now();

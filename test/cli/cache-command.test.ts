@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
+import { DiskCache } from '../../src/store/file/disk-cache.js';
 import { runMain as runScreen } from '../helpers/run-cli.js';
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeJournalRecord } from '../../src/screens/eval/journal-codec.js';
-import { FileJournal } from '../../src/store/file-journal.js';
+import { FileJournal } from '../../src/store/file/file-journal.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { cleanEnv, removeDir, runMain, tempCacheDir } from '../helpers/run-cli.js';
 import { syntheticWorld, WORLD_START_DAY } from '../screens/eval/synthetic-world.js';

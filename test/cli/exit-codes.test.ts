@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
-import { runOutcome } from '../../src/commands/data-command.js';
+import { runOutcome } from '../../src/commands/data/spec.js';
 import type { SourceReport } from '../../src/report.js';
 
 /** A data run's exit code from its source reports, as the CLI computes it. */

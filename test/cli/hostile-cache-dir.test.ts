@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/terminal.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
+import { DiskCache } from '../../src/store/file/disk-cache.js';
 import { ageCacheEntries } from '../helpers/cache-files.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
 import { removeDir, tempCacheDir } from '../helpers/run-cli.js';

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { SOURCE_NAMES } from '../../src/sources/source-names.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
-import { StateStore } from '../../src/store/state-store.js';
+import { DiskCache } from '../../src/store/file/disk-cache.js';
+import { StateStore } from '../../src/store/file/state-store.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { runMain } from '../helpers/run-cli.js';
 

@@ -1,5 +1,5 @@
 import type { HttpGetter, HttpResponse, RequestOptions } from '../../src/http/types.js';
-import type { CommonOptions, Runtime } from '../../src/commands/runtime.js';
+import type { CommonOptions, Runtime } from '../../src/runtime/runtime.js';
 import { QahtError } from '../../src/errors.js';
 import { baseUrlsFor, type Env } from '../../src/sources/source-names.js';
 import type { CacheLookup, CacheMode, CacheView, LookupOptions } from '../../src/store/cache-types.js';

@@ -3,10 +3,10 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gatherStatus } from '../../src/commands/status.js';
-import { createRunContext } from '../../src/commands/run-context.js';
+import { gatherStatus } from '../../src/commands/status/run.js';
+import { createRunContext } from '../../src/runtime/run-context.js';
 import { resolveRunSettings, storeDirs } from '../../src/options/run-options.js';
-import { HOST_TAG } from '../../src/store/temp-names.js';
+import { HOST_TAG } from '../../src/store/file/temp-names.js';
 import { removeDir, runMain, tempCacheDir } from '../helpers/run-cli.js';
 
 /** A pid above Linux's pid_max: no process has it. */

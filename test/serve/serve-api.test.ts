@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildStatus } from '../../src/commands/status.js';
+import { buildStatus } from '../../src/commands/status/run.js';
 import { jsonDocument } from '../../src/output/render-json.js';
 import { flushMicrotasks } from '../helpers/manual-clock.js';
 import { parsePrometheusTextFormat } from '../helpers/prometheus-parser.js';

@@ -69,8 +69,8 @@ describe('Fastify is loaded by serve only', () => {
     const dir = await mkdtemp(join(tmpdir(), 'qaht-trace-'));
     try {
       const cases: Array<[string, string[], RegExp]> = [
-        ['crypto', ['crypto', '--json'], /\/fastify\/|^src\/serve\/|serve-(command|run)/],
-        ['serve --help', ['serve', '--help'], /\/fastify\/|^src\/serve\/(http-app|serve-service|page\/)|serve-run/],
+        ['crypto', ['crypto', '--json'], /\/fastify\/|^src\/serve\/|^src\/commands\/serve\//],
+        ['serve --help', ['serve', '--help'], /\/fastify\/|^src\/serve\/(http-app|serve-service|page\/)|^src\/commands\/serve\/run/],
       ];
       for (const [name, args, forbidden] of cases) {
         const trace = join(dir, 'trace.txt');

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FileJournal } from '../../src/store/file-journal.js';
+import { FileJournal } from '../../src/store/file/file-journal.js';
 import { JOURNAL_KEEP_DAYS, type JournalPort, journalDateOf, journalDayOf } from '../../src/store/journal-port.js';
 import { RedisConnection } from '../../src/store/redis/redis-connection.js';
 import { RedisJournal } from '../../src/store/redis/redis-journal.js';

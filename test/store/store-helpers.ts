@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, inject } from 'vitest';
-import { DiskCache } from '../../src/store/disk-cache.js';
+import { DiskCache } from '../../src/store/file/disk-cache.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QahtError } from '../../src/errors.js';
-import { DiskCache } from '../../src/store/disk-cache.js';
+import { DiskCache } from '../../src/store/file/disk-cache.js';
 import type { ManualClock } from '../helpers/manual-clock.js';
 import { type CountingMonitor, useCacheFixture } from './store-helpers.js';
 

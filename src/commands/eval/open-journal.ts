@@ -2,7 +2,7 @@
  * The journal port of a run's store: the file store's (in the state dir), or, under `--store
  * redis://…`, Redis with the file store behind it. Redis modules load only when Redis is asked for.
  */
-import { FileJournal } from '../../store/file-journal.js';
+import { FileJournal } from '../../store/file/file-journal.js';
 import type { JournalPort } from '../../store/journal-port.js';
 import type { StoreLocation } from '../../store/store-location.js';
 import type { Clock } from '../../time/clock.js';

@@ -4,7 +4,7 @@ import type { AttemptContext, Step } from '../chain.js';
 import { hostVerdict } from '../classify-error.js';
 import type { ClientEvents } from '../client-events.js';
 import type { HostBreakers } from '../host-breakers.js';
-import type { HostBreaker } from '../host-pacing.js';
+import type { HostBreaker } from '../../resilience/host-policies.js';
 
 /** What the breaker steps need. */
 export interface BreakerStepDeps {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../time/clock.js';
 import type { Step } from '../chain.js';
-import type { HostPacing } from '../host-pacing.js';
+import type { HostPacing } from '../../resilience/host-policies.js';
 import { readRateLimitSignals } from '../rate-limit-headers.js';
 
 const MINUTE_MS = 60_000;

@@ -3,7 +3,7 @@ import type { Clock } from '../../time/clock.js';
 import type { AttemptContext, Step } from '../chain.js';
 import { hostVerdict } from '../classify-error.js';
 import type { ClientEvents } from '../client-events.js';
-import type { HostPacing } from '../host-pacing.js';
+import type { HostPacing } from '../../resilience/host-policies.js';
 import { httpStatusOf, isRejectedResponse } from './classify-response.js';
 
 /** What the pacing step needs. */

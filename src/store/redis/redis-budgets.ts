@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { redactSecrets } from '../../redact.js';
 import { PendingWrites } from '../pending-writes.js';
-import { RATE_LIMIT_MAX_EVENTS, RATE_LIMIT_WINDOW_MS, type SourceState, utcDay } from '../state-file.js';
-import { SOURCE_HISTORY_MS } from '../state-store.js';
+import { RATE_LIMIT_MAX_EVENTS, RATE_LIMIT_WINDOW_MS, type SourceState, utcDay } from '../file/state-file.js';
+import { SOURCE_HISTORY_MS } from '../file/state-store.js';
 import type { BudgetPort, SourceHistoryPort } from '../store-ports.js';
 import { isStoreUnavailable, type RedisConnection } from './redis-connection.js';
 import { numberOr, strings } from './redis-host-state.js';

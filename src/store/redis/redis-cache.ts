@@ -33,14 +33,14 @@ import {
   usableEntry,
 } from '../cache-policy.js';
 import type { CacheListing, CacheLookup, CacheMode, CacheMonitor, CacheView, LookupOptions, ValueCheck } from '../cache-types.js';
-import type { DiskCache } from '../disk-cache.js';
+import type { DiskCache } from '../file/disk-cache.js';
 import type { ResponseCachePort } from '../store-ports.js';
 import { isStoreUnavailable, type RedisConnection } from './redis-connection.js';
 import { RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
 
 /** Longest an entry is kept when its lookup allows stale data of any age. */
 export const ENTRY_KEEP_MAX_MS = 30 * 24 * 3600_000;
-/** Enough of an entry to hold its header (see disk-cache.ts); a longer one is read whole. */
+/** Enough of an entry to hold its header (see file/disk-cache.ts); a longer one is read whole. */
 const HEADER_PREFIX_BYTES = 16 * 1024;
 /** How often a process waiting for another's fill looks again, in ms. */
 const LOCK_POLL_MS = 25;

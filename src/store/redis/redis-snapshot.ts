@@ -3,7 +3,7 @@
  * (state-file.ts), so one report builder serves both: each host's breaker (as a `BreakerSnapshot`)
  * and learned pace, each source's history, and today's budgets. Read-only.
  */
-import { utcDay, type BudgetState, type HostState, type SourceState } from '../state-file.js';
+import { utcDay, type BudgetState, type HostState, type SourceState } from '../file/state-file.js';
 import type { SourceHistoryPort } from '../store-ports.js';
 import type { RedisConnection } from './redis-connection.js';
 import { HOST_STATE_TTL_MS, numberOr, strings } from './redis-host-state.js';

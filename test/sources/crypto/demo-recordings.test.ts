@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CRYPTO_OPTIONS, runCrypto } from '../../../src/commands/crypto.js';
+import { DEFAULT_CRYPTO_OPTIONS, runCrypto } from '../../../src/commands/crypto/run.js';
 import { commonOptions, createFakeRuntime, StubHttp, type StubReply } from '../../helpers/fake-runtime.js';
 
 /**

@@ -1,0 +1,154 @@
+/**
+ * `screen crypto`: CoinGecko (universe), Binance (exchange prices and volume) and CoinCap (a
+ * second ranked view, with a key) fetched concurrently through the cache, then screened.
+ *
+ * Cache TTLs: coingecko markets 60 s, binance ticker 60 s, binance exchangeInfo 24 h (per host),
+ * coincap assets 60 s. When a fetch fails, cached data of any age is served, marked `stale`; past
+ * 7 days (exchangeInfo 30 days) it is also marked very stale.
+ */
+import { QahtError } from '../../errors.js';
+import type { CommandResult } from '../../report.js';
+import type { HttpGetter } from '../../http/types.js';
+import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
+import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
+import type { CryptoSortKey } from '../../screens/crypto/sort.js';
+import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
+import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
+import { fetchCoinGeckoMarkets } from '../../sources/coingecko.js';
+import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
+import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '../../sources/crypto/record-schemas.js';
+import type { SourceName } from '../../sources/source-names.js';
+import { runSource } from '../data/run-source.js';
+import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
+
+export interface CryptoOptions {
+  /** `--top N`: universe size, the top N coins by market cap (CoinGecko pages of 250). 1–2500. @default 250 */
+  top: number;
+  /** `--sort KEY`: score | change24h | change7d | volume | mcap | turnover. @default 'score' */
+  sort: CryptoSortKey;
+  /** `--asc`: ascending instead of descending. @default false */
+  ascending: boolean;
+  /** `--min-volume USD`: gate, coins trading less in 24 h are excluded ("volume below $1M"). ≥ 0. @default 1_000_000 */
+  minVolumeUsd: number;
+  /** `--min-mcap USD`: filter on market cap, USD (unknown caps fail it). ≥ 0. @default undefined (off) */
+  minMarketCapUsd: number | undefined;
+  /** `--max-rank N`: filter, market-cap rank at most N (unranked coins fail it). ≥ 1. @default undefined (off) */
+  maxRank: number | undefined;
+  /** `--symbols BTC,ETH`: filter, only these symbols (any case); they also skip the stablecoin/wrapped/leveraged gates. @default undefined (all) */
+  symbols: string[] | undefined;
+}
+
+/** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
+export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
+  top: 250,
+  sort: 'score',
+  ascending: false,
+  minVolumeUsd: 1_000_000,
+  minMarketCapUsd: undefined,
+  maxRank: undefined,
+  symbols: undefined,
+};
+
+/** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
+export const DEFAULT_CRYPTO_LIMIT = 50;
+/** Largest `--top`: ten CoinGecko pages, about 20 s of keyless budget. */
+export const MAX_CRYPTO_TOP = 2500;
+
+/** Cache TTLs, ms. */
+export const CRYPTO_TTL_MS = {
+  coingeckoMarkets: 60_000,
+  binanceTicker: 60_000,
+  binanceExchangeInfo: 24 * 3600_000,
+  coincapAssets: 60_000,
+} as const;
+const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
+
+/**
+ * Runs the crypto screen. Never throws for a source failure (it goes into that source's report).
+ * Options are not re-checked here: its option records (crypto/spec.ts) are the only caller and
+ * validates every flag, and the library entry does not export commands.
+ */
+export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {
+  const nowMs = rt.clock.now();
+  const [coingecko, binance, coincap] = await Promise.all([
+    runSource(rt, options, {
+      source: 'coingecko',
+      key: `coins/markets?vs_currency=usd&top=${options.top}`,
+      ttlMs: CRYPTO_TTL_MS.coingeckoMarkets,
+      fetch: (ctx) =>
+        fetchCoinGeckoMarkets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, top: options.top, progress: rt.progress }),
+      validate: isCoinMarketList,
+      count: (coins) => coins.length,
+    }),
+    runSource(rt, options, {
+      source: 'binance',
+      key: 'api/v3/ticker/24hr?quotes=usd',
+      ttlMs: CRYPTO_TTL_MS.binanceTicker,
+      fetch: (ctx) =>
+        fetchBinanceUsdAssets(ctx.http, {
+          baseUrls: ctx.baseUrls,
+          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
+          onFallback: (refused, reason, next) => {
+            rt.increment('source.host_fallbacks', 1, { source: 'binance' });
+            rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
+          },
+        }),
+      validate: isBinanceAssetList,
+      count: (assets) => assets.length,
+    }),
+    runSource(rt, options, {
+      source: 'coincap',
+      key: `assets?limit=${Math.min(options.top, COINCAP_MAX_LIMIT)}`,
+      ttlMs: CRYPTO_TTL_MS.coincapAssets,
+      requiresKey: true,
+      fetch: (ctx) => fetchCoinCapAssets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey ?? '', limit: options.top }),
+      validate: isCoinMarketList,
+      count: (coins) => coins.length,
+    }),
+  ]);
+
+  const screen = screenCrypto(
+    { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value },
+    {
+      sort: options.sort,
+      ascending: options.ascending,
+      minVolumeUsd: options.minVolumeUsd,
+      minMarketCapUsd: options.minMarketCapUsd,
+      maxRank: options.maxRank,
+      symbols: options.symbols,
+      limit: options.limit ?? DEFAULT_CRYPTO_LIMIT,
+    },
+  );
+  return {
+    command: 'crypto',
+    generatedAt: new Date(nowMs).toISOString(),
+    sources: [coingecko.report, binance.report, coincap.report],
+    results: screen.rows,
+    excluded: screen.excluded,
+    notes: screen.notes,
+  };
+}
+
+/** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
+async function loadBinanceSymbols(rt: Runtime, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+  const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
+    source: 'binance',
+    key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,
+    ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
+    maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
+    fetch: () => fetchBinanceUsdSymbols(http, baseUrl),
+    validate: isBinanceUsdSymbolList,
+  });
+  if (lookup.value !== undefined) return lookup.value;
+  throw lookup.error ?? new QahtError('QAHT_ERR_NO_DATA', 'binance exchangeInfo unavailable');
+}
+
+/** Host and base path without the port, so the demo's and tests' random ports share one entry. */
+function hostLabel(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return `${url.hostname}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl;
+  }
+}

@@ -1,0 +1,84 @@
+import { defineOption, switchOption } from '../../options/option-record.js';
+import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
+import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';
+import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
+import { CRYPTO_SOURCES } from '../../sources/source-names.js';
+import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './run.js';
+import { dataCommand } from '../data/spec.js';
+
+/** Largest `--min-volume` or `--min-mcap`: a quadrillion USD, past any market. */
+const MAX_AMOUNT_USD = 1e15;
+/** A coin symbol as `--symbols` takes it: letters and digits, then also `.`, `-`, `_` or `+`. */
+const SYMBOL = /^[A-Z0-9][A-Z0-9._+-]{0,19}$/;
+
+/** `--symbols BTC,ETH`: upper-cased, each one a plausible coin symbol. */
+function symbolList() {
+  return {
+    type: 'list' as const,
+    parse: (raw: string, label: string): string[] => {
+      const symbols = raw
+        .split(',')
+        .map((symbol) => symbol.trim().toUpperCase())
+        .filter(Boolean);
+      if (symbols.length === 0) throw usageError(`${label} expects a comma-separated list like BTC,ETH`);
+      const bad = symbols.find((symbol) => !SYMBOL.test(symbol));
+      if (bad !== undefined) throw usageError(`${label} expects coin symbols like BTC,ETH, got ${quoteValue(bad)}`);
+      return symbols;
+    },
+  };
+}
+
+const CRYPTO_OPTIONS = [
+  defineOption({
+    key: 'top',
+    flags: '--top <n>',
+    description: 'universe: the top N coins by market cap, fetched in pages of 250',
+    default: DEFAULT_CRYPTO_OPTIONS.top,
+    ...integer(1, MAX_CRYPTO_TOP),
+  }),
+  defineOption({
+    key: 'sort',
+    flags: '--sort <key>',
+    description: 'ranking key',
+    default: DEFAULT_CRYPTO_OPTIONS.sort,
+    ...choice(CRYPTO_SORT_KEYS),
+  }),
+  switchOption('ascending', '--asc', 'ascending order'),
+  defineOption({
+    key: 'minVolumeUsd',
+    flags: '--min-volume <usd>',
+    description: 'minimum 24h volume in USD; accepts 5M, 2.5e6, 750K',
+    default: DEFAULT_CRYPTO_OPTIONS.minVolumeUsd,
+    defaultLabel: '1M',
+    ...amount(MAX_AMOUNT_USD),
+  }),
+  defineOption({ key: 'minMarketCapUsd', flags: '--min-mcap <usd>', description: 'minimum market cap in USD', ...amount(MAX_AMOUNT_USD) }),
+  defineOption({
+    key: 'maxRank',
+    flags: '--max-rank <n>',
+    description: 'only coins with market-cap rank at most N',
+    ...integer(1, 1_000_000),
+  }),
+  defineOption({ key: 'symbols', flags: '--symbols <list>', description: 'only these symbols, e.g. BTC,ETH', ...symbolList() }),
+] as const;
+
+/** `screen crypto`: rank the top coins from CoinGecko, Binance and CoinCap. */
+export const cryptoCommand = dataCommand({
+  name: 'crypto',
+  sources: CRYPTO_SOURCES,
+  defaultLimit: DEFAULT_CRYPTO_LIMIT,
+  options: CRYPTO_OPTIONS,
+  // A watchlist's symbols join --symbols' (and skip the same gates).
+  parse: (values, _args, watchlist) => {
+    if (!watchlist) return values;
+    const listed = symbolList().parse(watchlist.entries.join(','), watchlist.label);
+    return { ...values, symbols: [...new Set([...(values.symbols ?? []), ...listed])] };
+  },
+  screen: runCrypto,
+  columns: () => cryptoColumns(),
+  legend: CRYPTO_TABLE_LEGEND,
+  identity: { labelKey: 'symbol', id: (row) => row.id, label: (row) => row.symbol },
+  ruleFields: async () => (await import('../../screens/crypto/rule-fields.js')).CRYPTO_RULE_FIELDS,
+  // exchangeInfo's day-long TTL is left out: it only maps symbols, the prices live 60 s.
+  watchIntervalMs: () => Math.min(CRYPTO_TTL_MS.coingeckoMarkets, CRYPTO_TTL_MS.binanceTicker, CRYPTO_TTL_MS.coincapAssets),
+});

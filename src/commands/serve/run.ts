@@ -1,0 +1,143 @@
+import { QahtError } from '../../errors.js';
+import type { StatusReport } from '../../output/status-report.js';
+import type { SourceReport } from '../../report.js';
+import { hostAllowList } from '../../serve/host-allow-list.js';
+import { type ServeService, createServeService } from '../../serve/serve-service.js';
+import { stoppableClock } from '../../serve/stoppable-clock.js';
+import type { SourceName } from '../../sources/source-names.js';
+import { settlePendingWrites } from '../../store/file/atomic-write.js';
+import { releaseHeldLocksSync } from '../../store/file/file-lock.js';
+import { packageVersion } from '../../version.js';
+import type { CommandContext, InterruptSignal, Interrupts } from '../command-spec.js';
+import { createRunContext, type RunContext } from '../../runtime/run-context.js';
+import type { ServeOptions, ServeRun } from './spec.js';
+import { serveJobs } from './jobs.js';
+import { gatherStatus } from '../status/run.js';
+
+/** On a stop, how long refreshes in flight may take to notice (their fetches are aborted), in ms. */
+const SETTLE_REFRESHES_MS = 2_000;
+/** ...and how long cache writes already under way may take to land. */
+const SETTLE_WRITES_MS = 1_000;
+
+/**
+ * Runs the service until `interrupts` delivers SIGINT or SIGTERM: one long-lived run context (the
+ * cache, breakers and limiters of every refresh; state saved after each), the schedule, and the
+ * HTTP server. On the signal: stop scheduling, abort what is in flight, close every connection
+ * (event streams included), save state, and return, so the CLI exits 0.
+ */
+export async function runServe(context: CommandContext, options: ServeOptions, interrupts: Interrupts): Promise<ServeRun> {
+  let received: InterruptSignal | undefined;
+  let onSignal: ((signal: InterruptSignal) => void) | undefined;
+  const unsubscribe = interrupts.subscribe((signal) => {
+    received ??= signal;
+    onSignal?.(signal);
+  });
+  const stop = new AbortController();
+  // Last registered, first run: the server, then the run context (state saved, fetches aborted),
+  // then the refreshes still settling, then the demo's servers.
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    const { settings } = context;
+    let env = context.env;
+    if (settings.demo) {
+      const demo = await (await import('../../demo/demo-server.js')).startDemoServer();
+      cleanups.push(() => demo.close());
+      env = { ...env, ...demo.env };
+    }
+    const clock = stoppableClock(context.clock, stop.signal);
+    const session = await createRunContext({ settings, env, stderr: context.stderr, interactive: false, clock });
+    let service: ServeService | undefined;
+    cleanups.push(async () => {
+      if (service) await Promise.race([service.stopped(), realDelay(SETTLE_REFRESHES_MS)]);
+    });
+    cleanups.push(() => session.close());
+
+    let health: StatusReport | undefined;
+    const readHealth = async (): Promise<void> => {
+      health = await gatherStatus({ cacheDir: settings.cacheDir, stateDir: settings.stateDir, env, clock });
+    };
+    const afterRefresh = recordRefresh(session, stop.signal, readHealth);
+    const { jobs, leftOut } = serveJobs(session, env, { every: options.every, newsQueries: options.newsQueries }, afterRefresh);
+    if (!settings.quiet) for (const line of leftOut) context.stderr.write(`note: ${line}\n`);
+    if (jobs.length === 0)
+      throw new QahtError('QAHT_ERR_USAGE', `nothing to serve: ${leftOut.join('; ') || 'every screen is off in --every'}`);
+    await readHealth().catch(() => undefined);
+
+    service = createServeService({
+      jobs,
+      signal: stop.signal,
+      clock,
+      monitor: session.monitor,
+      breakers: session.breakers,
+      health: () => health,
+      token: options.token,
+      hostCheck: hostAllowList(options.host, options.allowedHosts),
+      rateLimit: { requestsPerWindow: options.rateLimit },
+      logger: session.logger,
+      logLevel: settings.logLevel,
+      version: packageVersion(),
+    });
+    const listening = service;
+    cleanups.push(() => listening.close());
+    const origin = await listening.listen(options.host, options.port);
+    // Even with --quiet: with --port 0 this line is the only way to learn the port.
+    context.stderr.write(`listening on ${origin}\n`);
+    if (!received) listening.start();
+    const signal = received ?? (await new Promise<InterruptSignal>((resolve) => (onSignal = resolve)));
+    session.logger.info({ signal }, 'stopping');
+    return { origin, signal };
+  } finally {
+    stop.abort(new QahtError('QAHT_ERR_ABORTED', 'screen serve is stopping'));
+    unsubscribe();
+    await shutDown(cleanups);
+  }
+}
+
+/**
+ * What follows each refresh, one at a time (two screens may end together): the sources' outcomes
+ * go into the state's history, breaker and limiter state is saved, and the health report is read
+ * back. A failure to save is logged and the refresh still counts: its answer is good. Nothing is
+ * recorded once the service is stopping.
+ */
+function recordRefresh(
+  session: RunContext,
+  stopping: AbortSignal,
+  readHealth: () => Promise<void>,
+): (sources: SourceReport<SourceName>[]) => Promise<void> {
+  let queue: Promise<void> = Promise.resolve();
+  return (sources) => {
+    const next = queue.then(async () => {
+      if (stopping.aborted) return;
+      try {
+        await session.finish({ command: 'serve', sources, metricsFile: undefined });
+        await session.save();
+        await readHealth();
+      } catch (error) {
+        session.logger.warn({ err: error }, 'could not save state after a refresh');
+      }
+    });
+    queue = next;
+    return next;
+  };
+}
+
+/** Runs the clean-ups last registered first; every one runs even when one fails. */
+async function shutDown(cleanups: Array<() => Promise<void>>): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  // Let cache writes under way land, then drop the locks of fetches that were cut off.
+  await settlePendingWrites(SETTLE_WRITES_MS);
+  releaseHeldLocksSync();
+  if (failure) throw failure.error;
+}
+
+/** A wait on the real clock that never keeps the process alive (the service's clock has been stopped). */
+function realDelay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,84 @@
+/**
+ * What `screen status` and `screen cache` read from a shared Redis store, imported only when one is
+ * selected. Each opens the connection (1 s at most), reads or clears, and closes it; undefined when
+ * Redis cannot be reached (the caller has been told why, and uses the file store).
+ */
+import { BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
+import { DAILY_BUDGETS } from '../sources/documented-rates.js';
+import { SOURCE_NAMES } from '../sources/source-names.js';
+import type { CacheListing } from '../store/cache-types.js';
+import { DiskCache } from '../store/file/disk-cache.js';
+import { fileHistory } from '../store/file/file-ports.js';
+import { RedisHistory } from '../store/redis/redis-budgets.js';
+import { RedisCache } from '../store/redis/redis-cache.js';
+import { RedisConnection } from '../store/redis/redis-connection.js';
+import { readSharedState, type SharedStateSnapshot } from '../store/redis/redis-snapshot.js';
+import { StateStore } from '../store/file/state-store.js';
+import type { RedisLocation } from '../store/store-location.js';
+import type { Clock } from '../time/clock.js';
+
+interface SharedRead {
+  location: RedisLocation;
+  cacheDir: string;
+  /** Where the file store's state is (the fallback history). @default the cache dir */
+  stateDir?: string;
+  clock: Clock;
+  /** Why Redis could not be reached, for the caller to say. */
+  onUnreachable(reason: string): void;
+}
+
+/** The shared state and cache listing `screen status` reports for `hosts`. */
+export async function readSharedStatus(
+  options: SharedRead & { hosts: readonly string[] },
+): Promise<(SharedStateSnapshot & { listings: CacheListing[] }) | undefined> {
+  return withConnection(options, async (connection) => {
+    const history = new RedisHistory(
+      connection,
+      fileHistory(await StateStore.load(options.stateDir ?? options.cacheDir, { clock: options.clock })),
+    );
+    const [state, listings] = await Promise.all([
+      readSharedState(connection, {
+        hosts: options.hosts,
+        history,
+        sources: SOURCE_NAMES,
+        budgetNames: Object.keys(DAILY_BUDGETS),
+        recoveryMs: BREAKER_RECOVERY_MS,
+      }),
+      sharedCache(connection, options.cacheDir).list(),
+    ]);
+    return { ...state, listings };
+  });
+}
+
+/** `screen cache ls|clear` on the shared store: the listing, or how many entries were removed. */
+export async function sharedCacheAction(
+  options: SharedRead & { action: 'ls' | 'clear'; source: string | undefined },
+): Promise<{ listings: CacheListing[] } | { removed: number } | undefined> {
+  return withConnection(options, async (connection) => {
+    const cache = sharedCache(connection, options.cacheDir);
+    return options.action === 'clear' ? { removed: await cache.clear(options.source) } : { listings: await cache.list() };
+  });
+}
+
+function sharedCache(connection: RedisConnection, cacheDir: string): RedisCache {
+  // Not `DiskCache.open`: reading must not create the cache folder.
+  return new RedisCache({ connection, fallback: new DiskCache({ dir: cacheDir }) });
+}
+
+async function withConnection<T>(options: SharedRead, read: (connection: RedisConnection) => Promise<T>): Promise<T | undefined> {
+  let connection: RedisConnection;
+  try {
+    connection = await RedisConnection.open({ location: options.location, clock: options.clock });
+  } catch (error) {
+    options.onUnreachable(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+  try {
+    return await read(connection);
+  } catch (error) {
+    options.onUnreachable(error instanceof Error ? error.message : String(error));
+    return undefined;
+  } finally {
+    await connection.close();
+  }
+}

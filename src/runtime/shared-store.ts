@@ -1,0 +1,124 @@
+/**
+ * A run's side of the shared Redis store (`--store redis://…`): the connection and every port on
+ * it, each with the file store behind it. Imported only when a Redis store is selected, so a
+ * file-store run never loads this module, the Redis ports or the `redis` package.
+ */
+import { SharedBreaker } from '../fleet/shared-breaker.js';
+import { SharedPacer } from '../fleet/shared-pacer.js';
+import type { PerformanceMonitor } from '../perf/performance-monitor.js';
+import type { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
+import type { BreakerSnapshot, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import type { DiskCache } from '../store/file/disk-cache.js';
+import { PendingWrites } from '../store/pending-writes.js';
+import { RedisBudgets, RedisHistory } from '../store/redis/redis-budgets.js';
+import { RedisCache } from '../store/redis/redis-cache.js';
+import { RedisConnection } from '../store/redis/redis-connection.js';
+import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
+import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
+import type { RedisLocation } from '../store/store-location.js';
+import type { RunMemory } from '../store/run-memory.js';
+import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
+import type { Clock } from '../time/clock.js';
+
+/** A fill lock outlives a killed holder by at most one request timeout, and never by more than this. */
+const FILL_LOCK_MAX_TTL_MS = 10_000;
+
+export interface SharedStoreOptions {
+  location: RedisLocation;
+  /** This process's clock (the store keeps the fleet's: see `RedisConnection.clock`). */
+  clock: Clock;
+  /** Tests pass their manual clock here, and it is then the fleet's too. */
+  fixedClock: boolean;
+  /** The file store's parts, which serve while Redis cannot be reached. */
+  fallback: { cache: DiskCache; budgets: BudgetPort; history: SourceHistoryPort; memory: RunMemory | undefined };
+  /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
+  limiter: AdaptiveRateLimiter;
+  /** The breaker that takes over for a host without Redis, from the state last read. */
+  localBreaker: (host: string, snapshot: BreakerSnapshot) => CircuitBreaker;
+  breakerRules: BreakerRules;
+  /** Longest slot or block a request waits for, ms (the client's `maxRetryAfterMs`). */
+  maxWaitMs: number;
+  /** Per-request timeout, ms: a fill lock's lifetime follows it. */
+  timeoutMs: number;
+  monitor: PerformanceMonitor;
+  secrets: readonly string[];
+  /** One line for the user (a warning). */
+  warn(message: string): void;
+  /** The cache dir, named when the run falls back to it. */
+  dir: string;
+}
+
+/** The ports a run uses when the shared store answered at start. */
+export interface SharedStore {
+  readonly connection: RedisConnection;
+  readonly cache: RedisCache;
+  readonly budgets: BudgetPort;
+  readonly history: SourceHistoryPort;
+  readonly memory: RunMemory;
+  readonly pacer: SharedPacer;
+  breakerFor(host: string): SharedBreaker;
+  /** Waits for the outcomes still being written. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects (1 s at most) and builds the ports. Undefined when Redis cannot be reached: the run
+ * has then been warned once and goes on with the file store.
+ */
+export async function openSharedStore(options: SharedStoreOptions): Promise<SharedStore | undefined> {
+  const { location, fallback } = options;
+  let connection: RedisConnection;
+  try {
+    connection = await RedisConnection.open({
+      location,
+      ...(options.fixedClock ? { clock: options.clock } : {}),
+      onDown: (reason) =>
+        options.warn(
+          `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,
+        ),
+    });
+  } catch (error) {
+    options.warn(`${error instanceof Error ? error.message : String(error)}; using the file store in ${options.dir}`);
+    return undefined;
+  }
+  const fleetClock = connection.clock;
+  const writes = new PendingWrites();
+  const pacing = new RedisPacing(connection);
+  const breakerPort = new RedisBreakers(connection);
+  const pacer = new SharedPacer({ port: pacing, local: options.limiter, clock: options.clock, fleetClock, maxWaitMs: options.maxWaitMs });
+  const breakers = new Map<string, SharedBreaker>();
+  return {
+    connection,
+    cache: new RedisCache({
+      connection,
+      fallback: fallback.cache,
+      monitor: options.monitor,
+      secrets: options.secrets,
+      lockTtlMs: Math.min(options.timeoutMs, FILL_LOCK_MAX_TTL_MS),
+    }),
+    budgets: new RedisBudgets(connection, fallback.budgets),
+    history: new RedisHistory(connection, fallback.history, options.secrets),
+    memory: new RedisRunMemory(connection, fallback.memory, options.secrets),
+    pacer,
+    breakerFor(host) {
+      let breaker = breakers.get(host);
+      if (!breaker) {
+        breaker = new SharedBreaker({
+          host,
+          port: breakerPort,
+          rules: options.breakerRules,
+          clock: fleetClock,
+          writes,
+          local: (snapshot) => options.localBreaker(host, snapshot),
+        });
+        breakers.set(host, breaker);
+      }
+      return breaker;
+    },
+    async flush() {
+      await Promise.all([writes.settleAll(), pacer.flush()]);
+    },
+    close: () => connection.close(),
+  };
+}
