@@ -117,7 +117,16 @@ describe('screen market: each source as its API really answers', () => {
       expect([...rows.keys()].sort()).toEqual(['IBM', 'MSFT']);
       for (const symbol of ['IBM', 'MSFT'] as const) {
         expect(rows.get(symbol)).toMatchObject({ symbol, ...expected[source][symbol], sources: [source] });
-        expect(Object.keys(rows.get(symbol)!).sort()).toEqual(['changeBasis', 'changePct', 'name', 'price', 'score', 'sources', 'symbol', 'volume']);
+        expect(Object.keys(rows.get(symbol)!).sort()).toEqual([
+          'changeBasis',
+          'changePct',
+          'name',
+          'price',
+          'score',
+          'sources',
+          'symbol',
+          'volume',
+        ]);
       }
       expect(rows.get('MSFT')!.name).toBe('Microsoft');
       // Finnhub zeros, an empty Global Quote, a Stooq N/D row: each means "no such symbol".
