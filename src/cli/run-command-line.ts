@@ -75,6 +75,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
   const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
   const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
   const deferred: Array<() => Promise<void>> = [];
+  let degradedLate = false;
   const context: CommandContext = {
     bin,
     settings,
@@ -83,6 +84,9 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
     stderr: io.stderr,
     interrupts: io.interrupts,
     afterOutput: (task) => deferred.push(task),
+    degrade: () => {
+      degradedLate = true;
+    },
     terminal: io.stdout.isTTY
       ? async () =>
           (await import('./watch-terminal.js')).createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), {
@@ -127,7 +131,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
     }
   }
   if (failure) throw failure.error;
-  return code;
+  return degradedLate && code === EXIT.ok ? EXIT.degraded : code;
 }
 
 /**

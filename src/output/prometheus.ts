@@ -72,6 +72,10 @@ interface CountFamily {
 /** Monitor counter name → family. The series' own labels (`host`, `source`) follow each sample. */
 const COUNT_FAMILIES: Readonly<Record<string, CountFamily>> = {
   'http.requests': { name: 'qaht_http_requests', help: 'HTTP requests sent (every attempt), per host and source.' },
+  'notify.failures': {
+    name: 'qaht_notify_failures',
+    help: 'Alert deliveries that failed, per channel (notify-cmd, webhook); their alerts stay pending for the next run.',
+  },
   'http.429': {
     name: 'qaht_http_rate_limited',
     help: 'Answers that said slow down (HTTP 429 or 418, or a rate limit inside a 200), per host and source.',

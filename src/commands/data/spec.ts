@@ -233,7 +233,10 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
   run: DataRun<Row>,
   env: Env,
 ): Promise<void> {
-  const [{ trackRun }, { notifyAlerts }] = await Promise.all([import('./changes/run-tracking.js'), import('./notify/notify-alerts.js')]);
+  const [{ trackRun }, { notifyAlerts, NOTIFY_FAILURES }] = await Promise.all([
+    import('./changes/run-tracking.js'),
+    import('./notify/notify-alerts.js'),
+  ]);
   const { change } = options;
   const tracked = await trackRun({
     command: definition.name,
@@ -252,7 +255,7 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
     if (!context.settings.quiet) context.stderr.write(`warning: ${message}\n`);
   };
   context.afterOutput(async () => {
-    await notifyAlerts({
+    const delivered = await notifyAlerts({
       command: definition.name,
       generatedAt: run.result.generatedAt,
       alerts: tracked.alerts,
@@ -263,9 +266,13 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
       maxRetries: context.settings.maxRetries,
       env: context.env,
       secrets: apiKeysIn(env),
-      warn,
+      // An alert that did not arrive is never silent: even --quiet prints this line.
+      alarm: (message) => context.stderr.write(`warning: ${message}\n`),
       logger: session.logger,
+      memory: session.memory,
+      count: (channel, failures) => session.monitor.increment(NOTIFY_FAILURES, failures, { channel }),
     });
+    if (delivered.failed.length > 0 && options.data.strict) context.degrade();
     try {
       await tracked.save();
     } catch (error) {
