@@ -162,15 +162,20 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
     config: configLocation(values.config, sources.config ?? 'default', env),
-    store: storeLocation(values.store, env),
+    store: storeLocation(values.store, env, values.demo),
   };
 }
 
-/** The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank = default). */
-function storeLocation(store: StoreUrl, env: Env): StoreLocation {
+/**
+ * The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank =
+ * default). Under `--demo` every key gets a `demo:` part after it: the demo's recorded prices,
+ * history and pacing live in a key space no real run reads.
+ */
+function storeLocation(store: StoreUrl, env: Env, demo: boolean): StoreLocation {
   if (store.kind === 'file') return store;
   const raw = env.SCREEN_STORE_PREFIX;
-  return { ...store, prefix: raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw) };
+  const prefix = raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw);
+  return { ...store, prefix: demo ? `${prefix}demo:` : prefix };
 }
 
 /**
