@@ -46,6 +46,8 @@ export interface CommandResult<Row, Name extends string = string> {
   excluded?: Array<{ id: string; reason: string }>;
   /** Extra human lines for stderr (e.g. "12 excluded: stablecoin 5, wrapped 4, low volume 3"). */
   notes: string[];
+  /** More top-level members of the JSON document the command states (crypto: `scoreModel`). */
+  document?: Readonly<Record<string, unknown>>;
 }
 
 /** The sentence for a skip reason, as status lines and JSON `error` show it. */

@@ -81,7 +81,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'screen eval --horizon 30d --since 2026-06-01  30-day returns of signals since June',
       'screen eval --basis backfill --json           recomputed from stored candles (survivorship-biased)',
     ],
-    load: async () => (await import('../commands/eval/eval-command.js')).evalCommand,
+    load: async () => (await import('../commands/eval/spec.js')).evalCommand,
   },
   {
     name: 'completion',

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
 import { demoKeys } from './demo-sources.js';
+import { historyAnswer } from './history-answer.js';
 import { renderTimeTokens } from './time-tokens.js';
 
 /** One recorded response: served for `GET /<source><path>` when every listed query param matches. */
@@ -96,6 +97,13 @@ async function serve(source: SourceName, request: IncomingMessage, response: Ser
   const url = new URL(request.url ?? '/', 'http://demo');
   const [, , ...rest] = url.pathname.split('/');
   const path = `/${rest.join('/')}`.replace(/\/+$/, '') || '/';
+  const generated = historyAnswer(source, path, url.searchParams, Date.now());
+  if (generated !== undefined) {
+    const body = JSON.stringify(generated.body);
+    response.writeHead(generated.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+    return;
+  }
   const recording = library.recordings.find(
     (r) =>
       r.source === source &&

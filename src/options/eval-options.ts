@@ -31,7 +31,7 @@ export const EVAL_OPTIONS = [
     key: 'since',
     flags: '--since <date>',
     description: 'only signal days from this UTC date on (YYYY-MM-DD)',
-    defaultLabel: 'every day kept',
+    defaultLabel: 'all days',
     type: 'text',
     parse: parseDate,
   }),

@@ -21,7 +21,7 @@ export interface ColumnSpec<R> {
    * @default 40 (a readable title)
    */
   flexFloor?: number;
-  /** A CSV column only: the table says the same another way (a mark on a cell, say). */
+  /** A CSV column only: the table leaves it out (a compact column stands for it there). */
   csvOnly?: boolean;
   /** Colours the (already truncated) cell text of a row; none when it returns undefined. */
   colour?: (row: R, chalk: ChalkInstance) => ((text: string) => string) | undefined;

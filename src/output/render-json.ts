@@ -26,6 +26,7 @@ export function jsonDocument<R>(result: CommandResult<R>, metrics: unknown, extr
     })),
     results: deepSanitize(result.results),
     excluded: deepSanitize(result.excluded ?? []),
+    ...deepSanitize(result.document ?? {}),
     ...deepSanitize(extra),
     metrics,
   };

@@ -26,6 +26,8 @@ import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
 import { FileRunMemory } from '../store/file/file-run-memory.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
+import { FileCandleStore } from '../store/file/file-candle-store.js';
+import { MemoryWeightBudget } from '../store/history/weight-budget.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { Interrupts } from './interrupts.js';
 import type { Runtime } from './runtime.js';
@@ -163,6 +165,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory })
       : undefined;
   const budgets = shared?.budgets ?? fileBudgets(state, clock);
+  const fileCandles = new FileCandleStore(dir, { clock });
   const history = shared?.history ?? fileHistory(state);
   const pacing: HostPacing = shared?.pacer ?? limiter;
   const breakers = new Map<string, HostBreaker>();
@@ -219,6 +222,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     },
     cache: (shared?.cache ?? cache).view(mode),
     budgets,
+    history: shared ? { candles: shared.candles, weight: shared.weight } : { candles: fileCandles, weight: new MemoryWeightBudget(clock) },
     progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
@@ -362,6 +366,7 @@ async function openShared(
     clock: parts.clock,
     fixedClock: parts.options.clock !== undefined && parts.options.clock !== systemClock,
     fallback: {
+      candles: new FileCandleStore(settings.cacheDir, { clock: parts.clock }),
       cache: parts.cache,
       budgets: fileBudgets(parts.state, parts.clock),
       history: fileHistory(parts.state),

@@ -2,6 +2,7 @@ import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
 import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
+import type { HistoryPorts } from '../store/history/history-ports.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
 /**
@@ -41,6 +42,8 @@ export interface Runtime {
   /** The run's view of the cache: every lookup in the run's mode (normal, force-refresh or offline). */
   cache: CacheView;
   budgets: BudgetLedger;
+  /** Candle history (series and Binance's weight budget) in the run's store; undefined: the run keeps none. */
+  history?: HistoryPorts | undefined;
   progress: Progress;
   /**
    * Counters for the timing summary and metrics, e.g. `source.items` with `{ source: 'coingecko' }`:

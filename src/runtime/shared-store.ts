@@ -12,6 +12,10 @@ import type { DiskCache } from '../store/file/disk-cache.js';
 import { PendingWrites } from '../store/pending-writes.js';
 import { RedisBudgets, RedisHistory } from '../store/redis/redis-budgets.js';
 import { RedisCache } from '../store/redis/redis-cache.js';
+import { RedisCandleStore } from '../store/redis/redis-candle-store.js';
+import { RedisWeightBudget } from '../store/redis/redis-weight-budget.js';
+import type { CandleStore } from '../store/history/candle-store.js';
+import { MemoryWeightBudget, type WeightBudget } from '../store/history/weight-budget.js';
 import { RedisConnection } from '../store/redis/redis-connection.js';
 import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
 import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
@@ -30,7 +34,7 @@ export interface SharedStoreOptions {
   /** Tests pass their manual clock here, and it is then the fleet's too. */
   fixedClock: boolean;
   /** The file store's parts, which serve while Redis cannot be reached. */
-  fallback: { cache: DiskCache; budgets: BudgetPort; history: SourceHistoryPort; memory: RunMemory | undefined };
+  fallback: { cache: DiskCache; budgets: BudgetPort; history: SourceHistoryPort; memory: RunMemory | undefined; candles: CandleStore };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;
   /** The breaker that takes over for a host without Redis, from the state last read. */
@@ -55,6 +59,9 @@ export interface SharedStore {
   readonly budgets: BudgetPort;
   readonly history: SourceHistoryPort;
   readonly memory: RunMemory;
+  /** Candle history and Binance's weight budget, the fleet's. */
+  readonly candles: CandleStore;
+  readonly weight: WeightBudget;
   readonly pacer: SharedPacer;
   breakerFor(host: string): SharedBreaker;
   /** Waits for the outcomes still being written. */
@@ -100,6 +107,8 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
     budgets: new RedisBudgets(connection, fallback.budgets),
     history: new RedisHistory(connection, fallback.history, options.secrets),
     memory: new RedisRunMemory(connection, fallback.memory, options.secrets),
+    candles: new RedisCandleStore(connection, fallback.candles),
+    weight: new RedisWeightBudget(connection, new MemoryWeightBudget(options.clock)),
     pacer,
     breakerFor(host) {
       let breaker = breakers.get(host);

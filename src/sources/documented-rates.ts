@@ -5,8 +5,11 @@ import type { SourceName } from './source-names.js';
  * limiter adds a small margin for arrival jitter and never goes faster; a delay learned in
  * earlier runs replaces the start).
  * - coingecko: keyless/demo budget taken as 30 calls/min (api-notes: the current figure is unconfirmed).
- * - binance: 6000 weight/min per IP; a run costs 80 (+20 for exchangeInfo once a day), so a small
- *   fixed gap suffices and X-MBX-USED-WEIGHT-1M sets the pace when the budget runs low.
+ * - binance: 6000 weight/min per IP, a budget of weight rather than a rate: a run's ticker costs
+ *   80 (+20 for exchangeInfo once a day) and a klines request 2, which candle history takes from
+ *   its own weight budget (README "History"). So the gap here is only what keeps a burst of
+ *   klines polite (at most 250 requests a second), and X-MBX-USED-WEIGHT-1M sets the pace when
+ *   the minute's budget runs low.
  * - coincap: v3 limits unpublished; v2 allowed 500/min with a key.
  * - google_news: no published limit; heavy polling draws blocks, so stay gentle.
  * - hn: about 10,000 requests/hour per IP.
@@ -19,7 +22,7 @@ import type { SourceName } from './source-names.js';
  */
 export const DOCUMENTED_DELAY_MS: Record<SourceName, number> = {
   coingecko: 2000,
-  binance: 250,
+  binance: 4,
   coincap: 500,
   google_news: 1000,
   hn: 400,

@@ -55,6 +55,10 @@ export function plainScoreAndSort(coins: readonly CoinMarket[], limit = 50): unk
     volume24hUsd: coin.volume24hUsd,
     marketCapUsd: coin.marketCapUsd,
     turnover: null,
+    rvol: null,
+    rs7dPct: null,
+    squeezePct: null,
+    rsi14: null,
     score: scoreCoin({
       change1hPct: coin.change1hPct,
       change24hPct: coin.change24hPct,

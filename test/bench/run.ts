@@ -25,6 +25,7 @@ const BENCHES: Bench[] = [
   { id: '9', title: 'Shared store', run: async () => (await import('./shared-store.js')).benchSharedStore() },
   { id: '10', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
   { id: '11', title: 'Start-up on every Node', run: async () => (await import('./startup.js')).benchStartup() },
+  { id: '14', title: 'Signal journal and screen eval', run: async () => (await import('./journal.js')).benchJournal() },
 ];
 
 interface Machine {

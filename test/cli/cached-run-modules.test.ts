@@ -76,7 +76,8 @@ describe('a run served entirely from cache (the built bin)', () => {
 
   beforeAll(async () => {
     dir = await tempCacheDir();
-    env = cleanEnv({ SCREEN_CACHE_DIR: join(dir, 'cache'), SCREEN_STATE_DIR: join(dir, 'state') });
+    // History only read: a run with candles due fetches them, which is not a run served from cache.
+    env = cleanEnv({ SCREEN_CACHE_DIR: join(dir, 'cache'), SCREEN_STATE_DIR: join(dir, 'state'), SCREEN_HISTORY_BUDGET: '0' });
     // The cold run fetches from the demo's loopback servers and fills the cache (60 s TTLs).
     cold = await runRecorded(dir, 'cold', ['crypto', '--demo', '--json'], env, 'files');
     warm = await runRecorded(dir, 'warm', ['crypto', '--demo', '--json'], env, 'builtins');

@@ -95,7 +95,18 @@ describe('screen completion', () => {
       const flags = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)].map(longFlag);
       expect(bashCompletes(['screen', entry.name, '--']).sort(), entry.name).toEqual([...flags, '--help'].sort());
     }
-    expect(bashCompletes(['screen', 'crypto', '--sort', ''])).toEqual(['score', 'change24h', 'change7d', 'volume', 'mcap', 'turnover']);
+    expect(bashCompletes(['screen', 'crypto', '--sort', ''])).toEqual([
+      'score',
+      'change24h',
+      'change7d',
+      'volume',
+      'mcap',
+      'turnover',
+      'rvol',
+      'rs7d',
+      'squeeze',
+      'rsi',
+    ]);
     expect(bashCompletes(['screen', 'market', '--sort', 'v'])).toEqual(['volume']);
     expect(bashCompletes(['screen', 'news', '--sources', 'hn,g'])).toEqual(['hn,google_news', 'hn,gdelt']);
     // A source already in the list is not offered again.
@@ -117,7 +128,18 @@ describe('screen completion', () => {
         .map((entry) => entry.split('\t')[0]!);
     expect(complete('screen ')).toEqual(expect.arrayContaining(['crypto', 'news', 'market', 'status', 'cache', 'completion']));
     expect(complete('screen crypto --so')).toEqual(['--sort', '--sources']);
-    expect(complete('qaht crypto --sort ').sort()).toEqual(['change24h', 'change7d', 'mcap', 'score', 'turnover', 'volume']);
+    expect(complete('qaht crypto --sort ').sort()).toEqual([
+      'change24h',
+      'change7d',
+      'mcap',
+      'rs7d',
+      'rsi',
+      'rvol',
+      'score',
+      'squeeze',
+      'turnover',
+      'volume',
+    ]);
     expect(complete('screen cache ').sort()).toEqual(['clear', 'ls']);
     expect(complete('screen cache ls ')).toEqual(expect.arrayContaining(['coingecko', 'stooq']));
   });

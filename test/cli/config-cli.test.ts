@@ -104,7 +104,8 @@ describe('the config file', () => {
     ['[crypto]\nlimit = 0\n', (path: string) => `${path}:2: [crypto] limit must be between 1 and 1000000, got "0"`],
     [
       '[crypto]\nsort = "fame"\n',
-      (path: string) => `${path}:2: [crypto] sort must be one of score, change24h, change7d, volume, mcap, turnover, got "fame"`,
+      (path: string) =>
+        `${path}:2: [crypto] sort must be one of score, change24h, change7d, volume, mcap, turnover, rvol, rs7d, squeeze, rsi, got "fame"`,
     ],
     [
       '# defaults\n[crypto]\nlimt = 3\n',

@@ -20,13 +20,16 @@ export interface CliRun {
 
 /**
  * Settings that make spawned runs fast without changing production code paths: no pacing between
- * requests, short timeouts and a short retry backoff (all documented flags/env in the README).
+ * requests, short timeouts and a short retry backoff, no candle history fetched (all documented
+ * flags/env in the README).
  */
 export const FAST_ENV: Record<string, string> = {
   SCREEN_PACE_MS: '0',
   SCREEN_TIMEOUT_MS: '3000',
   SCREEN_RETRY_BASE_MS: '20',
   SCREEN_MAX_RETRIES: '1',
+  // Candle history only where a test serves klines and asks for it (test/cli/history-*.test.ts).
+  SCREEN_HISTORY_BUDGET: '0',
 };
 
 /** Environment without the developer's real keys or overrides, so tests never depend on them. */

@@ -12,6 +12,8 @@ import type { HttpGetter } from '../../http/types.js';
 import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../../screens/crypto/sort.js';
+import { SCORE_MODEL } from '../../screens/signals/signal-score.js';
+import type { SignalFlag } from '../../screens/signals/signal-fields.js';
 import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../../sources/coingecko.js';
@@ -20,6 +22,7 @@ import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '..
 import type { SourceName } from '../../sources/source-names.js';
 import { runSource } from '../data/run-source.js';
 import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
+import { DEFAULT_HISTORY_BUDGET, loadCryptoHistory, pendingHistoryNote } from '../history/crypto-history.js';
 
 export interface CryptoOptions {
   /** `--top N`: universe size, the top N coins by market cap (CoinGecko pages of 250). 1–2500. @default 250 */
@@ -36,6 +39,10 @@ export interface CryptoOptions {
   maxRank: number | undefined;
   /** `--symbols BTC,ETH`: filter, only these symbols (any case); they also skip the stablecoin/wrapped/leveraged gates. @default undefined (all) */
   symbols: string[] | undefined;
+  /** `--history-budget N`: candle history requests this run may send (0: read what is stored). @default 60 */
+  historyBudget: number;
+  /** `--signal NAME` (repeatable): filter, only rows carrying every flag given. @default [] (off) */
+  signals: SignalFlag[];
 }
 
 /** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
@@ -47,6 +54,8 @@ export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
   minMarketCapUsd: undefined,
   maxRank: undefined,
   symbols: undefined,
+  historyBudget: DEFAULT_HISTORY_BUDGET,
+  signals: [],
 };
 
 /** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
@@ -70,6 +79,8 @@ const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
  */
 export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {
   const nowMs = rt.clock.now();
+  // The symbols the ticker was folded with, kept for candle history (which needs the USDT pairs).
+  let usdSymbols: BinanceUsdSymbol[] | undefined;
   const [coingecko, binance, coincap] = await Promise.all([
     runSource(rt, options, {
       source: 'coingecko',
@@ -87,7 +98,10 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       fetch: (ctx) =>
         fetchBinanceUsdAssets(ctx.http, {
           baseUrls: ctx.baseUrls,
-          loadSymbols: (baseUrl) => loadBinanceSymbols(rt, ctx.http, baseUrl),
+          loadSymbols: async (baseUrl) => {
+            usdSymbols = await loadBinanceSymbols(rt, ctx.http, baseUrl);
+            return usdSymbols;
+          },
           onFallback: (refused, reason, next) => {
             rt.increment('source.host_fallbacks', 1, { source: 'binance' });
             rt.warn(`binance: ${hostLabel(refused)} refused (${reason}); trying ${hostLabel(next)}`);
@@ -107,8 +121,19 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     }),
   ]);
 
+  const history = await loadCryptoHistory(rt, {
+    coins: coingecko.value ?? coincap.value ?? [],
+    usdSymbols: async () => {
+      if (usdSymbols) return usdSymbols;
+      const [baseUrl] = await rt.baseUrls('binance');
+      return baseUrl === undefined ? undefined : loadBinanceSymbols(rt, undefined, baseUrl);
+    },
+    budget: options.historyBudget,
+    fetch: rt.cache.mode !== 'offline',
+    sources: answering([coingecko.report, binance.report]),
+  });
   const screen = screenCrypto(
-    { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value },
+    { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value, history },
     {
       sort: options.sort,
       ascending: options.ascending,
@@ -116,7 +141,9 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       minMarketCapUsd: options.minMarketCapUsd,
       maxRank: options.maxRank,
       symbols: options.symbols,
+      signals: options.signals,
       limit: options.limit ?? DEFAULT_CRYPTO_LIMIT,
+      asOfMs: nowMs,
     },
   );
   return {
@@ -125,18 +152,33 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     sources: [coingecko.report, binance.report, coincap.report],
     results: screen.rows,
     excluded: screen.excluded,
-    notes: screen.notes,
+    notes: withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)),
+    document: { scoreModel: SCORE_MODEL },
   };
 }
 
+/** The history sources whose snapshot this run got (fresh or cached): the ones history may ask. */
+function answering(reports: ReadonlyArray<{ name: SourceName; status: string }>): Set<'binance' | 'coingecko'> {
+  const out = new Set<'binance' | 'coingecko'>();
+  for (const report of reports) {
+    if ((report.name === 'binance' || report.name === 'coingecko') && (report.status === 'fresh' || report.status === 'cached'))
+      out.add(report.name);
+  }
+  return out;
+}
+
+function withNote(notes: string[], note: string | undefined): string[] {
+  return note === undefined ? notes : [...notes, note];
+}
+
 /** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
-async function loadBinanceSymbols(rt: Runtime, http: HttpGetter, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+async function loadBinanceSymbols(rt: Runtime, http: HttpGetter | undefined, baseUrl: string): Promise<BinanceUsdSymbol[]> {
   const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
     source: 'binance',
     key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,
     ttlMs: CRYPTO_TTL_MS.binanceExchangeInfo,
     maxStaleMs: EXCHANGE_INFO_MAX_STALE_MS,
-    fetch: () => fetchBinanceUsdSymbols(http, baseUrl),
+    fetch: async () => fetchBinanceUsdSymbols(http ?? (await rt.http()), baseUrl),
     validate: isBinanceUsdSymbolList,
   });
   if (lookup.value !== undefined) return lookup.value;

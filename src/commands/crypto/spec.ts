@@ -2,12 +2,15 @@ import { defineOption, switchOption } from '../../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
 import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';
 import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
+import { SIGNAL_FLAGS } from '../../screens/signals/signal-fields.js';
 import { CRYPTO_SOURCES } from '../../sources/source-names.js';
 import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './run.js';
 import { dataCommand } from '../data/spec.js';
 
 /** Largest `--min-volume` or `--min-mcap`: a quadrillion USD, past any market. */
 const MAX_AMOUNT_USD = 1e15;
+/** Largest `--history-budget`: a full fill of 2,500 coins, daily and hourly. */
+const MAX_HISTORY_BUDGET = 5000;
 /** A coin symbol as `--symbols` takes it: letters and digits, then also `.`, `-`, `_` or `+`. */
 const SYMBOL = /^[A-Z0-9][A-Z0-9._+-]{0,19}$/;
 
@@ -60,6 +63,21 @@ const CRYPTO_OPTIONS = [
     ...integer(1, 1_000_000),
   }),
   defineOption({ key: 'symbols', flags: '--symbols <list>', description: 'only these symbols, e.g. BTC,ETH', ...symbolList() }),
+  defineOption({
+    key: 'historyBudget',
+    flags: '--history-budget <n>',
+    description: 'candle history requests this run may send (0: use only what is stored)',
+    env: 'SCREEN_HISTORY_BUDGET',
+    default: DEFAULT_CRYPTO_OPTIONS.historyBudget,
+    ...integer(0, MAX_HISTORY_BUDGET),
+  }),
+  defineOption({
+    key: 'signals',
+    flags: '--signal <name>',
+    description: 'only rows with this signal flagged (repeatable: every one given)',
+    repeatable: true,
+    ...choice(SIGNAL_FLAGS),
+  }),
 ] as const;
 
 /** `screen crypto`: rank the top coins from CoinGecko, Binance and CoinCap. */

@@ -4,7 +4,7 @@ import { drawTable } from '../../output/draw-table.js';
 import type { SignalEvaluation } from '../../screens/eval/evaluate.js';
 import { dayCloseIso, dayStartIso } from '../../screens/eval/utc-day.js';
 import type { Verdict } from '../../screens/eval/verdict.js';
-import type { EvalResult } from './run-eval.js';
+import type { EvalResult } from './run.js';
 
 /** What each signal name means, in the table's first column. */
 const SIGNAL_LABELS: Readonly<Record<string, string>> = {

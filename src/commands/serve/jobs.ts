@@ -8,6 +8,7 @@ import { plannedScreens } from '../../serve/planned-screens.js';
 import type { ScreenJob, ServeScreen } from '../../serve/screen-job.js';
 import type { Env, SourceName } from '../../sources/source-names.js';
 import type { RunContext } from '../../runtime/run-context.js';
+import { historyBudgetIn } from '../history/crypto-history.js';
 
 export interface ServePlan {
   every: EverySpec;
@@ -51,7 +52,10 @@ export function serveJobs(
   const { screens, leftOut } = plannedScreens(plan.every, env);
   const enabled = (screen: ServeScreen): boolean => screens.includes(screen);
   if (enabled('crypto')) {
-    jobs.push(job('crypto', () => runCrypto(rt, { sources: undefined, limit: DEFAULT_CRYPTO_LIMIT, ...DEFAULT_CRYPTO_OPTIONS })));
+    const historyBudget = historyBudgetIn(env);
+    jobs.push(
+      job('crypto', () => runCrypto(rt, { sources: undefined, limit: DEFAULT_CRYPTO_LIMIT, ...DEFAULT_CRYPTO_OPTIONS, historyBudget })),
+    );
   }
   if (enabled('news')) {
     for (const query of plan.newsQueries) {

@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '../../output/column-spec.js';
 import { formatCompact, formatPercent, formatPrice } from '../../output/format-number.js';
 import { sanitizeText } from '../../output/sanitize.js';
+import { signalColumns } from '../signals/signal-columns.js';
 import type { CryptoRow, CryptoSource } from './crypto-row.js';
 import { renderSparkline } from './sparkline.js';
 
@@ -15,10 +16,11 @@ export const CRYPTO_TABLE_LEGEND = 'Src: cg CoinGecko · bn Binance · cc CoinCa
 
 /**
  * Table/CSV columns for crypto. `value` is the machine value (CSV), `display` the table text.
- * Drop order on a narrow terminal (first dropped first): 7d sparkline (7), sources (6), 1h (5),
+ * Drop order on a narrow terminal (first dropped first): signals (8), 7d sparkline (7), sources (6), 1h (5),
  * name (4), market cap (3), 7d (2), volume (1). Rank, symbol, price, 24h and score are never
  * dropped. At 80 columns the table keeps MCap#, symbol, price, 24h %, 7d %, volume, score (and more
- * when cells are narrow); at 200 it shows everything.
+ * when cells are narrow); at 200 it shows everything. CSV also has every signal field and the
+ * score's basis as columns of their own.
  */
 export function cryptoColumns(): ColumnSpec<CryptoRow>[] {
   return [
@@ -78,6 +80,8 @@ export function cryptoColumns(): ColumnSpec<CryptoRow>[] {
       display: (row) => sourcesCell(row),
       dropOrder: 6,
     },
+    ...signalColumns<CryptoRow>(8),
+    { key: 'scoreBasis', header: 'scoreBasis', value: (row) => row.scoreBasis, dropOrder: 8, csvOnly: true },
   ];
 }
 

@@ -1,13 +1,18 @@
 import type { SourceName } from '../../sources/source-names.js';
+import type { SignalFields } from '../signals/signal-fields.js';
 
 /** Sources that can contribute to a crypto row, in display order. */
 export type CryptoSource = Extract<SourceName, 'coingecko' | 'binance' | 'coincap'>;
 
+/** What a row's score was built from: its candles' signals (signals-v1), or the one snapshot (no history yet). */
+export type ScoreBasis = 'signals' | 'snapshot';
+
 /**
- * One screened coin: the CONTRACT fields first (`rank` … `sources`), then extras. Numbers are
- * numbers or null, never strings; text is raw (the output layer sanitises it).
+ * One screened coin: the CONTRACT fields first (`rank` … `sources`), then extras, then the signal
+ * fields (README "Signals"). Numbers are numbers or null, never strings; text is raw (the output
+ * layer sanitises it).
  */
-export interface CryptoRow {
+export interface CryptoRow extends SignalFields {
   /** Market-cap rank from the universe source (CoinGecko, else CoinCap); null when unknown. The row order is the sort, not this. */
   rank: number | null;
   /** Provider id (`bitcoin`); the lower-cased base asset when only Binance answered. */
@@ -20,7 +25,7 @@ export interface CryptoRow {
   change7dPct: number | null;
   volume24hUsd: number | null;
   marketCapUsd: number | null;
-  /** 0–100, one decimal (see score.ts). */
+  /** 0–100, one decimal: signals-v1 with history, else the snapshot score (score.ts). */
   score: number;
   /** Sources whose data went into the row (a source whose price disagreed is not listed). */
   sources: CryptoSource[];
@@ -31,6 +36,7 @@ export interface CryptoRow {
   sparkline7d: number[] | null;
   /** Warnings about the row, e.g. `price_mismatch:binance`. */
   flags: string[];
+  scoreBasis: ScoreBasis;
 }
 
 /** A coin kept out of the results, and why (JSON `excluded`). */

@@ -12,6 +12,7 @@
  *   is flagged `price_mismatch:<source>` (never merged silently). Agreeing sources fill fields the
  *   universe left null and count as cross-source agreement for the score.
  */
+import type { CryptoHistory } from './coin-history.js';
 import type { BinanceAsset, CoinMarket } from '../../sources/crypto/records.js';
 import type { CryptoSource } from './crypto-row.js';
 import { nameKey, symbolKey } from './match-key.js';
@@ -21,6 +22,8 @@ export interface CryptoSourceData {
   coingecko?: CoinMarket[] | undefined;
   coincap?: CoinMarket[] | undefined;
   binance?: BinanceAsset[] | undefined;
+  /** Candle history of the ranked coins (undefined: the run kept none). Merging ignores it; signals read it. */
+  history?: CryptoHistory | undefined;
 }
 
 /** One coin after merging, before gates and scoring. */

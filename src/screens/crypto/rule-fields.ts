@@ -1,7 +1,8 @@
 import type { RuleFields } from '../alerts/rule-fields.js';
+import { signalRuleFields } from '../signals/signal-rule-fields.js';
 import type { CryptoRow } from './crypto-row.js';
 
-/** What `--alert` rules of `screen crypto` may name: the JSON result fields (`sources` as one comma-separated text). */
+/** What `--alert` rules of `screen crypto` may name: the JSON result fields (`sources` as one comma-separated text), the signal fields among them. */
 export const CRYPTO_RULE_FIELDS: RuleFields<CryptoRow> = {
   rank: { type: 'number', get: (row) => row.rank },
   id: { type: 'text', get: (row) => row.id },
@@ -16,4 +17,6 @@ export const CRYPTO_RULE_FIELDS: RuleFields<CryptoRow> = {
   turnover: { type: 'number', get: (row) => row.turnover },
   score: { type: 'number', get: (row) => row.score },
   sources: { type: 'text', get: (row) => row.sources.join(',') },
+  ...signalRuleFields<CryptoRow>(),
+  scoreBasis: { type: 'text', get: (row) => row.scoreBasis },
 };

@@ -1,8 +1,14 @@
 /**
- * The crypto screen, pure: merge the sources → gate (with reasons) → score → filter → sort → cut.
+ * The crypto screen, pure: merge the sources → each coin's signals from its stored candles → gate
+ * (with reasons, the listing age among them) → signals against the ranked coins → score → filter →
+ * sort → cut.
  */
 import { applyLimit } from '../apply-limit.js';
-import type { CryptoRow, CryptoSource, Exclusion } from './crypto-row.js';
+import { type CoinHistory, type CoinSignals, coinSignalsAsOf } from '../signals/coin-signals.js';
+import { hasSignalFlag } from '../signals/flags.js';
+import { listingAgeExclusion, rankSignals } from '../signals/rank-signals.js';
+import type { SignalFields, SignalFlag } from '../signals/signal-fields.js';
+import type { CryptoRow, CryptoSource, Exclusion, ScoreBasis } from './crypto-row.js';
 import { formatUsdThreshold } from './compact-usd.js';
 import { exclusionReason } from './gates.js';
 import { DEFAULT_PRICE_MISMATCH_RATIO, mergeCryptoSources, type CryptoSourceData, type MergedCoin } from './merge.js';
@@ -25,6 +31,12 @@ export interface CryptoScreenOptions {
   limit?: number | undefined;
   /** @default 0.10 */
   priceMismatchRatio?: number;
+  /** Stored closed candles by coin id. Without any, every signal is null and every row keeps its snapshot score. */
+  histories?: ReadonlyMap<string, CoinHistory> | undefined;
+  /** Signals read only bars closed before this instant: the run's clock. @default Infinity (every stored bar) */
+  asOfMs?: number | undefined;
+  /** `--signal`: only rows carrying every one of these flags. Undefined or empty = off. */
+  signals?: readonly SignalFlag[] | undefined;
 }
 
 export interface CryptoScreen {
@@ -55,13 +67,24 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
   };
 
   const excluded: Exclusion[] = [];
-  const passed: RankedCoin[] = [];
+  const passed: MergedCoin[] = [];
+  const passedSignals: CoinSignals[] = [];
+  const asOfMs = options.asOfMs ?? Number.POSITIVE_INFINITY;
   for (const coin of coins) {
-    const reason = exclusionReason(coin, { minVolumeUsd: options.minVolumeUsd, namedSymbols, knownSymbols });
+    const history = options.histories?.get(coin.id);
+    const own = history ? coinSignalsAsOf(history, asOfMs) : NO_SIGNALS;
+    const reason =
+      exclusionReason(coin, { minVolumeUsd: options.minVolumeUsd, namedSymbols, knownSymbols }) ?? listingAgeExclusion(own.fields);
     if (reason) excluded.push({ id: coin.id, reason });
-    else passed.push(rankedCoin(coin, options.sort === 'turnover'));
+    else {
+      passed.push(coin);
+      passedSignals.push(own);
+    }
   }
-  const filtered = passed.filter((ranked) => passesFilters(ranked, options, namedSymbols));
+  // Relative strength and the score's percentiles are measured across the ranked coins only.
+  const signals = options.histories ? rankSignals(passedSignals) : undefined;
+  const ranked = passed.map((coin, at) => rankedCoin(coin, options.sort === 'turnover', signals?.[at]));
+  const filtered = ranked.filter((row) => passesFilters(row, options, namedSymbols));
   // Sorted as light records; full rows (sparkline downsampling, flags) only for the rows shown.
   const sorted = sortCryptoRows(filtered, options.sort, options.ascending);
   const cut = applyLimit(sorted, options.limit, 'coins');
@@ -71,23 +94,44 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     ...universeNotes(universe, data),
     ...unknownSymbolNotes(namedSymbols, coins),
     ...exclusionNotes(excluded),
-    ...filterNotes(passed.length - filtered.length, options),
+    ...filterNotes(ranked.length - filtered.length, options),
     ...mismatchNotes(coins, ratio),
   ];
   if (limited.note) notes.push(limited.note);
   return { rows: limited.rows, excluded, notes, universe, matched: sorted.length };
 }
 
+/** A coin's signals when it has no stored candles: all null, shared (most runs before the first history fill). */
+const NO_SIGNALS: CoinSignals = coinSignalsAsOf(null, 0);
+
 /** A coin that passed the gates, with what filters and the sort read; rows are built from it for the shown coins only. */
 interface RankedCoin extends SortableRow {
   coin: MergedCoin;
   symbol: string;
+  fields: SignalFields;
+  scoreBasis: ScoreBasis;
 }
 
-/** `withTurnover`: only a sort by turnover needs it for every coin; the shown rows get it in `toRow`. */
-function rankedCoin(coin: MergedCoin, withTurnover: boolean): RankedCoin {
+/**
+ * `withTurnover`: only a sort by turnover needs it for every coin; the shown rows get it in `toRow`.
+ * `signals`: the coin's signals measured against the ranked coins; its score replaces the snapshot
+ * score when the row has one.
+ */
+function rankedCoin(
+  coin: MergedCoin,
+  withTurnover: boolean,
+  signals: { fields: SignalFields; score: number | null } | undefined,
+): RankedCoin {
+  const fields = signals?.fields ?? NO_SIGNALS.fields;
+  const signalScore = signals?.score ?? null;
   return {
     coin,
+    fields,
+    rvol: fields.rvol,
+    rs7dPct: fields.rs7dPct,
+    squeezePct: fields.squeezePct,
+    rsi14: fields.rsi14,
+    scoreBasis: signalScore === null ? 'snapshot' : 'signals',
     id: coin.id,
     symbol: coin.symbol,
     rank: coin.rank,
@@ -96,15 +140,17 @@ function rankedCoin(coin: MergedCoin, withTurnover: boolean): RankedCoin {
     volume24hUsd: coin.volume24hUsd,
     marketCapUsd: coin.marketCapUsd,
     turnover: withTurnover ? turnoverOf(coin) : null,
-    score: scoreCoin({
-      change1hPct: coin.change1hPct,
-      change24hPct: coin.change24hPct,
-      change7dPct: coin.change7dPct,
-      volume24hUsd: coin.volume24hUsd,
-      marketCapUsd: coin.marketCapUsd,
-      agreeingSources: coin.agreeing.length,
-      mismatchedSources: coin.mismatched.length,
-    }),
+    score:
+      signalScore ??
+      scoreCoin({
+        change1hPct: coin.change1hPct,
+        change24hPct: coin.change24hPct,
+        change7dPct: coin.change7dPct,
+        volume24hUsd: coin.volume24hUsd,
+        marketCapUsd: coin.marketCapUsd,
+        agreeingSources: coin.agreeing.length,
+        mismatchedSources: coin.mismatched.length,
+      }),
   };
 }
 
@@ -115,7 +161,7 @@ function turnoverOf(coin: MergedCoin): number | null {
     : null;
 }
 
-function toRow({ coin, score }: RankedCoin): CryptoRow {
+function toRow({ coin, score, fields, scoreBasis }: RankedCoin): CryptoRow {
   return {
     rank: coin.rank,
     id: coin.id,
@@ -132,6 +178,8 @@ function toRow({ coin, score }: RankedCoin): CryptoRow {
     turnover: turnoverOf(coin),
     sparkline7d: coin.sparkline7d ? downsample(coin.sparkline7d, SPARKLINE_JSON_POINTS) : null,
     flags: coin.mismatched.map((source) => `price_mismatch:${source}`),
+    ...fields,
+    scoreBasis,
   };
 }
 
@@ -144,6 +192,7 @@ function passesFilters(row: RankedCoin, options: CryptoScreenOptions, namedSymbo
     return false;
   if (options.maxRank !== undefined && (row.rank === null || row.rank > options.maxRank)) return false;
   if (namedSymbols && !namedSymbols.has(row.symbol)) return false;
+  if (options.signals && !options.signals.every((flag) => hasSignalFlag(row.fields, flag))) return false;
   return true;
 }
 
@@ -182,6 +231,7 @@ function filterNotes(count: number, options: CryptoScreenOptions): string[] {
   if (options.minMarketCapUsd) flags.push(`--min-mcap ${formatUsdThreshold(options.minMarketCapUsd)}`);
   if (options.maxRank !== undefined) flags.push(`--max-rank ${options.maxRank}`);
   if (options.symbols && options.symbols.length > 0) flags.push('--symbols');
+  if (options.signals && options.signals.length > 0) flags.push(options.signals.map((flag) => `--signal ${flag}`).join(' '));
   return [`${count} filtered out by ${flags.join(', ')}`];
 }
 

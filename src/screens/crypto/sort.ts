@@ -1,13 +1,24 @@
 import type { CryptoRow } from './crypto-row.js';
 
 /** `--sort` keys. */
-export const CRYPTO_SORT_KEYS = ['score', 'change24h', 'change7d', 'volume', 'mcap', 'turnover'] as const;
+export const CRYPTO_SORT_KEYS = ['score', 'change24h', 'change7d', 'volume', 'mcap', 'turnover', 'rvol', 'rs7d', 'squeeze', 'rsi'] as const;
 export type CryptoSortKey = (typeof CRYPTO_SORT_KEYS)[number];
 
 /** The fields the order reads: a whole `CryptoRow`, or the lighter record the screen sorts before it builds rows. */
 export type SortableRow = Pick<
   CryptoRow,
-  'score' | 'change24hPct' | 'change7dPct' | 'volume24hUsd' | 'marketCapUsd' | 'turnover' | 'rank' | 'id'
+  | 'score'
+  | 'change24hPct'
+  | 'change7dPct'
+  | 'volume24hUsd'
+  | 'marketCapUsd'
+  | 'turnover'
+  | 'rank'
+  | 'id'
+  | 'rvol'
+  | 'rs7dPct'
+  | 'squeezePct'
+  | 'rsi14'
 >;
 
 const SORT_VALUE: Record<CryptoSortKey, (row: SortableRow) => number | null> = {
@@ -17,6 +28,11 @@ const SORT_VALUE: Record<CryptoSortKey, (row: SortableRow) => number | null> = {
   volume: (row) => row.volume24hUsd,
   mcap: (row) => row.marketCapUsd,
   turnover: (row) => row.turnover,
+  rvol: (row) => row.rvol,
+  rs7d: (row) => row.rs7dPct,
+  // Tightest bands first: a low squeeze percentile is the signal.
+  squeeze: (row) => (row.squeezePct === null ? null : 100 - row.squeezePct),
+  rsi: (row) => row.rsi14,
 };
 
 /**

@@ -39,14 +39,13 @@ export function hasFlag(fields: Readonly<SignalFields>, flag: SignalFlag): boole
 }
 
 /**
- * The indexes of a day's rows in its score's top decile: the k = ⌈10%⌉ of the scored rows with
- * the highest scores, and any row tied with the k-th (ties are not broken by an arbitrary order).
- * Rows without a score are never in it.
+ * The lowest score in a day's top decile: the k-th highest of the scored rows, k = ⌈10%⌉ of them.
+ * A row is in the decile when its score is at least this, so a row tied with the k-th is in it too
+ * (ties are not broken by an arbitrary order). Rows without a score are never in it; without any
+ * scored row the cutoff is +Infinity.
  */
-export function topDecileIndexes(scores: readonly (number | null)[]): Set<number> {
-  const scored = scores.flatMap((score, index) => (score === null || !Number.isFinite(score) ? [] : [{ score, index }]));
-  if (scored.length === 0) return new Set();
-  scored.sort((a, b) => b.score - a.score);
-  const cutoff = scored[Math.ceil(scored.length / 10) - 1]!.score;
-  return new Set(scored.filter((entry) => entry.score >= cutoff).map((entry) => entry.index));
+export function topDecileCutoff(rows: readonly { score: number | null }[]): number {
+  const scores = Float64Array.from(rows.flatMap((row) => (row.score === null || !Number.isFinite(row.score) ? [] : [row.score]))).sort();
+  if (scores.length === 0) return Number.POSITIVE_INFINITY;
+  return scores[scores.length - Math.ceil(scores.length / 10)]!;
 }

@@ -11,8 +11,8 @@
  * and is neither.
  */
 import { bootstrapInterval } from './bootstrap.js';
-import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, hasFlag, TOP_DECILE, topDecileIndexes } from './eval-signals.js';
-import type { JournalRecord } from './journal-record.js';
+import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, hasFlag, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
+import type { JournalRecord, JournalRow } from './journal-record.js';
 import { dayNumberOf } from './utc-day.js';
 import { type Verdict, verdictOf } from './verdict.js';
 
@@ -73,7 +73,9 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
     if (day !== undefined && !byDay.has(day)) byDay.set(day, record);
   }
   const closes = closeIndex(byDay);
-  const tallies = new Map<EvalSignal, Tally>(EVAL_SIGNALS.map((signal) => [signal, { sums: [], counts: [], positives: 0, missing: 0 }]));
+  const tallies: Tally[] = EVAL_SIGNALS.map(() => ({ sums: [], counts: [], positives: 0, missing: 0 }));
+  const daySums = new Float64Array(EVAL_SIGNALS.length);
+  const dayCounts = new Int32Array(EVAL_SIGNALS.length);
   let fromDay: number | undefined;
   let toDay: number | undefined;
   const days = [...byDay.keys()].sort((a, b) => a - b);
@@ -82,45 +84,46 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
     if (day + horizonDays > asOfDay) break;
     fromDay ??= day;
     toDay = day + horizonDays;
-    const record = byDay.get(day)!;
+    const { rows } = byDay.get(day)!;
     const later = closes.get(day + horizonDays);
-    const excess = excessReturns(record, (id) => later?.get(id) ?? options.closeOn?.(id, day + horizonDays));
-    const top = topDecileIndexes(record.rows.map((row) => row.score));
-    const dayTallies = new Map<EvalSignal, { sum: number; count: number }>();
-    record.rows.forEach((row, index) => {
-      for (const signal of EVAL_SIGNALS) {
-        const flagged = signal === ALL_ROWS || (signal === TOP_DECILE ? top.has(index) : hasFlag(row, signal));
+    const excess = excessReturns(rows, (id) => later?.get(id) ?? options.closeOn?.(id, day + horizonDays));
+    const cutoff = topDecileCutoff(rows);
+    daySums.fill(0);
+    dayCounts.fill(0);
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      const value = excess[index];
+      for (let s = 0; s < EVAL_SIGNALS.length; s++) {
+        const signal = EVAL_SIGNALS[s]!;
+        const flagged = signal === ALL_ROWS || (signal === TOP_DECILE ? row.score !== null && row.score >= cutoff : hasFlag(row, signal));
         if (!flagged) continue;
-        const value = excess[index];
-        const tally = tallies.get(signal)!;
+        const tally = tallies[s]!;
         if (value === undefined) {
           tally.missing++;
           continue;
         }
         if (value > 0) tally.positives++;
-        const today = dayTallies.get(signal) ?? { sum: 0, count: 0 };
-        today.sum += value;
-        today.count++;
-        dayTallies.set(signal, today);
+        daySums[s]! += value;
+        dayCounts[s]!++;
       }
-    });
-    for (const [signal, today] of dayTallies) {
-      const tally = tallies.get(signal)!;
-      tally.sums.push(today.sum);
-      tally.counts.push(today.count);
+    }
+    for (let s = 0; s < EVAL_SIGNALS.length; s++) {
+      if (dayCounts[s] === 0) continue;
+      tallies[s]!.sums.push(daySums[s]!);
+      tallies[s]!.counts.push(dayCounts[s]!);
     }
   }
-  return { horizonDays, fromDay, toDay, rows: EVAL_SIGNALS.map((signal) => summarise(signal, tallies.get(signal)!)) };
+  return { horizonDays, fromDay, toDay, rows: EVAL_SIGNALS.map((signal, s) => summarise(signal, tallies[s]!)) };
 }
 
-/** The excess forward return of each row of `record`, by index; undefined where either close is unknown. */
-function excessReturns(record: JournalRecord, laterClose: (id: string) => number | undefined): (number | undefined)[] {
-  const returns = record.rows.map((row) => {
+/** The excess forward return of each row, by index; undefined where either close is unknown. */
+function excessReturns(rows: readonly JournalRow[], laterClose: (id: string) => number | undefined): (number | undefined)[] {
+  const returns = rows.map((row) => {
     const start = row.close;
     const end = laterClose(row.id);
     return isPrice(start) && isPrice(end) ? end / start - 1 : undefined;
   });
-  const known = returns.filter((value): value is number => value !== undefined);
+  const known = Float64Array.from(returns.filter((value): value is number => value !== undefined));
   if (known.length === 0) return returns;
   const median = medianOf(known);
   return returns.map((value) => (value === undefined ? undefined : value - median));
@@ -172,8 +175,8 @@ function isPrice(value: number | null | undefined): value is number {
   return value !== null && value !== undefined && Number.isFinite(value) && value > 0;
 }
 
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+function medianOf(values: Float64Array): number {
+  const sorted = values.sort();
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

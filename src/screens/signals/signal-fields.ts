@@ -28,3 +28,18 @@ export interface SignalFields {
 /** The names `--signal` takes and `screen eval` scores, one per flag. */
 export const SIGNAL_FLAGS = ['rvol', 'breakout', 'rs', 'squeeze', 'oversold', 'overbought'] as const;
 export type SignalFlag = (typeof SIGNAL_FLAGS)[number];
+
+/** The fields of a row without history: every signal null, no reasons. */
+export const NO_SIGNAL_FIELDS: Readonly<SignalFields> = Object.freeze({
+  rvol: null,
+  breakout: null,
+  rs7dPct: null,
+  rs30dPct: null,
+  squeezePct: null,
+  rsi14: null,
+  rsi14h: null,
+  trend: null,
+  listedDays: null,
+  historyAsOf: null,
+  why: '',
+});

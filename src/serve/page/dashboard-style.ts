@@ -36,6 +36,8 @@ a { color: var(--accent); }
 .badges { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; padding: 0; margin: 0 0 8px; }
 .badge { border-radius: 999px; padding: 1px 8px; font-size: 12px; background: var(--skipped); white-space: nowrap; }
 .badge b { font-weight: 600; }
+.flag { border-radius: 4px; padding: 0 5px; margin-right: 4px; font-size: 11px; background: var(--skipped); white-space: nowrap; }
+.why { color: var(--muted); font-size: 12px; }
 .status-fresh { background: var(--fresh); } .status-cached { background: var(--cached); }
 .status-stale { background: var(--stale); } .status-failed { background: var(--failed); }
 .table-wrap { overflow-x: auto; }

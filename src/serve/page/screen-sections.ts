@@ -3,6 +3,8 @@ import type { JsonDocument } from '../../output/render-json.js';
 import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import type { MarketRow } from '../../screens/market/rows.js';
 import type { NewsRow } from '../../screens/news/news-row.js';
+import { signalFlagsOf } from '../../screens/signals/signal-columns.js';
+import { NO_SIGNAL_FIELDS, type SignalFields } from '../../screens/signals/signal-fields.js';
 import type { ServeScreen } from '../screen-job.js';
 import { shortReason } from '../../output/short-reason.js';
 import { escapeHtml, safeHref, sortValue } from './html.js';
@@ -76,6 +78,10 @@ const CRYPTO_COLUMNS: readonly Column[] = [
   { key: 'volume', label: 'Volume', type: 'num', narrowHidden: true },
   { key: 'mcap', label: 'MCap', type: 'num', narrowHidden: true },
   { key: 'spark', label: '7 days', type: 'text' },
+  { key: 'rvol', label: 'RVol', type: 'num', narrowHidden: true },
+  { key: 'rs7d', label: 'RS 7d', type: 'num', narrowHidden: true },
+  { key: 'rsi', label: 'RSI', type: 'num', narrowHidden: true },
+  { key: 'why', label: 'Why', type: 'num', narrowHidden: true },
   { key: 'score', label: 'Score', type: 'num' },
 ];
 
@@ -93,11 +99,32 @@ function cryptoTable(rows: readonly CryptoRow[]): string {
       `<td class="num wide-only" data-v="${sortValue(row.volume24hUsd)}">${escapeHtml(formatCompact(row.volume24hUsd))}</td>` +
       `<td class="num wide-only" data-v="${sortValue(row.marketCapUsd)}">${escapeHtml(formatCompact(row.marketCapUsd))}</td>` +
       `<td class="spark-cell">${sparklineSvg(row.sparkline7d, `${row.symbol} price, 7 days${change7d}`)}</td>` +
+      signalCells(row) +
       `<td class="num" data-v="${sortValue(row.score)}">${escapeHtml(row.score.toFixed(1))}</td>` +
       '</tr>'
     );
   });
   return `<div class="table-wrap"><table class="sortable crypto">${tableHead(CRYPTO_COLUMNS, 'score')}<tbody>${body.join('')}</tbody></table></div>`;
+}
+
+/**
+ * RVol, RS 7d, RSI and the Why cell: each flag as a badge, then the reasons in words. The Why
+ * column sorts by how many flags a row carries (rows without history last).
+ */
+function signalCells(row: Partial<SignalFields>): string {
+  const number = (value: number | null | undefined, digits: number) =>
+    `<td class="num wide-only" data-v="${sortValue(value)}">${typeof value === 'number' ? escapeHtml(value.toFixed(digits)) : '–'}</td>`;
+  const fields: SignalFields = { ...NO_SIGNAL_FIELDS, ...row };
+  const flags = fields.historyAsOf === null ? [] : signalFlagsOf(fields);
+  const badges = flags.map((flag) => `<span class="flag flag-${flag}">${flag}</span>`).join('');
+  const why = fields.why ? `<span class="why">${escapeHtml(fields.why)}</span>` : '';
+  const count = fields.historyAsOf === null ? '' : String(flags.length);
+  return (
+    number(fields.rvol, 1) +
+    number(fields.rs7dPct, 1) +
+    number(fields.rsi14, 0) +
+    `<td class="why-cell wide-only" data-v="${count}">${badges}${why || (badges ? '' : '–')}</td>`
+  );
 }
 
 function percentCell(value: number | null, narrowHidden: boolean, sinceOpen = false): string {

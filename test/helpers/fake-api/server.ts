@@ -71,7 +71,7 @@ export async function startFakeApi(options: StartFakeApiOptions = {}): Promise<F
     const method = (req.method ?? 'GET').toUpperCase();
     log.push({ method, path: url.pathname, query: url.searchParams, headers: req.headers, at: performance.timeOrigin + performance.now() });
 
-    const route = routes.get(routeKey(method, url.pathname));
+    const route = routes.get(routeKey(method, url.pathname)) ?? prefixRoute(routes, method, url.pathname);
     if (route) route.count += 1;
     const fault = faults.take(url.pathname);
 
@@ -202,6 +202,16 @@ function pickRouteOptions(spec: RouteSpec): RouteOptions {
   if (spec.lastModified) out.lastModified = spec.lastModified;
   if (spec.latencyMs) out.latencyMs = spec.latencyMs;
   return out;
+}
+
+/** A route registered as `/prefix/*` answers every path under the prefix that has no route of its own. */
+function prefixRoute(routes: ReadonlyMap<string, Route>, method: string, path: string): Route | undefined {
+  for (const [key, route] of routes) {
+    if (!key.endsWith('/*')) continue;
+    const prefix = key.slice(0, -1);
+    if (routeKey(method, path).startsWith(prefix)) return route;
+  }
+  return undefined;
 }
 
 function routeKey(method: string, path: string): string {

@@ -104,7 +104,10 @@ export interface FakeApi {
   readonly host: string;
   /** Every request received so far, in arrival order. */
   readonly requests: readonly LoggedRequest[];
-  /** Adds or replaces the route for `method path` (path without query). Returns the fake for chaining. */
+  /**
+   * Adds or replaces the route for `method path` (path without query); a path ending in `/*`
+   * answers every path under it that has no route of its own. Returns the fake for chaining.
+   */
   route(method: string, path: string, reply: RouteHandler | RouteSpec, options?: RouteOptions): FakeApi;
   /**
    * Queues a fault for the next `times` requests on `path` (`'*'` matches every path that has

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cryptoColumns } from '../../../src/screens/crypto/columns.js';
 import type { CryptoRow } from '../../../src/screens/crypto/crypto-row.js';
 import { fitColumns } from '../../../src/output/render-table.js';
+import { NO_SIGNAL_FIELDS } from '../../../src/screens/signals/signal-fields.js';
 
 const ROW: CryptoRow = {
   rank: 1,
@@ -19,12 +20,15 @@ const ROW: CryptoRow = {
   turnover: 0.0184,
   sparkline7d: Array.from({ length: 24 }, (_, i) => 90000 + i * 250),
   flags: ['price_mismatch:binance'],
+  ...NO_SIGNAL_FIELDS,
+  rvol: 3.44,
+  breakout: '20d',
+  rs7dPct: 12.4,
+  squeezePct: 50,
+  rsi14: 25.2,
+  why: 'vol×3.4 · 20d high · +12% vs market 7d',
+  scoreBasis: 'signals',
 };
-
-function cellsOf(rows: CryptoRow[]): string[][] {
-  const columns = cryptoColumns();
-  return rows.map((row) => columns.map((c) => (c.display ? c.display(row) : String(c.value(row) ?? ''))));
-}
 
 describe('cryptoColumns', () => {
   it('formats cells for the table and keeps machine values for CSV', () => {
@@ -38,12 +42,18 @@ describe('cryptoColumns', () => {
     expect(byKey.sources!.value(ROW)).toBe('coingecko;coincap');
     expect([...(byKey.sparkline7d!.value(ROW) as string)]).toHaveLength(12);
     expect(byKey.name!.maxWidth).toBe(18);
+    expect(byKey.signals!.display!(ROW)).toBe('vol×3.4 20d rs+12 rsi25');
+    expect(byKey.signals!.value(ROW)).toBe('rvol;breakout;rs;oversold');
+    expect(byKey.why!.value(ROW)).toBe('vol×3.4 · 20d high · +12% vs market 7d');
+    expect(byKey.why!.csvOnly).toBe(true);
+    expect(byKey.scoreBasis!.value(ROW)).toBe('signals');
   });
 
-  it('drops sparkline, sources, 1h, name, mcap, 7d, volume in that order and never rank, symbol, price, 24h or score', () => {
-    const columns = cryptoColumns();
+  it('drops signals, sparkline, sources, 1h, name, mcap, 7d, volume in that order and never rank, symbol, price, 24h or score', () => {
+    const columns = cryptoColumns().filter((c) => !c.csvOnly);
     const droppable = columns.filter((c) => c.dropOrder > 0).sort((a, b) => b.dropOrder - a.dropOrder);
     expect(droppable.map((c) => c.key)).toEqual([
+      'signals',
       'sparkline7d',
       'sources',
       'change1hPct',
@@ -56,11 +66,14 @@ describe('cryptoColumns', () => {
   });
 
   it('fits 80 columns with the essentials and shows everything at 200', () => {
-    const cells = cellsOf([ROW, { ...ROW, name: 'Coinbase Wrapped Staked ETH', priceUsd: 0.00001234 }]);
-    const columns = cryptoColumns();
+    const columns = cryptoColumns().filter((c) => !c.csvOnly);
+    const cells = [ROW, { ...ROW, name: 'Coinbase Wrapped Staked ETH', priceUsd: 0.00001234 }].map((row) =>
+      columns.map((c) => (c.display ? c.display(row) : String(c.value(row) ?? ''))),
+    );
     const at80 = fitColumns(columns, cells, 80).kept.map((i) => columns[i]!.key);
     expect(at80).toEqual(expect.arrayContaining(['rank', 'symbol', 'priceUsd', 'change24hPct', 'score']));
     expect(at80).not.toContain('sparkline7d');
+    expect(at80).not.toContain('signals');
     expect(fitColumns(columns, cells, 200).kept).toHaveLength(columns.length);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CryptoRow } from '../../../src/screens/crypto/crypto-row.js';
 import { CRYPTO_SORT_KEYS, sortCryptoRows } from '../../../src/screens/crypto/sort.js';
+import { NO_SIGNAL_FIELDS } from '../../../src/screens/signals/signal-fields.js';
 
 function row(id: string, overrides: Partial<CryptoRow> = {}): CryptoRow {
   return {
@@ -19,6 +20,8 @@ function row(id: string, overrides: Partial<CryptoRow> = {}): CryptoRow {
     turnover: 0,
     sparkline7d: null,
     flags: [],
+    ...NO_SIGNAL_FIELDS,
+    scoreBasis: 'snapshot',
     ...overrides,
   };
 }
@@ -27,9 +30,9 @@ const ids = (rows: CryptoRow[]): string[] => rows.map((r) => r.id);
 
 describe('sortCryptoRows', () => {
   const rows = [
-    row('a', { rank: 3, score: 40, change24hPct: 5, change7dPct: -1, volume24hUsd: 10, marketCapUsd: 300, turnover: 0.2 }),
-    row('b', { rank: 1, score: 70, change24hPct: -2, change7dPct: 9, volume24hUsd: 30, marketCapUsd: 900, turnover: 0.01 }),
-    row('c', { rank: 2, score: 55, change24hPct: 1, change7dPct: 4, volume24hUsd: 20, marketCapUsd: 600, turnover: 0.5 }),
+    row('a', { rank: 3, score: 40, change24hPct: 5, change7dPct: -1, volume24hUsd: 10, marketCapUsd: 300, turnover: 0.2, rvol: 1 }),
+    row('b', { rank: 1, score: 70, change24hPct: -2, change7dPct: 9, volume24hUsd: 30, marketCapUsd: 900, turnover: 0.01, rs7dPct: 3 }),
+    row('c', { rank: 2, score: 55, change24hPct: 1, change7dPct: 4, volume24hUsd: 20, marketCapUsd: 600, turnover: 0.5, rvol: 4 }),
   ];
 
   it('sorts descending by each key', () => {
@@ -40,6 +43,10 @@ describe('sortCryptoRows', () => {
       volume: ['b', 'c', 'a'],
       mcap: ['b', 'c', 'a'],
       turnover: ['c', 'a', 'b'],
+      rvol: ['c', 'a', 'b'],
+      rs7d: ['b', 'c', 'a'],
+      squeeze: ['b', 'c', 'a'],
+      rsi: ['b', 'c', 'a'],
     };
     for (const key of CRYPTO_SORT_KEYS) expect(ids(sortCryptoRows(rows, key)), key).toEqual(expected[key]);
   });
@@ -86,6 +93,10 @@ describe('sortCryptoRows', () => {
         volume24hUsd: maybe(Math.floor(random() * 3)),
         marketCapUsd: maybe(Math.floor(random() * 3)),
         turnover: maybe(Math.floor(random() * 3) / 10),
+        rvol: maybe(Math.floor(random() * 4) / 2),
+        rs7dPct: maybe(Math.floor(random() * 5) - 2),
+        squeezePct: maybe(Math.floor(random() * 3) * 10),
+        rsi14: maybe(Math.floor(random() * 5) * 20),
       }),
     );
     const value: Record<(typeof CRYPTO_SORT_KEYS)[number], (r: CryptoRow) => number | null> = {
@@ -95,6 +106,10 @@ describe('sortCryptoRows', () => {
       volume: (r) => r.volume24hUsd,
       mcap: (r) => r.marketCapUsd,
       turnover: (r) => r.turnover,
+      rvol: (r) => r.rvol,
+      rs7d: (r) => r.rs7dPct,
+      squeeze: (r) => (r.squeezePct === null ? null : -r.squeezePct),
+      rsi: (r) => r.rsi14,
     };
     const nullsLast = (a: number | null, b: number | null, asc: boolean) =>
       a === b ? 0 : a === null ? 1 : b === null ? -1 : asc ? a - b : b - a;

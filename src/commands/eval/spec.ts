@@ -5,7 +5,7 @@ import { LOCAL_RUN_OPTIONS } from '../../options/run-options.js';
 import { JOURNAL_SCREENS, type JournalScreen } from '../../screens/eval/journal-record.js';
 import type { CommandSpec } from '../command-spec.js';
 import { renderEvalJson, renderEvalNotes, renderEvalTable } from './render-eval.js';
-import { type EvalOptions, type EvalResult, runEval } from './run-eval.js';
+import { type EvalOptions, type EvalResult, runEval } from './run.js';
 
 /**
  * `screen eval [crypto|market] [--horizon 1d|3d|7d|30d] [--basis journal|backfill] [--since DATE]

@@ -1,0 +1,124 @@
+/**
+ * The crypto run's candle history: the ranked coins' series, brought up to date within the run's
+ * budget (`--history-budget` requests, at most `COINGECKO_PER_RUN` of them to CoinGecko without a
+ * key), then handed to the screen as `CryptoHistory`. The run never waits for history: what does
+ * not fit is left pending and counted.
+ */
+import type { CandleInterval, CandleSeries } from '../../candle.js';
+import type { CoinHistory, CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
+import { apiKeyFor } from '../../sources/source-names.js';
+import type { HistoryPorts } from '../../store/history/history-ports.js';
+import { seriesName, type SeriesKey } from '../../store/history/series-key.js';
+import { nextFetch } from '../../store/history/series-merge.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import { type HistoryCoin, historyTargets, type SeriesTarget } from './history-targets.js';
+import { syncHistory } from './sync-history.js';
+
+/** Default `--history-budget`: history requests a normal run may send. */
+export const DEFAULT_HISTORY_BUDGET = 60;
+/** CoinGecko market_chart requests a normal run may send without a key (rotated oldest first), and with one. */
+export const COINGECKO_PER_RUN = { keyless: 3, keyed: 10 } as const;
+/**
+ * Wall-clock ms candle history may add to a normal run: Binance's due klines take well under it;
+ * CoinGecko's pacing (one request per 2 s keyless) lets one of its histories in, and the
+ * rest rotate through later runs, oldest first.
+ */
+export const HISTORY_RUN_DEADLINE_MS = 2000;
+/** The intervals a crypto run keeps. */
+const RUN_INTERVALS: readonly CandleInterval[] = ['1d', '1h'];
+
+export interface CryptoHistoryOptions {
+  /** The ranked coins, best first. */
+  coins: readonly HistoryCoin[];
+  /** Binance's TRADING USD-quoted symbols (cached a day), or undefined when unknown. */
+  usdSymbols: () => Promise<readonly BinanceUsdSymbol[] | undefined>;
+  /** Requests this run may send (0: read only). */
+  budget: number;
+  /** False for an `--offline` run: read only. */
+  fetch: boolean;
+  /**
+   * The history sources the run may call: those selected (`--sources`) whose snapshot answered
+   * this run (fresh or cached); a source that is failing is not asked for history as well.
+   */
+  sources: ReadonlySet<'binance' | 'coingecko'>;
+}
+
+/** The ranked coins' history, or undefined when the run keeps none (no history store). */
+export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptions): Promise<CryptoHistory | undefined> {
+  const ports = rt.history;
+  if (!ports || options.coins.length === 0) return undefined;
+  if (!options.fetch || options.budget <= 0) return readStoredHistory(rt, ports, options.coins);
+  const symbols = await options.usdSymbols().catch(() => undefined);
+  const targets = historyTargets(options.coins, symbols, RUN_INTERVALS);
+  // Series of a source the run may not call are read, never fetched.
+  const fetchable = (target: SeriesTarget): boolean => target.key.source !== 'massive' && options.sources.has(target.key.source);
+  const key = apiKeyFor('coingecko', rt.env);
+  const sync = await syncHistory({
+    ports,
+    http: () => rt.http(),
+    clock: rt.clock,
+    baseUrl: async (source) => (await rt.baseUrls(source))[0] ?? '',
+    targets,
+    fetchable,
+    mode: 'run',
+    budget: options.budget,
+    coingeckoPerRun: key ? COINGECKO_PER_RUN.keyed : COINGECKO_PER_RUN.keyless,
+    coingeckoKey: key,
+    deadlineMs: HISTORY_RUN_DEADLINE_MS,
+  });
+  if (sync.requests > 0) rt.increment('history.requests', sync.requests);
+  if (sync.failures.length > 0) rt.increment('history.failures', sync.failures.length);
+  const byCoin = new Map<string, CoinHistory>();
+  for (const target of targets) {
+    const series = sync.series.get(seriesName(target.key)) ?? null;
+    const entry = byCoin.get(target.coinId) ?? { daily: null, hourly: null };
+    byCoin.set(target.coinId, target.key.interval === '1d' ? { ...entry, daily: series } : { ...entry, hourly: series });
+  }
+  return { byCoin, pending: sync.pending };
+}
+
+/**
+ * What is stored, without asking which coins have a Binance pair (that takes the exchangeInfo
+ * entry): a coin's Binance series when there is one, else its CoinGecko series. Pending: every
+ * series due, and one for each coin with nothing stored.
+ */
+async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readonly HistoryCoin[]): Promise<CryptoHistory> {
+  const now = rt.clock.now();
+  let pending = 0;
+  const byCoin = new Map<string, CoinHistory>();
+  const read = async (key: SeriesKey): Promise<CandleSeries | null> => (await ports.candles.read(key))?.series ?? null;
+  const due = (series: CandleSeries | null): boolean => series !== null && nextFetch(series, series.interval, now).due;
+  await Promise.all(
+    coins.map(async (coin) => {
+      const pair = `${coin.symbol.toUpperCase()}USDT`;
+      const [daily, hourly] = await Promise.all([
+        read({ source: 'binance', interval: '1d', asset: pair }),
+        read({ source: 'binance', interval: '1h', asset: pair }),
+      ]);
+      if (daily || hourly) {
+        pending += (daily === null || due(daily) ? 1 : 0) + (hourly === null || due(hourly) ? 1 : 0);
+        byCoin.set(coin.id, { daily, hourly });
+        return;
+      }
+      const gecko = await read({ source: 'coingecko', interval: '1d', asset: coin.id });
+      pending += gecko === null || due(gecko) ? 1 : 0;
+      byCoin.set(coin.id, { daily: gecko, hourly: null });
+    }),
+  );
+  return { byCoin, pending };
+}
+
+/** The stderr line for pending history, or undefined when nothing is pending. */
+export function pendingHistoryNote(history: CryptoHistory | undefined, budget: number): string | undefined {
+  if (!history || history.pending === 0) return undefined;
+  const why = budget > 0 ? ` (at most ${budget} requests a run)` : '';
+  return `history: ${history.pending} series pending${why}; \`screen history fill\` fetches them now`;
+}
+
+/** `SCREEN_HISTORY_BUDGET` for a run without the crypto command's flags (`screen serve`): a whole number 0–5000, else the default. */
+export function historyBudgetIn(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env.SCREEN_HISTORY_BUDGET?.trim();
+  const value = raw ? Number(raw) : Number.NaN;
+  return Number.isInteger(value) && value >= 0 && value <= 5000 ? value : DEFAULT_HISTORY_BUDGET;
+}

@@ -1,0 +1,67 @@
+/**
+ * The few statistics the signals are built from, over a window of a plain number column that ends
+ * before index `end` (exclusive). Written here rather than taken from an indicator library: they
+ * run over 250 coins × 1,000 bars per run, and a batch loop over the stored columns is many times
+ * cheaper than a streaming library's per-bar updates. The tests hold them to `trading-signals`.
+ */
+
+/** Mean of `values[end − n .. end − 1]`. The caller guarantees `n <= end`. */
+export function meanOf(values: readonly number[], end: number, n: number): number {
+  let sum = 0;
+  for (let i = end - n; i < end; i++) sum += values[i]!;
+  return sum / n;
+}
+
+/** Population standard deviation (divided by n, not n − 1) of the same window, around `mean`. */
+export function populationStdOf(values: readonly number[], end: number, n: number, mean: number): number {
+  let squares = 0;
+  for (let i = end - n; i < end; i++) {
+    const deviation = values[i]! - mean;
+    squares += deviation * deviation;
+  }
+  return Math.sqrt(squares / n);
+}
+
+/** Largest value of `values[from .. to − 1]`; −Infinity for an empty window. */
+export function maxOf(values: readonly number[], from: number, to: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = from; i < to; i++) if (values[i]! > max) max = values[i]!;
+  return max;
+}
+
+/**
+ * Median of `values[from .. to − 1]` (the mean of the middle two for an even count); null for an
+ * empty window. Does not modify `values`.
+ */
+export function medianOf(values: ArrayLike<number>, from = 0, to = values.length): number | null {
+  const n = to - from;
+  if (n <= 0) return null;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = values[from + i]!;
+  sorted.sort();
+  const middle = n >> 1;
+  return n % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Wilder's RSI of `closes[0 .. end − 1]`: average gain and loss seeded with the simple mean of the
+ * first `period` changes, then smoothed over every later change (avg += (x − avg) / period).
+ * 100 when the average loss is 0, the way `trading-signals` has it. The caller checks the count.
+ */
+export function wilderRsiOf(closes: readonly number[], end: number, period: number): number {
+  let gain = 0;
+  let loss = 0;
+  for (let i = 1; i <= period; i++) {
+    const change = closes[i]! - closes[i - 1]!;
+    if (change > 0) gain += change;
+    else loss -= change;
+  }
+  gain /= period;
+  loss /= period;
+  for (let i = period + 1; i < end; i++) {
+    const change = closes[i]! - closes[i - 1]!;
+    gain += (Math.max(change, 0) - gain) / period;
+    loss += (Math.max(-change, 0) - loss) / period;
+  }
+  return loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
+}
