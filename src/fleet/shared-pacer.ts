@@ -183,9 +183,15 @@ export class SharedPacer implements HostPacing {
       mirror.pace = grant.pace;
       mirror.blockedUntil = grant.blockedUntil;
       if (!grant.reserved) {
-        throw new QahtError('QAHT_ERR_RATE_LIMITED', `${host} is rate-limited for another ${Math.ceil(grant.waitMs / 1000)}s`, {
-          retryAfterMs: grant.waitMs,
-        });
+        // A slot past the run's deadline is not waited for (and teaches no breaker or limiter).
+        const until = new Date(this.#clock.now() + grant.waitMs).toTimeString().slice(0, 8);
+        throw new QahtError(
+          'QAHT_ERR_DEADLINE',
+          `${host} paced until ${until} (in ${Math.ceil(grant.waitMs / 1000)}s), past the run's deadline`,
+          {
+            retryAfterMs: grant.waitMs,
+          },
+        );
       }
       if (grant.waitMs <= 0) return;
       await this.#clock.sleep(grant.waitMs, signal);

@@ -8,6 +8,9 @@ import type { Env } from '../sources/source-names.js';
 import { DEFAULT_STORE_PREFIX, type StoreLocation } from '../store/store-location.js';
 import { defineOption, type OptionRecord, switchOption, type ValueSource } from './option-record.js';
 import { choice, integer } from './parse-values.js';
+
+/** `--deadline-ms` when not given: no wait of a run lasts longer than 30 s. */
+export const DEFAULT_DEADLINE_MS = 30_000;
 import { outputFile, pathValue } from './path-value.js';
 import { parseStorePrefix, type StoreUrl, storeUrl } from './store-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
@@ -53,6 +56,15 @@ export const RUN_OPTIONS = [
     description: 'per-request timeout in ms',
     env: 'SCREEN_TIMEOUT_MS',
     default: CLIENT_DEFAULTS.timeoutMs,
+    ...integer(1, MAX_MS),
+  }),
+  defineOption({
+    key: 'deadlineMs',
+    flags: '--deadline-ms <ms>',
+    description:
+      'longest a run waits for a pacing slot, a Retry-After or an open breaker; past it the source is reported at once (news keeps its own)',
+    env: 'SCREEN_DEADLINE_MS',
+    default: DEFAULT_DEADLINE_MS,
     ...integer(1, MAX_MS),
   }),
   defineOption({
@@ -126,6 +138,8 @@ export interface RunSettings {
   color: boolean;
   /** Per attempt, ms. */
   timeoutMs: number;
+  /** `--deadline-ms`: no wait of the run (pacing slot, Retry-After, open breaker) lasts longer, ms. */
+  deadlineMs: number;
   maxRetries: number;
   /** First retry backoff, ms. */
   retryBaseMs: number;
@@ -158,6 +172,7 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     logFile: values.logFile,
     color: values.color,
     timeoutMs: values.timeoutMs,
+    deadlineMs: values.deadlineMs,
     maxRetries: values.maxRetries,
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,

@@ -194,6 +194,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       creating ??= import('../http/async-api-client.js').then(({ AsyncAPIClient }) => {
         client = new AsyncAPIClient({
           timeoutMs: settings.timeoutMs,
+          // No wait outlives the run's deadline: a longer slot, block or Retry-After fails at once.
+          maxRetryAfterMs: waitBoundMs(settings.deadlineMs),
           maxRetries: settings.maxRetries,
           retryBaseDelayMs: settings.retryBaseMs,
           clock,
@@ -375,11 +377,16 @@ async function openShared(
     limiter: parts.limiter,
     localBreaker: parts.localBreaker,
     breakerRules: SHARED_BREAKER_RULES,
-    maxWaitMs: CLIENT_DEFAULTS.maxRetryAfterMs,
+    maxWaitMs: waitBoundMs(settings.deadlineMs),
     timeoutMs: settings.timeoutMs,
     monitor: parts.monitor,
     secrets: parts.secrets,
     warn: parts.warn,
     dir: settings.cacheDir,
   });
+}
+
+/** The longest single wait of a run: its deadline, never past the client's own bound for a server-requested wait. */
+function waitBoundMs(deadlineMs: number): number {
+  return Math.min(CLIENT_DEFAULTS.maxRetryAfterMs, deadlineMs);
 }

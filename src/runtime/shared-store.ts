@@ -84,6 +84,7 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
         options.warn(
           `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,
         ),
+      onDamaged: (message) => options.warn(message),
     });
   } catch (error) {
     options.warn(`${error instanceof Error ? error.message : String(error)}; using the file store in ${options.dir}`);
@@ -103,6 +104,8 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
       monitor: options.monitor,
       secrets: options.secrets,
       lockTtlMs: Math.min(options.timeoutMs, FILL_LOCK_MAX_TTL_MS),
+      // Waiting for another process's fill is a wait like any other: never past the run's deadline.
+      lockWaitMs: options.maxWaitMs,
     }),
     budgets: new RedisBudgets(connection, fallback.budgets),
     history: new RedisHistory(connection, fallback.history, options.secrets),

@@ -13,6 +13,8 @@ export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
+  /** The server's process id (to SIGSTOP/SIGCONT or SIGKILL it). */
+  readonly pid: number;
   /** Runs a command through `redis-cli`-free RESP on a fresh socket; resolves the raw reply text. */
   command(...args: string[]): Promise<string>;
   /** Every key and its whole value (strings, hashes, sorted sets), as text: what a test searches for secrets. */
@@ -43,6 +45,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     command,
     async dump() {
       const keys = parseArray(await command('KEYS', '*'));

@@ -26,7 +26,7 @@ export function createPaceStep(deps: PaceStepDeps): Step {
   return (next) => async (context) => {
     refuseLongBlock(deps, context);
     const queuedAt = clock.now();
-    await limiter.wait(context.host, context.signal);
+    await waitWithin(deps, context);
     const sentAt = clock.now();
     if (sentAt > queuedAt) {
       events.pacing.emit({ host: context.host, source: context.source, url: context.safeUrl, at: sentAt, waitedMs: sentAt - queuedAt });
@@ -73,11 +73,62 @@ function learn(deps: PaceStepDeps, context: AttemptContext, error: QahtError, se
  * than we would ever wait fails at once instead of sleeping through the run.
  */
 function refuseLongBlock(deps: PaceStepDeps, context: AttemptContext): void {
-  const waitMs = deps.limiter.blockedUntil(context.host) - deps.clock.now();
+  const blockedUntil = deps.limiter.blockedUntil(context.host);
+  const waitMs = blockedUntil - deps.clock.now();
   if (waitMs <= deps.maxRetryAfterMs) return;
   throw new QahtError(
     'QAHT_ERR_RATE_LIMITED',
-    `${context.method} ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`,
+    `${context.method} ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s (paced until ${clockTime(blockedUntil)})`,
     { url: context.safeUrl, retryAfterMs: waitMs },
   );
+}
+
+/**
+ * The limiter's wait for the host's slot, bounded by `maxRetryAfterMs` (the run's deadline): a
+ * slot further off (a long learned delay, a queue of callers) is given up at once with
+ * QAHT_ERR_DEADLINE, which no breaker or limiter learns from.
+ */
+async function waitWithin(deps: PaceStepDeps, context: AttemptContext): Promise<void> {
+  const { limiter, clock } = deps;
+  const boundMs = deps.maxRetryAfterMs;
+  const giveUpAt = clock.now() + boundMs;
+  const paced = (untilMs: number): QahtError =>
+    new QahtError(
+      'QAHT_ERR_DEADLINE',
+      `${context.method} ${context.safeUrl} not sent: ${context.host} paced until ${clockTime(untilMs)}, past the run's deadline`,
+      {
+        url: context.safeUrl,
+      },
+    );
+  // A slot one learned delay away is already past the bound: no need to queue for it.
+  const delayMs = limiter.delayMs(context.host);
+  if (delayMs > boundMs) throw paced(clock.now() + delayMs);
+  if (!Number.isFinite(boundMs)) return limiter.wait(context.host, context.signal);
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(context.signal?.reason);
+  context.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = new AbortController();
+  let expired = false;
+  const bound = clock.sleep(boundMs, timer.signal).then(
+    () => {
+      expired = true;
+      stop.abort(paced(Math.max(giveUpAt, limiter.blockedUntil(context.host))));
+    },
+    () => undefined,
+  );
+  try {
+    await limiter.wait(context.host, stop.signal);
+  } catch (error) {
+    if (expired) throw paced(Math.max(giveUpAt, limiter.blockedUntil(context.host)));
+    throw error;
+  } finally {
+    timer.abort();
+    context.signal?.removeEventListener('abort', onAbort);
+    void bound;
+  }
+}
+
+/** HH:MM:SS in the local time zone, as the status lines and the progress line show times. */
+function clockTime(epochMs: number): string {
+  return new Date(epochMs).toTimeString().slice(0, 8);
 }

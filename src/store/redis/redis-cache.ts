@@ -36,7 +36,7 @@ import type { CacheListing, CacheLookup, CacheMode, CacheMonitor, CacheView, Loo
 import type { DiskCache } from '../file/disk-cache.js';
 import type { ResponseCachePort } from '../store-ports.js';
 import { isStoreUnavailable, type RedisConnection } from './redis-connection.js';
-import { RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
+import { DROP_LOCK_WITHOUT_TTL, RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
 
 /** Longest an entry is kept when its lookup allows stale data of any age. */
 export const ENTRY_KEEP_MAX_MS = 30 * 24 * 3600_000;
@@ -207,6 +207,11 @@ export class RedisCache implements ResponseCachePort {
     for (;;) {
       const taken = await this.#connection.command(['SET', lockKey, token, 'NX', 'PX', this.#lockTtlMs]);
       if (taken !== null) return this.#held(lockKey, token);
+      // Every holder sets a TTL: a lock without one is damaged and would block every fill for ever.
+      if ((await this.#connection.eval(DROP_LOCK_WITHOUT_TTL, [lockKey], [])) === 1) {
+        this.#connection.reportDamage(`a fill lock without a TTL (${lockKey.slice(this.#connection.location.prefix.length)}) was removed`);
+        continue;
+      }
       if (clock.now() >= deadline) {
         this.#count('cache.lock_error');
         return undefined;
