@@ -79,6 +79,11 @@ export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
   return isQahtError(error) && error.code === 'QAHT_ERR_CIRCUIT_OPEN';
 }
 
+/** True for the error of a shared store that is down (as opposed to a bug in a caller): the file store takes over. */
+export function isStoreUnavailable(error: unknown): boolean {
+  return isQahtError(error) && error.code === 'QAHT_ERR_STORE_UNAVAILABLE';
+}
+
 /**
  * HTTP statuses worth retrying: the request may succeed unchanged later. Every 5xx (CDN 52x
  * included) but 501 Not Implemented and 505 HTTP Version Not Supported, which never will.

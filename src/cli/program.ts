@@ -4,6 +4,7 @@ import { helpText, type OptionRecord } from '../options/option-record.js';
 import { RUN_OPTIONS } from '../options/run-options.js';
 import { sanitizeText } from '../output/sanitize.js';
 import type { CommandEntry } from './command-index.js';
+import { helpGroup, inHelpOrder, isShared } from './help-groups.js';
 
 /** What the parsed command line asks for: a command's spec, its positional arguments and its options. */
 export interface Invocation {
@@ -58,11 +59,11 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
 
-  program.addHelpText('after', examplesText(PROGRAM_EXAMPLES));
+  program.addHelpText('after', examplesText(PROGRAM_EXAMPLES, output.helpWidth));
   for (const { entry, spec } of commands) {
     const command = program.command(entry.name).description(entry.summary);
-    if (entry.examples) command.addHelpText('after', examplesText(entry.examples));
-    if (spec) register(command, spec, onInvoke);
+    if (entry.examples) command.addHelpText('after', examplesText(entry.examples, output.helpWidth));
+    if (spec) register(command, spec, onInvoke, SCREENING_COMMANDS.includes(entry.name));
   }
   return program;
 }
@@ -72,20 +73,40 @@ const PROGRAM_EXAMPLES = [
   'screen crypto                       the top coins, ranked (no key needed)',
   'screen news "bitcoin etf"           deduplicated headlines from five sources',
   'screen market AAPL MSFT             stock quotes (needs a Finnhub, Alpha Vantage or Stooq key)',
-  'screen crypto --demo                no network: bundled recorded answers on loopback',
+  'screen crypto --demo                no network: bundled sample API responses on loopback',
   'screen status                       breakers, learned delays, last failures, cache ages',
   "screen <command> --help             that command's options and examples",
 ];
 
-function examplesText(examples: readonly string[]): string {
-  return `\nExamples:\n${examples.map((line) => `  ${line}`).join('\n')}\n`;
+/**
+ * "Examples:" and one line per example; an example wider than `widthColumns` puts what it does on
+ * the next line (help is wrapped like the options above it, 80 columns in a pager).
+ */
+function examplesText(examples: readonly string[], widthColumns: number): string {
+  const lines = examples.map((example) => {
+    const line = `  ${example}`;
+    if ([...line].length <= widthColumns) return line;
+    const [command, ...what] = example.split(/ {2,}/);
+    return what.length > 0 ? `  ${command}\n      ${what.join(' ')}` : line;
+  });
+  return `\nExamples:\n${lines.join('\n')}\n`;
 }
 
-function register(command: Command, spec: CommandSpec<unknown, unknown>, onInvoke: (invocation: Invocation) => void): void {
+/** The commands whose own options screen (the rest of their options are shared). */
+const SCREENING_COMMANDS = ['crypto', 'news', 'market'];
+
+function register(
+  command: Command,
+  spec: CommandSpec<unknown, unknown>,
+  onInvoke: (invocation: Invocation) => void,
+  screening: boolean,
+): void {
   for (const argument of spec.args ?? []) command.argument(argument.name, argument.description);
   const records: readonly OptionRecord<string, unknown>[] = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
-  const options = records.map((record): [OptionRecord<string, unknown>, Option] => {
-    const option = new Option(record.flags, helpText(record));
+  // A data command's spec lists its own options first, then the shared ones (whose keys help-groups knows).
+  const own = new Set(spec.options.filter((record) => !isShared(record)));
+  const options = inHelpOrder(records).map((record): [OptionRecord<string, unknown>, Option] => {
+    const option = new Option(record.flags, helpText(record)).helpGroup(helpGroup(record, own.has(record), screening));
     // Each occurrence is kept, in order; the record parses them one by one.
     if (record.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), value]);
     return [record, option];

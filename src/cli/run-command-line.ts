@@ -7,6 +7,7 @@ import { type ConfigFile, loadConfigFile } from '../options/config-file.js';
 import { quoteValue } from '../options/parse-values.js';
 import { type ConfigLocation, resolveRunSettings } from '../options/run-options.js';
 import type { OutputStream } from '../output/output-stream.js';
+import { linksWanted } from '../output/hyperlink.js';
 import { sanitizeText } from '../output/sanitize.js';
 import { describeFsError, writeFileAtomic } from '../store/file/atomic-write.js';
 import { redactText } from '../redact.js';
@@ -19,6 +20,8 @@ import { invokedName } from './invoked-name.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
 
+/** Help's width without a terminal or COLUMNS: what a pager shows (`screen crypto --help | less`). */
+const HELP_WIDTH_COLUMNS = 80;
 /** Width of `status` and `cache ls` without a terminal or COLUMNS: what a mail or a pager shows. */
 const REPORT_WIDTH_COLUMNS = 80;
 
@@ -39,7 +42,11 @@ export async function runCommandLine(argv: string[], io: CliIo): Promise<number>
     (i) => {
       invocation = i;
     },
-    { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), helpWidth: terminalWidth(io.stdout, io.env) },
+    {
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      helpWidth: terminalWidth(io.stdout, io.env, HELP_WIDTH_COLUMNS),
+    },
   );
   try {
     if (words.length === 0) {
@@ -109,8 +116,13 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
         widthColumns: terminalWidth(results, io.env),
         reportWidthColumns: terminalWidth(results, io.env, REPORT_WIDTH_COLUMNS),
         terminal: results.isTTY === true,
+        links: linksWanted(results, io.env, settings.links),
       },
-      stderr: { chalk: chalkFor(io.stderr, io.env, settings.color) },
+      stderr: {
+        chalk: chalkFor(io.stderr, io.env, settings.color),
+        terminal: io.stderr.isTTY === true,
+        verbose: settings.logLevel === 'info' || settings.logLevel === 'debug' || settings.logLevel === 'trace',
+      },
     };
     const rendered = await spec.render(result, options, view);
     code = exitCodeFor(spec.outcome?.(result, options) ?? 'ok');

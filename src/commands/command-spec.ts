@@ -123,9 +123,14 @@ export interface RenderView {
    * `widthColumns` for results (200 without a terminal), `reportWidthColumns` for what a person
    * reads (`status`, `cache ls`: 80 without a terminal). `terminal`: stdout is a terminal (not a
    * pipe or `--output` file): what a program reads next (keys, URLs) is never cut off elsewhere.
+   * `links`: OSC 8 hyperlinks are wanted (a terminal, not `TERM=dumb`, not `--no-links`).
    */
-  stdout: { chalk: ChalkInstance; widthColumns: number; reportWidthColumns: number; terminal: boolean };
-  stderr: { chalk: ChalkInstance };
+  stdout: { chalk: ChalkInstance; widthColumns: number; reportWidthColumns: number; terminal: boolean; links: boolean };
+  /**
+   * `terminal`: stderr is a terminal (a person reads it: short summaries, human log lines);
+   * `verbose`: `--log-level` is info or more (the long forms of what is shortened there).
+   */
+  stderr: { chalk: ChalkInstance; terminal: boolean; verbose: boolean };
 }
 
 /** A command's output: results on stdout, everything else on stderr. Either may be empty. */

@@ -1,7 +1,6 @@
-import { CircuitOpenError } from '../errors.js';
+import { CircuitOpenError, isStoreUnavailable } from '../errors.js';
 import type { CircuitBreaker, BreakerSnapshot, BreakerStateChange, BreakerStateName } from '../resilience/circuit-breaker.js';
 import type { PendingWrites } from '../store/pending-writes.js';
-import { isStoreUnavailable } from '../store/redis/redis-connection.js';
 import type { BreakerPort, BreakerReading, BreakerRules, BreakerStep, SharedBreakerStateName } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
 import type { HostBreaker } from '../resilience/host-policies.js';

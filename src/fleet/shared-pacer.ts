@@ -1,7 +1,6 @@
-import { QahtError } from '../errors.js';
+import { isStoreUnavailable, QahtError } from '../errors.js';
 import type { AdaptiveRateLimiter, LimiterSnapshot, PaceRule, PaceState } from '../resilience/adaptive-rate-limiter.js';
 import { PendingWrites } from '../store/pending-writes.js';
-import { isStoreUnavailable } from '../store/redis/redis-connection.js';
 import type { PacingPort, SharedPace, SlotGrant } from '../store/store-ports.js';
 import { abortReason, type Clock } from '../time/clock.js';
 import type { HostPacing } from '../resilience/host-policies.js';

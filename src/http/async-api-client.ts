@@ -10,7 +10,15 @@ import { buildAttemptContext, type RequestPayload } from './attempt-context.js';
 import type { Attempt } from './chain.js';
 import { abortedError, closedError, toQahtError } from './classify-error.js';
 import { createClientChain } from './client-chain.js';
-import type { AttemptEvent, BreakerRejectionEvent, Disposer, PacingEvent, RateLimitEvent, RetryEvent } from './client-events.js';
+import type {
+  AttemptEvent,
+  BreakerRejectionEvent,
+  Disposer,
+  PacingEvent,
+  QueueEvent,
+  RateLimitEvent,
+  RetryEvent,
+} from './client-events.js';
 import { ClientEvents } from './client-events.js';
 import { recordClientEvents } from './client-metrics.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions } from './client-options.js';
@@ -114,6 +122,11 @@ export class AsyncAPIClient implements HttpGetter, HttpPoster {
   /** Every attempt that waited for its slot on the host's limiter. */
   onPacing(listener: (event: PacingEvent) => void): Disposer {
     return this.#events.pacing.on(listener);
+  }
+
+  /** Every attempt before and after its wait for the host's limiter (what a progress line says it waits for). */
+  onQueue(listener: (event: QueueEvent) => void): Disposer {
+    return this.#events.queue.on(listener);
   }
 
   /** GET with retries; resolves for 2xx, throws a classified QahtError otherwise. */

@@ -48,6 +48,13 @@ export interface BreakerRejectionEvent extends RequestEvent {
   retryAfterMs: number;
 }
 
+/** The attempt is about to wait for its slot on the host's limiter (`waiting`), or its slot came (not `waiting`). */
+export interface QueueEvent extends RequestEvent {
+  waiting: boolean;
+  /** When the host said it may be asked again (Retry-After, a spent budget), if it did and that is later than now. */
+  blockedUntil: number | undefined;
+}
+
 /** The attempt waited for its slot on the host's limiter before it was sent. */
 export interface PacingEvent extends RequestEvent {
   waitedMs: number;
@@ -93,4 +100,5 @@ export class ClientEvents {
   readonly retry = new Emitter<RetryEvent>();
   readonly breakerRejection = new Emitter<BreakerRejectionEvent>();
   readonly pacing = new Emitter<PacingEvent>();
+  readonly queue = new Emitter<QueueEvent>();
 }

@@ -18,13 +18,13 @@ const WATCHLIST_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
  * `--watchlist`. Their values are only shaped here; what needs the command (a rule's fields, a
  * watchlist in the config file, a terminal) is checked by the data command.
  */
-export function changeOptions() {
+export function changeOptions(alertExample = 'change24hPct > 10') {
   return [
     switchOption('changes', '--changes', 'report only what changed since the previous run of the same command and arguments'),
     defineOption({
       key: 'alerts',
       flags: '--alert <rule>',
-      description: 'fire an alert when a rule on result fields becomes true, e.g. "change24hPct > 10" (repeatable)',
+      description: `fire an alert when a rule on result fields becomes true, e.g. '${alertExample}' (repeatable)`,
       type: 'text',
       repeatable: true,
       parse: (raw: string, label: string): string => {

@@ -40,6 +40,7 @@ export function dataOptions(command: { name: string; sources: readonly SourceNam
       description: 'write the results to FILE atomically instead of stdout; a run that exits 1 leaves FILE as it was',
       ...outputFile('results'),
     }),
+    switchOption('timing', '--timing', 'the timing summary per host on stderr (on a terminal it is one line without this)'),
   ] as const;
 }
 
@@ -56,6 +57,8 @@ export interface DataRunOptions {
   metricsFile: string | undefined;
   /** `--output FILE`: the results go there (replaced atomically) instead of stdout. */
   outputFile: string | undefined;
+  /** `--timing`: the per-host timing block even on a terminal. */
+  timing: boolean;
 }
 
 /** @throws QahtError QAHT_ERR_USAGE for flags that cannot go together. */
@@ -70,5 +73,6 @@ export function toDataRunOptions(values: OptionValues<ReturnType<typeof dataOpti
     strict: values.strict,
     metricsFile: values.metricsFile,
     outputFile: values.outputFile,
+    timing: values.timing,
   };
 }

@@ -31,7 +31,7 @@ export const RUN_OPTIONS = [
   switchOption(
     'demo',
     '--demo',
-    'run on bundled recorded API responses served on loopback, no network; they keep their own cache and state',
+    "run on bundled sample responses in each API's shape, served on loopback, no network; they keep their own cache and state",
   ),
   switchOption('quiet', '--quiet', 'nothing on stderr but errors'),
   defineOption({
@@ -50,6 +50,7 @@ export const RUN_OPTIONS = [
     ...outputFile('log'),
   }),
   switchOption('color', '--no-color', 'no colour in tables and status lines'),
+  switchOption('links', '--no-links', 'no OSC 8 hyperlinks on a terminal (news titles and URLs, status source names)'),
   defineOption({
     key: 'timeoutMs',
     flags: '--timeout-ms <ms>',
@@ -112,11 +113,11 @@ export const RUN_OPTIONS = [
 ] as const;
 
 /** The keys of the run options a command that makes no request to an API (`status`, `cache`) takes. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'store', 'demo', 'quiet', 'color']);
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'store', 'demo', 'quiet', 'color', 'links']);
 
 /**
  * The run options of a command that makes no request to an API and writes no log (`status`,
- * `cache`): where the cache and the store are, `--demo`, `--quiet` and `--no-color`. Its help
+ * `cache`): where the cache and the store are, `--demo`, `--quiet`, `--no-color` and `--no-links`. Its help
  * lists only these, and the others keep their defaults whatever the environment says.
  */
 export const LOCAL_RUN_OPTIONS: readonly OptionRecord<string, unknown>[] = RUN_OPTIONS.filter((record) => LOCAL_KEYS.has(record.key));
@@ -136,6 +137,8 @@ export interface RunSettings {
   logLevel: LogLevel;
   logFile: string | undefined;
   color: boolean;
+  /** Hyperlinks (OSC 8) where a terminal shows them; `--no-links` turns them off. */
+  links: boolean;
   /** Per attempt, ms. */
   timeoutMs: number;
   /** `--deadline-ms`: no wait of the run (pacing slot, Retry-After, open breaker) lasts longer, ms. */
@@ -171,6 +174,7 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     logLevel: quietLevel(values.logLevel, sources.logLevel, values.quiet && values.logFile === undefined),
     logFile: values.logFile,
     color: values.color,
+    links: values.links,
     timeoutMs: values.timeoutMs,
     deadlineMs: values.deadlineMs,
     maxRetries: values.maxRetries,

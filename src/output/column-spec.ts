@@ -21,6 +21,8 @@ export interface ColumnSpec<R> {
    * @default 40 (a readable title)
    */
   flexFloor?: number;
+  /** Where the cell links to on a terminal that shows hyperlinks (OSC 8); none when undefined. */
+  link?: (row: R) => string | undefined;
   /** A CSV column only: the table leaves it out (a compact column stands for it there). */
   csvOnly?: boolean;
   /** Colours the (already truncated) cell text of a row; none when it returns undefined. */

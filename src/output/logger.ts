@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { redactText, redactUrl } from '../redact.js';
+import { humanLogLine } from './human-log-line.js';
 import type { OutputStream } from './output-stream.js';
 import { sanitizeLogText } from './sanitize.js';
 
@@ -40,6 +41,11 @@ export interface LoggerOptions {
   stderr: OutputStream;
   /** Values to scrub from every string logged: every API key of the environment. */
   secrets: readonly string[];
+  /**
+   * One human line per record on `stderr` (`humanLogLine`) instead of JSON: for a person at a
+   * terminal. Ignored with a `file`, which always gets JSON. @default false
+   */
+  human?: boolean;
 }
 
 /**
@@ -75,11 +81,18 @@ export function createLogger(options: LoggerOptions): Logger {
     return instance;
   };
 
+  const human = options.human === true && !options.file;
   const at =
     (level: 'error' | 'warn' | 'info' | 'debug', value: number) =>
     (object: object, message?: string): void => {
       if (value < threshold) return;
-      pinoLogger()[level](object, message === undefined ? undefined : cleanString(message, secrets));
+      const text = message === undefined ? undefined : cleanString(message, secrets);
+      if (human) {
+        const record = scrub(object, secrets, '', false) as Record<string, unknown>;
+        options.stderr.write(`${humanLogLine(level, record, text)}\n`);
+        return;
+      }
+      pinoLogger()[level](object, text);
     };
 
   return {

@@ -15,6 +15,8 @@ export interface ResultsRenderOptions {
   metrics: unknown;
   /** More members of the JSON document (see `renderJson`). */
   extra?: Readonly<Record<string, unknown>>;
+  /** OSC 8 hyperlinks in the table (a terminal that shows them). @default false */
+  links?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function renderResults<Row>(
       return renderCsv(result.results, columns);
     case 'table': {
       if (result.results.length === 0) return '';
-      return `${await renderTable(result.results, columns, { width: options.widthColumns, chalk: options.chalk })}\n`;
+      return `${await renderTable(result.results, columns, { width: options.widthColumns, chalk: options.chalk, links: options.links === true })}\n`;
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ColumnSpec } from './column-spec.js';
 import { drawTable } from './draw-table.js';
+import { hyperlink } from './hyperlink.js';
 import { formatCompact } from './format-number.js';
 import { sanitizeText } from './sanitize.js';
 import { truncate } from './truncate.js';
@@ -15,6 +16,8 @@ export interface TableRenderOptions {
    * drawn inverse, or followed by `*` when there is no colour.
    */
   marked?: (rowIndex: number, columnKey: string) => boolean;
+  /** Cells of columns with a `link` become OSC 8 hyperlinks (a terminal that shows them). @default false */
+  links?: boolean;
 }
 
 /** Width of the borders and padding cli-table3 adds: one bar per column plus one, and 2 spaces of padding per cell. */
@@ -51,7 +54,39 @@ export async function renderTable<R>(rows: R[], allColumns: ColumnSpec<R>[], opt
     aligns: visible.map((index) => columns[index]!.align ?? 'left'),
     chalk: options.chalk,
   };
-  return drawTable(layout, drawn);
+  const table = await drawTable(layout, drawn);
+  if (!options.links || !visible.some((index) => columns[index]!.link)) return table;
+  return linkCells(
+    table,
+    rows,
+    visible.map((index) => columns[index]!),
+    drawn,
+  );
+}
+
+/**
+ * Wraps the linked cells of a drawn table in OSC 8 hyperlinks. Done on the drawn text, not before:
+ * the table library measures cells by their visible width and would count a link's URL. A table
+ * whose rows did not stay one line each is left without links.
+ */
+function linkCells<R>(table: string, rows: readonly R[], visible: readonly ColumnSpec<R>[], drawn: readonly string[][]): string {
+  const lines = table.split('\n');
+  // Top border, header, one line per row, bottom border.
+  if (lines.length !== rows.length + 3) return table;
+  for (const [rowIndex, row] of rows.entries()) {
+    const cells = lines[rowIndex + 2]!.split('│');
+    if (cells.length !== visible.length + 2) return table;
+    visible.forEach((column, columnIndex) => {
+      const url = column.link?.(row);
+      const text = drawn[rowIndex]![columnIndex]!;
+      const cell = cells[columnIndex + 1]!;
+      const at = cell.indexOf(text);
+      if (!url || text === '' || at === -1) return;
+      cells[columnIndex + 1] = `${cell.slice(0, at)}${hyperlink(text, url)}${cell.slice(at + text.length)}`;
+    });
+    lines[rowIndex + 2] = cells.join('│');
+  }
+  return lines.join('\n');
 }
 
 function cellText<R>(row: R, column: ColumnSpec<R>): string {

@@ -20,9 +20,23 @@ const CACHE_AGES_SHOWN = 2;
  * hosts (Binance) shows its first host and how many more, and the state of the worst breaker
  * among them; `--json` lists every host.
  */
-export async function renderStatusTable(report: StatusReport, chalk: ChalkInstance, widthColumns: number): Promise<string> {
-  return renderTable(report.sources, statusColumns(report.generatedAt), { width: widthColumns, chalk });
+export async function renderStatusTable(report: StatusReport, chalk: ChalkInstance, widthColumns: number, links = false): Promise<string> {
+  return renderTable(report.sources, statusColumns(report.generatedAt), { width: widthColumns, chalk, links });
 }
+
+/** Each API's documentation: where a source name in `status` links to on a terminal (limits, keys, status pages). */
+const API_DOCS: Readonly<Record<string, string>> = {
+  coingecko: 'https://docs.coingecko.com/',
+  binance: 'https://developers.binance.com/docs/binance-spot-api-docs',
+  coincap: 'https://pro.coincap.io/api-docs',
+  google_news: 'https://news.google.com/',
+  hn: 'https://hn.algolia.com/api',
+  gdelt: 'https://blog.gdeltproject.org/gdelt-doc-2-0-api-debuts/',
+  newsapi: 'https://newsapi.org/docs',
+  finnhub: 'https://finnhub.io/docs/api',
+  alphavantage: 'https://www.alphavantage.co/documentation/',
+  stooq: 'https://stooq.com/',
+};
 
 /** The stderr lines beside the table: where the cache and state are, and which keys are missing. */
 export function renderStatusNotes(report: StatusReport): string[] {
@@ -38,7 +52,7 @@ export function renderStatusNotes(report: StatusReport): string[] {
 
 function statusColumns(now: number): ColumnSpec<SourceHealth>[] {
   return [
-    { key: 'source', header: 'source', value: (source) => source.name, dropOrder: 0 },
+    { key: 'source', header: 'source', value: (source) => source.name, link: (source) => API_DOCS[source.name], dropOrder: 0 },
     { key: 'key', header: 'key', value: keyText, colour: keyColour, dropOrder: 2 },
     { key: 'host', header: 'host', value: hostText, dropOrder: 7 },
     { key: 'breaker', header: 'breaker', value: (source) => breakerText(source.hosts, now), colour: breakerColour, dropOrder: 0 },

@@ -48,3 +48,26 @@ export function renderTimingSummary(
   );
   return lines;
 }
+
+/**
+ * The timing summary as one line, for a person at a terminal (the per-host block is `--timing`):
+ * `timing: run 1.2s · 5 requests · cache hits 2/6 · retries 1 · 429s 0`.
+ */
+export function renderTimingLine(stats: SummaryStats, chalk: ChalkInstance): string {
+  const requests = Object.entries(stats.timings)
+    .filter(([name]) => name.startsWith('http.'))
+    .reduce((sum, [, t]) => sum + t.count, 0);
+  const c = stats.counters;
+  const hits = c.cache_hits ?? 0;
+  const lookups = hits + (c.cache_misses ?? 0);
+  const parts = [
+    `run ${formatMs(stats.uptimeS * 1000)}`,
+    `${requests} ${requests === 1 ? 'request' : 'requests'}`,
+    `cache hits ${lookups === 0 ? 'n/a' : `${hits}/${lookups}`}`,
+    `retries ${c['http.retries'] ?? 0}`,
+    `429s ${c['http.429'] ?? 0}`,
+  ];
+  const rejected = c['http.breaker_rejected'] ?? 0;
+  if (rejected > 0) parts.push(`breaker rejections ${rejected}`);
+  return chalk.dim(`timing: ${parts.join(' · ')}`);
+}

@@ -5,6 +5,7 @@ import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 import type { RunSettings } from '../options/run-options.js';
 import { createLogger, type Logger } from '../output/logger.js';
 import type { OutputStream } from '../output/output-stream.js';
+import { createPendingWork, type PendingWork } from '../output/pending-line.js';
 import { createProgress } from '../output/progress.js';
 import { shortReason } from '../output/short-reason.js';
 import { isDegraded } from '../output/status-lines.js';
@@ -54,6 +55,8 @@ export interface RunContextOptions {
 
 export interface RunContext {
   runtime: Runtime;
+  /** The pending-work line; `end` it before results print. */
+  pending: PendingWork;
   monitor: PerformanceMonitor;
   breakers: Map<string, HostBreaker>;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
@@ -120,7 +123,14 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const dir = settings.cacheDir;
   const secrets = apiKeysIn(env);
   const redact = (text: string): string => redactText(text, secrets);
-  const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets });
+  // A person at a terminal reads one line per record; files and pipes get the JSON.
+  const logger = createLogger({
+    level: settings.logLevel,
+    file: settings.logFile,
+    stderr: options.stderr,
+    secrets,
+    human: options.stderr.isTTY === true,
+  });
   const monitor = new PerformanceMonitor({ clock });
   // A warning is a terminal line: an API's words in it lose their URLs and bodies (`shortReason`); the log has them whole.
   const warn = (message: string): void => {
@@ -183,6 +193,15 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   }
   limiter.restore(learned);
 
+  // A line that says what the run waits for: a person at a terminal only (never a pipe, --quiet or TERM=dumb).
+  const progress = createProgress(options.stderr, options.interactive && !settings.quiet, clock);
+  let progressShown = false;
+  const pending = createPendingWork(options.stderr, {
+    enabled: options.interactive && !settings.quiet && env.TERM !== 'dumb',
+    clock,
+    // A progress bar (market quotes) says it already.
+    busy: () => progressShown,
+  });
   let client: AsyncAPIClient | undefined;
   // One promise, so sources asking at the same moment share one client (and one connection pool).
   let creating: Promise<AsyncAPIClient> | undefined;
@@ -208,6 +227,14 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         client.onRateLimit((event) => {
           if (event.source !== undefined) history.recordRateLimit(event.source, event.at);
         });
+        client.onRetry((event) => {
+          if (event.source !== undefined) pending.retrying(event.source, event.attempt, settings.maxRetries, event.at + event.delayMs);
+        });
+        client.onQueue((event) => {
+          if (event.source === undefined) return;
+          if (event.waiting) pending.paced(event.source, event.blockedUntil);
+          else pending.sent(event.source);
+        });
         return client;
       });
       return creating;
@@ -225,7 +252,22 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     cache: (shared?.cache ?? cache).view(mode),
     budgets,
     history: shared ? { candles: shared.candles, weight: shared.weight } : { candles: fileCandles, weight: new MemoryWeightBudget(clock) },
-    progress: createProgress(options.stderr, options.interactive && !settings.quiet, clock),
+    progress: {
+      start(label, total) {
+        progressShown = true;
+        progress.start(label, total);
+      },
+      tick: (done) => progress.tick(done),
+      stop() {
+        progressShown = false;
+        progress.stop();
+      },
+      end() {
+        progressShown = false;
+        progress.end();
+      },
+    },
+    pending,
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
   };
@@ -244,6 +286,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
 
   return {
     runtime,
+    pending,
     monitor,
     breakers,
     hostsOf,
@@ -300,6 +343,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
         // One human line on the terminal, where the progress line was; the log (a file's, or at
         // info on stderr, so no JSON lands on the terminal at the default level) has the record.
         runtime.progress.end();
+        pending.end();
         options.stderr.write(`${options.bin ?? 'screen'}: interrupted (${signal}); saving state\n`);
         if (settings.logFile) logger.warn({ signal }, 'interrupted; saving state');
         else logger.info({ signal }, 'interrupted; saving state');

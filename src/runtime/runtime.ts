@@ -1,5 +1,6 @@
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
+import type { PendingWork } from '../output/pending-line.js';
 import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
 import type { HistoryPorts } from '../store/history/history-ports.js';
@@ -45,6 +46,8 @@ export interface Runtime {
   /** Candle history (series and Binance's weight budget) in the run's store; undefined: the run keeps none. */
   history?: HistoryPorts | undefined;
   progress: Progress;
+  /** The pending-work line (what the run waits for, on a terminal); absent where nothing draws it. */
+  pending?: PendingWork;
   /**
    * Counters for the timing summary and metrics, e.g. `source.items` with `{ source: 'coingecko' }`:
    * sources and hosts are labels, never parts of the name. Pass the same labels object each time.

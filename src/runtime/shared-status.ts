@@ -7,12 +7,12 @@ import { BREAKER_RECOVERY_MS } from '../resilience/breaker-defaults.js';
 import { DAILY_BUDGETS } from '../sources/documented-rates.js';
 import { SOURCE_NAMES } from '../sources/source-names.js';
 import type { CacheListing } from '../store/cache-types.js';
-import { DiskCache } from '../store/file/disk-cache.js';
 import { fileHistory } from '../store/file/file-ports.js';
 import { RedisHistory } from '../store/redis/redis-budgets.js';
-import { RedisCache } from '../store/redis/redis-cache.js';
+import { RedisEntries } from '../store/redis/redis-entries.js';
 import { RedisConnection } from '../store/redis/redis-connection.js';
 import { readSharedState, type SharedStateSnapshot } from '../store/redis/redis-snapshot.js';
+import { ResponseCache } from '../store/response-cache.js';
 import { StateStore } from '../store/file/state-store.js';
 import type { RedisLocation } from '../store/store-location.js';
 import type { Clock } from '../time/clock.js';
@@ -44,7 +44,7 @@ export async function readSharedStatus(
         budgetNames: Object.keys(DAILY_BUDGETS),
         recoveryMs: BREAKER_RECOVERY_MS,
       }),
-      sharedCache(connection, options.cacheDir).list(),
+      sharedCache(connection).list(),
     ]);
     return { ...state, listings };
   });
@@ -55,14 +55,14 @@ export async function sharedCacheAction(
   options: SharedRead & { action: 'ls' | 'clear'; source: string | undefined },
 ): Promise<{ listings: CacheListing[] } | { removed: number } | undefined> {
   return withConnection(options, async (connection) => {
-    const cache = sharedCache(connection, options.cacheDir);
+    const cache = sharedCache(connection);
     return options.action === 'clear' ? { removed: await cache.clear(options.source) } : { listings: await cache.list() };
   });
 }
 
-function sharedCache(connection: RedisConnection, cacheDir: string): RedisCache {
-  // Not `DiskCache.open`: reading must not create the cache folder.
-  return new RedisCache({ connection, fallback: new DiskCache({ dir: cacheDir }) });
+/** The shared entries alone: what `status` and `cache` report is Redis's, never the file store's. */
+function sharedCache(connection: RedisConnection): ResponseCache {
+  return new ResponseCache({ backend: new RedisEntries(connection), clock: connection.clock });
 }
 
 async function withConnection<T>(options: SharedRead, read: (connection: RedisConnection) => Promise<T>): Promise<T | undefined> {

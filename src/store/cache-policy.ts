@@ -1,13 +1,21 @@
 /**
- * The cache's serving rules, shared by every backend (file/disk-cache.ts, redis/redis-cache.ts): when
+ * The cache's serving rules, which the response cache (response-cache.ts) applies over every backend: when
  * an entry is fresh, how a served entry is reported, which entry a failed or skipped fetch falls
- * back to, and how a fetched value becomes an entry. Pure: the backends bring the clock.
+ * back to, and how a fetched value becomes an entry. Pure: the response cache brings the clock.
  */
 import { QahtError } from '../errors.js';
 import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
 import { redactSecrets } from '../redact.js';
 import { encodeEntry, type CacheEntry, type EncodedEntry } from './cache-entry.js';
 import type { CacheLookup, CacheMode, CacheStatus, ValueCheck } from './cache-types.js';
+
+/** Longest an entry is kept where the backend expires entries, when its lookup allows stale data of any age. */
+export const ENTRY_KEEP_MAX_MS = 30 * 24 * 3600_000;
+
+/** How long an entry is worth keeping: as long as it may be served stale (at least its TTL, at most `ENTRY_KEEP_MAX_MS`). */
+export function keepMsFor(ttlMs: number, maxStaleMs: number): number {
+  return Math.min(ENTRY_KEEP_MAX_MS, Math.max(ttlMs, Number.isFinite(maxStaleMs) ? maxStaleMs : ENTRY_KEEP_MAX_MS));
+}
 
 /** Within its TTL. |age|: an entry stamped in the future (clock moved back) is fresh only within one TTL. */
 export function isFresh(entry: CacheEntry, ttlMs: number, nowMs: number): boolean {
@@ -128,7 +136,7 @@ export async function fillEntry<T>(request: {
   forceRefresh: boolean;
   startedAt: number;
   nowMs: number;
-  fetch: () => Promise<T>;
+  fetch: (stored: T | undefined) => Promise<T>;
   encode: (value: T) => EncodedEntry<T> | QahtError;
   store: (encoded: EncodedEntry<T>) => Promise<void>;
 }): Promise<RefreshOutcome<T>> {
@@ -143,7 +151,7 @@ export async function fillEntry<T>(request: {
   const base = current ?? seen;
   let value: T;
   try {
-    value = await request.fetch();
+    value = await request.fetch(base?.value);
   } catch (error) {
     return { kind: 'failed', error, entry: base };
   }

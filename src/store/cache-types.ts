@@ -47,8 +47,13 @@ export interface LookupOptions<T> {
    * is counted again by the lookup that fetches it.
    */
   probe?: boolean;
-  /** Gets the data upstream. Without it the lookup serves what is cached, as offline does. */
-  fetch?: () => Promise<T>;
+  /**
+   * Gets the data upstream. Without it the lookup serves what is cached, as offline does. It is
+   * given the value it will replace (the entry read under the fill lock, else the one the lookup
+   * saw; undefined when none), so a fill may extend what is stored (a candle series fetches only
+   * the bars it lacks) rather than fetch it whole.
+   */
+  fetch?: (stored?: T) => Promise<T>;
   /**
    * The value's shape check, applied alike to a fetched value and to a cached one: a cached value
    * that fails it is a miss (then a refetch), never served, not even as stale; a fetched value

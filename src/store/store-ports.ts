@@ -1,5 +1,7 @@
 /**
- * The store's ports: what a run asks of the place its resilience state and cached responses live,
+ * The store's ports: what a run asks of the place its resilience state and cached responses live
+ * (cached responses, and any other kind of entry, go through the entry-backend port of
+ * entry-backend.ts, under the response cache of response-cache.ts),
  * shaped by the operations (reserve a slot, step a breaker, spend a budget, fill an entry under a
  * lock), so a backend that many processes share can make each one atomic. Two backends:
  * - the file store (the embedded default): the cache dir's entry files and `state.json`; a host's
@@ -7,18 +9,7 @@
  * - the Redis store (`--store redis://…`): every port below, live, with Lua scripts wherever two
  *   processes could race, and the file store behind it for when Redis cannot be reached.
  */
-import type { CacheListing, CacheMode, CacheView } from './cache-types.js';
 import type { SourceState } from './file/state-file.js';
-
-/** Cached responses with their freshness: the run's view, and what `screen cache` lists and clears. */
-export interface ResponseCachePort {
-  /** The run's view: every lookup in `mode`; one upstream fetch per key across everyone sharing the store. */
-  view(mode: CacheMode): CacheView;
-  /** Every usable entry, sorted by key. */
-  list(): Promise<CacheListing[]>;
-  /** Removes every entry, or only `source`'s; resolves how many. */
-  clear(source?: string): Promise<number>;
-}
 
 /** Daily budgets (e.g. Alpha Vantage's 25 calls a day), spent before each call, never past the limit in total. */
 export interface BudgetPort {

@@ -26,6 +26,7 @@ const BENCHES: Bench[] = [
   { id: '10', title: 'serve under 300 readers', run: async () => (await import('./serve-readers.js')).benchServeReaders() },
   { id: '11', title: 'Start-up on every Node', run: async () => (await import('./startup.js')).benchStartup() },
   { id: '14', title: 'Signal journal and screen eval', run: async () => (await import('./journal.js')).benchJournal() },
+  { id: '15', title: 'Signals', run: async () => (await import('./signals.js')).benchSignals() },
 ];
 
 interface Machine {

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKET_SIGNAL_KEYS, NO_MARKET_SIGNALS } from '../../src/screens/market/market-signals.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
 import { runMain, useCliSandbox } from '../helpers/run-cli.js';
 import {
@@ -117,16 +118,11 @@ describe('screen market: each source as its API really answers', () => {
       expect([...rows.keys()].sort()).toEqual(['IBM', 'MSFT']);
       for (const symbol of ['IBM', 'MSFT'] as const) {
         expect(rows.get(symbol)).toMatchObject({ symbol, ...expected[source][symbol], sources: [source] });
-        expect(Object.keys(rows.get(symbol)!).sort()).toEqual([
-          'changeBasis',
-          'changePct',
-          'name',
-          'price',
-          'score',
-          'sources',
-          'symbol',
-          'volume',
-        ]);
+        // The signal fields are there, null: no daily bars without a Massive key.
+        expect(Object.keys(rows.get(symbol)!).sort()).toEqual(
+          ['changeBasis', 'changePct', 'name', 'price', 'score', 'sources', 'symbol', 'volume', ...MARKET_SIGNAL_KEYS].sort(),
+        );
+        expect(rows.get(symbol)).toMatchObject(NO_MARKET_SIGNALS);
       }
       expect(rows.get('MSFT')!.name).toBe('Microsoft');
       // Finnhub zeros, an empty Global Quote, a Stooq N/D row: each means "no such symbol".

@@ -250,7 +250,7 @@ describe('screen news: hostile headlines', () => {
     expect(run.stdout).toContain('C1 bitcoin ETF and reversed bidi');
     expect(run.stdout).toContain('Evil Wire');
     // The copy HN carried merged with NewsAPI's: dedupe works on the raw titles, output cleans them.
-    expect(run.stdout).toMatch(/Bitcoin ETF window title hijack\s+│ evil\.example\/b\s+│ hn,newsapi/);
+    expect(run.stdout).toMatch(/Bitcoin ETF window title hijack\s+│ https:\/\/evil\.example\/b\S*\s+│ hn,newsapi/);
   });
 
   it('neutralises formula cells and strips escapes in --csv', async () => {

@@ -131,3 +131,61 @@ describe('the crypto table', () => {
     expect(json.stderr).not.toContain('Src:');
   });
 });
+
+/** `screen …` in-process with stderr (and stdout) a terminal of `columns`. */
+async function onTerminal(args: string[], env: NodeJS.ProcessEnv, columns = 120): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'screen', ...args], {
+    stdout: { write: (chunk: string) => (stdout += chunk), isTTY: true, columns },
+    stderr: { write: (chunk: string) => (stderr += chunk), isTTY: true, columns },
+    env,
+  });
+  return { code, signal: null, stdout, stderr };
+}
+
+describe('stderr on a terminal', () => {
+  it('has human log lines and a one-line timing summary; --timing and --log-level info give the per-host block', async () => {
+    api.fault('/cg/api/v3/coins/markets', { status: 429, retryAfter: 0 });
+    const run = await onTerminal(['crypto', '--max-retries', '0'], cryptoEnv(api, cacheDir));
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('{"level"');
+    expect(run.stderr).toMatch(/^warn coingecko: rate limited by 127\.0\.0\.1:\d+, HTTP 429, retry after 0s$/m);
+    expect(run.stderr).toMatch(/^warn coingecko: failed, rate limited \(HTTP 429\) by 127\.0\.0\.1:\d+; retry after 0s$/m);
+    expect(run.stderr).toMatch(/^timing: run \S+ · \d+ requests · cache hits \d+\/\d+ · retries 0 · 429s 1$/m);
+    expect(run.stderr).not.toMatch(/^ {2}127\.0\.0\.1/m);
+    api.clearFaults();
+    const detailed = await onTerminal(['crypto', '--force-refresh', '--timing'], cryptoEnv(api, cacheDir));
+    expect(detailed.stderr).toMatch(/^ {2}127\.0\.0\.1:\d+ \(coingecko\) +\d+ req/m);
+    const info = await onTerminal(['crypto', '--force-refresh', '--log-level', 'info'], cryptoEnv(api, cacheDir));
+    expect(info.stderr).toMatch(/^ {2}127\.0\.0\.1:\d+ \(coingecko\) +\d+ req/m);
+    expect(info.stderr).toMatch(/^info coingecko: source outcome$/m);
+  });
+
+  it('a pipe keeps the JSON log and the per-host block', async () => {
+    api.fault('/cg/api/v3/coins/markets', { status: 503 });
+    const run = await runMain(['crypto', '--max-retries', '0'], cryptoEnv(api, cacheDir));
+    expect(run.stderr).toMatch(/^\{"level":40,.*"source":"coingecko"/m);
+    expect(run.stderr).toMatch(/^ {2}127\.0\.0\.1:\d+ \(coingecko\) +\d+ req/m);
+    expect(run.stderr).not.toContain('\r');
+  });
+});
+
+describe('the pending-work line', () => {
+  it('never appears on a pipe, with TERM=dumb or under --quiet, however long the wait', async () => {
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const piped = await runMain(['crypto', '--limit', '3'], cryptoEnv(api, cacheDir));
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).not.toContain('\r');
+    expect(piped.stderr).not.toContain('waiting for');
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const dumb = await onTerminal(['crypto', '--limit', '3', '--force-refresh'], cryptoEnv(api, cacheDir, { TERM: 'dumb' }));
+    expect(dumb.stderr).not.toContain('waiting for');
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const quiet = await onTerminal(['crypto', '--limit', '3', '--force-refresh', '--quiet'], cryptoEnv(api, cacheDir));
+    expect(quiet.stderr).toBe('');
+    api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
+    const shown = await onTerminal(['crypto', '--limit', '3', '--force-refresh'], cryptoEnv(api, cacheDir));
+    expect(shown.stderr).toMatch(/\r\u001b\[2Kwaiting for coingecko/);
+  });
+});

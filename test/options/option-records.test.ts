@@ -25,6 +25,7 @@ const DATA_OPTION_FLAGS = [
   '--strict',
   '--metrics-file',
   '--output',
+  '--timing',
   '--changes',
   '--alert',
   '--notify-cmd',

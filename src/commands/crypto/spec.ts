@@ -95,6 +95,7 @@ export const cryptoCommand = dataCommand({
   screen: runCrypto,
   columns: () => cryptoColumns(),
   legend: CRYPTO_TABLE_LEGEND,
+  alertExample: 'change24hPct > 10 and volume24hUsd > 5M',
   identity: { labelKey: 'symbol', id: (row) => row.id, label: (row) => row.symbol },
   ruleFields: async () => (await import('../../screens/crypto/rule-fields.js')).CRYPTO_RULE_FIELDS,
   // exchangeInfo's day-long TTL is left out: it only maps symbols, the prices live 60 s.

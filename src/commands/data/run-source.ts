@@ -53,18 +53,23 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
 
   const nowMs = rt.clock.now();
   const apiKey = apiKeyFor(job.source, rt.env);
-  const lookup = await rt.cache.lookup<T>({
-    source: job.source,
-    key: `${job.source}:${job.key}`,
-    ttlMs: job.ttlMs,
-    maxStaleMs: job.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
-    fetch: async () => {
-      // Loading the client and starting a demo server overlap.
-      const [http, baseUrls] = await Promise.all([rt.http(), rt.baseUrls(job.source)]);
-      return job.fetch({ http, baseUrl: baseUrls[0]!, baseUrls, apiKey, nowMs });
-    },
-    validate: job.validate,
-  });
+  // Until the fetch starts, a slow lookup is waiting for another run's fill of the entry (its lock).
+  const done = rt.pending?.begin(job.source);
+  const lookup = await rt.cache
+    .lookup<T>({
+      source: job.source,
+      key: `${job.source}:${job.key}`,
+      ttlMs: job.ttlMs,
+      maxStaleMs: job.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
+      fetch: async () => {
+        rt.pending?.fetching(job.source);
+        // Loading the client and starting a demo server overlap.
+        const [http, baseUrls] = await Promise.all([rt.http(), rt.baseUrls(job.source)]);
+        return job.fetch({ http, baseUrl: baseUrls[0]!, baseUrls, apiKey, nowMs });
+      },
+      validate: job.validate,
+    })
+    .finally(() => done?.());
 
   const offline = rt.cache.mode === 'offline';
   if (lookup.status === 'failed' || lookup.value === undefined) {

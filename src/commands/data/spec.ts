@@ -18,12 +18,20 @@ import type { RuleFields } from '../../screens/alerts/rule-fields.js';
 import { apiKeysIn, type Env, type SourceName } from '../../sources/source-names.js';
 import type { ChangeSettings } from './changes/change-settings.js';
 import type { ChangeReport, RowIdentity } from './changes/run-tracking.js';
-import type { ArgumentRecord, CommandContext, CommandSpec, RunOutcome } from '../command-spec.js';
+import type { ArgumentRecord, CommandContext, CommandSpec, RenderView, RunOutcome } from '../command-spec.js';
 import { createRunContext, type RunContext } from '../../runtime/run-context.js';
 import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
 /** What a run without `--changes`, rules, notifications or `--watch` asks: nothing. */
 const NO_CHANGES: ChangeSettings = { changes: false, rules: [], notifyCmd: undefined, webhook: undefined, watch: undefined, memoryKey: '' };
+
+/**
+ * The per-host timing block, or one line: the block for a log or a pipe (cron mails it whole),
+ * with `--timing`, or at `--log-level info` and more; a person at a terminal gets one line.
+ */
+export function detailedTiming(view: RenderView, timing: boolean): boolean {
+  return !view.stderr.terminal || timing || view.stderr.verbose;
+}
 
 /** A config file list named by `--watchlist`, for a command's `parse`. */
 export interface Watchlist {
@@ -50,8 +58,13 @@ export interface DataCommandDefinition<Records extends readonly OptionRecord<str
   parse(values: OptionValues<Records>, args: readonly string[], watchlist: Watchlist | undefined): Options;
   /** Fetches and screens. Never throws for a source's failure: that goes into its report. */
   screen(rt: Runtime, options: CommonOptions & Options): Promise<CommandResult<Row, SourceName>>;
-  /** Table and CSV columns for a result. */
-  columns(result: CommandResult<Row>): ColumnSpec<Row>[];
+  /**
+   * Table and CSV columns for a result; `table.terminal` says the table goes to a terminal (off
+   * one, nothing a program reads next, such as a URL, is cut).
+   */
+  columns(result: CommandResult<Row>, table: { terminal: boolean }): ColumnSpec<Row>[];
+  /** An `--alert` rule on this command's fields, for its help. */
+  alertExample: string;
   /** A stderr line under the table saying what its abbreviations mean (not for JSON or CSV). */
   legend?: string;
   /** A row's identity across runs (`--changes`, alerts) and the label JSON gives as `symbol` or `title`. */
@@ -97,7 +110,7 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
   definition: DataCommandDefinition<Records, Options, Row>,
 ): CommandSpec<DataCommandOptions<Options>, DataRun<Row>> {
   const shared = dataOptions(definition);
-  const changeRecords = changeOptions();
+  const changeRecords = changeOptions(definition.alertExample);
   const all: readonly OptionRecord<string, unknown>[] = [...definition.options, ...shared, ...changeRecords];
   const outcome = (run: DataRun<Row>, options: DataCommandOptions<Options>): RunOutcome =>
     run.watched ? 'ok' : runOutcome(run.result.sources, options.data.strict);
@@ -141,13 +154,16 @@ export function dataCommand<const Records extends readonly OptionRecord<string, 
         const { renderDataRun } = await import('./changes/render-data-run.js');
         return renderDataRun(run, options, view, { definition, outcome: outcome(run, options) });
       }
-      const stdout = await renderResults(run.result, definition.columns(run.result), {
+      const stdout = await renderResults(run.result, definition.columns(run.result, view.stdout), {
         format: options.data.format,
         chalk: view.stdout.chalk,
         widthColumns: view.stdout.widthColumns,
         metrics: run.metrics,
+        links: view.stdout.links,
       });
-      const lines = view.quiet ? [] : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+      const lines = view.quiet
+        ? []
+        : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk, detailedTiming(view, options.data.timing));
       if (definition.legend && options.data.format === 'table' && !view.quiet && run.result.results.length > 0)
         lines.unshift(view.stderr.chalk.dim(definition.legend));
       const verdict = outcome(run, options);
@@ -202,7 +218,7 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     stopInterrupts();
     await session.close();
   });
-  const screened = await definition.screen(session.runtime, { ...common, ...options.command });
+  const screened = await definition.screen(session.runtime, { ...common, ...options.command }).finally(() => session.pending.end());
   // From here on every reader (status lines, JSON, the state file's failure reasons, the log, alerts)
   // sees the redacted text: one pass, whichever source quoted whichever key.
   const result = redactResult(screened, session.redact);

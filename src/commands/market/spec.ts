@@ -38,6 +38,7 @@ export const marketCommand = dataCommand({
     ...values,
   }),
   screen: runMarket,
+  alertExample: 'changePct < -3 and symbol == "AAPL"',
   columns: (result) => marketColumns(result.results),
   identity: { labelKey: 'symbol', id: (row) => row.symbol, label: (row) => row.symbol },
   ruleFields: async () => (await import('../../screens/market/rule-fields.js')).MARKET_RULE_FIELDS,

@@ -60,7 +60,8 @@ export const newsCommand = dataCommand({
     return { query: queries[0]!, queries, ...values };
   },
   screen: runNewsQueries,
-  columns: (result) => newsColumns(Date.parse(result.generatedAt)),
+  alertExample: 'title ~ "etf" and score > 50',
+  columns: (result, table) => newsColumns(Date.parse(result.generatedAt), table.terminal),
   identity: { labelKey: 'title', id: (row) => row.url, label: (row) => row.title },
   ruleFields: async () => (await import('../../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,
   watchIntervalMs: (options) => options.newsTtlMs ?? DEFAULT_NEWS_OPTIONS.newsTtlMs,

@@ -42,7 +42,7 @@ export const statusCommand: CommandSpec<{ json: boolean }, StatusResult> = {
   },
   async render({ report, onlyDemo }, options, view) {
     if (options.json) return { stdout: renderStatusJson(report), stderr: '' };
-    const table = await renderStatusTable(report, view.stdout.chalk, view.stdout.reportWidthColumns);
+    const table = await renderStatusTable(report, view.stdout.chalk, view.stdout.reportWidthColumns, view.stdout.links);
     const notes = renderStatusNotes(report);
     if (onlyDemo) notes.push(`nothing recorded by real runs yet; what --demo runs did: ${view.bin} status --demo`);
     return { stdout: `${table}\n`, stderr: view.quiet ? '' : `${notes.join('\n')}\n` };

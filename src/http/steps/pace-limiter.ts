@@ -18,16 +18,51 @@ export interface PaceStepDeps {
 /**
  * Waits for the host's next slot on the limiter, then teaches the limiter the attempt's outcome:
  * a success speeds up, a rate limit (429, 418 or a soft limit) slows down and honours the wait
- * it states, a host failure backs off. Emits `pacing` when the attempt waited and `rateLimit`
- * when the host said slow down.
+ * it states, a host failure backs off. Emits `queue` before the wait, `pacing` when the attempt
+ * waited and `rateLimit` when the host said slow down.
  */
 export function createPaceStep(deps: PaceStepDeps): Step {
   const { limiter, clock, events } = deps;
   return (next) => async (context) => {
     refuseLongBlock(deps, context);
     const queuedAt = clock.now();
-    await waitWithin(deps, context);
+    if (events.queue.active) {
+      const blockedUntil = limiter.blockedUntil(context.host);
+      events.queue.emit({
+        host: context.host,
+        source: context.source,
+        url: context.safeUrl,
+        at: queuedAt,
+        waiting: true,
+        blockedUntil: blockedUntil > queuedAt ? blockedUntil : undefined,
+      });
+    }
+    try {
+      await waitWithin(deps, context);
+    } catch (error) {
+      if (events.queue.active) {
+        events.queue.emit({
+          host: context.host,
+          source: context.source,
+          url: context.safeUrl,
+          at: clock.now(),
+          waiting: false,
+          blockedUntil: undefined,
+        });
+      }
+      throw error;
+    }
     const sentAt = clock.now();
+    if (events.queue.active) {
+      events.queue.emit({
+        host: context.host,
+        source: context.source,
+        url: context.safeUrl,
+        at: sentAt,
+        waiting: false,
+        blockedUntil: undefined,
+      });
+    }
     if (sentAt > queuedAt) {
       events.pacing.emit({ host: context.host, source: context.source, url: context.safeUrl, at: sentAt, waitedMs: sentAt - queuedAt });
     }

@@ -99,8 +99,10 @@ class Parser {
     // Own names only: `constructor`, `toString` and `__proto__` are the object's, not fields.
     const type = Object.hasOwn(this.#fields, token.text) ? this.#fields[token.text] : undefined;
     if (type === undefined) {
-      const hint = closestField(token.text, Object.keys(this.#fields));
-      throw this.#error(`unknown field "${token.text}"${hint ? ` (did you mean ${hint}?)` : ''}`, token);
+      // The nearest of this command's fields, or (nothing close) the list of them to pick from.
+      const names = Object.keys(this.#fields);
+      const hint = closestField(token.text, names);
+      throw this.#error(`unknown field "${token.text}" (${hint ? `did you mean ${hint}?` : `fields: ${names.join(', ')}`})`, token);
     }
     const op = this.#next();
     if (op.kind !== 'op') throw this.#error(`expected an operator (> >= < <= == != ~) after ${token.text}, got ${describe(op)}`, op);

@@ -4,7 +4,7 @@
  * sort → cut.
  */
 import { applyLimit } from '../apply-limit.js';
-import { type CoinHistory, type CoinSignals, coinSignalsAsOf } from '../signals/coin-signals.js';
+import { type CoinSignals, coinSignalsAsOf } from '../signals/coin-signals.js';
 import { hasSignalFlag } from '../signals/flags.js';
 import { listingAgeExclusion, rankSignals } from '../signals/rank-signals.js';
 import type { SignalFields, SignalFlag } from '../signals/signal-fields.js';
@@ -31,8 +31,6 @@ export interface CryptoScreenOptions {
   limit?: number | undefined;
   /** @default 0.10 */
   priceMismatchRatio?: number;
-  /** Stored closed candles by coin id. Without any, every signal is null and every row keeps its snapshot score. */
-  histories?: ReadonlyMap<string, CoinHistory> | undefined;
   /** Signals read only bars closed before this instant: the run's clock. @default Infinity (every stored bar) */
   asOfMs?: number | undefined;
   /** `--signal`: only rows carrying every one of these flags. Undefined or empty = off. */
@@ -70,8 +68,10 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
   const passed: MergedCoin[] = [];
   const passedSignals: CoinSignals[] = [];
   const asOfMs = options.asOfMs ?? Number.POSITIVE_INFINITY;
+  // Without stored candles every signal is null and every row keeps its snapshot score.
+  const histories = data.history?.byCoin;
   for (const coin of coins) {
-    const history = options.histories?.get(coin.id);
+    const history = histories?.get(coin.id);
     const own = history ? coinSignalsAsOf(history, asOfMs) : NO_SIGNALS;
     const reason =
       exclusionReason(coin, { minVolumeUsd: options.minVolumeUsd, namedSymbols, knownSymbols }) ?? listingAgeExclusion(own.fields);
@@ -82,7 +82,7 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     }
   }
   // Relative strength and the score's percentiles are measured across the ranked coins only.
-  const signals = options.histories ? rankSignals(passedSignals) : undefined;
+  const signals = histories ? rankSignals(passedSignals) : undefined;
   const ranked = passed.map((coin, at) => rankedCoin(coin, options.sort === 'turnover', signals?.[at]));
   const filtered = ranked.filter((row) => passesFilters(row, options, namedSymbols));
   // Sorted as light records; full rows (sparkline downsampling, flags) only for the rows shown.

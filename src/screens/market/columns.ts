@@ -1,12 +1,14 @@
 import type { ColumnSpec } from '../../output/column-spec.js';
 import { formatChangePct, formatPrice, formatScore, formatVolume } from './format.js';
+import { signalColumns } from '../signals/signal-columns.js';
+import { MARKET_SIGNAL_KEYS } from './market-signals.js';
 import { isChangeSinceOpen, type MarketRow } from './rows.js';
 
 /** Marks a change % that is since today's open (the header too, and the stderr note says what it means). */
 export const SINCE_OPEN_MARK = '*';
 
 /**
- * Table/CSV columns for market. On a narrow terminal they are dropped in this order: source (5),
+ * Table/CSV columns for market. On a narrow terminal they are dropped in this order: signals (6), source (5),
  * name (4), volume (3), score (2); symbol, price and change % always stay. When some rows' change
  * is since today's open (Stooq), those cells and the header carry `SINCE_OPEN_MARK`.
  */
@@ -29,5 +31,6 @@ export function marketColumns(rows: readonly MarketRow[] = []): ColumnSpec<Marke
     { key: 'volume', header: 'Volume', value: (r) => r.volume, display: (r) => formatVolume(r.volume), align: 'right', dropOrder: 3 },
     { key: 'score', header: 'Score', value: (r) => r.score, display: (r) => formatScore(r.score), align: 'right', dropOrder: 2 },
     { key: 'sources', header: 'Source', value: (r) => r.sources.join(','), dropOrder: 5 },
+    ...signalColumns<MarketRow>(6, MARKET_SIGNAL_KEYS),
   ];
 }

@@ -1,8 +1,12 @@
 import type { MarketQuote, MarketSourceName } from '../../sources/market/quote.js';
+import { type MarketSignalFields, NO_MARKET_SIGNALS } from './market-signals.js';
 import { marketScore } from './score.js';
 
-/** One result row (CONTRACT: `symbol, name, price, changePct, volume, score, sources`). */
-export interface MarketRow {
+/**
+ * One result row (CONTRACT: `symbol, name, price, changePct, volume, score, sources`), then the
+ * signal fields, null without daily bars.
+ */
+export interface MarketRow extends MarketSignalFields {
   symbol: string;
   name: string | null;
   price: number;
@@ -48,6 +52,7 @@ export function buildMarketRow(symbol: string, quotes: readonly MarketQuote[], k
     volume,
     score: marketScore(best.changePct, volume),
     sources: [...new Set(ranked.map((q) => q.source))],
+    ...NO_MARKET_SIGNALS,
   };
 }
 

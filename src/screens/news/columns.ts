@@ -16,9 +16,10 @@ const URL_FLOOR_WIDTH = 16;
  * display passes third-party text through `sanitizeText` (the renderer does too, harmlessly).
  * Drop order on a narrow terminal (first dropped first): Score (5), Via (4), Source (2); Age,
  * Title and a short link are never dropped (at 80 columns: age, a 40-character title, a
- * 26-character link).
+ * 26-character link). On a terminal the title and the short link are hyperlinks to the story
+ * (where the terminal shows them); off one (a pipe, a file) the URL is whole, never cut.
  */
-export function newsColumns(nowMs: number): ColumnSpec<NewsRow>[] {
+export function newsColumns(nowMs: number, terminal = true): ColumnSpec<NewsRow>[] {
   return [
     {
       key: 'publishedAt',
@@ -42,6 +43,7 @@ export function newsColumns(nowMs: number): ColumnSpec<NewsRow>[] {
       header: 'Title',
       value: (row) => row.title,
       display: (row) => sanitizeText(row.title),
+      link: (row) => row.url,
       maxWidth: TITLE_MAX_WIDTH,
       dropOrder: 0,
     },
@@ -49,9 +51,14 @@ export function newsColumns(nowMs: number): ColumnSpec<NewsRow>[] {
       key: 'url',
       header: 'URL',
       value: (row) => row.url,
-      display: (row) => sanitizeText(shortUrl(row.url, URL_MAX_WIDTH)),
-      maxWidth: URL_MAX_WIDTH,
-      flexFloor: URL_FLOOR_WIDTH,
+      ...(terminal
+        ? {
+            display: (row: NewsRow) => sanitizeText(shortUrl(row.url, URL_MAX_WIDTH)),
+            link: (row: NewsRow) => row.url,
+            maxWidth: URL_MAX_WIDTH,
+            flexFloor: URL_FLOOR_WIDTH,
+          }
+        : { display: (row: NewsRow) => sanitizeText(row.url) }),
       dropOrder: 0,
     },
     {

@@ -45,10 +45,12 @@ export function medianOf(values: ArrayLike<number>, from = 0, to = values.length
 
 /**
  * Wilder's RSI of `closes[0 .. end − 1]`: average gain and loss seeded with the simple mean of the
- * first `period` changes, then smoothed over every later change (avg += (x − avg) / period).
- * 100 when the average loss is 0, the way `trading-signals` has it. The caller checks the count.
+ * first `period` changes, then smoothed over every later change (avg += (x − avg) × 1/period, the
+ * factor `trading-signals` multiplies by). 100 when the average loss is 0, as it has it too. The
+ * caller checks the count.
  */
 export function wilderRsiOf(closes: readonly number[], end: number, period: number): number {
+  const factor = 1 / period;
   let gain = 0;
   let loss = 0;
   for (let i = 1; i <= period; i++) {
@@ -60,8 +62,8 @@ export function wilderRsiOf(closes: readonly number[], end: number, period: numb
   loss /= period;
   for (let i = period + 1; i < end; i++) {
     const change = closes[i]! - closes[i - 1]!;
-    gain += (Math.max(change, 0) - gain) / period;
-    loss += (Math.max(-change, 0) - loss) / period;
+    gain += (Math.max(change, 0) - gain) * factor;
+    loss += (Math.max(-change, 0) - loss) * factor;
   }
   return loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
 }

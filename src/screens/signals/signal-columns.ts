@@ -1,6 +1,6 @@
 import type { ColumnSpec } from '../../output/column-spec.js';
 import { hasSignalFlag } from './flags.js';
-import { SIGNAL_FLAGS, type SignalFields, type SignalFlag } from './signal-fields.js';
+import { NO_SIGNAL_FIELDS, SIGNAL_FLAGS, type SignalFields, type SignalFlag } from './signal-fields.js';
 
 /** The flags a row carries, in `SIGNAL_FLAGS` order. */
 export function signalFlagsOf(fields: SignalFields): SignalFlag[] {
@@ -33,36 +33,27 @@ export function compactSignals(fields: SignalFields): string {
   return tokens.join(' ');
 }
 
+/** Every signal field, in the order rows and CSV columns list them. */
+const SIGNAL_KEYS = Object.keys(NO_SIGNAL_FIELDS) as (keyof SignalFields)[];
+
 /**
  * The signal columns of a row: one compact Signals column in the table (the first dropped on a
- * narrow terminal; in CSV the flag names, `;`-separated), and every field as its own CSV column.
+ * narrow terminal; in CSV the flag names, `;`-separated), and each of `keys` (the fields the row
+ * carries; all by default) as its own CSV column.
  */
-export function signalColumns<Row extends SignalFields>(dropOrder: number): ColumnSpec<Row>[] {
-  const csv = (key: keyof SignalFields, value: (row: Row) => string | number | null): ColumnSpec<Row> => ({
-    key,
-    header: key,
-    value,
-    dropOrder,
-    csvOnly: true,
-  });
+export function signalColumns<Row extends Partial<SignalFields>>(
+  dropOrder: number,
+  keys: readonly (keyof SignalFields)[] = SIGNAL_KEYS,
+): ColumnSpec<Row>[] {
+  const full = (row: Row): SignalFields => ({ ...NO_SIGNAL_FIELDS, ...row });
   return [
     {
       key: 'signals',
       header: 'Signals',
-      value: (row) => signalFlagsOf(row).join(';'),
-      display: (row) => compactSignals(row),
+      value: (row) => signalFlagsOf(full(row)).join(';'),
+      display: (row) => compactSignals(full(row)),
       dropOrder,
     },
-    csv('rvol', (row) => row.rvol),
-    csv('breakout', (row) => row.breakout),
-    csv('rs7dPct', (row) => row.rs7dPct),
-    csv('rs30dPct', (row) => row.rs30dPct),
-    csv('squeezePct', (row) => row.squeezePct),
-    csv('rsi14', (row) => row.rsi14),
-    csv('rsi14h', (row) => row.rsi14h),
-    csv('trend', (row) => row.trend),
-    csv('listedDays', (row) => row.listedDays),
-    csv('historyAsOf', (row) => row.historyAsOf),
-    csv('why', (row) => row.why),
+    ...keys.map((key): ColumnSpec<Row> => ({ key, header: key, value: (row) => full(row)[key], dropOrder, csvOnly: true })),
   ];
 }

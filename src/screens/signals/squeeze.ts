@@ -15,13 +15,19 @@ export function bollingerWidth(close: readonly number[], end: number): number {
  */
 export function squeezePct(close: readonly number[], end = close.length): number | null {
   if (end < NEEDED_CANDLES.squeeze) return null;
-  const today = bollingerWidth(close, end);
-  if (Number.isNaN(today)) return null;
-  let atOrBelow = 0;
-  for (let at = end - SQUEEZE_WIDTHS + 1; at <= end; at++) {
-    const width = at === end ? today : bollingerWidth(close, at);
-    if (Number.isNaN(width)) return null;
-    if (width <= today) atOrBelow++;
+  const widths = new Float64Array(SQUEEZE_WIDTHS);
+  const first = end - SQUEEZE_WIDTHS + 1;
+  // The window sum slides (one add, one subtract a day); σ is taken around each mean afresh.
+  let sum = meanOf(close, first, BOLLINGER_PERIOD) * BOLLINGER_PERIOD;
+  for (let i = 0; i < SQUEEZE_WIDTHS; i++) {
+    const at = first + i;
+    if (i > 0) sum += close[at - 1]! - close[at - 1 - BOLLINGER_PERIOD]!;
+    const mean = sum / BOLLINGER_PERIOD;
+    if (!(mean > 0)) return null;
+    widths[i] = (4 * populationStdOf(close, at, BOLLINGER_PERIOD, mean)) / mean;
   }
+  const today = widths[SQUEEZE_WIDTHS - 1]!;
+  let atOrBelow = 0;
+  for (const width of widths) if (width <= today) atOrBelow++;
   return (100 * atOrBelow) / SQUEEZE_WIDTHS;
 }

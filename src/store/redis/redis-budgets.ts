@@ -12,7 +12,8 @@ import { PendingWrites } from '../pending-writes.js';
 import { RATE_LIMIT_MAX_EVENTS, RATE_LIMIT_WINDOW_MS, type SourceState, utcDay } from '../file/state-file.js';
 import { SOURCE_HISTORY_MS } from '../file/state-store.js';
 import type { BudgetPort, SourceHistoryPort } from '../store-ports.js';
-import { isStoreUnavailable, type RedisConnection } from './redis-connection.js';
+import { isStoreUnavailable } from '../../errors.js';
+import type { RedisConnection } from './redis-connection.js';
 import { numberOr, strings } from './redis-host-state.js';
 import { CONSUME_BUDGET, RECORD_RATE_LIMIT, SET_IF_NEWER } from './redis-scripts.js';
 

@@ -9,7 +9,7 @@
  * run that waits for Redis is worse than one that goes on without it.
  */
 import { createHash } from 'node:crypto';
-import { QahtError, isQahtError } from '../../errors.js';
+import { QahtError } from '../../errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import type { RedisLocation } from '../store-location.js';
 
@@ -237,11 +237,6 @@ export class RedisConnection {
 /** Redis's answer to a command on a key holding another type (also inside a script's error). */
 function isWrongType(error: unknown): boolean {
   return error instanceof Error && /\bWRONGTYPE\b/.test(error.message);
-}
-
-/** True for the error of a store that is down (as opposed to a bug in a caller). */
-export function isStoreUnavailable(error: unknown): boolean {
-  return isQahtError(error) && error.code === 'QAHT_ERR_STORE_UNAVAILABLE';
 }
 
 /** Server time minus local time, in ms, from one `TIME` (taken at the middle of the round trip). */

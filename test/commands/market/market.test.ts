@@ -3,6 +3,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NO_MARKET_SIGNALS } from '../../../src/screens/market/market-signals.js';
 import { DEFAULT_MARKET_OPTIONS, runMarket, SYMBOLS_FILE_MAX_BYTES, type MarketOptions } from '../../../src/commands/market/run.js';
 import type { BudgetLedger, CommonOptions } from '../../../src/runtime/runtime.js';
 import type { HttpGetter, HttpResponse } from '../../../src/http/types.js';
@@ -206,6 +207,7 @@ describe('runMarket: a scan', () => {
       volume: null,
       score: Math.abs(fakeQuote('AAPL').changePct),
       sources: ['finnhub'],
+      ...NO_MARKET_SIGNALS,
     });
     expect(result.sources).toEqual([
       { name: 'finnhub', status: 'fresh', fetchedAt: '2026-11-29T10:00:00.000Z', ageSeconds: 0, items: 30, error: null },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatChangePct, formatPrice, formatVolume } from '../../../src/screens/market/format.js';
+import { NO_MARKET_SIGNALS } from '../../../src/screens/market/market-signals.js';
 import { buildMarketRow, sortMarketRows, type MarketRow } from '../../../src/screens/market/rows.js';
 import { marketScore } from '../../../src/screens/market/score.js';
 import type { MarketQuote } from '../../../src/sources/market/quote.js';
@@ -24,6 +25,7 @@ const row = (symbol: string, changePct: number | null, volume: number | null, sc
   volume,
   score,
   sources: ['finnhub'],
+  ...NO_MARKET_SIGNALS,
 });
 
 describe('marketScore', () => {
@@ -65,6 +67,7 @@ describe('buildMarketRow', () => {
       volume: 40e6,
       score: marketScore(1.2, 40e6),
       sources: ['finnhub', 'stooq'],
+      ...NO_MARKET_SIGNALS,
     });
   });
 

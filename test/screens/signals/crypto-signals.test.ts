@@ -42,9 +42,10 @@ const HISTORIES = new Map<string, CoinHistory>([
   ['steady', quiet(5)],
   ['fresh', quiet(6, 20, START + 280 * DAY)],
 ]);
+const WITH_HISTORY = { ...DATA, history: { byCoin: HISTORIES, pending: 0 } };
 
 describe('screenCrypto with stored candles', () => {
-  const screen = screenCrypto(DATA, { ...OPTIONS, histories: HISTORIES, asOfMs: NOW });
+  const screen = screenCrypto(WITH_HISTORY, { ...OPTIONS, asOfMs: NOW });
   const byId = new Map(screen.rows.map((row) => [row.id, row]));
 
   it('fills every signal field from the candles closed before the run, and says why', () => {
@@ -83,12 +84,12 @@ describe('screenCrypto with stored candles', () => {
   });
 
   it('filters by --signal (every flag given) and sorts by the new keys', () => {
-    const flagged = screenCrypto(DATA, { ...OPTIONS, histories: HISTORIES, asOfMs: NOW, signals: ['rvol', 'breakout'] });
+    const flagged = screenCrypto(WITH_HISTORY, { ...OPTIONS, asOfMs: NOW, signals: ['rvol', 'breakout'] });
     expect(flagged.rows.map((row) => row.id)).toEqual(['spiky']);
     expect(flagged.notes.join('\n')).toContain('filtered out by --signal rvol --signal breakout');
-    const none = screenCrypto(DATA, { ...OPTIONS, histories: HISTORIES, asOfMs: NOW, signals: ['rvol', 'squeeze'] });
+    const none = screenCrypto(WITH_HISTORY, { ...OPTIONS, asOfMs: NOW, signals: ['rvol', 'squeeze'] });
     expect(none.rows).toEqual([]);
-    const byRvol = screenCrypto(DATA, { ...OPTIONS, sort: 'rvol', histories: HISTORIES, asOfMs: NOW });
+    const byRvol = screenCrypto(WITH_HISTORY, { ...OPTIONS, sort: 'rvol', asOfMs: NOW });
     expect(byRvol.rows[0]!.id).toBe('spiky');
     expect(byRvol.rows.at(-1)!.id).toBe('unknown');
   });

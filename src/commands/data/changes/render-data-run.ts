@@ -4,7 +4,7 @@ import { renderRunReport } from '../../../output/run-report.js';
 import { sanitizeText } from '../../../output/sanitize.js';
 import type { Rendered, RenderView, RunOutcome } from '../../command-spec.js';
 import { noResultsLine } from '../../../output/no-results-line.js';
-import type { DataCommandDefinition, DataCommandOptions, DataRun } from '../spec.js';
+import { type DataCommandDefinition, type DataCommandOptions, type DataRun, detailedTiming } from '../spec.js';
 import { alertJson, describeAlert } from '../notify/alert-payload.js';
 
 /**
@@ -59,19 +59,20 @@ export async function renderDataRun<Records extends readonly OptionRecord<string
           : await renderChangesTable(changes.changes, labelKey === 'symbol' ? 'Symbol' : 'Title', view.stdout.chalk);
     }
   } else if (!changes) {
-    stdout = await renderResults(run.result, definition.columns(run.result), {
+    stdout = await renderResults(run.result, definition.columns(run.result, view.stdout), {
       format,
       chalk: view.stdout.chalk,
       widthColumns: view.stdout.widthColumns,
       metrics: run.metrics,
       extra,
+      links: view.stdout.links,
     });
   }
 
   const lines =
     view.quiet || (unchanged && context.outcome === 'ok')
       ? []
-      : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk);
+      : renderRunReport(run.result, run.metrics, run.sourceOfHost, view.stderr.chalk, detailedTiming(view, options.data.timing));
   if (!view.quiet) {
     for (const alert of run.alerts)
       lines.push(`${view.stderr.chalk.yellow('alert:')} ${sanitizeText(alert.label)} (${describeAlert(alert)})`);

@@ -110,7 +110,7 @@ export async function watchData<Records extends readonly OptionRecord<string, un
     const frame = await renderWatchFrame({
       command: definition.name,
       result,
-      columns: result ? definition.columns(result) : [],
+      columns: result ? definition.columns(result, { terminal: true }) : [],
       rowId: definition.identity.id,
       previous,
       size: terminal.size(),

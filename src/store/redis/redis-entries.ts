@@ -1,0 +1,163 @@
+/**
+ * The Redis entry backend, shared by every process of the fleet: one key per entry
+ * (`<prefix>cache:<hash>` for cached responses; the file store's checksummed entry bytes), kept
+ * (Redis TTL) as long as the writer asks, so nothing grows without bound.
+ *
+ * The fill lock is `<prefix>lock:<hash>`, `SET NX PX` with a token unique to its holder: the holder
+ * deletes it only while it still holds its token, and renews it while it works, so a live holder
+ * keeps it and a killed one blocks the others for at most `lockTtlMs`. The others poll: when the
+ * lock is gone they take it, re-read, and find the entry the holder wrote. So one upstream fetch
+ * per key serves every process.
+ */
+import { randomUUID } from 'node:crypto';
+import { QahtError } from '../../errors.js';
+import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
+import { hashKey } from '../cache-key.js';
+import type { CacheListing, CacheMonitor } from '../cache-types.js';
+import { type EntryBackend, type EntryKind, type EntryLock, RESPONSE_ENTRIES } from '../entry-backend.js';
+import type { RedisConnection } from './redis-connection.js';
+import { DROP_LOCK_WITHOUT_TTL, RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
+
+/** Enough of an entry to hold its header (as the file backend reads it); a longer one is read whole. */
+const HEADER_PREFIX_BYTES = 16 * 1024;
+/** How often a process waiting for another's fill looks again, in ms. */
+const LOCK_POLL_MS = 25;
+/** Keys asked for per SCAN step when listing. */
+const SCAN_COUNT = 200;
+
+export interface RedisEntriesOptions {
+  /** @default RESPONSE_ENTRIES (`cache:` and `lock:` keys) */
+  kind?: EntryKind;
+  /** Receives `cache.corrupt` for every damaged entry removed. */
+  monitor?: CacheMonitor;
+  /** A fill lock outlives a killed holder by at most this long, ms; a live holder renews it. @default 10_000 */
+  lockTtlMs?: number;
+  /** How long a fill waits for another process's fill of the same key, ms. @default 60_000 */
+  lockWaitMs?: number;
+}
+
+/** Entries as Redis keys; see the file header. */
+export class RedisEntries implements EntryBackend {
+  readonly #connection: RedisConnection;
+  readonly #kind: EntryKind;
+  readonly #monitor: CacheMonitor | undefined;
+  readonly #lockTtlMs: number;
+  readonly #lockWaitMs: number;
+
+  constructor(connection: RedisConnection, options: RedisEntriesOptions = {}) {
+    this.#connection = connection;
+    this.#kind = options.kind ?? RESPONSE_ENTRIES;
+    this.#monitor = options.monitor;
+    this.#lockTtlMs = Math.max(100, options.lockTtlMs ?? 10_000);
+    this.#lockWaitMs = options.lockWaitMs ?? 60_000;
+  }
+
+  /** A damaged entry is a miss and is removed. */
+  async read<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    const redisKey = this.#entryKey(key);
+    const reply = await this.#connection.command(['GET', redisKey]);
+    if (!Buffer.isBuffer(reply)) return undefined;
+    const decoded = reply.length <= ENTRY_MAX_BYTES ? decodeEntry<T>(reply, key) : undefined;
+    if (decoded?.ok) return decoded.entry;
+    this.#monitor?.increment('cache.corrupt', 1);
+    await this.#connection.command(['UNLINK', redisKey]);
+    return undefined;
+  }
+
+  async write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void> {
+    const { entry, bytes } = encoded;
+    if (bytes.length > ENTRY_MAX_BYTES) throw new QahtError('QAHT_ERR_CACHE_DIR', `cache entry for ${entry.key} is over the entry cap`);
+    await this.#connection.command(['SET', this.#entryKey(entry.key), bytes, 'PX', Math.ceil(keepMs)]);
+  }
+
+  async remove(key: string): Promise<boolean> {
+    return Number(await this.#connection.command(['UNLINK', this.#entryKey(key)])) > 0;
+  }
+
+  /** @throws QahtError `QAHT_ERR_LOCK_TIMEOUT` past `lockWaitMs`, `QAHT_ERR_STORE_UNAVAILABLE` when Redis goes down */
+  async lock(key: string): Promise<EntryLock> {
+    const lockKey = this.#connection.key(`${this.#kind.redisLocks}${hashKey(key)}`);
+    const token = randomUUID();
+    const clock = this.#connection.clock;
+    const deadline = clock.now() + this.#lockWaitMs;
+    for (;;) {
+      const taken = await this.#connection.command(['SET', lockKey, token, 'NX', 'PX', this.#lockTtlMs]);
+      if (taken !== null) return this.#held(lockKey, token);
+      // Every holder sets a TTL: a lock without one is damaged and would block every fill for ever.
+      if ((await this.#connection.eval(DROP_LOCK_WITHOUT_TTL, [lockKey], [])) === 1) {
+        this.#connection.reportDamage(`a fill lock without a TTL (${lockKey.slice(this.#connection.location.prefix.length)}) was removed`);
+        continue;
+      }
+      if (clock.now() >= deadline) {
+        throw new QahtError('QAHT_ERR_LOCK_TIMEOUT', `timed out after ${this.#lockWaitMs} ms waiting for the fill lock of ${key}`);
+      }
+      await clock.sleep(LOCK_POLL_MS);
+    }
+  }
+
+  /** Only each entry's header is read; `file` is its Redis key. */
+  async list(): Promise<CacheListing[]> {
+    const listings: CacheListing[] = [];
+    for (const redisKey of await this.#entryKeys()) {
+      const header = await this.#readHeader(redisKey);
+      if (header) listings.push({ ...header, file: redisKey });
+    }
+    return listings;
+  }
+
+  async clear(source?: string): Promise<number> {
+    let removed = 0;
+    for (const redisKey of await this.#entryKeys()) {
+      if (source !== undefined && (await this.#readHeader(redisKey))?.source !== source) continue;
+      removed += Number(await this.#connection.command(['UNLINK', redisKey]));
+    }
+    return removed;
+  }
+
+  /** A lock this process holds: renewed every third of its TTL until released. */
+  #held(lockKey: string, token: string): EntryLock {
+    const renew = setInterval(
+      () => void this.#connection.eval(RENEW_LOCK, [lockKey], [token, this.#lockTtlMs]).catch(() => undefined),
+      Math.max(50, Math.floor(this.#lockTtlMs / 3)),
+    );
+    // A holder's renewals must not keep a finished run alive.
+    renew.unref();
+    return {
+      release: async () => {
+        clearInterval(renew);
+        await this.#connection.eval(RELEASE_LOCK, [lockKey], [token]).catch(() => undefined);
+      },
+    };
+  }
+
+  async #readHeader(redisKey: string): Promise<Omit<CacheListing, 'file'> | undefined> {
+    const size = Number(await this.#connection.command(['STRLEN', redisKey]));
+    if (!(size > 0)) return undefined;
+    let prefix = await this.#connection.command(['GETRANGE', redisKey, 0, HEADER_PREFIX_BYTES - 1]);
+    let decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
+    if (decoded?.ok === false && decoded.reason === 'truncated' && size > HEADER_PREFIX_BYTES && size <= ENTRY_MAX_BYTES) {
+      prefix = await this.#connection.command(['GET', redisKey]);
+      decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
+    }
+    if (!decoded?.ok) return undefined;
+    const { key, source, fetchedAt, ttlMs } = decoded.header;
+    return { key, source, fetchedAt, ttlMs, sizeBytes: size };
+  }
+
+  async #entryKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    const pattern = `${this.#connection.key(this.#kind.redisEntries)}*`;
+    let cursor = '0';
+    do {
+      const reply = await this.#connection.command(['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]);
+      const [next, batch] = Array.isArray(reply) ? reply : [];
+      cursor = String(next ?? '0');
+      if (Array.isArray(batch)) for (const item of batch) keys.push(String(item));
+    } while (cursor !== '0');
+    return [...new Set(keys)];
+  }
+
+  #entryKey(key: string): string {
+    return this.#connection.key(`${this.#kind.redisEntries}${hashKey(key)}`);
+  }
+}
