@@ -12,6 +12,7 @@ import {
   type CompletionValue,
   completionScript,
 } from '../output/completion-script.js';
+import { COMMON_CURRENCIES } from '../screens/crypto/currency.js';
 import { COMMANDS } from './command-index.js';
 
 /** commander's own options, which every command has too. */
@@ -62,6 +63,8 @@ function completionOption(record: OptionRecord<string, unknown>): CompletionOpti
 function completionValue(record: OptionRecord<string, unknown>): CompletionValue {
   // The config file's lists, read when the user presses tab (`screen config watchlists`).
   if (record.key === 'watchlist') return { kind: 'program-words', args: 'config watchlists' };
+  // Any code CoinGecko quotes is accepted; the common ones are offered.
+  if (record.key === 'currency') return { kind: 'one-of', words: COMMON_CURRENCIES };
   switch (record.type) {
     case 'switch':
       return { kind: 'none' };

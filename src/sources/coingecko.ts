@@ -29,6 +29,8 @@ export interface CoinGeckoMarketsOptions {
   apiKey?: string | undefined;
   /** How many coins, by market cap (pages of 250). */
   top: number;
+  /** The currency CoinGecko quotes prices, volumes and caps in (`vs_currency`). @default 'usd' */
+  vsCurrency?: string;
   progress?: PageProgress;
   signal?: AbortSignal;
 }
@@ -53,9 +55,9 @@ const MarketsSchema = v.array(MarketSchema);
 type MarketItem = v.InferOutput<typeof MarketSchema>;
 
 /** Builds the request URL for one page (1-based). */
-export function coinGeckoMarketsUrl(baseUrl: string, page: number): string {
+export function coinGeckoMarketsUrl(baseUrl: string, page: number, vsCurrency = 'usd'): string {
   const params = new URLSearchParams({
-    vs_currency: 'usd',
+    vs_currency: vsCurrency,
     order: 'market_cap_desc',
     per_page: String(COINGECKO_PAGE_SIZE),
     page: String(page),
@@ -84,7 +86,7 @@ export async function fetchCoinGeckoMarkets(http: HttpGetter, options: CoinGecko
   progress?.start('coingecko pages', pages);
   try {
     for (let page = 1; page <= pages; page += 1) {
-      const url = coinGeckoMarketsUrl(options.baseUrl, page);
+      const url = coinGeckoMarketsUrl(options.baseUrl, page, options.vsCurrency);
       const response = await http.request(url, {
         headers,
         secrets,

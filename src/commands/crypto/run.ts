@@ -17,10 +17,12 @@ import type { SignalFlag } from '../../screens/signals/signal-fields.js';
 import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
 import { fetchCoinGeckoMarkets } from '../../sources/coingecko.js';
+import { type BtcRates, fetchCoinGeckoRates, isBtcRates } from '../../sources/coingecko-rates.js';
+import { inCurrency, toUsdMarket } from '../../screens/crypto/currency.js';
 import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
 import { isBinanceAssetList, isBinanceUsdSymbolList, isCoinMarketList } from '../../sources/crypto/record-schemas.js';
-import type { SourceName } from '../../sources/source-names.js';
-import { runSource } from '../data/run-source.js';
+import { apiKeyFor, type SourceName } from '../../sources/source-names.js';
+import { describeError, runSource } from '../data/run-source.js';
 import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 import { DEFAULT_HISTORY_BUDGET, loadCryptoHistory, pendingHistoryNote } from '../history/crypto-history.js';
 
@@ -43,6 +45,8 @@ export interface CryptoOptions {
   historyBudget: number;
   /** `--signal NAME` (repeatable): filter, only rows carrying every flag given. @default [] (off) */
   signals: SignalFlag[];
+  /** `--currency CODE`: prices, volumes and caps also in this currency (`CURRENCIES`). @default 'usd' */
+  currency: string;
 }
 
 /** Defaults for every crypto flag. `--limit` (CommonOptions) defaults to `DEFAULT_CRYPTO_LIMIT`. */
@@ -56,6 +60,7 @@ export const DEFAULT_CRYPTO_OPTIONS: Readonly<CryptoOptions> = {
   symbols: undefined,
   historyBudget: DEFAULT_HISTORY_BUDGET,
   signals: [],
+  currency: 'usd',
 };
 
 /** Rows shown when `--limit` is not given (table, JSON and CSV alike). */
@@ -69,7 +74,10 @@ export const CRYPTO_TTL_MS = {
   binanceTicker: 60_000,
   binanceExchangeInfo: 24 * 3600_000,
   coincapAssets: 60_000,
+  coingeckoRates: 60_000,
 } as const;
+/** An exchange rate a day old still converts better than none (it is marked in the notes). */
+const RATES_MAX_STALE_MS = 24 * 3600_000;
 const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
 
 /**
@@ -79,15 +87,25 @@ const EXCHANGE_INFO_MAX_STALE_MS = 30 * 24 * 3600_000;
  */
 export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOptions): Promise<CommandResult<CryptoRow, SourceName>> {
   const nowMs = rt.clock.now();
+  // --currency: CoinGecko quotes in it natively; the rest convert with the rate this run got from CoinGecko.
+  const wanted = options.currency ?? 'usd';
+  const rate = wanted === 'usd' ? undefined : await currencyRate(rt, wanted);
+  const vsCurrency = rate?.perUsd === undefined ? 'usd' : wanted;
   // The symbols the ticker was folded with, kept for candle history (which needs the USDT pairs).
   let usdSymbols: BinanceUsdSymbol[] | undefined;
-  const [coingecko, binance, coincap] = await Promise.all([
+  const [geckoNative, binance, coincap] = await Promise.all([
     runSource(rt, options, {
       source: 'coingecko',
-      key: `coins/markets?vs_currency=usd&top=${options.top}`,
+      key: `coins/markets?vs_currency=${vsCurrency}&top=${options.top}`,
       ttlMs: CRYPTO_TTL_MS.coingeckoMarkets,
       fetch: (ctx) =>
-        fetchCoinGeckoMarkets(ctx.http, { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, top: options.top, progress: rt.progress }),
+        fetchCoinGeckoMarkets(ctx.http, {
+          baseUrl: ctx.baseUrl,
+          apiKey: ctx.apiKey,
+          top: options.top,
+          progress: rt.progress,
+          vsCurrency,
+        }),
       validate: isCoinMarketList,
       count: (coins) => coins.length,
     }),
@@ -121,6 +139,12 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     }),
   ]);
 
+  const perUsd = vsCurrency === 'usd' ? undefined : rate?.perUsd;
+  // The pipeline (gates, scores, signals) works in USD: CoinGecko's quotes are turned back with the rate.
+  const coingecko =
+    perUsd === undefined || geckoNative.value === undefined
+      ? geckoNative
+      : { ...geckoNative, value: geckoNative.value.map((market) => toUsdMarket(market, perUsd)) };
   const history = await loadCryptoHistory(rt, {
     coins: coingecko.value ?? coincap.value ?? [],
     usdSymbols: async () => {
@@ -146,15 +170,46 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       asOfMs: nowMs,
     },
   );
+  const native = new Map((perUsd === undefined ? [] : (geckoNative.value ?? [])).map((market) => [market.id, market]));
   return {
     command: 'crypto',
     generatedAt: new Date(nowMs).toISOString(),
     sources: [coingecko.report, binance.report, coincap.report],
-    results: screen.rows,
+    results: perUsd === undefined ? screen.rows : inCurrency(screen.rows, native, perUsd),
     excluded: screen.excluded,
-    notes: withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)),
-    document: { scoreModel: SCORE_MODEL },
+    notes: withNote(withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)), rate?.note),
+    document: { scoreModel: SCORE_MODEL, currency: vsCurrency, ...(perUsd === undefined ? {} : { currencyPerUsd: perUsd }) },
   };
+}
+
+/**
+ * Units of `currency` per USD, from CoinGecko's `/exchange_rates` (one BTC in each), through the
+ * cache; a note when the rate is stale, or when there is none (the run then stays in USD).
+ */
+async function currencyRate(rt: Runtime, currency: string): Promise<{ perUsd: number | undefined; note: string | undefined }> {
+  const lookup = await rt.cache.lookup<BtcRates>({
+    source: 'coingecko',
+    key: 'coingecko:exchange_rates',
+    ttlMs: CRYPTO_TTL_MS.coingeckoRates,
+    maxStaleMs: RATES_MAX_STALE_MS,
+    fetch: async () => {
+      const [http, baseUrls] = await Promise.all([rt.http(), rt.baseUrls('coingecko')]);
+      return fetchCoinGeckoRates(http, { baseUrl: baseUrls[0]!, apiKey: apiKeyFor('coingecko', rt.env) });
+    },
+    validate: isBtcRates,
+  });
+  const code = currency.toUpperCase();
+  const rates = lookup.value;
+  const perBtc = rates?.[currency];
+  if (rates === undefined || perBtc === undefined) {
+    const why = rates === undefined ? describeError(lookup.error) : `CoinGecko has no ${code} rate`;
+    return { perUsd: undefined, note: `prices in USD, not ${code}: no exchange rate (${why})` };
+  }
+  const stale =
+    lookup.status === 'stale'
+      ? `${code} rate from cache, ${Math.round((rt.clock.now() - (lookup.fetchedAt ?? 0)) / 60_000)} min old`
+      : undefined;
+  return { perUsd: perBtc / rates.usd!, note: stale };
 }
 
 /** The history sources whose snapshot this run got (fresh or cached): the ones history may ask. */

@@ -1,6 +1,7 @@
 import { defineOption, switchOption } from '../../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
 import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';
+import { CURRENCIES } from '../../screens/crypto/currency.js';
 import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
 import { SIGNAL_FLAGS } from '../../screens/signals/signal-fields.js';
 import { CRYPTO_SOURCES } from '../../sources/source-names.js';
@@ -72,6 +73,19 @@ const CRYPTO_OPTIONS = [
     ...integer(0, MAX_HISTORY_BUDGET),
   }),
   defineOption({
+    key: 'currency',
+    flags: '--currency <code>',
+    description: 'prices, volumes and caps also in this currency: an ISO 4217 code such as eur, gbp, jpy, or btc, eth',
+    default: DEFAULT_CRYPTO_OPTIONS.currency,
+    type: 'text',
+    parse: (raw: string, label: string): string => {
+      const code = raw.trim().toLowerCase();
+      if (!(CURRENCIES as readonly string[]).includes(code))
+        throw usageError(`${label} ${quoteValue(raw)} is not a currency CoinGecko quotes (e.g. usd, eur, gbp, jpy, btc)`);
+      return code;
+    },
+  }),
+  defineOption({
     key: 'signals',
     flags: '--signal <name>',
     description: 'only rows with this signal flagged (repeatable: every one given)',
@@ -93,7 +107,7 @@ export const cryptoCommand = dataCommand({
     return { ...values, symbols: [...new Set([...(values.symbols ?? []), ...listed])] };
   },
   screen: runCrypto,
-  columns: () => cryptoColumns(),
+  columns: (result) => cryptoColumns(typeof result.document?.currency === 'string' ? result.document.currency : 'usd'),
   legend: CRYPTO_TABLE_LEGEND,
   alertExample: 'change24hPct > 10 and volume24hUsd > 5M',
   identity: { labelKey: 'symbol', id: (row) => row.id, label: (row) => row.symbol },

@@ -3,6 +3,7 @@ import { formatCompact, formatPercent, formatPrice } from '../../output/format-n
 import { sanitizeText } from '../../output/sanitize.js';
 import { signalColumns } from '../signals/signal-columns.js';
 import type { CryptoRow, CryptoSource } from './crypto-row.js';
+import { type CurrencyFields, currencyLabel } from './currency.js';
 import { renderSparkline } from './sparkline.js';
 
 /** Widest name cell (the renderer truncates with "…"). */
@@ -20,9 +21,20 @@ export const CRYPTO_TABLE_LEGEND = 'Src: cg CoinGecko · bn Binance · cc CoinCa
  * name (4), market cap (3), 7d (2), volume (1). Rank, symbol, price, 24h and score are never
  * dropped. At 80 columns the table keeps MCap#, symbol, price, 24h %, 7d %, volume, score (and more
  * when cells are narrow); at 200 it shows everything. CSV also has every signal field and the
- * score's basis as columns of their own.
+ * score's basis as columns of their own. With a `currency` other than USD, price, volume and cap
+ * are the row's `price`, `volume24h` and `marketCap` in it (headers say which: `Price €`).
  */
-export function cryptoColumns(): ColumnSpec<CryptoRow>[] {
+export function cryptoColumns(currency = 'usd'): ColumnSpec<CryptoRow>[] {
+  const inUsd = currency === 'usd';
+  const label = currencyLabel(currency);
+  // The row's amount in the currency (added by `inCurrency`), or its USD field.
+  const amount =
+    (usd: (row: CryptoRow) => number | null, field: keyof CurrencyFields) =>
+    (row: CryptoRow): number | null =>
+      inUsd ? usd(row) : ((row as CryptoRow & Partial<CurrencyFields>)[field] ?? null);
+  const price = amount((row) => row.priceUsd, 'price');
+  const volume = amount((row) => row.volume24hUsd, 'volume24h');
+  const cap = amount((row) => row.marketCapUsd, 'marketCap');
   return [
     {
       key: 'rank',
@@ -43,10 +55,10 @@ export function cryptoColumns(): ColumnSpec<CryptoRow>[] {
       dropOrder: 4,
     },
     {
-      key: 'priceUsd',
-      header: 'Price $',
-      value: (row) => row.priceUsd,
-      display: (row) => formatPrice(row.priceUsd),
+      key: inUsd ? 'priceUsd' : 'price',
+      header: `Price ${label}`,
+      value: price,
+      display: (row) => formatPrice(price(row)),
       align: 'right',
       dropOrder: 0,
     },
@@ -54,18 +66,18 @@ export function cryptoColumns(): ColumnSpec<CryptoRow>[] {
     percentColumn('change24hPct', '24h %', (row) => row.change24hPct, 0),
     percentColumn('change7dPct', '7d %', (row) => row.change7dPct, 2),
     {
-      key: 'volume24hUsd',
-      header: 'Volume',
-      value: (row) => row.volume24hUsd,
-      display: (row) => formatCompact(row.volume24hUsd),
+      key: inUsd ? 'volume24hUsd' : 'volume24h',
+      header: inUsd ? 'Volume' : `Volume ${label}`,
+      value: volume,
+      display: (row) => formatCompact(volume(row)),
       align: 'right',
       dropOrder: 1,
     },
     {
-      key: 'marketCapUsd',
-      header: 'MCap',
-      value: (row) => row.marketCapUsd,
-      display: (row) => formatCompact(row.marketCapUsd),
+      key: inUsd ? 'marketCapUsd' : 'marketCap',
+      header: inUsd ? 'MCap' : `MCap ${label}`,
+      value: cap,
+      display: (row) => formatCompact(cap(row)),
       align: 'right',
       dropOrder: 3,
     },
