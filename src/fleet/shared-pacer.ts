@@ -239,6 +239,18 @@ export class SharedPacer implements HostPacing {
     );
   }
 
+  /**
+   * The store answers again (a long-lived process reconnected): the shared schedule takes over
+   * from the local limiter, whose learning meanwhile is not carried back (the fleet's wins).
+   */
+  rejoin(): void {
+    this.#down = false;
+    for (const mirror of this.#hosts.values()) {
+      mirror.pace = undefined;
+      mirror.blockedUntil = 0;
+    }
+  }
+
   /** Hands pacing to the local limiter, seeded with each host's shared delay and block. */
   #fallBack(): void {
     if (this.#down) return;

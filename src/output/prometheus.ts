@@ -50,6 +50,8 @@ export interface MetricsInput {
    * are counters (`…_total`); otherwise they are one run's figures, written as gauges. @default false
    */
   cumulative?: boolean;
+  /** With `--store redis://…`: 1 while the run uses the file store instead (Redis unreachable), else 0. */
+  storeFallback?: 0 | 1;
 }
 
 const SOURCE_STATUSES: readonly SourceStatus[] = ['fresh', 'cached', 'stale', 'failed', 'skipped'];
@@ -160,7 +162,7 @@ function describeWriteError(error: unknown): string {
   return code === 'ENOENT' ? 'its folder does not exist' : describeFsError(error);
 }
 
-function runFamilies({ stats, nowMs }: MetricsInput, command: Labels): Family[] {
+function runFamilies({ stats, nowMs, storeFallback }: MetricsInput, command: Labels): Family[] {
   return [
     gauge('qaht_run_timestamp_seconds', 'When these metrics were taken (the end of a run, or the scrape), in epoch seconds.', [
       { labels: command, value: nowMs / 1000 },
@@ -168,6 +170,11 @@ function runFamilies({ stats, nowMs }: MetricsInput, command: Labels): Family[] 
     gauge('qaht_run_duration_seconds', 'How long the run (or the serving process) has lasted, in seconds.', [
       { labels: command, value: stats.uptimeS },
     ]),
+    gauge(
+      'qaht_store_fallback',
+      'With a shared Redis store: 1 while the file store stands in for it (Redis unreachable), else 0.',
+      storeFallback === undefined ? [] : [{ labels: command, value: storeFallback }],
+    ),
   ];
 }
 

@@ -63,6 +63,10 @@ export interface RunContext {
   hostsOf(source: SourceName): string[];
   /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
   store(): { kind: 'file' | 'redis'; label: string };
+  /** Why the run uses the file store although `--store` named Redis (unreachable at start, or gone since); undefined otherwise. */
+  storeFallback(): string | undefined;
+  /** A long-lived process's way back to a shared store that went down: true once it is used again. Never throws. */
+  reconnectStore(): Promise<boolean>;
   logger: Logger;
   /**
    * The one redaction for text that carries an API's words (error messages, stored failure
@@ -170,9 +174,19 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   // In the state store's own folder, so it moves wherever the state does; made only by a run that
   // keeps something (--changes, alert rules). A shared store falls back to it.
   const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
+  // A shared store that cannot be reached is a degraded run, not a silent one: a warn record and
+  // `qaht_store_fallback` (besides the warning line), and `--strict` exits 3.
+  let fallbackReason: string | undefined;
+  const onFallback = (reason: string): void => {
+    fallbackReason = redact(reason);
+    logger.warn(
+      { store: settings.store.kind === 'redis' ? settings.store.safeUrl : 'file', reason: fallbackReason },
+      'store fallback: using the file store',
+    );
+  };
   const shared =
     settings.store.kind === 'redis'
-      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory })
+      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory, onFallback })
       : undefined;
   const budgets = shared?.budgets ?? fileBudgets(state, clock);
   const fileCandles = new FileCandleStore(dir, { clock });
@@ -298,6 +312,18 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       return client as AsyncAPIClient;
     },
     store: () => (shared?.connection.up ? { kind: 'redis', label: shared.connection.location.safeUrl } : { kind: 'file', label: dir }),
+    storeFallback: () =>
+      settings.store.kind === 'redis' && !shared?.connection.up ? (fallbackReason ?? 'redis store unavailable') : undefined,
+    async reconnectStore() {
+      if (!shared) return false;
+      if (shared.connection.up) return true;
+      const back = await shared.rejoin();
+      if (back) {
+        fallbackReason = undefined;
+        logger.warn({ store: shared.connection.location.safeUrl }, 'store back: using the redis store again');
+      }
+      return back;
+    },
     metrics: () => monitor.getStats(),
     save: persist,
     async finish({ command, sources, metricsFile }) {
@@ -333,6 +359,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           breakers,
           nowMs: now,
           history: await history.read(SOURCE_NAMES),
+          ...(settings.store.kind === 'redis' ? { storeFallback: shared?.connection.up ? 0 : 1 } : {}),
         });
       }
     },
@@ -403,6 +430,7 @@ async function openShared(
     secrets: readonly string[];
     warn: (message: string) => void;
     fileMemory: RunMemory;
+    onFallback: (reason: string) => void;
   },
 ): Promise<SharedStore | undefined> {
   if (settings.store.kind !== 'redis') return undefined;
@@ -426,6 +454,7 @@ async function openShared(
     monitor: parts.monitor,
     secrets: parts.secrets,
     warn: parts.warn,
+    onFallback: parts.onFallback,
     dir: settings.cacheDir,
   });
 }

@@ -38,6 +38,8 @@ export interface ServeAppOptions {
   logLevel: string;
   /** The package version, for the page's footer. */
   version: string;
+  /** With a shared store: 1 while the file store stands in for it, 0 while Redis serves; undefined without one. */
+  storeFallback?: () => 0 | 1 | undefined;
   /** The `Host:` allow-list of a loopback-bound server (421 for any other name); undefined: any host. */
   hostCheck?: ((hostHeader: string | undefined) => boolean) | undefined;
 }
@@ -214,6 +216,7 @@ export function buildServeApp(options: ServeAppOptions): FastifyInstance {
       breakers: options.breakers,
       health: options.health(),
       nowMs: clock.now(),
+      storeFallback: options.storeFallback?.(),
     });
     return reply.header('cache-control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });

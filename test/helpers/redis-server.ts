@@ -26,12 +26,12 @@ export interface RedisServer {
 }
 
 /**
- * Starts a private redis-server on a free loopback port, without persistence (`--save ''
+ * Starts a private redis-server on a free loopback port (or `port`, to restart one in place), without persistence (`--save ''
  * --appendonly no`), for one test file. Stop it in `afterAll`.
  */
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string; port?: number } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER_BIN) throw new Error(REDIS_SKIP_NOTE);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const auth = options.password === undefined ? [] : ['--requirepass', options.password];
   const child = spawn(
     REDIS_SERVER_BIN,

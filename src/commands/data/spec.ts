@@ -218,6 +218,14 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     stopInterrupts();
     await session.close();
   });
+  // A shared store the run could not use is degraded (its pacing, budgets and breakers were this
+  // machine's alone): --strict exits 3, and says why even under --quiet, which hid the warning.
+  context.afterOutput(async () => {
+    const fellBack = session.storeFallback();
+    if (fellBack === undefined || !options.data.strict) return;
+    context.degrade();
+    if (settings.quiet) context.stderr.write(`${context.bin}: degraded: ${fellBack}; the file store served this run\n`);
+  });
   const screened = await definition.screen(session.runtime, { ...common, ...options.command }).finally(() => session.pending.end());
   // From here on every reader (status lines, JSON, the state file's failure reasons, the log, alerts)
   // sees the redacted text: one pass, whichever source quoted whichever key.

@@ -72,6 +72,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       health: () => health,
       token: options.token,
       hostCheck: hostAllowList(options.host, options.allowedHosts),
+      storeFallback: () => (settings.store.kind !== 'redis' ? undefined : session.storeFallback() === undefined ? 0 : 1),
       rateLimit: { requestsPerWindow: options.rateLimit },
       logger: session.logger,
       logLevel: settings.logLevel,
@@ -83,6 +84,10 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
     // Even with --quiet: with --port 0 this line is the only way to learn the port.
     context.stderr.write(`listening on ${origin}\n`);
     if (!received) listening.start();
+    if (settings.store.kind === 'redis') {
+      const reconnecting = keepStoreUp(session, clock, stop.signal);
+      cleanups.push(() => reconnecting);
+    }
     const signal = received ?? (await new Promise<InterruptSignal>((resolve) => (onSignal = resolve)));
     session.logger.info({ signal }, 'stopping');
     return { origin, signal };
@@ -140,4 +145,34 @@ async function shutDown(cleanups: Array<() => Promise<void>>): Promise<void> {
 /** A wait on the real clock that never keeps the process alive (the service's clock has been stopped). */
 function realDelay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** How often a serve process checks its shared store, and the first retry's wait once it is down, in ms. */
+const STORE_CHECK_MS = 1_000;
+/** The longest wait between reconnection attempts: Redis back is used again within this and one connect. */
+const STORE_RETRY_MAX_MS = 8_000;
+
+/**
+ * A serve process outlives a Redis restart: while the store is down it tries to connect again with
+ * backoff (1 s doubling to 8 s), and once Redis answers its pacing, budgets, breakers and cache
+ * are the fleet's again. Ends when the service stops.
+ */
+async function keepStoreUp(
+  session: RunContext,
+  clock: { sleep(ms: number, signal?: AbortSignal): Promise<void> },
+  stopping: AbortSignal,
+): Promise<void> {
+  let waitMs = STORE_CHECK_MS;
+  while (!stopping.aborted) {
+    try {
+      await clock.sleep(waitMs, stopping);
+    } catch {
+      return;
+    }
+    if (session.storeFallback() === undefined) {
+      waitMs = STORE_CHECK_MS;
+      continue;
+    }
+    waitMs = (await session.reconnectStore()) ? STORE_CHECK_MS : Math.min(waitMs * 2, STORE_RETRY_MAX_MS);
+  }
 }

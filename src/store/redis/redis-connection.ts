@@ -60,7 +60,7 @@ export class RedisConnection {
   readonly location: RedisLocation;
   /** Fleet time: see `RedisConnectionOptions.clock`. */
   readonly clock: Clock;
-  readonly #client: RawClient;
+  #client: RawClient;
   readonly #timeoutMs: number;
   readonly #onDown: ((reason: string) => void) | undefined;
   readonly #onDamaged: ((message: string) => void) | undefined;
@@ -208,6 +208,44 @@ export class RedisConnection {
         throw this.#unavailable(again);
       }
     }
+  }
+
+  /**
+   * Connects again after the store went down, for a long-lived process (`screen serve`): resolves
+   * true once the server answers (the connection is up again, and every port uses it), false while
+   * it does not. Never throws; a one-shot run never calls it.
+   */
+  async revive(): Promise<boolean> {
+    if (this.#closed) return false;
+    if (this.#downReason === undefined) return true;
+    const timeoutMs = this.#timeoutMs;
+    const { createClient, RESP_TYPES } = await import('redis');
+    const client = createClient({
+      url: this.location.url,
+      socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
+      disableOfflineQueue: true,
+      commandOptions: { timeout: timeoutMs, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
+    }) as unknown as RawClient;
+    let live = false;
+    client.on('error', (error) => {
+      if (live && this.#client === client) this.#markDown(error);
+    });
+    try {
+      await withTimeout(client.connect(), timeoutMs, 'connect');
+      await withTimeout(client.sendCommand(['PING']), timeoutMs, 'PING');
+    } catch {
+      destroyQuietly(client);
+      return false;
+    }
+    if (this.#closed) {
+      destroyQuietly(client);
+      return false;
+    }
+    live = true;
+    this.#client = client;
+    this.#downReason = undefined;
+    this.#damageReported = false;
+    return true;
   }
 
   /** Closes the connection (commands under way finish first); safe to call twice. */
