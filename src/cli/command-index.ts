@@ -67,6 +67,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/cache/spec.js')).cacheCommand,
   },
   {
+    name: 'history',
+    summary: 'candle history: fill it now, show its coverage, or clear it',
+    examples: [
+      "screen history fill                           the top 250 coins' daily candles, paced, resumable",
+      'screen history fill --interval all --limit 50  daily and hourly for the top 50',
+      'screen history status --json                  coverage per source and interval',
+      "screen history clear coingecko                remove CoinGecko's series",
+    ],
+    load: async () => (await import('../commands/history/spec.js')).historyCommand,
+  },
+  {
     name: 'serve',
     summary: 'the dashboard and HTTP API: every screen kept refreshed on a schedule, served from memory',
     examples: [

@@ -43,6 +43,7 @@ function baseArgs(command: string): string[] {
     completion: ['completion', 'bash'],
     config: ['config', 'path'],
     eval: ['eval'],
+    history: ['history', 'status'],
     // Nothing listens before every value is checked; a run without interrupts refuses to start.
     serve: ['serve', '--port', '0'],
   };

@@ -182,6 +182,7 @@ describe('option records', () => {
       config: '`screen config`',
       serve: '`screen serve`',
       eval: '`screen eval`',
+      history: '`screen history`',
     };
     for (const { name, spec } of all) {
       const own = spec.options.filter((record) => !DATA_OPTION_FLAGS.includes(longFlag(record)) || !data.some((d) => d.name === name));

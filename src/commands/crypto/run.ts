@@ -227,7 +227,7 @@ function withNote(notes: string[], note: string | undefined): string[] {
 }
 
 /** exchangeInfo of one host, through its own day-long cache entry (stale allowed: listings change slowly). */
-async function loadBinanceSymbols(rt: Runtime, http: HttpGetter | undefined, baseUrl: string): Promise<BinanceUsdSymbol[]> {
+export async function loadBinanceSymbols(rt: Runtime, http: HttpGetter | undefined, baseUrl: string): Promise<BinanceUsdSymbol[]> {
   const lookup = await rt.cache.lookup<BinanceUsdSymbol[]>({
     source: 'binance',
     key: `binance:api/v3/exchangeInfo@${hostLabel(baseUrl)}`,

@@ -24,7 +24,7 @@ export const COINGECKO_PER_RUN = { keyless: 3, keyed: 10 } as const;
  * CoinGecko's pacing (one request per 2 s keyless) lets one of its histories in, and the
  * rest rotate through later runs, oldest first.
  */
-export const HISTORY_RUN_DEADLINE_MS = 2000;
+export const HISTORY_RUN_DEADLINE_MS = 3000;
 /** The intervals a crypto run keeps. */
 const RUN_INTERVALS: readonly CandleInterval[] = ['1d', '1h'];
 

@@ -20,7 +20,7 @@ import { fetchMarketChart, MARKET_CHART_MAX_DAYS } from '../../sources/history/c
 import type { StoredSeries } from '../../store/history/series-codec.js';
 import type { HistoryPorts } from '../../store/history/history-ports.js';
 import { mergeSeries, nextFetch, SERIES_MAX_CANDLES } from '../../store/history/series-merge.js';
-import { seriesName } from '../../store/history/series-key.js';
+import { type HistorySource, seriesName } from '../../store/history/series-key.js';
 import type { Clock } from '../../time/clock.js';
 import type { SeriesTarget } from './history-targets.js';
 
@@ -32,6 +32,8 @@ export const HISTORY_CONCURRENCY = 10;
 const LOCK_TTL_MS = 30_000;
 /** Reads in flight at once when loading the stored series. */
 const READ_CONCURRENCY = 32;
+/** In a run, the longest a history request waits for its host's pacing, wall-clock ms: one CoinGecko slot (2 s keyless), not a Retry-After. */
+const RUN_PACE_WAIT_MS = 2100;
 /** Tries of one series in a fill (each after the Retry-After it was told). */
 const FILL_ATTEMPTS = 3;
 const DAY_MS = 86_400_000;
@@ -61,6 +63,8 @@ export interface SyncOptions {
    * @default Infinity
    */
   deadlineMs?: number;
+  /** Once the due series are known, before any is fetched. */
+  onDue?: (due: number) => void;
   /** After each series settles (fetched, skipped or failed). */
   onProgress?: (progress: SyncProgress) => void;
 }
@@ -114,6 +118,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   }
   due.sort((a, b) => a.order - b.order || a.target.rank - b.target.rank);
 
+  options.onDue?.(due.length);
   const result = { requests: 0, fetched: 0, failures: [] as string[], blockedUntil: undefined as number | undefined, candles: 0 };
   if (options.fetch === false || due.length === 0)
     return { series, due: due.length, requests: 0, fetched: 0, pending: due.length, failures: [], blockedUntil: undefined };
@@ -121,6 +126,10 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   const budget = options.mode === 'run' ? (options.budget ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
   let coingeckoLeft = options.mode === 'run' ? (options.coingeckoPerRun ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
   let binanceStopped = false;
+  /** Series another process held the lock of: read again at the end, to count what it wrote. */
+  const lockedElsewhere: SeriesTarget[] = [];
+  /** A run's Binance requests not yet sent, stopped when Binance asks everyone to wait. */
+  const waitingForSlot = new Set<AbortController>();
   let started = 0;
   let done = 0;
   const queue = due.filter((item) => options.fetchable?.(item.target) ?? true);
@@ -143,7 +152,10 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
     const { key } = item.target;
     const lock = await ports.candles.lock(key, LOCK_TTL_MS);
     // Another process is fetching this series: it is theirs.
-    if (!lock) return;
+    if (!lock) {
+      lockedElsewhere.push(item.target);
+      return;
+    }
     try {
       const current = (await ports.candles.read(key)) ?? item.stored;
       const next = nextFetch(current?.series, key.interval, clock.now());
@@ -196,6 +208,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
     current: StoredSeries | undefined,
   ): Promise<CandleSeries | 'retry' | undefined> => {
     const nowMs = clock.now();
+    const paced = pacingGuard(key.source);
     try {
       if (key.source === 'binance') {
         const answer = await fetchKlines(client, {
@@ -204,7 +217,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
           interval: key.interval,
           startTime,
           nowMs,
-          signal,
+          ...paced.request,
         });
         if (answer.usedWeight !== undefined) await ports.weight.observe(answer.usedWeight);
         return answer.series;
@@ -217,19 +230,49 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
         days,
         apiKey: options.coingeckoKey,
         nowMs,
-        signal,
+        ...paced.request,
       });
     } catch (error) {
-      if (signal?.aborted) return undefined;
+      if (signal?.aborted || paced.gaveUp()) return undefined;
       result.failures.push(`${seriesName(key)}: ${error instanceof Error ? error.message : String(error)}`);
       const limited = isQahtError(error) && (error.status === 429 || error.status === 418) && error.retryAfterMs !== undefined;
       if (!limited || key.source !== 'binance') return undefined;
       const until = clock.now() + (error as { retryAfterMs: number }).retryAfterMs;
       result.blockedUntil = Math.max(result.blockedUntil ?? 0, until);
       await ports.weight.block(until);
-      if (options.mode === 'run') binanceStopped = true;
+      if (options.mode === 'run') {
+        binanceStopped = true;
+        for (const waiting of waitingForSlot) waiting.abort(new Error('binance asked to wait'));
+      }
       return 'retry';
+    } finally {
+      paced.done();
     }
+  };
+
+  /**
+   * A run's request gives up when its host's pacing (a slot, a block) would hold it longer than
+   * `RUN_PACE_WAIT_MS` of wall-clock time, or as soon as Binance has said to wait (every request
+   * still waiting for its slot then stops): the run does not wait for history. A fill waits as
+   * long as it takes.
+   */
+  const pacingGuard = (
+    source: HistorySource,
+  ): { request: { signal?: AbortSignal; onPaced?: () => void }; gaveUp(): boolean; done(): void } => {
+    if (options.mode !== 'run') return { request: signal ? { signal } : {}, gaveUp: () => false, done: () => undefined };
+    const give = new AbortController();
+    const timer = setTimeout(() => give.abort(new Error('paced past the run')), RUN_PACE_WAIT_MS);
+    timer.unref();
+    if (source === 'binance') waitingForSlot.add(give);
+    const sent = (): void => {
+      clearTimeout(timer);
+      waitingForSlot.delete(give);
+    };
+    return {
+      request: { signal: signal ? AbortSignal.any([signal, give.signal]) : give.signal, onPaced: sent },
+      gaveUp: () => give.signal.aborted,
+      done: sent,
+    };
   };
 
   const worker = async (): Promise<void> => {
@@ -252,6 +295,10 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? HISTORY_CONCURRENCY) }, () => worker()));
   } finally {
     clearTimeout(stopTimer);
+  }
+  for (const target of lockedElsewhere) {
+    const stored = await ports.candles.read(target.key);
+    if (stored) series.set(seriesName(target.key), stored.series);
   }
   return {
     series,

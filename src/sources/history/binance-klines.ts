@@ -34,7 +34,9 @@ export interface KlinesRequest {
   limit?: number;
   /** The run's clock: a bar still open at this time is dropped. */
   nowMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** Called once the request has its slot on the host's pacing and is sent. */
+  onPaced?: (() => void) | undefined;
 }
 
 export interface KlinesResult {
@@ -60,7 +62,7 @@ export function klinesUrl(request: KlinesRequest): string {
  */
 export async function fetchKlines(http: HttpGetter, request: KlinesRequest): Promise<KlinesResult> {
   const url = klinesUrl(request);
-  const response = await http.request(url, { source: SOURCE, signal: request.signal });
+  const response = await http.request(url, { source: SOURCE, signal: request.signal, onPaced: request.onPaced });
   const body = parseJsonText(SOURCE, response.text, url);
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const { code, msg } = body as { code?: unknown; msg?: unknown };

@@ -29,7 +29,9 @@ export interface MarketChartRequest {
   days: number;
   apiKey?: string | undefined;
   nowMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** Called once the request has its slot on the host's pacing and is sent. */
+  onPaced?: (() => void) | undefined;
 }
 
 export function marketChartUrl(request: MarketChartRequest): string {
@@ -44,6 +46,7 @@ export async function fetchMarketChart(http: HttpGetter, request: MarketChartReq
   const response = await http.request(url, {
     source: SOURCE,
     signal: request.signal,
+    onPaced: request.onPaced,
     ...(headers ? { headers, secrets: [request.apiKey!] } : {}),
   });
   const chart = validateResponse(SOURCE, MarketChartSchema, parseJsonText(SOURCE, response.text, url), { url });
