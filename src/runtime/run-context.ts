@@ -229,6 +229,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
           timeoutMs: settings.timeoutMs,
           // No wait outlives the run's deadline: a longer slot, block or Retry-After fails at once.
           maxRetryAfterMs: waitBoundMs(settings.deadlineMs),
+          maxSlotWaitMs: settings.deadlineMs,
           maxRetries: settings.maxRetries,
           retryBaseDelayMs: settings.retryBaseMs,
           clock,

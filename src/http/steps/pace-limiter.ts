@@ -13,6 +13,8 @@ export interface PaceStepDeps {
   events: ClientEvents;
   /** A host blocked for longer than this fails at once instead of sleeping through the run, in ms. */
   maxRetryAfterMs: number;
+  /** A pacing slot further off than this is not waited for (the run's deadline), in ms. @default Infinity */
+  maxSlotWaitMs?: number;
 }
 
 /**
@@ -119,47 +121,33 @@ function refuseLongBlock(deps: PaceStepDeps, context: AttemptContext): void {
 }
 
 /**
- * The limiter's wait for the host's slot, bounded by `maxRetryAfterMs` (the run's deadline): a
+ * The limiter's wait for the host's slot, bounded by `maxSlotWaitMs` (the run's deadline): a
  * slot further off (a long learned delay, a queue of callers) is given up at once with
  * QAHT_ERR_DEADLINE, which no breaker or limiter learns from.
  */
 async function waitWithin(deps: PaceStepDeps, context: AttemptContext): Promise<void> {
   const { limiter, clock } = deps;
-  const boundMs = deps.maxRetryAfterMs;
+  const boundMs = deps.maxSlotWaitMs ?? Number.POSITIVE_INFINITY;
   const giveUpAt = clock.now() + boundMs;
   const paced = (untilMs: number): QahtError =>
     new QahtError(
       'QAHT_ERR_DEADLINE',
       `${context.method} ${context.safeUrl} not sent: ${context.host} paced until ${clockTime(untilMs)}, past the run's deadline`,
-      {
-        url: context.safeUrl,
-      },
+      { url: context.safeUrl },
     );
   // A slot one learned delay away is already past the bound: no need to queue for it.
   const delayMs = limiter.delayMs(context.host);
   if (delayMs > boundMs) throw paced(clock.now() + delayMs);
   if (!Number.isFinite(boundMs)) return limiter.wait(context.host, context.signal);
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort(context.signal?.reason);
-  context.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = new AbortController();
-  let expired = false;
-  const bound = clock.sleep(boundMs, timer.signal).then(
-    () => {
-      expired = true;
-      stop.abort(paced(Math.max(giveUpAt, limiter.blockedUntil(context.host))));
-    },
-    () => undefined,
-  );
+  // A real-time bound, not one on the injected clock: a pending sleep of its own would change how
+  // a test's driven clock moves. Unref'd: it never keeps a process alive.
+  const bound = AbortSignal.timeout(boundMs);
+  const signal = context.signal ? AbortSignal.any([context.signal, bound]) : bound;
   try {
-    await limiter.wait(context.host, stop.signal);
+    await limiter.wait(context.host, signal);
   } catch (error) {
-    if (expired) throw paced(Math.max(giveUpAt, limiter.blockedUntil(context.host)));
+    if (bound.aborted && !context.signal?.aborted) throw paced(Math.max(giveUpAt, limiter.blockedUntil(context.host)));
     throw error;
-  } finally {
-    timer.abort();
-    context.signal?.removeEventListener('abort', onAbort);
-    void bound;
   }
 }
 
