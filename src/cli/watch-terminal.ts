@@ -29,6 +29,9 @@ const CLEAR_BELOW = '\u001b[J';
  * With `restoreOnExit` (the real process), the terminal is also put back if the process exits
  * before `close`, by any path.
  */
+/** One key in what a raw terminal sends: an arrow or paging key's escape sequence whole, else one character. */
+const KEY = /\u001b\[[0-9;]*[~A-Za-z]|\u001bO[A-Za-z]|[\s\S]/gu;
+
 export function createWatchTerminal(
   stdout: OutputStream,
   stdin: KeyInput | undefined,
@@ -39,7 +42,7 @@ export function createWatchTerminal(
   const listeners = new Set<(key: string) => void>();
   let opened = false;
   const onData = (chunk: string | Buffer): void => {
-    for (const key of String(chunk)) for (const listener of listeners) listener(key);
+    for (const [key] of String(chunk).matchAll(KEY)) for (const listener of listeners) listener(key);
   };
   const restore = (): void => {
     if (!opened) return;

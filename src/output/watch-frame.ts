@@ -18,6 +18,10 @@ export interface WatchFrameInput<Row> {
   size: { columns: number; rows: number };
   chalk: ChalkInstance;
   intervalMs: number;
+  /** How often the data itself can change (the sources' cache TTL when longer than the interval). @default intervalMs */
+  dataIntervalMs?: number;
+  /** The first row to show (paging); clamped to the rows there are. @default 0 */
+  offset?: number;
   /** When the next refresh starts (epoch ms); undefined while one is under way. */
   nextAtMs: number | undefined;
   /** Refreshes done so far. */
@@ -26,18 +30,36 @@ export interface WatchFrameInput<Row> {
   footer: readonly string[];
 }
 
-/** Lines around the table: two of header, the table's top and bottom rules and its head, one of footer at least. */
-const FRAME_LINES = 6;
+/** Lines around the table: two of header, the table's top and bottom rules and its head, the rows line, one of footer at least. */
+const FRAME_LINES = 7;
 
 /**
  * One `--watch` screen: a header (the command, the interval and the next refresh's time, each
  * source's freshness and age), the table cut to the terminal's height with the cells that changed
  * since the last refresh marked, and a footer. Third-party text is sanitised.
  */
-export async function renderWatchFrame<Row>(input: WatchFrameInput<Row>): Promise<{ frame: string; cells: FrameCells }> {
+export async function renderWatchFrame<Row>(
+  input: WatchFrameInput<Row>,
+): Promise<{ frame: string; cells: FrameCells; offset: number; pageRows: number }> {
   const { chalk, result } = input;
+  const total = result?.results.length ?? 0;
+  const room = Math.max(1, input.size.rows - FRAME_LINES - input.footer.length);
+  const offset = Math.max(0, Math.min(input.offset ?? 0, total - room));
+  const paged = total > room;
   const next = input.nextAtMs === undefined ? 'refreshing…' : `next refresh ${clockTime(input.nextAtMs)}`;
-  const header = `${chalk.bold(`screen ${input.command}`)} · every ${input.intervalMs < 1000 ? formatMs(input.intervalMs) : formatAge(input.intervalMs / 1000)} · ${next} · update ${input.refreshes} · r refresh, q quit`;
+  const dataMs = input.dataIntervalMs ?? input.intervalMs;
+  // Most important first; what does not fit the width is left out whole, from the end (never cut mid-word).
+  const header = fitParts(
+    [
+      chalk.bold(`screen ${input.command}`),
+      `every ${interval(input.intervalMs)}`,
+      ...(dataMs > input.intervalMs ? [`data every ${interval(dataMs)} (cache TTL)`] : []),
+      next,
+      `r fetch now, q quit${paged ? ', ↑/↓ PgUp/PgDn' : ''}`,
+      `update ${input.refreshes}`,
+    ],
+    input.size.columns,
+  );
   const freshness = result
     ? result.sources
         .map(
@@ -48,9 +70,10 @@ export async function renderWatchFrame<Row>(input: WatchFrameInput<Row>): Promis
     : 'waiting for the first answer…';
   const cells: FrameCells = new Map();
   let table = '';
+  let rowsLine: string[] = [];
   if (result && result.results.length > 0) {
-    const room = Math.max(1, input.size.rows - FRAME_LINES - input.footer.length);
-    const rows = result.results.slice(0, room);
+    const rows = result.results.slice(offset, offset + room);
+    if (paged) rowsLine = [`${rows.length} of ${total} rows (${offset + 1}–${offset + rows.length}) · ↑/↓ a row, PgUp/PgDn a page`];
     for (const row of rows) cells.set(input.rowId(row), cellTexts(row, input.columns));
     const previous = input.previous;
     const marked = previous
@@ -64,8 +87,26 @@ export async function renderWatchFrame<Row>(input: WatchFrameInput<Row>): Promis
   } else if (result) {
     table = 'no rows';
   }
-  const lines = [header, sanitizeText(freshness), ...(table ? table.split('\n') : []), ...input.footer.map((line) => sanitizeText(line))];
-  return { frame: lines.map((line) => cutToWidth(line, input.size.columns)).join('\n'), cells };
+  const lines = [
+    header,
+    sanitizeText(freshness),
+    ...(table ? table.split('\n') : []),
+    ...rowsLine,
+    ...input.footer.map((line) => sanitizeText(line)),
+  ];
+  return { frame: lines.map((line) => cutToWidth(line, input.size.columns)).join('\n'), cells, offset, pageRows: room };
+}
+
+function interval(ms: number): string {
+  return ms < 1000 ? formatMs(ms) : formatAge(ms / 1000);
+}
+
+/** The parts joined with " · ", as many as fit `width` (escape sequences do not count); the first always stays. */
+function fitParts(parts: readonly string[], width: number): string {
+  const visible = (text: string): number => [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
+  const kept = [...parts];
+  while (kept.length > 1 && visible(kept.join(' · ')) > width) kept.pop();
+  return kept.join(' · ');
 }
 
 function cellTexts<Row>(row: Row, columns: readonly ColumnSpec<Row>[]): Record<string, string> {

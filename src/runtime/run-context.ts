@@ -18,13 +18,15 @@ import { type BreakerSnapshot, CircuitBreaker, isBreakerSnapshot } from '../resi
 import { DOCUMENTED_DELAY_MS, UNDOCUMENTED_HOST_PACING } from '../sources/documented-rates.js';
 import { apiKeysIn, baseUrlsFor, hostOf, hostsFor, SOURCE_NAMES, type Env, type SourceName } from '../sources/source-names.js';
 import { settlePendingWrites } from '../store/file/atomic-write.js';
-import type { CacheMode } from '../store/cache-types.js';
+import type { CacheMode, CacheView } from '../store/cache-types.js';
 import { DiskCache } from '../store/file/disk-cache.js';
 import { releaseHeldLocksSync } from '../store/file/file-lock.js';
 import { sweepLeftovers } from '../store/file/leftover-sweep.js';
 import type { RunMemory } from '../store/run-memory.js';
 import { fileBudgets, fileHistory } from '../store/file/file-ports.js';
+import { FileJournal } from '../store/file/file-journal.js';
 import { FileRunMemory } from '../store/file/file-run-memory.js';
+import type { JournalPort } from '../store/journal-port.js';
 import { StateStore } from '../store/file/state-store.js';
 import { nodeStoreFs } from '../store/file/store-fs.js';
 import { FileCandleStore } from '../store/file/file-candle-store.js';
@@ -57,6 +59,8 @@ export interface RunContext {
   runtime: Runtime;
   /** The pending-work line; `end` it before results print. */
   pending: PendingWork;
+  /** The run's cache in another mode (`--watch`'s `r`: one refresh that fetches now). */
+  cacheView(mode: CacheMode): CacheView;
   monitor: PerformanceMonitor;
   breakers: Map<string, HostBreaker>;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
@@ -174,6 +178,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   // In the state store's own folder, so it moves wherever the state does; made only by a run that
   // keeps something (--changes, alert rules). A shared store falls back to it.
   const fileMemory = lazyRunMemory(async () => new FileRunMemory(state.dir, { clock }));
+  // Beside the state, so a demo run's journal stays in the demo folder.
+  const fileJournal = new FileJournal(settings.stateDir);
   // A shared store that cannot be reached is a degraded run, not a silent one: a warn record and
   // `qaht_store_fallback` (besides the warning line), and `--strict` exits 3.
   let fallbackReason: string | undefined;
@@ -186,7 +192,20 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   };
   const shared =
     settings.store.kind === 'redis'
-      ? await openShared(settings, { clock, options, limiter, localBreaker, state, cache, monitor, secrets, warn, fileMemory, onFallback })
+      ? await openShared(settings, {
+          clock,
+          options,
+          limiter,
+          localBreaker,
+          state,
+          cache,
+          monitor,
+          secrets,
+          warn,
+          fileMemory,
+          fileJournal,
+          onFallback,
+        })
       : undefined;
   const budgets = shared?.budgets ?? fileBudgets(state, clock);
   const fileCandles = new FileCandleStore(dir, { clock });
@@ -285,6 +304,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     pending,
     increment: (name, by, labels) => monitor.increment(name, by, labels),
     warn,
+    journal: shared?.journal ?? fileJournal,
   };
 
   const persist = async (): Promise<void> => {
@@ -302,6 +322,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   return {
     runtime,
     pending,
+    cacheView: (viewMode) => (shared?.cache ?? cache).view(viewMode),
     monitor,
     breakers,
     hostsOf,
@@ -431,6 +452,7 @@ async function openShared(
     secrets: readonly string[];
     warn: (message: string) => void;
     fileMemory: RunMemory;
+    fileJournal: JournalPort;
     onFallback: (reason: string) => void;
   },
 ): Promise<SharedStore | undefined> {
@@ -446,6 +468,7 @@ async function openShared(
       budgets: fileBudgets(parts.state, parts.clock),
       history: fileHistory(parts.state),
       memory: parts.fileMemory,
+      journal: parts.fileJournal,
     },
     limiter: parts.limiter,
     localBreaker: parts.localBreaker,

@@ -4,6 +4,7 @@ import type { PendingWork } from '../output/pending-line.js';
 import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
 import type { HistoryPorts } from '../store/history/history-ports.js';
+import type { JournalPort } from '../store/journal-port.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
 /**
@@ -55,4 +56,6 @@ export interface Runtime {
   increment(name: string, by?: number, labels?: Readonly<Record<string, string>>): void;
   /** Warnings for stderr (already human sentences, free of secrets). */
   warn(message: string): void;
+  /** The signal journal of the run's store (src/README.md "Signal evidence"). Absent where nothing is journaled (a unit test's fake runtime). */
+  journal?: JournalPort | undefined;
 }

@@ -18,8 +18,10 @@ import type { CandleStore } from '../store/history/candle-store.js';
 import { MemoryWeightBudget, type WeightBudget } from '../store/history/weight-budget.js';
 import { RedisConnection } from '../store/redis/redis-connection.js';
 import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
+import { RedisJournal } from '../store/redis/redis-journal.js';
 import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
 import type { RedisLocation } from '../store/store-location.js';
+import type { JournalPort } from '../store/journal-port.js';
 import type { RunMemory } from '../store/run-memory.js';
 import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
@@ -34,7 +36,14 @@ export interface SharedStoreOptions {
   /** Tests pass their manual clock here, and it is then the fleet's too. */
   fixedClock: boolean;
   /** The file store's parts, which serve while Redis cannot be reached. */
-  fallback: { cache: DiskCache; budgets: BudgetPort; history: SourceHistoryPort; memory: RunMemory | undefined; candles: CandleStore };
+  fallback: {
+    cache: DiskCache;
+    budgets: BudgetPort;
+    history: SourceHistoryPort;
+    memory: RunMemory | undefined;
+    candles: CandleStore;
+    journal: JournalPort;
+  };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;
   /** The breaker that takes over for a host without Redis, from the state last read. */
@@ -64,6 +73,7 @@ export interface SharedStore {
   /** Candle history and Binance's weight budget, the fleet's. */
   readonly candles: CandleStore;
   readonly weight: WeightBudget;
+  readonly journal: JournalPort;
   readonly pacer: SharedPacer;
   breakerFor(host: string): SharedBreaker;
   /** Waits for the outcomes still being written. */
@@ -123,6 +133,7 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
     memory: new RedisRunMemory(connection, fallback.memory, options.secrets),
     candles: new RedisCandleStore(connection, fallback.candles),
     weight: new RedisWeightBudget(connection, new MemoryWeightBudget(options.clock)),
+    journal: new RedisJournal(connection, fallback.journal),
     pacer,
     breakerFor(host) {
       let breaker = breakers.get(host);

@@ -26,7 +26,17 @@ export interface JournalPort {
   has(screen: string, date: string): Promise<boolean>;
   /** `screen`'s records from `sinceDate` (inclusive; all when undefined), oldest first. Unreadable records are left out. */
   read(screen: string, sinceDate?: string): Promise<StoredJournalRecord[]>;
+  /**
+   * A small document drawn from `screen`'s records (the flags' verdicts), kept beside them under
+   * `name` and replaced whole (atomically), so a run reads it instead of the whole journal.
+   */
+  writeSummary(screen: string, name: string, json: string): Promise<void>;
+  /** The summary `name` of `screen`, or undefined (never written, or unreadable). */
+  readSummary(screen: string, name: string): Promise<string | undefined>;
 }
+
+/** Largest summary read back, in bytes (a real one is a few hundred). */
+export const SUMMARY_MAX_BYTES = 64 * 1024;
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -44,6 +54,12 @@ export function journalDateOf(day: number): string {
 export function checkJournalScreen(screen: string): string {
   if (!/^[a-z]{1,16}$/.test(screen)) throw new TypeError(`bad journal screen name ${JSON.stringify(screen)}`);
   return screen;
+}
+
+/** Summary names are fixed words too. */
+export function checkSummaryName(name: string): string {
+  if (!/^[a-z0-9-]{1,32}$/.test(name)) throw new TypeError(`bad journal summary name ${JSON.stringify(name)}`);
+  return name;
 }
 
 /** A date as a record's name: `YYYY-MM-DD` of a real day, else a TypeError (a bug in the caller). */

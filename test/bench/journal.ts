@@ -10,11 +10,15 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CandleSeries, INTERVAL_MS } from '../../src/candle.js';
+import { backfillUniverse } from '../../src/commands/eval/backfill-universe.js';
+import { backfillRecords } from '../../src/screens/eval/backfill.js';
 import { evaluateSignals } from '../../src/screens/eval/evaluate.js';
 import { decodeJournalRecord, encodeJournalRecord } from '../../src/screens/eval/journal-codec.js';
 import type { JournalRecord, JournalRow } from '../../src/screens/eval/journal-record.js';
 import { mulberry32 } from '../../src/screens/eval/seeded-random.js';
 import { dateOfDay } from '../../src/screens/eval/utc-day.js';
+import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
 import { FileJournal } from '../../src/store/file/file-journal.js';
 import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
 
@@ -58,6 +62,70 @@ function yearOfRecords(): JournalRecord[] {
   return records;
 }
 
+/** Daily bars kept per coin (the store keeps up to 1,000): a year evaluated, with the 200+ bars of warm-up before it. */
+const DAILY_BARS = 600;
+/** Hourly bars per coin, as a Binance coin keeps them. */
+const HOURLY_BARS = 1_000;
+
+function walk(random: () => number, n: number, interval: '1d' | '1h', endOpenMs: number): CandleSeries {
+  const step = INTERVAL_MS[interval];
+  let price = 10 ** (random() * 4 - 1);
+  const close = Array.from({ length: n }, () => (price *= 1 + (random() - 0.5) * 0.08));
+  return {
+    interval,
+    openTime: close.map((_, i) => endOpenMs - (n - 1 - i) * step),
+    open: close,
+    high: close.map((value) => value * (1 + random() * 0.02)),
+    low: close,
+    close,
+    quoteVolume: close.map(() => 2e6 * (0.5 + random() * (random() < 0.03 ? 6 : 1))),
+  };
+}
+
+/** 250 coins' daily and hourly candles in a file store, last daily bar the day before `nowMs`. */
+async function storeCandles(dir: string, nowMs: number): Promise<void> {
+  const random = mulberry32(15);
+  const candles = new FileCandleStore(dir);
+  const lastDay = Math.floor(nowMs / INTERVAL_MS['1d']) - 1;
+  const lastHour = Math.floor(nowMs / INTERVAL_MS['1h']) - 1;
+  for (let coin = 0; coin < COINS; coin++) {
+    const asset = `C${coin}USDT`;
+    await candles.write(
+      { source: 'binance', interval: '1d', asset },
+      { series: walk(random, DAILY_BARS, '1d', lastDay * INTERVAL_MS['1d']), fetchedAt: nowMs },
+    );
+    await candles.write(
+      { source: 'binance', interval: '1h', asset },
+      { series: walk(random, HOURLY_BARS, '1h', lastHour * INTERVAL_MS['1h']), fetchedAt: nowMs },
+    );
+  }
+}
+
+/** Read the store, rebuild the year once, score it at the four horizons (what `screen eval --basis backfill` does per horizon, the rebuild shared). */
+async function benchBackfill(dir: string): Promise<{ wallMs: number; cpuMs: number; backfillMs: number; rows: number }> {
+  const nowMs = Date.UTC(2026, 11, 7, 1);
+  await storeCandles(dir, nowMs);
+  const lastDay = Math.floor(nowMs / INTERVAL_MS['1d']) - 1;
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const backfills: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const coins = await backfillUniverse(new FileCandleStore(dir), 'crypto');
+    const b0 = performance.now();
+    const records = backfillRecords(coins, { fromDay: lastDay - DAYS + 1, toDay: lastDay, minVolumeUsd: 1e6 });
+    backfills.push(performance.now() - b0);
+    rows = records.reduce((total, record) => total + record.rows.length, 0);
+    for (const horizonDays of HORIZONS) evaluateSignals(records, { horizonDays, asOfDay: lastDay });
+    const cpu = process.cpuUsage(cpu0);
+    walls.push(performance.now() - t0);
+    cpus.push((cpu.user + cpu.system) / 1000);
+  }
+  return { wallMs: median(walls), cpuMs: median(cpus), backfillMs: median(backfills), rows };
+}
+
 export async function benchJournal(): Promise<BenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-journal-'));
   try {
@@ -86,6 +154,9 @@ export async function benchJournal(): Promise<BenchResult> {
     const evalMs = median(runs);
     const evalCpuMs = median(cpuRuns);
 
+    progress(`14: backfilling ${COINS} coins × ${DAYS} days at ${HORIZONS.length} horizons`);
+    const backfill = await benchBackfill(join(dir, 'candles'));
+
     const rows: BenchRow[] = [
       {
         benchmark: `14a journal growth: ${DAYS} days × ${COINS} coins on disk`,
@@ -103,6 +174,14 @@ export async function benchJournal(): Promise<BenchResult> {
         ...check(evalMs / EVAL_GOAL_MS, 'max', 1),
         values: { evalMs, evalCpuMs, runs: runs.length },
       },
+      {
+        benchmark: `14c eval --basis backfill: ${COINS} coins × ${DAYS} days × ${HORIZONS.length} horizons`,
+        measured: `${ms(backfill.wallMs)} (CPU ${ms(backfill.cpuMs)})`,
+        baseline: '1 s (goal)',
+        ratio: backfill.wallMs / EVAL_GOAL_MS,
+        ...check(backfill.wallMs / EVAL_GOAL_MS, 'max', 1),
+        values: { ...backfill },
+      },
     ];
     return {
       id: '14',
@@ -111,6 +190,7 @@ export async function benchJournal(): Promise<BenchResult> {
       notes: [
         `14a: every field at full precision, as runs write them; gzipped JSON, one file per day (${(rawBytes / DAYS / 1024).toFixed(0)} KiB a day before gzip).`,
         '14b: read every day file, gunzip, decode, then score 8 signals at 1, 3, 7 and 30 days (2,000 bootstrap resamples each); median of 5 runs, wall and CPU time (the CPU time says what the run costs on a busy machine).',
+        `14c: read ${COINS} coins' daily (${DAILY_BARS} bars) and hourly (${HOURLY_BARS}) candles from the file store, rebuild every day's signals as of its close once, score at the four horizons; median of 3. The rebuild alone: ${ms(backfill.backfillMs)}; one \`screen eval --basis backfill\` (one horizon) does the read, the rebuild and one scoring.`,
       ],
     };
   } finally {

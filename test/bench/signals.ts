@@ -3,9 +3,16 @@
  * - every signal of 250 coins × 1,000 daily + 1,000 hourly candles, as a run computes them
  *   (`universeSignalsAsOf`: the as-of cut, each coin's signals, the listing gate, rs against the
  *   median, percentiles, score, why), against the 15 ms goal; and against the same formulas called
- *   straight on plain arrays (no series, no cut, no ranking, no words), goal ≤ 2×.
+ *   straight on plain arrays (no series, no cut, no ranking, no words), goal ≤ 2×;
+ * - a warm cached `screen crypto --demo` run (the built bin) whose store holds the demo coins'
+ *   candle history (so every row with history is scored on its signals), against the same run on
+ *   a copy of that cache without the history (every row on its snapshot score), goal ≤ 1.15×.
  */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { type CandleSeries, INTERVAL_MS } from '../../src/candle.js';
 import { breakout } from '../../src/screens/signals/breakout.js';
 import type { CoinHistory } from '../../src/screens/signals/coin-signals.js';
@@ -17,7 +24,8 @@ import { rsi14 } from '../../src/screens/signals/rsi.js';
 import { rvol } from '../../src/screens/signals/rvol.js';
 import { squeezePct } from '../../src/screens/signals/squeeze.js';
 import { trend } from '../../src/screens/signals/trend.js';
-import { check, median, ms, progress, type BenchResult } from './bench-types.js';
+import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
+import { measureNode } from './measure-process.js';
 
 const COINS = 250;
 const BARS = 1_000;
@@ -84,6 +92,86 @@ function plainFormulas(histories: readonly CoinHistory[]): number {
   return sink + (medianOf(returns7) ?? 0) + (medianOf(returns30) ?? 0);
 }
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'screen.js');
+const WARM_RUNS = 7;
+const WARM_GOAL = 1.15;
+/** Fill runs at most: CoinGecko-only coins get 3 history requests a run without a key, so a few stay pending. */
+const FILL_RUNS = 12;
+
+/** The environment of a clean machine, no keys, no colour. */
+function benchEnv(cacheDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('SCREEN_') && !name.endsWith('_API_KEY')) env[name] = value;
+  return { ...env, NO_COLOR: '1', SCREEN_CACHE_DIR: cacheDir };
+}
+
+/** A warm crypto run with the demo's candle history in the store vs the same run without it. */
+async function warmRunRows(): Promise<{ rows: BenchRow[]; notes: string[] }> {
+  const scratch = await mkdtemp(join(tmpdir(), 'qaht-bench-signals-'));
+  try {
+    const withHistory = join(scratch, 'with');
+    const without = join(scratch, 'without');
+    const options = (dir: string) => ({ env: benchEnv(dir), cwd: ROOT, scratchDir: scratch });
+    const crypto = (budget: number) => [BIN, 'crypto', '--demo', '--json', '--history-budget', String(budget)];
+    progress('15c filling the demo candle history');
+    let pending = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < FILL_RUNS && pending > 50; run++) {
+      const fill = await measureNode(crypto(1000), options(withHistory));
+      pending = Number(/history: (\d+) series pending/.exec(fill.stderr)?.[1] ?? 0);
+    }
+    await cp(withHistory, without, { recursive: true });
+    await rm(join(without, 'demo', 'history'), { recursive: true, force: true });
+    // Refresh both caches' snapshots, then time the two alternately (read-only history: budget 0).
+    const basis = (stdout: string) => (JSON.parse(stdout) as { results: Array<{ scoreBasis: string }> }).results;
+    const withRows = basis((await measureNode(crypto(0), options(withHistory))).stdout);
+    const withoutRows = basis((await measureNode(crypto(0), options(without))).stdout);
+    const signalsWall: number[] = [];
+    const plainWall: number[] = [];
+    const signalsCpu: number[] = [];
+    const plainCpu: number[] = [];
+    for (let run = 0; run < WARM_RUNS; run++) {
+      const a = await measureNode(crypto(0), options(withHistory));
+      const b = await measureNode(crypto(0), options(without));
+      if (a.code !== 0 || b.code !== 0) throw new Error(`warm run exited ${String(a.code)}/${String(b.code)}`);
+      signalsWall.push(a.wallMs);
+      plainWall.push(b.wallMs);
+      signalsCpu.push(a.cpuMs);
+      plainCpu.push(b.cpuMs);
+    }
+    const wall = median(signalsWall) / median(plainWall);
+    const cpu = median(signalsCpu) / median(plainCpu);
+    const onSignals = withRows.filter((row) => row.scoreBasis === 'signals').length;
+    return {
+      rows: [
+        {
+          benchmark: '15c warm crypto run with signals vs without: wall',
+          measured: ms(median(signalsWall)),
+          baseline: ms(median(plainWall)),
+          ratio: wall,
+          ...check(wall, 'max', WARM_GOAL),
+          values: { signalsMs: median(signalsWall), plainMs: median(plainWall), rowsOnSignals: onSignals, rows: withRows.length, pending },
+        },
+        {
+          benchmark: '15d the same: CPU (user + system)',
+          measured: ms(median(signalsCpu)),
+          baseline: ms(median(plainCpu)),
+          ratio: cpu,
+          ...check(cpu, 'max', WARM_GOAL),
+          values: { signalsCpuMs: median(signalsCpu), plainCpuMs: median(plainCpu) },
+        },
+      ],
+      notes: [
+        `15c/d: \`screen crypto --demo --json --history-budget 0\` (the built bin), medians of ${WARM_RUNS} alternated runs; ` +
+          `with history ${onSignals} of ${withRows.length} shown rows were scored on signals (${pending} series still pending: ` +
+          `CoinGecko-only coins fill 3 a run), without it ${withoutRows.filter((row) => row.scoreBasis === 'snapshot').length} on the snapshot.`,
+      ],
+    };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 export async function benchSignals(): Promise<BenchResult> {
   progress(`15 signals: ${COINS} coins × ${BARS} daily + ${BARS} hourly candles`);
   const histories: CoinHistory[] = Array.from({ length: COINS }, (_, coin) => ({
@@ -99,6 +187,7 @@ export async function benchSignals(): Promise<BenchResult> {
   const pipeline = timeIt(() => universeSignalsAsOf(histories, asOf));
   const plain = timeIt(() => plainFormulas(histories));
   const flagged = universeSignalsAsOf(histories, asOf).filter((coin) => coin.fields.why !== '').length;
+  const warm = await warmRunRows();
   const absolute = check(pipeline / GOAL_MS, 'max', 1);
   const ratio = pipeline / plain;
   return {
@@ -122,11 +211,13 @@ export async function benchSignals(): Promise<BenchResult> {
         ...check(ratio, 'max', RATIO_GOAL),
         values: { pipelineMs: pipeline, plainMs: plain },
       },
+      ...warm.rows,
     ],
     notes: [
       `15: median of ${RUNS} runs after 20 warm-up runs, in this process; synthetic random walks (3% daily steps).`,
       '15a: universeSignalsAsOf, as a run or a backfill day computes them: as-of cut, per-coin signals, listing gate, rs medians, percentiles, score and why.',
       '15b: baseline = the same signal functions called on the columns directly, plus the two medians (no as-of cut, ranking or words).',
+      ...warm.notes,
     ],
   };
 }

@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 /** Starts the bin with `args` in a detached pane `columns` wide; the shell prints EXIT=<code>. Raw output goes to `raw.log`. */
-async function startInPane(args: string[], env: NodeJS.ProcessEnv, columns: number): Promise<string> {
+async function startInPane(args: string[], env: NodeJS.ProcessEnv, columns: number, rows = 50): Promise<string> {
   const script = join(cacheDir, 'run.sh');
   const raw = join(cacheDir, 'raw.log');
   const exports = Object.entries(env)
@@ -41,7 +41,7 @@ async function startInPane(args: string[], env: NodeJS.ProcessEnv, columns: numb
   const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ');
   // The shell waits for a key before it runs the bin, so pipe-pane is on from the first byte.
   await writeFile(script, `${exports.join('\n')}\nunset NO_COLOR\nread -r go\n${command}\necho "EXIT=$?"\nsleep 600\n`);
-  const started = tmux('new-session', '-d', '-x', String(columns), '-y', '50', '-s', 'qaht', `bash ${script}`);
+  const started = tmux('new-session', '-d', '-x', String(columns), '-y', String(rows), '-s', 'qaht', `bash ${script}`);
   expect(started.status, started.stderr).toBe(0);
   expect(tmux('pipe-pane', '-o', '-t', 'qaht', `cat >> '${raw}'`).status).toBe(0);
   expect(tmux('send-keys', '-t', 'qaht', 'Enter').status).toBe(0);
@@ -105,6 +105,41 @@ describe.skipIf(!hasTmux)('on a terminal', () => {
         else expect(bytes, args.join(' ')).not.toContain('\u001b]8;;');
         for (const line of pane.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(columns);
       }
+    });
+  }
+
+  for (const columns of [80, 120]) {
+    it(`${columns} columns: --watch says how often the data changes, r fetches now, and ↑/↓ PgUp/PgDn page through the rows`, async () => {
+      routeCrypto(api);
+      const env = cryptoEnv(api, cacheDir, { TERM: 'xterm-256color' });
+      // Every 5 s, but the sources' cache lives 60 s: the header says so.
+      await startInPane(['crypto', '--watch', '5', '--limit', '30', '--min-volume', '0'], env, columns, 20);
+      const first = await paneWhen((text) => /next refresh \d\d:\d\d:\d\d/.test(text), 'the first frame');
+      const header = first.split('\n')[0]!;
+      expect(header).toMatch(/^screen crypto · every 5s · data every 60s \(cache TTL\) · next refresh/);
+      expect([...header].length).toBeLessThanOrEqual(columns);
+      expect(first).toMatch(/^(\d+) of 30 rows \(1–\1\) · /m);
+      const shown = Number(/^(\d+) of 30 rows/m.exec(first)![1]);
+      expect(shown).toBeLessThan(30);
+
+      // Paging: a row down, then a page down.
+      tmux('send-keys', '-t', 'qaht', 'Down');
+      await paneWhen((text) => text.includes(`of 30 rows (2–${shown + 1})`), 'a row down');
+      tmux('send-keys', '-t', 'qaht', 'NPage');
+      await paneWhen((text) => new RegExp(`of 30 rows \\(${Math.min(shown + 2, 30 - shown + 1)}–`).test(text), 'a page down');
+      tmux('send-keys', '-t', 'qaht', 'PPage');
+      tmux('send-keys', '-t', 'qaht', 'PPage');
+      await paneWhen((text) => text.includes(`of 30 rows (1–${shown})`), 'back to the top');
+
+      // The cache is fresh for 60 s: the interval's refreshes send nothing; r fetches now.
+      const before = api.requestCount(CRYPTO_PATHS.coingecko);
+      expect(before).toBeGreaterThan(0);
+      tmux('send-keys', '-t', 'qaht', 'r');
+      await paneWhen(() => api.requestCount(CRYPTO_PATHS.coingecko) > before, 'r to fetch');
+      await paneWhen((text) => /update 2\b/.test(text) || !text.includes('update'), 'the refresh to draw');
+      tmux('send-keys', '-t', 'qaht', 'q');
+      const end = await paneWhen((text) => text.includes('EXIT='), 'q to end the watch');
+      expect(end).toContain('EXIT=0');
     });
   }
 });

@@ -5,8 +5,6 @@ import { decodeJournalRecord, encodeJournalRecord } from '../../src/screens/eval
 import { journalRecordOf } from '../../src/screens/eval/journal-rows.js';
 import { NO_SIGNAL_FIELDS_FOR_TEST } from '../screens/eval/fields.js';
 import { FileJournal } from '../../src/store/file/file-journal.js';
-import { FileRunMemory } from '../../src/store/file/file-run-memory.js';
-import { ManualClock } from '../helpers/manual-clock.js';
 import { makeTempDir, removeDir } from '../store/store-helpers.js';
 import { syntheticWorld, WORLD_START_DAY } from '../screens/eval/synthetic-world.js';
 
@@ -14,14 +12,14 @@ const DAY_MS = 86_400_000;
 
 describe('journaling the last closed day', () => {
   let dir: string;
-  let access: { journal: FileJournal; memory: FileRunMemory };
+  let access: FileJournal;
   const world = syntheticWorld({ seed: 7, rvolEdge: 0.05 });
   /** 00:20 UTC on the day after world day `index`: that day has just closed. */
   const justAfter = (index: number): number => (WORLD_START_DAY + index + 1) * DAY_MS + 20 * 60_000;
 
   beforeEach(async () => {
     dir = await makeTempDir();
-    access = { journal: new FileJournal(dir), memory: new FileRunMemory(dir, { clock: new ManualClock() }) };
+    access = new FileJournal(dir);
   });
   afterEach(async () => {
     await removeDir(dir);
@@ -33,7 +31,7 @@ describe('journaling the last closed day', () => {
     expect(await journalClosedDay(access, 'crypto', world[0]!, now)).toBe(true);
     const later = { ...world[0]!, rows: world[0]!.rows.slice(0, 3) };
     expect(await journalClosedDay(access, 'crypto', later, now + 3_600_000)).toBe(false);
-    const [stored] = await access.journal.read('crypto');
+    const [stored] = await access.read('crypto');
     expect(decodeJournalRecord(stored!.json)).toEqual(world[0]);
   });
 
@@ -43,7 +41,7 @@ describe('journaling the last closed day', () => {
 
   it('gives the verdicts of the journal, refreshed each time a day is recorded', async () => {
     expect((await flagVerdicts(access, 'crypto')).verdicts.rvol).toBe('too early');
-    for (const record of world.slice(0, -1)) await access.journal.appendOnce('crypto', record.date, encodeJournalRecord(record));
+    for (const record of world.slice(0, -1)) await access.appendOnce('crypto', record.date, encodeJournalRecord(record));
     // Kept from before: still too early until a run records a day.
     expect((await flagVerdicts(access, 'crypto')).verdicts.rvol).toBe('too early');
     await journalClosedDay(access, 'crypto', world.at(-1)!, justAfter(world.length - 1));

@@ -52,6 +52,18 @@ function portContract(name: string, make: () => Promise<JournalPort>): void {
       expect((await journal.read('crypto')).map((record) => record.date)).toEqual([kept, DAY]);
     });
 
+    it('keeps a summary beside the records, replaced whole', async () => {
+      const journal = await make();
+      expect(await journal.readSummary('crypto', 'verdicts-7d')).toBeUndefined();
+      await journal.writeSummary('crypto', 'verdicts-7d', '{"rvol":"too early"}');
+      await journal.writeSummary('crypto', 'verdicts-7d', '{"rvol":"helps"}');
+      expect(await journal.readSummary('crypto', 'verdicts-7d')).toBe('{"rvol":"helps"}');
+      expect(await journal.readSummary('market', 'verdicts-7d')).toBeUndefined();
+      // A summary is not a record.
+      expect(await journal.read('crypto')).toEqual([]);
+      await expect(journal.writeSummary('crypto', '../x', '{}')).rejects.toThrow(TypeError);
+    });
+
     it('refuses a screen or date that is not one (a bug, never a path)', async () => {
       const journal = await make();
       await expect(journal.appendOnce('../x', DAY, '{}')).rejects.toThrow(TypeError);

@@ -13,6 +13,7 @@ import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import { screenCrypto } from '../../screens/crypto/screen-crypto.js';
 import type { CryptoSortKey } from '../../screens/crypto/sort.js';
 import { SCORE_MODEL } from '../../screens/signals/signal-score.js';
+import { cryptoEvidence } from '../eval/crypto-evidence.js';
 import type { SignalFlag } from '../../screens/signals/signal-fields.js';
 import { fetchBinanceUsdAssets, fetchBinanceUsdSymbols } from '../../sources/binance.js';
 import { COINCAP_MAX_LIMIT, fetchCoinCapAssets } from '../../sources/coincap.js';
@@ -170,15 +171,29 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
       asOfMs: nowMs,
     },
   );
+  const reports = { coingecko: coingecko.report, binance: binance.report, coincap: coincap.report };
+  const evidence = await cryptoEvidence(rt, screen, {
+    defaultUniverse:
+      options.top === DEFAULT_CRYPTO_OPTIONS.top &&
+      options.minVolumeUsd === DEFAULT_CRYPTO_OPTIONS.minVolumeUsd &&
+      options.symbols === undefined,
+    universe: screen.universe ? reports[screen.universe] : undefined,
+    nowMs,
+  });
   const native = new Map((perUsd === undefined ? [] : (geckoNative.value ?? [])).map((market) => [market.id, market]));
   return {
     command: 'crypto',
     generatedAt: new Date(nowMs).toISOString(),
     sources: [coingecko.report, binance.report, coincap.report],
-    results: perUsd === undefined ? screen.rows : inCurrency(screen.rows, native, perUsd),
+    results: perUsd === undefined ? evidence.rows : inCurrency(evidence.rows, native, perUsd),
     excluded: screen.excluded,
-    notes: withNote(withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)), rate?.note),
-    document: { scoreModel: SCORE_MODEL, currency: vsCurrency, ...(perUsd === undefined ? {} : { currencyPerUsd: perUsd }) },
+    notes: withNote(withNote(withNote(screen.notes, pendingHistoryNote(history, options.historyBudget)), rate?.note), evidence.note),
+    document: {
+      scoreModel: SCORE_MODEL,
+      currency: vsCurrency,
+      ...(perUsd === undefined ? {} : { currencyPerUsd: perUsd }),
+      ...evidence.document,
+    },
   };
 }
 

@@ -45,11 +45,15 @@ export function renderEvalNotes(result: EvalResult): string[] {
   const h = evaluation.horizonDays;
   const source = result.basis === 'journal' ? 'journal' : 'backfill';
   const lines =
-    result.days === 0
+    result.days > 0
       ? [
-          `${source}: no days recorded yet for ${result.screen}; every \`screen ${result.screen}\` run records the day that closed, so evidence builds up from the next one`,
+          `${source}: ${result.days} day${result.days === 1 ? '' : 's'}, ${result.firstDate} to ${result.lastDate}${result.assets === undefined ? '' : `, ${result.assets} assets with stored candles`} (${result.store} store)`,
         ]
-      : [`${source}: ${result.days} day${result.days === 1 ? '' : 's'}, ${result.firstDate} to ${result.lastDate} (${result.store} store)`];
+      : result.basis === 'journal'
+        ? [
+            `${source}: no days recorded yet for ${result.screen}; every \`screen ${result.screen}\` run records the day that closed, so evidence builds up from the next one`,
+          ]
+        : [`${source}: no stored candles for ${result.screen}; \`screen history fill\` fetches them`];
   if (result.days > 0 && evaluation.fromDay === undefined) lines.push(`no day has a ${h}-day forward return yet`);
   lines.push(
     `excess: a coin's ${h}-day return after the signal minus the median coin's that day; "every coin" is the baseline a random pick earns against that median`,
@@ -71,6 +75,7 @@ export function renderEvalJson(result: EvalResult): string {
     basis: result.basis,
     survivorshipBiased: result.survivorshipBiased,
     days: result.days,
+    assets: result.assets ?? null,
     from: evaluation.fromDay === undefined ? null : dayStartIso(evaluation.fromDay),
     to: evaluation.toDay === undefined ? null : dayCloseIso(evaluation.toDay),
     rows: evaluation.rows.map(jsonRow),

@@ -2,14 +2,17 @@
  * The work of `screen eval`: read the journal (or, with `--basis backfill`, rebuild it from stored
  * candles), then score every signal over the horizon.
  */
+import { INTERVAL_MS } from '../../candle.js';
 import type { EVAL_BASES } from '../../options/eval-options.js';
-import { usageError } from '../../options/parse-values.js';
+import { backfillRecords } from '../../screens/eval/backfill.js';
 import { type Evaluation, evaluateSignals } from '../../screens/eval/evaluate.js';
 import { decodeJournalRecord } from '../../screens/eval/journal-codec.js';
 import type { JournalRecord, JournalScreen } from '../../screens/eval/journal-record.js';
 import { dayNumberOf, lastClosedDay } from '../../screens/eval/utc-day.js';
 import type { CommandContext } from '../command-spec.js';
-import { openJournal } from './open-journal.js';
+import { DEFAULT_CRYPTO_OPTIONS } from '../crypto/run.js';
+import { backfillUniverse } from './backfill-universe.js';
+import { type EvalStore, openEvalStore } from './open-store.js';
 
 export interface EvalOptions {
   screen: JournalScreen;
@@ -30,37 +33,37 @@ export interface EvalResult {
   /** The first and last day of them, `YYYY-MM-DD`; undefined without any. */
   firstDate: string | undefined;
   lastDate: string | undefined;
+  /** Backfill: the assets with stored candles it was rebuilt from. */
+  assets: number | undefined;
   evaluation: Evaluation;
   /** Backfill sees only the coins whose candles are stored today. */
   survivorshipBiased: boolean;
 }
 
 export async function runEval(context: CommandContext, options: EvalOptions): Promise<EvalResult> {
-  if (options.basis === 'backfill') {
-    throw usageError('--basis backfill needs the stored candle history, which this version does not keep yet; use --basis journal');
-  }
-  const opened = await openJournal({
+  const now = context.clock.now();
+  const opened = await openEvalStore({
     store: context.settings.store,
     stateDir: context.settings.stateDir,
+    cacheDir: context.settings.cacheDir,
     clock: context.clock,
     warn: (message) => context.stderr.write(`warning: ${message}\n`),
   });
-  let records: JournalRecord[];
+  let evidence: { records: JournalRecord[]; assets: number | undefined };
   try {
-    const stored = await opened.journal.read(options.screen, options.since);
-    records = stored.flatMap((entry) => {
-      const record = decodeJournalRecord(entry.json);
-      return record && record.date === entry.date ? [record] : [];
-    });
+    evidence =
+      options.basis === 'backfill'
+        ? await backfilled(opened, options, now)
+        : { records: await journaled(opened, options), assets: undefined };
   } finally {
     await opened.close();
   }
-  const now = context.clock.now();
+  const { records } = evidence;
   const days = records.map((record) => dayNumberOf(record.date)!).filter((day) => day <= lastClosedDay(now));
   const newest = days.length > 0 ? Math.max(...days) : lastClosedDay(now);
   const evaluation = evaluateSignals(records, {
     horizonDays: options.horizonDays,
-    // Closes are known through the newest record: a later horizon end is pending, not missing.
+    // Closes are known through the newest day: a later horizon end is pending, not missing.
     asOfDay: newest,
     sinceDay: options.since === undefined ? undefined : dayNumberOf(options.since),
   });
@@ -72,7 +75,30 @@ export async function runEval(context: CommandContext, options: EvalOptions): Pr
     days: records.length,
     firstDate: records[0]?.date,
     lastDate: records.at(-1)?.date,
+    assets: evidence.assets,
     evaluation,
-    survivorshipBiased: false,
+    survivorshipBiased: options.basis === 'backfill',
   };
+}
+
+async function journaled(store: EvalStore, options: EvalOptions): Promise<JournalRecord[]> {
+  const stored = await store.journal.read(options.screen, options.since);
+  return stored.flatMap((entry) => {
+    const record = decodeJournalRecord(entry.json);
+    return record && record.date === entry.date ? [record] : [];
+  });
+}
+
+/** Every day from the first stored candle (or `--since`) to the last closed one, rebuilt. */
+async function backfilled(store: EvalStore, options: EvalOptions, nowMs: number): Promise<{ records: JournalRecord[]; assets: number }> {
+  const coins = await backfillUniverse(store.candles, options.screen);
+  const firstOpen = Math.min(...coins.map((coin) => coin.history.daily?.openTime[0] ?? Number.POSITIVE_INFINITY));
+  if (!Number.isFinite(firstOpen)) return { records: [], assets: 0 };
+  const since = options.since === undefined ? Number.NEGATIVE_INFINITY : dayNumberOf(options.since)!;
+  const records = backfillRecords(coins, {
+    fromDay: Math.max(Math.floor(firstOpen / INTERVAL_MS['1d']), since),
+    toDay: lastClosedDay(nowMs),
+    minVolumeUsd: options.screen === 'crypto' ? DEFAULT_CRYPTO_OPTIONS.minVolumeUsd : 0,
+  });
+  return { records, assets: coins.length };
 }

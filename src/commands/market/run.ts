@@ -1,3 +1,6 @@
+import type { CandleSeries } from '../../candle.js';
+import { withMarketSignals } from '../../screens/market/market-signals.js';
+import { storedMarketBars } from './market-history.js';
 import { QahtError } from '../../errors.js';
 import { applyLimit } from '../../screens/apply-limit.js';
 import { quoteTtlMs } from '../../screens/market/market-hours.js';
@@ -103,8 +106,9 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   } finally {
     rt.progress.stop();
   }
+  const bars = await storedMarketBars(rt, [...state.outcome().served.keys()]);
   // Ages are measured at the end: a long scan's first quotes are that much older by then.
-  return buildResult(rt, options, state, skipped, rt.clock.now());
+  return buildResult(rt, options, state, skipped, rt.clock.now(), bars);
 }
 
 async function resolveSymbols(options: MarketOptions): Promise<string[]> {
@@ -283,6 +287,7 @@ function buildResult(
   state: ScanState,
   skipped: readonly SourceReport<SourceName>[],
   nowMs: number,
+  bars: ReadonlyMap<string, CandleSeries> | undefined,
 ): CommandResult<MarketRow, SourceName> {
   const outcome = state.outcome();
   const rows: MarketRow[] = [];
@@ -294,7 +299,7 @@ function buildResult(
     );
     if (row) rows.push(row);
   }
-  const ranked = sortMarketRows(rows, options.sort, options.ascending);
+  const ranked = sortMarketRows(withMarketSignals(rows, bars, nowMs), options.sort, options.ascending);
   const limited = applyLimit(ranked, options.limit ?? DEFAULT_MARKET_LIMIT, 'symbols');
 
   const allServed = [...outcome.served.values()].flat();

@@ -1,5 +1,6 @@
 import type { SourceName } from '../../sources/source-names.js';
-import type { SignalFields } from '../signals/signal-fields.js';
+import type { Verdict } from '../eval/verdict.js';
+import type { SignalFields, SignalFlag } from '../signals/signal-fields.js';
 
 /** Sources that can contribute to a crypto row, in display order. */
 export type CryptoSource = Extract<SourceName, 'coingecko' | 'binance' | 'coincap'>;
@@ -37,6 +38,11 @@ export interface CryptoRow extends SignalFields {
   /** Warnings about the row, e.g. `price_mismatch:binance`. */
   flags: string[];
   scoreBasis: ScoreBasis;
+  /**
+   * What `screen eval` says, over 7 days, of each flag the row raises (`{"rvol": "helps"}`);
+   * absent when the run read no journal.
+   */
+  verdicts?: Partial<Record<SignalFlag, Verdict>>;
 }
 
 /** A coin kept out of the results, and why (JSON `excluded`). */

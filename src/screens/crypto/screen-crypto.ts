@@ -4,6 +4,7 @@
  * sort → cut.
  */
 import { applyLimit } from '../apply-limit.js';
+import type { RankedCoinForJournal } from '../eval/journal-rows.js';
 import { type CoinSignals, coinSignalsAsOf } from '../signals/coin-signals.js';
 import { hasSignalFlag } from '../signals/flags.js';
 import { listingAgeExclusion, rankSignals } from '../signals/rank-signals.js';
@@ -47,6 +48,8 @@ export interface CryptoScreen {
   universe: CryptoSource | undefined;
   /** Rows that passed gates and filters, before the limit. */
   matched: number;
+  /** Every coin that passed the gates, shown or not, as the signal journal records it (built on demand). */
+  journalRows(): RankedCoinForJournal[];
 }
 
 /** Runs the whole screen over what the sources returned. */
@@ -98,7 +101,16 @@ export function screenCrypto(data: CryptoSourceData, options: CryptoScreenOption
     ...mismatchNotes(coins, ratio),
   ];
   if (limited.note) notes.push(limited.note);
-  return { rows: limited.rows, excluded, notes, universe, matched: sorted.length };
+  const journalRows = (): RankedCoinForJournal[] =>
+    ranked.map((row, at) => ({
+      id: row.id,
+      symbol: row.symbol,
+      score: row.score,
+      fields: row.fields,
+      candleClose: passedSignals[at]!.close,
+      priceUsd: row.coin.priceUsd,
+    }));
+  return { rows: limited.rows, excluded, notes, universe, matched: sorted.length, journalRows };
 }
 
 /** A coin's signals when it has no stored candles: all null, shared (most runs before the first history fill). */

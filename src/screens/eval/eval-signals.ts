@@ -1,9 +1,10 @@
 /**
- * What `screen eval` scores: each flag of the signal fields (README "Signals" gives the
- * thresholds) and the score's top decile of the day. The thresholds are fixed here, not tuned:
- * trying thresholds until one "works" is how chance gets sold as a signal.
+ * What `screen eval` scores: each flag of the signal fields, by the same predicate `--signal`
+ * filters with (signals/flags.ts: the thresholds are fixed there, not tuned: trying thresholds
+ * until one "works" is how chance gets sold as a signal), the score's top decile of the day, and
+ * every row as the baseline.
  */
-import { SIGNAL_FLAGS, type SignalFlag, type SignalFields } from '../signals/signal-fields.js';
+import { SIGNAL_FLAGS } from '../signals/signal-fields.js';
 
 /** The name of the score's top decile among the evaluated signals. */
 export const TOP_DECILE = 'topDecile';
@@ -19,24 +20,6 @@ export const ALL_ROWS = 'all';
 /** Every signal `screen eval` reports, in its row order. */
 export const EVAL_SIGNALS = [...SIGNAL_FLAGS, TOP_DECILE, ALL_ROWS] as const;
 export type EvalSignal = (typeof EVAL_SIGNALS)[number];
-
-/** Whether `fields` raise `flag`. */
-export function hasFlag(fields: Readonly<SignalFields>, flag: SignalFlag): boolean {
-  switch (flag) {
-    case 'rvol':
-      return fields.rvol !== null && fields.rvol >= 2.5;
-    case 'breakout':
-      return fields.breakout !== null;
-    case 'rs':
-      return fields.rs7dPct !== null && fields.rs7dPct >= 10;
-    case 'squeeze':
-      return fields.squeezePct !== null && fields.squeezePct <= 10;
-    case 'oversold':
-      return fields.rsi14 !== null && fields.rsi14 < 30;
-    case 'overbought':
-      return fields.rsi14 !== null && fields.rsi14 > 70;
-  }
-}
 
 /**
  * The lowest score in a day's top decile: the k-th highest of the scored rows, k = ⌈10%⌉ of them.

@@ -10,8 +10,9 @@
  * dropped silently and never assumed to be a total loss. A row whose D+h is still ahead is pending
  * and is neither.
  */
+import { hasSignalFlag } from '../signals/flags.js';
 import { bootstrapInterval } from './bootstrap.js';
-import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, hasFlag, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
+import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
 import type { JournalRecord, JournalRow } from './journal-record.js';
 import { dayNumberOf } from './utc-day.js';
 import { type Verdict, verdictOf } from './verdict.js';
@@ -95,7 +96,8 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
       const value = excess[index];
       for (let s = 0; s < EVAL_SIGNALS.length; s++) {
         const signal = EVAL_SIGNALS[s]!;
-        const flagged = signal === ALL_ROWS || (signal === TOP_DECILE ? row.score !== null && row.score >= cutoff : hasFlag(row, signal));
+        const flagged =
+          signal === ALL_ROWS || (signal === TOP_DECILE ? row.score !== null && row.score >= cutoff : hasSignalFlag(row, signal));
         if (!flagged) continue;
         const tally = tallies[s]!;
         if (value === undefined) {
@@ -118,15 +120,20 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
 
 /** The excess forward return of each row, by index; undefined where either close is unknown. */
 function excessReturns(rows: readonly JournalRow[], laterClose: (id: string) => number | undefined): (number | undefined)[] {
-  const returns = rows.map((row) => {
-    const start = row.close;
-    const end = laterClose(row.id);
-    return isPrice(start) && isPrice(end) ? end / start - 1 : undefined;
-  });
-  const known = Float64Array.from(returns.filter((value): value is number => value !== undefined));
-  if (known.length === 0) return returns;
-  const median = medianOf(known);
-  return returns.map((value) => (value === undefined ? undefined : value - median));
+  const returns = new Array<number | undefined>(rows.length);
+  const known = new Float64Array(rows.length);
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const start = rows[i]!.close;
+    const end = laterClose(rows[i]!.id);
+    const value = isPrice(start) && isPrice(end) ? end / start - 1 : undefined;
+    returns[i] = value;
+    if (value !== undefined) known[count++] = value;
+  }
+  if (count === 0) return returns;
+  const median = medianOf(known.subarray(0, count));
+  for (let i = 0; i < returns.length; i++) if (returns[i] !== undefined) returns[i] = returns[i]! - median;
+  return returns;
 }
 
 function summarise(signal: EvalSignal, tally: Tally): SignalEvaluation {

@@ -3,8 +3,8 @@
  * that flag (`rvol ✓ helps`, `breakout too early`). Computed once per journaled day and kept, so a
  * run shows them without reading the journal.
  */
+import { hasSignalFlag } from '../signals/flags.js';
 import { SIGNAL_FLAGS, type SignalFields, type SignalFlag } from '../signals/signal-fields.js';
-import { hasFlag } from './eval-signals.js';
 import type { Evaluation } from './evaluate.js';
 import { dateOfDay } from './utc-day.js';
 import { VERDICTS, type Verdict } from './verdict.js';
@@ -50,7 +50,7 @@ export function parseVerdictSummary(value: unknown): VerdictSummary | undefined 
 /** The verdict of each flag `fields` raise (none raised: an empty object). */
 export function rowVerdicts(fields: Readonly<SignalFields>, summary: VerdictSummary): Partial<Record<SignalFlag, Verdict>> {
   const out: Partial<Record<SignalFlag, Verdict>> = {};
-  for (const flag of SIGNAL_FLAGS) if (hasFlag(fields, flag)) out[flag] = summary.verdicts[flag];
+  for (const flag of SIGNAL_FLAGS) if (hasSignalFlag(fields, flag)) out[flag] = summary.verdicts[flag];
   return out;
 }
 

@@ -38,6 +38,9 @@ a { color: var(--accent); }
 .badge b { font-weight: 600; }
 .flag { border-radius: 4px; padding: 0 5px; margin-right: 4px; font-size: 11px; background: var(--skipped); white-space: nowrap; }
 .why { color: var(--muted); font-size: 12px; }
+th .evidence { display: block; font-weight: normal; font-size: 11px; color: var(--muted); white-space: normal; }
+.flag.verdict-helps { background: var(--fresh); }
+.flag.verdict-hurts { background: var(--failed); }
 .status-fresh { background: var(--fresh); } .status-cached { background: var(--cached); }
 .status-stale { background: var(--stale); } .status-failed { background: var(--failed); }
 .table-wrap { overflow-x: auto; }

@@ -1,10 +1,12 @@
 import { formatAge, formatCompact, formatPercent, formatPrice } from '../../output/format-number.js';
 import type { JsonDocument } from '../../output/render-json.js';
 import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
+import { parseVerdictSummary, type VerdictSummary, verdictLabel } from '../../screens/eval/flag-verdicts.js';
+import type { Verdict } from '../../screens/eval/verdict.js';
 import type { MarketRow } from '../../screens/market/rows.js';
 import type { NewsRow } from '../../screens/news/news-row.js';
 import { signalFlagsOf } from '../../screens/signals/signal-columns.js';
-import { NO_SIGNAL_FIELDS, type SignalFields } from '../../screens/signals/signal-fields.js';
+import { NO_SIGNAL_FIELDS, SIGNAL_FLAGS, type SignalFields, type SignalFlag } from '../../screens/signals/signal-fields.js';
 import type { ServeScreen } from '../screen-job.js';
 import { shortReason } from '../../output/short-reason.js';
 import { escapeHtml, safeHref, sortValue } from './html.js';
@@ -41,7 +43,7 @@ export function screenSection(view: ScreenView, nowMs: number): string {
   );
   parts.push(sourceBadges(document, nowMs));
   if (view.failure) parts.push(`<p class="warn">Serving the last answer: ${escapeHtml(shortReason(view.failure))}</p>`);
-  if (view.screen === 'crypto') parts.push(cryptoTable(document.results as CryptoRow[]));
+  if (view.screen === 'crypto') parts.push(cryptoTable(document.results as CryptoRow[], evidenceOf(document)));
   else if (view.screen === 'news') parts.push(newsList(document.results as NewsRow[], nowMs));
   else parts.push(marketTable(document.results as MarketRow[]));
   return `${parts.join('')}</section>`;
@@ -56,14 +58,14 @@ interface Column {
   narrowHidden?: boolean;
 }
 
-function tableHead(columns: readonly Column[], sortedBy: string): string {
+function tableHead(columns: readonly Column[], sortedBy: string, extra: Readonly<Record<string, string>> = {}): string {
   const cells = columns.map((column) => {
     const classes = [column.type === 'num' ? 'num' : '', column.narrowHidden ? 'wide-only' : ''].filter(Boolean).join(' ');
     const sort = column.key === sortedBy ? 'descending' : 'none';
     const button =
       column.key === 'spark'
         ? column.label
-        : `<button type="button" data-key="${column.key}" data-type="${column.type}">${column.label}</button>`;
+        : `<button type="button" data-key="${column.key}" data-type="${column.type}">${column.label}</button>${extra[column.key] ?? ''}`;
     return `<th scope="col"${classes ? ` class="${classes}"` : ''} aria-sort="${sort}">${button}</th>`;
   });
   return `<thead><tr>${cells.join('')}</tr></thead>`;
@@ -85,7 +87,7 @@ const CRYPTO_COLUMNS: readonly Column[] = [
   { key: 'score', label: 'Score', type: 'num' },
 ];
 
-function cryptoTable(rows: readonly CryptoRow[]): string {
+function cryptoTable(rows: readonly CryptoRow[], evidence: VerdictSummary | undefined): string {
   if (rows.length === 0) return '<p class="note">No coin passed the screen.</p>';
   const body = rows.map((row) => {
     const change7d = typeof row.change7dPct === 'number' ? `, ${formatPercent(row.change7dPct)} over 7 days` : '';
@@ -99,24 +101,40 @@ function cryptoTable(rows: readonly CryptoRow[]): string {
       `<td class="num wide-only" data-v="${sortValue(row.volume24hUsd)}">${escapeHtml(formatCompact(row.volume24hUsd))}</td>` +
       `<td class="num wide-only" data-v="${sortValue(row.marketCapUsd)}">${escapeHtml(formatCompact(row.marketCapUsd))}</td>` +
       `<td class="spark-cell">${sparklineSvg(row.sparkline7d, `${row.symbol} price, 7 days${change7d}`)}</td>` +
-      signalCells(row) +
+      signalCells(row, row.verdicts) +
       `<td class="num" data-v="${sortValue(row.score)}">${escapeHtml(row.score.toFixed(1))}</td>` +
       '</tr>'
     );
   });
-  return `<div class="table-wrap"><table class="sortable crypto">${tableHead(CRYPTO_COLUMNS, 'score')}<tbody>${body.join('')}</tbody></table></div>`;
+  const head = tableHead(CRYPTO_COLUMNS, 'score', evidence ? { why: evidenceLine(evidence) } : {});
+  return `<div class="table-wrap"><table class="sortable crypto">${head}<tbody>${body.join('')}</tbody></table></div>`;
+}
+
+/** The document's `evidence` (the flags' 7-day verdicts from `screen eval`), when it has one. */
+function evidenceOf(document: JsonDocument): VerdictSummary | undefined {
+  return parseVerdictSummary((document as { evidence?: unknown }).evidence);
+}
+
+/** Under the Why header: each flag's 7-day verdict, or one `too early` while every flag is. */
+function evidenceLine(evidence: VerdictSummary): string {
+  const flags = SIGNAL_FLAGS.filter((flag) => evidence.verdicts[flag] !== 'too early');
+  const text =
+    flags.length === 0
+      ? `${evidence.horizonDays}d evidence: too early`
+      : flags.map((flag) => verdictLabel(flag, evidence.verdicts[flag])).join(' · ');
+  return ` <small class="evidence" title="screen eval, ${evidence.horizonDays}-day forward return vs the median coin">${escapeHtml(text)}</small>`;
 }
 
 /**
  * RVol, RS 7d, RSI and the Why cell: each flag as a badge, then the reasons in words. The Why
  * column sorts by how many flags a row carries (rows without history last).
  */
-function signalCells(row: Partial<SignalFields>): string {
+function signalCells(row: Partial<SignalFields>, verdicts: Partial<Record<SignalFlag, Verdict>> | undefined): string {
   const number = (value: number | null | undefined, digits: number) =>
     `<td class="num wide-only" data-v="${sortValue(value)}">${typeof value === 'number' ? escapeHtml(value.toFixed(digits)) : '–'}</td>`;
   const fields: SignalFields = { ...NO_SIGNAL_FIELDS, ...row };
   const flags = fields.historyAsOf === null ? [] : signalFlagsOf(fields);
-  const badges = flags.map((flag) => `<span class="flag flag-${flag}">${flag}</span>`).join('');
+  const badges = flags.map((flag) => flagBadge(flag, verdicts?.[flag])).join('');
   const why = fields.why ? `<span class="why">${escapeHtml(fields.why)}</span>` : '';
   const count = fields.historyAsOf === null ? '' : String(flags.length);
   return (
@@ -125,6 +143,14 @@ function signalCells(row: Partial<SignalFields>): string {
     number(fields.rsi14, 0) +
     `<td class="why-cell wide-only" data-v="${count}">${badges}${why || (badges ? '' : '–')}</td>`
   );
+}
+
+/** A flag's badge; with its 7-day verdict (from `screen eval`) as a mark, a class and a tooltip. */
+function flagBadge(flag: SignalFlag, verdict: Verdict | undefined): string {
+  if (verdict === undefined) return `<span class="flag flag-${flag}">${flag}</span>`;
+  const mark = verdict === 'helps' ? ' ✓' : verdict === 'hurts' ? ' ✗' : '';
+  const title = escapeHtml(`${flag}: ${verdict} (7-day, screen eval)`);
+  return `<span class="flag flag-${flag} verdict-${verdict.replace(' ', '-')}" title="${title}">${flag}${mark}</span>`;
 }
 
 function percentCell(value: number | null, narrowHidden: boolean, sinceOpen = false): string {

@@ -10,25 +10,25 @@
  * next write (see leftover-sweep.ts).
  */
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import { makeDirs } from './make-dirs.js';
 import { nodeStoreFs, type StoreFs, fsErrorCode } from './store-fs.js';
 import { HOST_TAG, TEMP_SUFFIX, tempOwner, tempPathFor } from './temp-names.js';
 import { isProcessAlive } from './process-alive.js';
+import { gunzipBytes, gzipText } from '../journal-gzip.js';
+import { writeFileAtomic } from './atomic-write.js';
 import {
   checkJournalDate,
   checkJournalScreen,
+  checkSummaryName,
   JOURNAL_KEEP_DAYS,
+  SUMMARY_MAX_BYTES,
   type JournalPort,
   journalDayOf,
   type StoredJournalRecord,
 } from '../journal-port.js';
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-
 const RECORD_NAME = /^(\d{4}-\d{2}-\d{2})\.json\.gz$/;
+const SUMMARY_SUFFIX = '.summary.json';
 /** Largest record read back, in bytes (a real day is tens of KB gzipped); a bigger file is damage. */
 const RECORD_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -47,7 +47,7 @@ export class FileJournal implements JournalPort {
     const target = join(folder, `${checkJournalDate(date)}.json.gz`);
     await makeDirs(folder, 0o700, this.#fs);
     if (await this.#exists(target)) return false;
-    const data = await gzipAsync(Buffer.from(json, 'utf8'));
+    const data = await gzipText(Buffer.from(json, 'utf8'));
     const temp = tempPathFor(target);
     let wrote = false;
     try {
@@ -69,7 +69,29 @@ export class FileJournal implements JournalPort {
     return wrote;
   }
 
-  has(screen: string, date: string): Promise<boolean> {
+  async writeSummary(screen: string, name: string, json: string): Promise<void> {
+    const folder = join(this.#dir, checkJournalScreen(screen));
+    await makeDirs(folder, 0o700, this.#fs);
+    await writeFileAtomic(join(folder, `${checkSummaryName(name)}${SUMMARY_SUFFIX}`), json, { fs: this.#fs });
+  }
+
+  async readSummary(screen: string, name: string): Promise<string | undefined> {
+    const path = join(this.#dir, checkJournalScreen(screen), `${checkSummaryName(name)}${SUMMARY_SUFFIX}`);
+    try {
+      const handle = await this.#fs.open(path, 'r');
+      try {
+        const info = await handle.stat();
+        if (!info.isFile() || info.size > SUMMARY_MAX_BYTES) return undefined;
+        return (await handle.readFile()).toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
+  async has(screen: string, date: string): Promise<boolean> {
     return this.#exists(join(this.#dir, checkJournalScreen(screen), `${checkJournalDate(date)}.json.gz`));
   }
 
@@ -91,7 +113,7 @@ export class FileJournal implements JournalPort {
         const info = await handle.stat();
         if (!info.isFile() || info.size > RECORD_MAX_BYTES) return undefined;
         const data = await handle.readFile();
-        const json = (await gunzipAsync(data, { maxOutputLength: 8 * RECORD_MAX_BYTES })).toString('utf8');
+        const json = (await gunzipBytes(data, { maxOutputLength: 8 * RECORD_MAX_BYTES })).toString('utf8');
         return { date, json };
       } finally {
         await handle.close();

@@ -5,21 +5,19 @@
  * sharing the store exactly one records a day and a reader never sees a day without its record.
  * While the store is down (or once it goes down) the file store's journal answers instead.
  */
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzipBytes, gzipText } from '../journal-gzip.js';
 import {
   checkJournalDate,
   checkJournalScreen,
+  checkSummaryName,
   JOURNAL_KEEP_DAYS,
   type JournalPort,
   journalDayOf,
   type StoredJournalRecord,
+  SUMMARY_MAX_BYTES,
 } from '../journal-port.js';
 import { orFallback } from './redis-budgets.js';
 import { luaScript, type RawReply, type RedisConnection } from './redis-connection.js';
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 const KEEP_MS = JOURNAL_KEEP_DAYS * 86_400_000;
 /** Records fetched per MGET. */
@@ -46,7 +44,7 @@ export class RedisJournal implements JournalPort {
   async appendOnce(screen: string, date: string, json: string): Promise<boolean> {
     checkJournalScreen(screen);
     const day = journalDayOf(checkJournalDate(date));
-    const payload = (await gzipAsync(Buffer.from(json, 'utf8'))).toString('base64');
+    const payload = (await gzipText(Buffer.from(json, 'utf8'))).toString('base64');
     return orFallback(
       this.#connection,
       async () => {
@@ -61,7 +59,32 @@ export class RedisJournal implements JournalPort {
     );
   }
 
-  has(screen: string, date: string): Promise<boolean> {
+  async writeSummary(screen: string, name: string, json: string): Promise<void> {
+    checkJournalScreen(screen);
+    checkSummaryName(name);
+    return orFallback(
+      this.#connection,
+      async () => {
+        await this.#connection.command(['SET', this.#summaryKey(screen, name), json, 'PX', KEEP_MS]);
+      },
+      () => this.#fallback.writeSummary(screen, name, json),
+    );
+  }
+
+  async readSummary(screen: string, name: string): Promise<string | undefined> {
+    checkJournalScreen(screen);
+    checkSummaryName(name);
+    return orFallback(
+      this.#connection,
+      async () => {
+        const reply = await this.#connection.command(['GET', this.#summaryKey(screen, name)]);
+        return Buffer.isBuffer(reply) && reply.length <= SUMMARY_MAX_BYTES ? reply.toString('utf8') : undefined;
+      },
+      () => this.#fallback.readSummary(screen, name),
+    );
+  }
+
+  async has(screen: string, date: string): Promise<boolean> {
     checkJournalScreen(screen);
     checkJournalDate(date);
     return orFallback(
@@ -71,7 +94,7 @@ export class RedisJournal implements JournalPort {
     );
   }
 
-  read(screen: string, sinceDate?: string): Promise<StoredJournalRecord[]> {
+  async read(screen: string, sinceDate?: string): Promise<StoredJournalRecord[]> {
     checkJournalScreen(screen);
     const sinceDay = sinceDate === undefined ? Number.NaN : journalDayOf(sinceDate);
     const since = Number.isFinite(sinceDay) ? String(sinceDay) : '-inf';
@@ -97,6 +120,10 @@ export class RedisJournal implements JournalPort {
     return this.#connection.key(`journal:${screen}:${date}`);
   }
 
+  #summaryKey(screen: string, name: string): string {
+    return this.#connection.key(`journal:${screen}:summary:${name}`);
+  }
+
   #daysKey(screen: string): string {
     return this.#connection.key(`journal:${screen}:days`);
   }
@@ -105,7 +132,7 @@ export class RedisJournal implements JournalPort {
 async function decode(date: string, value: RawReply | undefined): Promise<StoredJournalRecord | undefined> {
   if (!Buffer.isBuffer(value)) return undefined;
   try {
-    const json = (await gunzipAsync(Buffer.from(value.toString('latin1'), 'base64'))).toString('utf8');
+    const json = (await gunzipBytes(Buffer.from(value.toString('latin1'), 'base64'))).toString('utf8');
     return { date, json };
   } catch {
     return undefined;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CoinSignals } from '../../../src/screens/signals/coin-signals.js';
 import { coinSignalsAsOf } from '../../../src/screens/signals/coin-signals.js';
-import { hasFlag } from '../../../src/screens/eval/eval-signals.js';
 import { hasSignalFlag } from '../../../src/screens/signals/flags.js';
 import { percentileRanker } from '../../../src/screens/signals/percentile.js';
 import { rankSignals, universeSignalsAsOf } from '../../../src/screens/signals/rank-signals.js';
-import { SIGNAL_FLAGS, type SignalFields } from '../../../src/screens/signals/signal-fields.js';
+import type { SignalFields } from '../../../src/screens/signals/signal-fields.js';
 import { makeSeries } from './series.js';
 
 const NONE: SignalFields = {
@@ -91,15 +90,6 @@ describe('flags', () => {
     expect(hasSignalFlag(at({ rsi14h: 10 }), 'oversold')).toBe(false);
     expect(hasSignalFlag(at({ rsi14: 70.1 }), 'overbought')).toBe(true);
     expect(hasSignalFlag(at({ breakout: '20d' }), 'breakout')).toBe(true);
-  });
-
-  it('are the ones screen eval scores', () => {
-    const values = [null, 0, 2.5, 9.99, 10, 29.9, 30, 70, 70.1, 99];
-    for (const value of values)
-      for (const breakout of [null, '20d', '52w'] as const) {
-        const fields = { ...NONE, rvol: value, rs7dPct: value, squeezePct: value, rsi14: value, rsi14h: value, breakout };
-        for (const flag of SIGNAL_FLAGS) expect(hasSignalFlag(fields, flag), `${flag} ${value}`).toBe(hasFlag(fields, flag));
-      }
   });
 });
 

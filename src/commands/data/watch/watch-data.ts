@@ -17,6 +17,19 @@ import { runWatchLoop } from './watch-loop.js';
 
 /** Most footer lines: the latest warning and the latest alerts. */
 const FOOTER_ALERTS = 3;
+/** Keys that page the table: ↑/↓ (and k/j) a row, PgUp/PgDn (and space-less b/f) a screen. */
+const PAGING_KEYS: Readonly<Record<string, number | 'page' | '-page'>> = {
+  '\u001b[A': -1,
+  '\u001bOA': -1,
+  k: -1,
+  '\u001b[B': 1,
+  '\u001bOB': 1,
+  j: 1,
+  '\u001b[5~': '-page',
+  b: '-page',
+  '\u001b[6~': 'page',
+  f: 'page',
+};
 
 /**
  * `--watch`: one long-lived run context (its breakers and limiters stay in memory between
@@ -61,8 +74,14 @@ export async function watchData<Records extends readonly OptionRecord<string, un
   let refreshes = 0;
   let recent: FiredAlert[] = [];
 
-  const refresh = async (): Promise<void> => {
-    const next = redactResult(await definition.screen(session.runtime, screenOptions), session.redact);
+  // The data changes only as often as the sources' cache lets it: a shorter interval redraws the same answer.
+  const dataIntervalMs = Math.max(intervalMs, definition.watchIntervalMs(screenOptions, clock.now()));
+  // Paging: the first row shown, and how many the last frame had room for.
+  let offset = 0;
+  let pageRows = 1;
+  const refresh = async (force: boolean): Promise<void> => {
+    const runtime = force ? { ...session.runtime, cache: session.cacheView('force-refresh') } : session.runtime;
+    const next = redactResult(await definition.screen(runtime, screenOptions), session.redact);
     const missingKeys = onlyMissingKeys(next.sources);
     if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
     result = next;
@@ -116,16 +135,26 @@ export async function watchData<Records extends readonly OptionRecord<string, un
       size: terminal.size(),
       chalk: terminal.chalk,
       intervalMs,
+      dataIntervalMs,
+      offset,
       nextAtMs: state.refreshing ? undefined : state.nextAtMs,
       refreshes,
       footer,
     });
     // Only a frame with rows is what the next refresh compares with (not the "waiting" one).
     if (result) shown = frame.cells;
+    offset = frame.offset;
+    pageRows = frame.pageRows;
     terminal.draw(frame.frame);
   };
+  const onKey = (key: string): boolean => {
+    const step = PAGING_KEYS[key];
+    if (step === undefined) return false;
+    offset = Math.max(0, offset + (step === 'page' ? pageRows : step === '-page' ? -pageRows : step));
+    return true;
+  };
 
-  await runWatchLoop({ terminal, clock, intervalMs, interrupts: context.interrupts, refresh, draw });
+  await runWatchLoop({ terminal, clock, intervalMs, interrupts: context.interrupts, refresh, draw, onKey });
   await Promise.all(notifications);
   const lines = offScreen.lines();
   const empty: CommandResult<Row, SourceName> = {

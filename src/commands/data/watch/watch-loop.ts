@@ -8,15 +8,17 @@ export interface WatchLoopOptions {
   intervalMs: number;
   /** SIGINT/SIGTERM end the watch like `q` (when stdin is no terminal, Ctrl-C arrives so). */
   interrupts: Interrupts | undefined;
-  /** Fetches and screens once. A rejection ends the watch with that error. */
-  refresh(): Promise<void>;
+  /** Fetches and screens once (`force`: `r` asked to fetch now, past fresh cache). A rejection ends the watch with that error. */
+  refresh(force: boolean): Promise<void>;
+  /** A key the loop does not handle (paging); true when the frame must be drawn again. */
+  onKey?(key: string): boolean;
   /** Draws what the last refresh got; `nextAtMs` is when the next one starts (epoch ms, on the clock). */
   draw(state: { refreshing: boolean; nextAtMs: number | undefined }): Promise<void>;
 }
 
 /** Keys that end a watch: q, Q, Ctrl-C (read as a key: the terminal is raw) and Ctrl-D. */
 const QUIT_KEYS = new Set(['q', 'Q', '\u0003', '\u0004']);
-/** Keys that refresh now. */
+/** Keys that fetch now (a refresh past fresh cache). */
 const REFRESH_KEYS = new Set(['r', 'R', ' ']);
 
 /**
@@ -30,25 +32,37 @@ export async function runWatchLoop(options: WatchLoopOptions): Promise<void> {
   const quit = new AbortController();
   let wake = new AbortController();
   const quitting = new Promise<void>((resolve) => quit.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // `r` fetches now: the next refresh skips fresh cache (the interval's own refreshes do not).
+  let forced = false;
+  let shown: { refreshing: boolean; nextAtMs: number | undefined } = { refreshing: true, nextAtMs: undefined };
+  const draw = async (state: typeof shown): Promise<void> => {
+    shown = state;
+    await options.draw(state);
+  };
   terminal.open();
   const stopKeys = terminal.onKey((key) => {
     if (QUIT_KEYS.has(key)) quit.abort();
-    else if (REFRESH_KEYS.has(key)) wake.abort();
+    else if (REFRESH_KEYS.has(key)) {
+      forced = true;
+      wake.abort();
+    } else if (options.onKey?.(key)) void options.draw(shown).catch(() => undefined);
   });
   const stopInterrupts = options.interrupts?.subscribe(() => quit.abort());
   try {
-    await options.draw({ refreshing: true, nextAtMs: undefined });
+    await draw({ refreshing: true, nextAtMs: undefined });
     while (!quit.signal.aborted) {
-      const refreshed = options.refresh().then(() => true);
+      const force = forced;
+      forced = false;
+      const refreshed = options.refresh(force).then(() => true);
       // A failed refresh that is abandoned by a quit must not become an unhandled rejection.
       refreshed.catch(() => undefined);
       if (!(await Promise.race([refreshed, quitting.then(() => false)]))) break;
       const nextAtMs = clock.now() + options.intervalMs;
-      await options.draw({ refreshing: false, nextAtMs });
+      await draw({ refreshing: false, nextAtMs });
       wake = new AbortController();
       const waitSignal = AbortSignal.any([quit.signal, wake.signal]);
       await clock.sleep(options.intervalMs, waitSignal).catch(() => undefined);
-      if (!quit.signal.aborted) await options.draw({ refreshing: true, nextAtMs: undefined });
+      if (!quit.signal.aborted) await draw({ refreshing: true, nextAtMs: undefined });
     }
   } finally {
     stopKeys();
