@@ -19,6 +19,7 @@ import { EXIT, exitCodeFor, isUserError } from './exit-codes.js';
 import { invokedName } from './invoked-name.js';
 import { buildProgram, type Invocation, type ProgramCommand } from './program.js';
 import { type CliIo, chalkFor, terminalWidth } from './terminal.js';
+import { Shutdown } from '../runtime/shutdown.js';
 
 /** Help's width without a terminal or COLUMNS: what a pager shows (`screen crypto --help | less`). */
 const HELP_WIDTH_COLUMNS = 80;
@@ -81,7 +82,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
   const settings = resolveRunSettings(invocation.raw, io.env, spec.runOptions);
   const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
   const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
-  const deferred: Array<() => Promise<void>> = [];
+  const deferred = new Shutdown();
   let degradedLate = false;
   const context: CommandContext = {
     bin,
@@ -90,7 +91,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
     clock: io.clock ?? systemClock,
     stderr: io.stderr,
     interrupts: io.interrupts,
-    afterOutput: (task) => deferred.push(task),
+    afterOutput: (task) => deferred.add(task),
     degrade: () => {
       degradedLate = true;
     },
@@ -135,13 +136,9 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
     failure = { error };
   }
   // Last registered first, like nested finally blocks; every task runs even when one fails.
-  for (const task of deferred.reverse()) {
-    try {
-      await task();
-    } catch (error) {
-      failure ??= { error };
-    }
-  }
+  await deferred.run().catch((error: unknown) => {
+    failure ??= { error };
+  });
   if (failure) throw failure.error;
   return degradedLate && code === EXIT.ok ? EXIT.degraded : code;
 }

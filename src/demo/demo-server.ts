@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
 import { demoKeys } from './demo-sources.js';
 import { historyAnswer } from './history-answer.js';
+import { moveQuotes } from './moving-quotes.js';
+import { demoTopicOf } from './news-topics.js';
 import { renderTimeTokens } from './time-tokens.js';
 
 /** One recorded response: served for `GET /<source><path>` when every listed query param matches. */
@@ -15,6 +17,12 @@ export interface Recording {
   query?: Record<string, string>;
   contentType: string;
   file: string;
+  /** News: served only for a search query of this topic (`DEMO_NEWS_TOPICS`). */
+  topic?: string;
+  /** News: the empty answer for a query no topic covers. */
+  fallback?: boolean;
+  /** Crypto quotes: prices move a little each minute, so `--watch` shows changed cells. */
+  moves?: boolean;
 }
 
 /** The bundled recordings: their folder and every manifest entry. */
@@ -104,19 +112,27 @@ async function serve(source: SourceName, request: IncomingMessage, response: Ser
     response.end(body);
     return;
   }
-  const recording = library.recordings.find(
+  const matching = library.recordings.filter(
     (r) =>
       r.source === source &&
       r.path.replace(/\/+$/, '') === path &&
       Object.entries(r.query ?? {}).every(([name, value]) => url.searchParams.get(name)?.toLowerCase() === value.toLowerCase()),
   );
+  // A news search gets its topic's samples, else the empty answer; everything else its one recording.
+  const topic = demoTopicOf(url.searchParams.get('q') ?? url.searchParams.get('query') ?? '');
+  const recording =
+    matching.find((r) => r.topic !== undefined && r.topic === topic) ??
+    matching.find((r) => r.topic === undefined && !r.fallback) ??
+    matching.find((r) => r.fallback);
   if (!recording) {
     response.writeHead(404, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: `no demo recording for ${source}${path}` }));
     return;
   }
   try {
-    const body = renderTimeTokens(await readFile(`${library.dir}${recording.file}`, 'utf8'), Date.now());
+    const now = Date.now();
+    const rendered = renderTimeTokens(await readFile(`${library.dir}${recording.file}`, 'utf8'), now);
+    const body = recording.moves ? moveQuotes(rendered, now) : rendered;
     response.writeHead(200, { 'content-type': recording.contentType, 'content-length': Buffer.byteLength(body) });
     response.end(body);
   } catch {

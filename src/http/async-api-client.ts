@@ -22,7 +22,7 @@ import type {
 import { ClientEvents } from './client-events.js';
 import { recordClientEvents } from './client-metrics.js';
 import { CLIENT_DEFAULTS, type AsyncAPIClientOptions } from './client-options.js';
-import { HostBreakers } from './host-breakers.js';
+import { HostBreakers } from '../resilience/host-breakers.js';
 import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 import { parseJsonBody } from './parse-json.js';
 import type { HttpGetter, HttpPoster, HttpResponse, PostOptions, RequestOptions } from './types.js';
@@ -67,7 +67,11 @@ export class AsyncAPIClient implements HttpGetter, HttpPoster {
       jitter: options.jitter,
     };
     this.limiter = options.limiter ?? new AdaptiveRateLimiter({ defaultDelayMs: 0, clock });
-    this.#breakers = new HostBreakers(options.breakerFor ?? (() => new CircuitBreaker({ clock })), this.limiter, options.logger);
+    this.#breakers =
+      options.breakers ??
+      new HostBreakers(options.breakerFor ?? (() => new CircuitBreaker({ clock })), this.limiter, ({ host, from, to }) =>
+        options.logger?.debug({ host, from, to }, `circuit breaker for ${host} is now ${to}`),
+      );
     this.#agent = new Agent({
       connections: positive('maxConnections', options.maxConnections ?? d.maxConnections),
       connectTimeout: positive('connectTimeoutMs', options.connectTimeoutMs ?? d.connectTimeoutMs),

@@ -2,7 +2,7 @@ import type { Agent } from 'undici';
 import type { Clock } from '../time/clock.js';
 import { composeSteps, type Attempt } from './chain.js';
 import type { ClientEvents } from './client-events.js';
-import type { HostBreakers } from './host-breakers.js';
+import type { HostBreakers } from '../resilience/host-breakers.js';
 import type { HostPacing } from '../resilience/host-policies.js';
 import { createAdmitBreakerStep, createRejectWhenOpenStep } from './steps/admit-breaker.js';
 import { createRateLimitHeadersStep } from './steps/apply-rate-limit-headers.js';

@@ -2,6 +2,7 @@ import type { PerformanceMonitor } from '../perf/performance-monitor.js';
 import type { JitterMode } from '../resilience/backoff.js';
 import type { Clock } from '../time/clock.js';
 import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
+import type { HostBreakers } from '../resilience/host-breakers.js';
 
 /** The slice of a pino logger the client uses (a pino `Logger` fits). */
 export interface HttpLogger {
@@ -51,6 +52,11 @@ export interface AsyncAPIClientOptions {
   limiter?: HostPacing;
   /** Breaker for a host (`host:port`); called once per host. @default a new CircuitBreaker per host */
   breakerFor?: (host: string) => HostBreaker;
+  /**
+   * The run's breaker registry, when the caller keeps one (a run's runtime does: it saves and
+   * reports the breakers); `breakerFor` is then not used. @default a registry of `breakerFor`'s breakers
+   */
+  breakers?: HostBreakers;
   logger?: HttpLogger;
 }
 

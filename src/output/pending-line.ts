@@ -70,7 +70,8 @@ export function createPendingWork(stderr: OutputStream, options: { enabled: bool
     }
     const parts = [...waits].map(([source, { since, wait }]) => `${source} ${describe(wait, since, now)}`);
     const line = `waiting for ${parts.join(' · ')}`;
-    const width = Math.max(20, (stderr.columns ?? 80) - 1);
+    // A terminal that reports no size (0 columns) is taken as 80 wide.
+    const width = Math.max(20, (stderr.columns || 80) - 1);
     stderr.write(`\r\u001b[2K${[...line].length > width ? `${[...line].slice(0, width - 1).join('')}…` : line}`);
     drawn = true;
   };

@@ -1,7 +1,10 @@
 /**
  * The breaker settings every run and `screen status` share: open after 5 consecutive failures,
- * probe again after 60 s (CONTRACT defaults). One place, so status reads state as runs wrote it.
+ * probe again after 60 s (README "How it stays up"). One place, so status reads state as runs wrote it.
  */
+import type { Clock } from '../time/clock.js';
+import { CircuitBreaker, isBreakerSnapshot } from './circuit-breaker.js';
+
 export const BREAKER_FAILURE_THRESHOLD = 5;
 export const BREAKER_RECOVERY_MS = 60_000;
 /** A half-open probe that has not reported within this long counts as failed (`CircuitBreaker`'s default). */
@@ -14,3 +17,14 @@ export const SHARED_BREAKER_RULES = {
   halfOpenMaxProbes: 1,
   halfOpenMaxMs: BREAKER_HALF_OPEN_MAX_MS,
 } as const;
+
+/** `host`'s breaker with these settings, in the state an earlier run saved (`saved`, when it is a valid snapshot). */
+export function savedBreaker(host: string, saved: unknown, clock: Clock): CircuitBreaker {
+  return new CircuitBreaker({
+    failureThreshold: BREAKER_FAILURE_THRESHOLD,
+    recoveryTimeoutMs: BREAKER_RECOVERY_MS,
+    clock,
+    name: host,
+    ...(isBreakerSnapshot(saved) ? { initialState: saved } : {}),
+  });
+}

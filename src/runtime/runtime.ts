@@ -1,3 +1,13 @@
+import type { HttpPoster } from '../http/types.js';
+import type { RunSettings } from '../options/run-options.js';
+import type { Logger } from '../output/logger.js';
+import type { OutputStream } from '../output/output-stream.js';
+import type { PerformanceMonitor } from '../perf/performance-monitor.js';
+import type { HostBreaker } from '../resilience/host-policies.js';
+import type { CacheMode } from '../store/cache-types.js';
+import type { RunMemory } from '../store/run-memory.js';
+import type { Interrupts } from './interrupts.js';
+import type { RunOutcome } from './run-record.js';
 import type { Clock } from '../time/clock.js';
 import type { HttpGetter } from '../http/types.js';
 import type { PendingWork } from '../output/pending-line.js';
@@ -58,4 +68,65 @@ export interface Runtime {
   warn(message: string): void;
   /** The signal journal of the run's store (src/README.md "Signal evidence"). Absent where nothing is journaled (a unit test's fake runtime). */
   journal?: JournalPort | undefined;
+}
+
+export interface RunContextOptions {
+  /** The name messages start with (the bin as invoked). @default 'screen' */
+  bin?: string;
+  settings: RunSettings;
+  env: Env;
+  stderr: OutputStream;
+  interactive: boolean;
+  /** The run's cache mode, fixed here for every lookup of the run. @default 'normal' */
+  mode?: CacheMode;
+  clock?: Clock;
+  /** SIGINT/SIGTERM, when the run can receive them (see `onInterrupt`). */
+  interrupts?: Interrupts;
+  /**
+   * Where each source's API is, asked when the source first fetches (`--demo`: its loopback
+   * server, started then). @default `baseUrlsFor(source, env)`
+   */
+  baseUrls?: (source: SourceName) => Promise<readonly string[]>;
+}
+
+export interface RunContext {
+  runtime: Runtime;
+  /** The pending-work line; `end` it before results print. */
+  pending: PendingWork;
+  /** The run's cache in another mode (`--watch`'s `r`: one refresh that fetches now). */
+  cacheView(mode: CacheMode): CacheView;
+  monitor: PerformanceMonitor;
+  breakers: ReadonlyMap<string, HostBreaker>;
+  /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
+  hostsOf(source: SourceName): string[];
+  /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
+  store(): { kind: 'file' | 'redis'; label: string };
+  /** Why the run uses the file store although `--store` named Redis (unreachable at start, or gone since); undefined otherwise. */
+  storeFallback(): string | undefined;
+  /** A long-lived process's way back to a shared store that went down: true once it is used again. Never throws. */
+  reconnectStore(): Promise<boolean>;
+  logger: Logger;
+  /**
+   * The one redaction for text that carries an API's words (error messages, stored failure
+   * reasons, warnings): every API key of the environment, whichever source it belongs to, and
+   * anything shaped like a credential (`redactText`).
+   */
+  redact(text: string): string;
+  /** Small documents kept between runs (`--changes`' shown rows, alert states): beside the state, or in the shared store. */
+  memory: RunMemory;
+  /** The run's HTTP client for POSTs (webhooks): the same client, breakers and limiter as the sources'. */
+  poster(): Promise<HttpPoster>;
+  metrics(): ReturnType<PerformanceMonitor['getStats']>;
+  /** Records the run's outcome in the state store and writes the metrics file. */
+  finish(outcome: RunOutcome): Promise<void>;
+  /**
+   * Saves what the runs so far learned (breaker and limiter state of the hosts they called, source
+   * history) without closing anything: a long-lived context (`screen serve`, `--watch`) calls it
+   * after each refresh. @throws the state store's error (QAHT_ERR_CACHE_DIR, QAHT_ERR_LOCK_TIMEOUT).
+   */
+  save(): Promise<void>;
+  /** Listens for an interrupt that saves state, then ends the process (`Interrupts.exit`); returns the uninstaller. */
+  onInterrupt(): () => void;
+  /** Saves breaker and limiter state and closes the HTTP client. Safe to call twice. */
+  close(): Promise<void>;
 }

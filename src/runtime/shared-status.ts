@@ -10,12 +10,13 @@ import type { CacheListing } from '../store/cache-types.js';
 import { fileHistory } from '../store/file/file-ports.js';
 import { RedisHistory } from '../store/redis/redis-budgets.js';
 import { RedisEntries } from '../store/redis/redis-entries.js';
-import { RedisConnection } from '../store/redis/redis-connection.js';
+import type { RedisConnection } from '../store/redis/redis-connection.js';
 import { readSharedState, type SharedStateSnapshot } from '../store/redis/redis-snapshot.js';
 import { ResponseCache } from '../store/response-cache.js';
 import { StateStore } from '../store/file/state-store.js';
 import type { RedisLocation } from '../store/store-location.js';
 import type { Clock } from '../time/clock.js';
+import { openRedis } from './redis-door.js';
 
 interface SharedRead {
   location: RedisLocation;
@@ -68,7 +69,7 @@ function sharedCache(connection: RedisConnection): ResponseCache {
 async function withConnection<T>(options: SharedRead, read: (connection: RedisConnection) => Promise<T>): Promise<T | undefined> {
   let connection: RedisConnection;
   try {
-    connection = await RedisConnection.open({ location: options.location, clock: options.clock });
+    connection = await openRedis(options.location, options.clock);
   } catch (error) {
     options.onUnreachable(error instanceof Error ? error.message : String(error));
     return undefined;

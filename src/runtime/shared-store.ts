@@ -16,7 +16,7 @@ import { RedisCandleStore } from '../store/redis/redis-candle-store.js';
 import { RedisWeightBudget } from '../store/redis/redis-weight-budget.js';
 import type { CandleStore } from '../store/history/candle-store.js';
 import { MemoryWeightBudget, type WeightBudget } from '../store/history/weight-budget.js';
-import { RedisConnection } from '../store/redis/redis-connection.js';
+import type { RedisConnection } from '../store/redis/redis-connection.js';
 import { RedisBreakers, RedisPacing } from '../store/redis/redis-host-state.js';
 import { RedisJournal } from '../store/redis/redis-journal.js';
 import { RedisRunMemory } from '../store/redis/redis-run-memory.js';
@@ -25,6 +25,7 @@ import type { JournalPort } from '../store/journal-port.js';
 import type { RunMemory } from '../store/run-memory.js';
 import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
+import { openRedis } from './redis-door.js';
 
 /** A fill lock outlives a killed holder by at most one request timeout, and never by more than this. */
 const FILL_LOCK_MAX_TTL_MS = 10_000;
@@ -94,9 +95,8 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
   const { location, fallback } = options;
   let connection: RedisConnection;
   try {
-    connection = await RedisConnection.open({
-      location,
-      ...(options.fixedClock ? { clock: options.clock } : {}),
+    connection = await openRedis(location, options.clock, {
+      injected: options.fixedClock,
       onDown: (reason) => {
         options.warn(
           `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,

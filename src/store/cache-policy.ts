@@ -18,7 +18,7 @@ export function keepMsFor(ttlMs: number, maxStaleMs: number): number {
 }
 
 /** Within its TTL. |age|: an entry stamped in the future (clock moved back) is fresh only within one TTL. */
-export function isFresh(entry: CacheEntry, ttlMs: number, nowMs: number): boolean {
+export function isFresh(entry: Pick<CacheEntry, 'fetchedAt'>, ttlMs: number, nowMs: number): boolean {
   return Math.abs(nowMs - entry.fetchedAt) < ttlMs;
 }
 

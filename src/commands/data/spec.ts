@@ -63,6 +63,8 @@ export interface DataCommandDefinition<Records extends readonly OptionRecord<str
    * one, nothing a program reads next, such as a URL, is cut).
    */
   columns(result: CommandResult<Row>, table: { terminal: boolean }): ColumnSpec<Row>[];
+  /** Under `--demo`: a note when the demo has no samples for what was asked (a news query). */
+  demoNote?(options: Options): string | undefined;
   /** An `--alert` rule on this command's fields, for its help. */
   alertExample: string;
   /** A stderr line under the table saying what its abbreviations mean (not for JSON or CSV). */
@@ -230,6 +232,8 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   // From here on every reader (status lines, JSON, the state file's failure reasons, the log, alerts)
   // sees the redacted text: one pass, whichever source quoted whichever key.
   const result = redactResult(screened, session.redact);
+  const demoNote = settings.demo ? definition.demoNote?.(options.command) : undefined;
+  if (demoNote) result.notes.push(demoNote);
   const missingKeys = onlyMissingKeys(result.sources);
   if (missingKeys) throw usageError(`no source to run: ${missingKeys} (or try --demo)`);
   const metrics = session.metrics();

@@ -27,9 +27,9 @@ export async function openEvalStore(options: {
 }): Promise<EvalStore> {
   const file = { journal: new FileJournal(options.stateDir), candles: new FileCandleStore(options.cacheDir, { clock: options.clock }) };
   if (options.store.kind === 'file') return { ...file, store: 'file', close: async () => undefined };
-  const { RedisConnection } = await import('../../store/redis/redis-connection.js');
+  const { openRedis } = await import('../../runtime/redis-door.js');
   try {
-    const connection = await RedisConnection.open({ location: options.store, clock: options.clock });
+    const connection = await openRedis(options.store, options.clock);
     const { RedisJournal } = await import('../../store/redis/redis-journal.js');
     const { RedisCandleStore } = await import('../../store/redis/redis-candle-store.js');
     return {

@@ -6,6 +6,7 @@ import { EMPTY_QUERY_MESSAGE } from '../../screens/news/query.js';
 import { NEWS_SOURCES } from '../../sources/source-names.js';
 import { dataCommand } from '../data/spec.js';
 import { DEFAULT_NEWS_OPTIONS } from './run.js';
+import { demoNewsNote } from '../../demo/news-topics.js';
 import { runNewsQueries } from './queries.js';
 
 /** Longest per-source deadline accepted: ten minutes. */
@@ -61,6 +62,7 @@ export const newsCommand = dataCommand({
   },
   screen: runNewsQueries,
   alertExample: 'title ~ "etf" and score > 50',
+  demoNote: (options) => demoNewsNote(options.queries ?? [options.query]),
   columns: (result, table) => newsColumns(Date.parse(result.generatedAt), table.terminal),
   identity: { labelKey: 'title', id: (row) => row.url, label: (row) => row.title },
   ruleFields: async () => (await import('../../screens/news/rule-fields.js')).NEWS_RULE_FIELDS,

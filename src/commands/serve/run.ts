@@ -5,11 +5,10 @@ import { hostAllowList } from '../../serve/host-allow-list.js';
 import { type ServeService, createServeService } from '../../serve/serve-service.js';
 import { stoppableClock } from '../../serve/stoppable-clock.js';
 import type { SourceName } from '../../sources/source-names.js';
-import { settlePendingWrites } from '../../store/file/atomic-write.js';
-import { releaseHeldLocksSync } from '../../store/file/file-lock.js';
 import { packageVersion } from '../../version.js';
 import type { CommandContext, InterruptSignal, Interrupts } from '../command-spec.js';
 import { createRunContext, type RunContext } from '../../runtime/run-context.js';
+import { Shutdown, settleStore } from '../../runtime/shutdown.js';
 import type { ServeOptions, ServeRun } from './spec.js';
 import { serveJobs } from './jobs.js';
 import { gatherStatus } from '../status/run.js';
@@ -34,27 +33,27 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
   });
   const stop = new AbortController();
   // Last registered, first run: the server, then the run context (state saved, fetches aborted),
-  // then the refreshes still settling, then the demo's servers.
-  const cleanups: Array<() => Promise<void>> = [];
+  // then the refreshes still settling, then the demo's servers, then the store's writes and locks.
+  const shutdown = new Shutdown();
+  shutdown.add(settleStore(SETTLE_WRITES_MS));
   try {
     const { settings } = context;
     let env = context.env;
     if (settings.demo) {
       const demo = await (await import('../../demo/demo-server.js')).startDemoServer();
-      cleanups.push(() => demo.close());
+      shutdown.add(() => demo.close());
       env = { ...env, ...demo.env };
     }
     const clock = stoppableClock(context.clock, stop.signal);
     const session = await createRunContext({ settings, env, stderr: context.stderr, interactive: false, clock });
     let service: ServeService | undefined;
-    cleanups.push(async () => {
-      if (service) await Promise.race([service.stopped(), realDelay(SETTLE_REFRESHES_MS)]);
-    });
-    cleanups.push(() => session.close());
+    shutdown.add(async () => service?.stopped(), SETTLE_REFRESHES_MS);
+    shutdown.add(() => session.close());
 
     let health: StatusReport | undefined;
     const readHealth = async (): Promise<void> => {
-      health = await gatherStatus({ cacheDir: settings.cacheDir, stateDir: settings.stateDir, env, clock });
+      // The health of the store this service runs on: the shared one under --store redis://.
+      health = await gatherStatus({ cacheDir: settings.cacheDir, stateDir: settings.stateDir, env, clock, store: settings.store });
     };
     const afterRefresh = recordRefresh(session, stop.signal, readHealth);
     const { jobs, leftOut } = serveJobs(session, env, { every: options.every, newsQueries: options.newsQueries }, afterRefresh);
@@ -79,14 +78,14 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       version: packageVersion(),
     });
     const listening = service;
-    cleanups.push(() => listening.close());
+    shutdown.add(() => listening.close());
     const origin = await listening.listen(options.host, options.port);
     // Even with --quiet: with --port 0 this line is the only way to learn the port.
     context.stderr.write(`listening on ${origin}\n`);
     if (!received) listening.start();
     if (settings.store.kind === 'redis') {
       const reconnecting = keepStoreUp(session, clock, stop.signal);
-      cleanups.push(() => reconnecting);
+      shutdown.add(() => reconnecting);
     }
     const signal = received ?? (await new Promise<InterruptSignal>((resolve) => (onSignal = resolve)));
     session.logger.info({ signal }, 'stopping');
@@ -94,7 +93,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
   } finally {
     stop.abort(new QahtError('QAHT_ERR_ABORTED', 'screen serve is stopping'));
     unsubscribe();
-    await shutDown(cleanups);
+    await shutdown.run();
   }
 }
 
@@ -124,27 +123,6 @@ function recordRefresh(
     queue = next;
     return next;
   };
-}
-
-/** Runs the clean-ups last registered first; every one runs even when one fails. */
-async function shutDown(cleanups: Array<() => Promise<void>>): Promise<void> {
-  let failure: { error: unknown } | undefined;
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      failure ??= { error };
-    }
-  }
-  // Let cache writes under way land, then drop the locks of fetches that were cut off.
-  await settlePendingWrites(SETTLE_WRITES_MS);
-  releaseHeldLocksSync();
-  if (failure) throw failure.error;
-}
-
-/** A wait on the real clock that never keeps the process alive (the service's clock has been stopped). */
-function realDelay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** How often a serve process checks its shared store, and the first retry's wait once it is down, in ms. */

@@ -5,12 +5,13 @@
  * files, as every cache read does).
  */
 import type { CacheEntryHealth, HostHealth, SourceHealth, StatusReport } from '../../output/status-report.js';
-import { CircuitBreaker, isBreakerSnapshot } from '../../resilience/circuit-breaker.js';
+import { isBreakerSnapshot } from '../../resilience/circuit-breaker.js';
 import { DAILY_BUDGETS, DOCUMENTED_DELAY_MS } from '../../sources/documented-rates.js';
 import { redactText } from '../../redact.js';
 import { apiKeyFor, apiKeysIn, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, type SourceName } from '../../sources/source-names.js';
+import { isFresh } from '../../store/cache-policy.js';
 import type { CacheListing } from '../../store/cache-types.js';
-import { BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_MS } from '../../resilience/breaker-defaults.js';
+import { savedBreaker } from '../../resilience/breaker-defaults.js';
 import { inspectCacheDir } from '../../store/file/cache-dir-health.js';
 import { DiskCache } from '../../store/file/disk-cache.js';
 import { utcDay, type BudgetState, type HostState, type SourceState } from '../../store/file/state-file.js';
@@ -145,13 +146,7 @@ function sourceHealth(name: SourceName, input: StatusInput, clock: Clock): Sourc
 function hostHealth(host: string, input: StatusInput, clock: Clock): HostHealth {
   const saved = input.hosts[host];
   const snapshot = saved?.breaker;
-  const breaker = new CircuitBreaker({
-    failureThreshold: BREAKER_FAILURE_THRESHOLD,
-    recoveryTimeoutMs: BREAKER_RECOVERY_MS,
-    clock,
-    name: host,
-    ...(isBreakerSnapshot(snapshot) ? { initialState: snapshot } : {}),
-  });
+  const breaker = savedBreaker(host, snapshot, clock);
   const state = breaker.state;
   const limiter = limiterOf(saved?.limiter);
   return {
@@ -181,7 +176,7 @@ export function cacheEntryHealth(listing: CacheListing, nowMs: number): CacheEnt
     fetchedAt: listing.fetchedAt,
     ageMs,
     ttlMs: listing.ttlMs,
-    fresh: Math.abs(nowMs - listing.fetchedAt) < listing.ttlMs,
+    fresh: isFresh(listing, listing.ttlMs, nowMs),
     sizeBytes: listing.sizeBytes,
   };
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../time/clock.js';
 import type { AttemptContext, Step } from '../chain.js';
 import { hostVerdict } from '../classify-error.js';
 import type { ClientEvents } from '../client-events.js';
-import type { HostBreakers } from '../host-breakers.js';
+import type { HostBreakers } from '../../resilience/host-breakers.js';
 import type { HostBreaker } from '../../resilience/host-policies.js';
 
 /** What the breaker steps need. */

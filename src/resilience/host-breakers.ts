@@ -1,17 +1,23 @@
-import type { HttpLogger } from './client-options.js';
-import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
+import type { HostBreaker, HostPacing } from './host-policies.js';
 
-/** One breaker per host (`host:port`), made on first use by `breakerFor`. */
+/** Told of every breaker transition, once per registry. */
+export type BreakerTransitionLog = (change: { host: string; from: string; to: string }) => void;
+
+/**
+ * The breaker registry: one breaker per host (`host:port`), made on first use by `breakerFor`, its
+ * transitions reported once. A run's runtime builds the one registry and hands it to its client;
+ * a client built without one (the library) makes its own.
+ */
 export class HostBreakers {
   readonly #breakers = new Map<string, HostBreaker>();
   readonly #breakerFor: (host: string) => HostBreaker;
   readonly #limiter: HostPacing;
-  readonly #logger: HttpLogger | undefined;
+  readonly #log: BreakerTransitionLog | undefined;
 
-  constructor(breakerFor: (host: string) => HostBreaker, limiter: HostPacing, logger: HttpLogger | undefined) {
+  constructor(breakerFor: (host: string) => HostBreaker, limiter: HostPacing, log?: BreakerTransitionLog) {
     this.#breakerFor = breakerFor;
     this.#limiter = limiter;
-    this.#logger = logger;
+    this.#log = log;
   }
 
   /** Every host's breaker so far. */
@@ -25,8 +31,7 @@ export class HostBreakers {
       breaker = this.#breakerFor(host);
       this.#breakers.set(host, breaker);
       breaker.onStateChange(({ from, to }) => {
-        // Debug only: the runtime that owns the breakers reports transitions to the user.
-        this.#logger?.debug({ host, from, to }, `circuit breaker for ${host} is now ${to}`);
+        this.#log?.({ host, from, to });
         // A host that recovered from an outage starts over at its starting pace: the delay the
         // limiter grew during the outage measured the outage, not the API's rate limit.
         if (from === 'HALF_OPEN' && to === 'CLOSED') this.#limiter.resetDelay(host);
