@@ -1,11 +1,12 @@
 /**
  * A run's lines on a terminal: the progress bar (market quotes) and the pending-work line (what
- * the run waits for), which stays off while the bar draws. Both only for a person at a terminal:
- * never a pipe or `--quiet`, and the pending line never under `TERM=dumb`.
+ * the run waits for), which stays off while the bar draws. Both only for a person at a terminal
+ * that redraws (`liveLinesWanted`): never a pipe, `--quiet` or `TERM=dumb`.
  */
 import type { AsyncAPIClient } from '../http/async-api-client.js';
 import type { OutputStream } from '../output/output-stream.js';
 import { createPendingWork, type PendingWork } from '../output/pending-line.js';
+import { liveLinesWanted } from '../output/live-lines.js';
 import { createProgress, type Progress } from '../output/progress.js';
 import type { Env } from '../sources/source-names.js';
 import type { Clock } from '../time/clock.js';
@@ -18,10 +19,11 @@ export interface RunLines {
 }
 
 export function runLines(stderr: OutputStream, interactive: boolean, env: Env, clock: Clock): RunLines {
-  const progress = createProgress(stderr, interactive, clock);
+  const live = interactive && liveLinesWanted(stderr, env, false);
+  const progress = createProgress(stderr, live, clock);
   let progressShown = false;
   // A progress bar (market quotes) says it already.
-  const pending = createPendingWork(stderr, { enabled: interactive && env.TERM !== 'dumb', clock, busy: () => progressShown });
+  const pending = createPendingWork(stderr, { enabled: live, clock, busy: () => progressShown });
   return {
     progress: {
       start(label, total) {

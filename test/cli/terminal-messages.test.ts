@@ -7,6 +7,7 @@ import type { SourceReport } from '../../src/report.js';
 import { ANY_PATH, type FakeApi } from '../helpers/fake-api/index.js';
 import { runMain, useCliSandbox, type CliRun } from '../helpers/run-cli.js';
 import { cryptoEnv, routeCrypto } from './crypto-fixtures.js';
+import { marketEnv, routeMarket, syntheticSymbols } from './market-fixtures.js';
 
 /**
  * What a person reads on stderr: messages name the bin as invoked, the exit-1 line names each
@@ -187,5 +188,20 @@ describe('the pending-work line', () => {
     api.fault('/cg/api/v3/coins/markets', { latencyMs: 1300 }, { times: 1 });
     const shown = await onTerminal(['crypto', '--limit', '3', '--force-refresh'], cryptoEnv(api, cacheDir));
     expect(shown.stderr).toMatch(/\r\u001b\[2Kwaiting for coingecko/);
+  });
+});
+
+describe('the market progress bar', () => {
+  it('draws on a terminal, and not with TERM=dumb, under --quiet or on a pipe', async () => {
+    routeMarket(api);
+    const symbols = syntheticSymbols(6);
+    const env = (extra: Record<string, string> = {}) => ({ ...marketEnv(api, cacheDir), SCREEN_PACE_MS: '300', ...extra });
+    const shown = await onTerminal(['market', '--sources', 'finnhub', '--force-refresh', ...symbols], env());
+    expect(shown.stderr).toMatch(/\r\u001b\[2Kmarket quotes \d\/6/);
+    const dumb = await onTerminal(['market', '--sources', 'finnhub', '--force-refresh', ...symbols], env({ TERM: 'dumb' }));
+    expect(dumb.stderr).not.toContain('market quotes');
+    expect(dumb.stderr).not.toContain('\r');
+    const piped = await runMain(['market', '--sources', 'finnhub', '--force-refresh', ...symbols], env());
+    expect(piped.stderr).not.toContain('\r');
   });
 });

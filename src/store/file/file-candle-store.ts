@@ -76,6 +76,10 @@ export class FileCandleStore implements CandleStore {
     return removed;
   }
 
+  keys(source?: HistorySource): Promise<SeriesKey[]> {
+    return this.#keys(source);
+  }
+
   async #keys(source?: HistorySource): Promise<SeriesKey[]> {
     const keys: SeriesKey[] = [];
     for (const from of source ? [source] : HISTORY_SOURCES) {

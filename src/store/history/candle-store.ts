@@ -37,6 +37,8 @@ export interface CandleStore {
   lock(key: SeriesKey, ttlMs: number): Promise<SeriesLock | undefined>;
   /** Every stored series (optionally only `source`'s), sorted by name. */
   list(source?: HistorySource): Promise<SeriesListing[]>;
+  /** The key of every stored series (optionally only `source`'s), without reading any: for a reader that reads only some. */
+  keys(source?: HistorySource): Promise<SeriesKey[]>;
   /** Removes every series (or only `source`'s); resolves how many. */
   clear(source?: HistorySource): Promise<number>;
 }

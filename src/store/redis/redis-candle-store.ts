@@ -88,6 +88,18 @@ export class RedisCandleStore implements CandleStore {
     );
   }
 
+  keys(source?: HistorySource): Promise<SeriesKey[]> {
+    return orFallback(
+      this.#connection,
+      async () =>
+        (await this.#scan(source))
+          .map((redisKey) => this.#parse(redisKey))
+          .filter((key): key is SeriesKey => key !== undefined)
+          .sort((a, b) => name(a).localeCompare(name(b))),
+      () => this.#fallback.keys(source),
+    );
+  }
+
   clear(source?: HistorySource): Promise<number> {
     return orFallback(
       this.#connection,
