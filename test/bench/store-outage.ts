@@ -1,5 +1,5 @@
 /**
- * 16. A cron through a Redis outage (issue 28): twelve `screen crypto --quiet --strict` runs, one
+ * 17. A cron through a Redis outage (issue 28): twelve `screen crypto --quiet --strict` runs, one
  * after another on one machine, with an alert rule whose value flips every run (six rising edges)
  * and a `--notify-cmd` that records what it is sent; Redis is killed (SIGKILL) before run 5 and
  * started again, empty, before run 9. What the operator relies on: the four runs without Redis
@@ -22,7 +22,7 @@ const DOWN_TO = 8;
 const RULE = 'symbol == "BTC" and priceUsd < 80000';
 
 export async function benchStoreOutage(): Promise<BenchResult> {
-  const id = '16';
+  const id = '17';
   const title = 'A cron through a Redis outage';
   if (!REDIS_SERVER_BIN) return { id, title, rows: [], notes: ['redis-server is not installed: skipped'] };
   const work = await mkdtemp(join(tmpdir(), 'qaht-outage-'));
@@ -47,7 +47,7 @@ export async function benchStoreOutage(): Promise<BenchResult> {
         await redis.stop();
       }
       if (run === DOWN_TO + 1) redis = await startRedisServer({ port });
-      progress(`16: run ${run}/${RUNS}${run >= DOWN_FROM && run <= DOWN_TO ? ' (Redis down)' : ''}`);
+      progress(`17: run ${run}/${RUNS}${run >= DOWN_FROM && run <= DOWN_TO ? ' (Redis down)' : ''}`);
       const started = performance.now();
       const result = await runCli(
         [
@@ -88,7 +88,7 @@ export async function benchStoreOutage(): Promise<BenchResult> {
     title,
     rows: [
       {
-        benchmark: '16a runs without Redis exiting 3 (--strict)',
+        benchmark: '17a runs without Redis exiting 3 (--strict)',
         measured: `${downCodes.filter((code) => code === 3).length} of ${downCodes.length}`,
         baseline: `exit codes ${codes.join(' ')}`,
         ratio: downCodes.filter((code) => code === 3).length / downCodes.length,
@@ -97,7 +97,7 @@ export async function benchStoreOutage(): Promise<BenchResult> {
         values: { codes: codes.join(',') },
       },
       {
-        benchmark: '16b alerts lost',
+        benchmark: '17b alerts lost',
         measured: `${lost} of ${edges} rising edges`,
         baseline: `${payloads.length} deliveries, ${firedAt.size} distinct`,
         ratio: null,
@@ -106,7 +106,7 @@ export async function benchStoreOutage(): Promise<BenchResult> {
         values: { lost, edges, deliveries: payloads.length },
       },
       {
-        benchmark: '16c state back in Redis on the first run after it returns',
+        benchmark: '17c state back in Redis on the first run after it returns',
         measured: `${keysAfterReturn} keys`,
         baseline: 'an empty Redis (restarted, no persistence)',
         ratio: null,
