@@ -1,5 +1,5 @@
 /**
- * 17. Live prices: the built bin's `screen serve` with its crypto sources on a loopback stand-in
+ * 18. Live prices: the built bin's `screen serve` with its crypto sources on a loopback stand-in
  * and Binance's stream played by a loopback WebSocket server. (a) From writing a mini-ticker frame
  * to each of 300 `/api/events` readers receiving its `tick` event; (b) the serve process's CPU
  * per 1,000 frames of 250 pairs (the real stream's size for the coins served), over the same
@@ -153,11 +153,11 @@ export async function benchLiveTicks(): Promise<BenchResult> {
       `live ticks: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${missing} missing; CPU ${busyCpu.toFixed(2)} s busy vs ${idleCpu.toFixed(2)} s idle`,
     );
     return {
-      id: '17',
+      id: '18',
       title: 'Live prices: tick to SSE, CPU per frame',
       rows: [
         {
-          benchmark: `17a live: frame → tick event at ${READERS} SSE readers`,
+          benchmark: `18a live: frame → tick event at ${READERS} SSE readers`,
           measured: `p99 ${ms(p99)}, p50 ${ms(p50)}${missing > 0 ? `, ${missing} ticks missed` : ''}`,
           baseline: '—',
           ratio: null,
@@ -166,7 +166,7 @@ export async function benchLiveTicks(): Promise<BenchResult> {
           values: { p50Ms: p50, p99Ms: p99, missing, readers: READERS, ticks: TICKS },
         },
         {
-          benchmark: '17b live: CPU per 1,000 ticks (frames of 250 pairs, 300 readers)',
+          benchmark: '18b live: CPU per 1,000 ticks (frames of 250 pairs, 300 readers)',
           measured: `${ms(cpuPerThousandMs)} CPU`,
           baseline: `idle: ${ms((idleCpu / CPU_SECONDS) * 1_000)} CPU a second`,
           ratio: null,
@@ -176,7 +176,7 @@ export async function benchLiveTicks(): Promise<BenchResult> {
         },
       ],
       notes: [
-        `17: the built bin; ${TICKS} frames 1.05 s apart (a tick event goes out at most once a second), latency from writing the frame on the stream server to each reader's socket delivering the event, both in the bench process (so it includes the bench's own reading of ${READERS} sockets). 17b: the serve process's user + system CPU (/proc) over ${CPU_SECONDS} s of frames at ${FRAMES_PER_SECOND}/s, minus the same time with none, per 1,000 frames.`,
+        `18: the built bin; ${TICKS} frames 1.05 s apart (a tick event goes out at most once a second), latency from writing the frame on the stream server to each reader's socket delivering the event, both in the bench process (so it includes the bench's own reading of ${READERS} sockets). 18b: the serve process's user + system CPU (/proc) over ${CPU_SECONDS} s of frames at ${FRAMES_PER_SECOND}/s, minus the same time with none, per 1,000 frames.`,
       ],
     };
   } finally {

@@ -49,7 +49,7 @@ export async function startUpstream(): Promise<{ env: Record<string, string>; re
       SCREEN_COINCAP_URL: `${origin}/coincap`,
       COINCAP_API_KEY: 'bench-key',
       SCREEN_PACE_MS: '0',
-      // Never the real stream: a loopback port nothing listens on (bench 17 plays one).
+      // Never the real stream: a loopback port nothing listens on (bench 18 plays one).
       SCREEN_BINANCE_WS_URL: 'ws://127.0.0.1:1/ws',
     },
     requests: () => requests,
