@@ -174,6 +174,9 @@ describe('live prices in screen serve', () => {
       clock,
     );
     await waitUntil(() => stream.server.sockets.size === 1, 'the stream connection');
+    // A pong proves the client has the connection open (a stop during the handshake sends no close frame).
+    stream.server.ping(Buffer.from('up?'));
+    await waitUntil(() => stream.server.pongs.length === 1, 'the pong');
     const running = serve;
     serve = undefined;
     expect(await running.stop('SIGTERM')).toBe(0);
