@@ -4,7 +4,7 @@
  * exit code, so it sits on the bottom floor and imports nothing.
  */
 
-/** Public freshness words (CONTRACT): how each source's data was obtained in this run. */
+/** Public freshness words (README "Output"; `--json` `sources[].status`): how each source's data was obtained in this run. */
 export type SourceStatus = 'fresh' | 'cached' | 'stale' | 'failed' | 'skipped';
 
 /** Why a source did not run, as a code (`skipReasonText` gives the sentence users read). */

@@ -17,6 +17,7 @@ const FLOORS: Record<string, number> = {
   'report.ts': 1,
   'metric-names.ts': 1,
   'candle.ts': 1,
+  'breaker-state.ts': 1,
   'resilience/': 2,
   'perf/': 2,
   'store/': 2,

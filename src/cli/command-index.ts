@@ -1,13 +1,4 @@
-import type { CommandSpec } from '../commands/command-spec.js';
-
-/** A command as the CLI lists it: its name and summary now, its spec (and everything it imports) on demand. */
-export interface CommandEntry {
-  name: string;
-  summary: string;
-  /** Command lines shown under "Examples:" in its help, each with what it does after two spaces or more. */
-  examples?: readonly string[];
-  load(): Promise<CommandSpec<unknown, unknown>>;
-}
+import type { CommandEntry } from './command-entry.js';
 
 /**
  * Every command, in help order. A run imports only the spec of the command it runs, so
@@ -105,6 +96,6 @@ export const COMMANDS: readonly CommandEntry[] = [
       'source <(screen completion zsh)               in ~/.zshrc, after compinit',
       'screen completion fish > ~/.config/fish/completions/screen.fish',
     ],
-    load: async () => (await import('./completion-command.js')).completionCommand,
+    load: async () => (await import('./completion-command.js')).completionCommandFor(COMMANDS),
   },
 ];

@@ -13,7 +13,7 @@ import {
   completionScript,
 } from '../output/completion-script.js';
 import { COMMON_CURRENCIES } from '../screens/crypto/currency.js';
-import { COMMANDS } from './command-index.js';
+import type { CommandEntry } from './command-entry.js';
 
 /** commander's own options, which every command has too. */
 const HELP: CompletionOption = { flag: '--help', short: '-h', description: 'display help', value: { kind: 'none' } };
@@ -25,7 +25,8 @@ const VERSION: CompletionOption = { flag: '--version', short: '-V', description:
  * the CLI, not in src/commands, because what it describes is the CLI itself: the command index and
  * every command's option records, loaded only when this command runs.
  */
-export const completionCommand: CommandSpec<{ shell: CompletionShell }, string> = {
+/** `screen completion`, over `commands` (the command index hands itself in: it is what the scripts complete). */
+export const completionCommandFor = (commands: readonly CommandEntry[]): CommandSpec<{ shell: CompletionShell }, string> => ({
   args: [{ name: '<shell>', description: COMPLETION_SHELLS.join(', '), choices: COMPLETION_SHELLS }],
   options: [],
   runOptions: [],
@@ -35,14 +36,14 @@ export const completionCommand: CommandSpec<{ shell: CompletionShell }, string> 
     if (!shell) throw usageError(`unknown shell ${quoteValue(raw)}; use ${COMPLETION_SHELLS.join(', ')}`);
     return { shell };
   },
-  run: async (_context, options) => completionScript(options.shell, await completionModel()),
+  run: async (_context, options) => completionScript(options.shell, await completionModel(commands)),
   render: async (script) => ({ stdout: script, stderr: '' }),
-};
+});
 
 /** The model of the CLI the scripts are generated from: every command with its records. */
-export async function completionModel(): Promise<CompletionModel> {
+async function completionModel(entries: readonly CommandEntry[]): Promise<CompletionModel> {
   const commands = await Promise.all(
-    COMMANDS.map(async (entry): Promise<CompletionCommand> => {
+    entries.map(async (entry): Promise<CompletionCommand> => {
       const spec = await entry.load();
       const records = [...spec.options, ...(spec.runOptions ?? RUN_OPTIONS)];
       return {

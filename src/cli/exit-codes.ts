@@ -1,7 +1,7 @@
 import type { InterruptSignal, RunOutcome } from '../commands/command-spec.js';
 import { isQahtError } from '../errors.js';
 
-/** Exit codes (CONTRACT). */
+/** Exit codes (README "Exit codes"). */
 export const EXIT = {
   ok: 0,
   noResults: 1,

@@ -4,7 +4,7 @@ import { exitCodeForSignal } from './exit-codes.js';
 /**
  * How long after an interrupt the process may take to end by itself, in ms. A long-running
  * command (`screen serve`) stops on the signal and returns, so the CLI exits 0 once every handle
- * is closed; this bound holds even if one is not (CONTRACT: serve exits within 10 s).
+ * is closed; this bound holds even if one is not (README "`screen serve`", Stopping: serve exits within 10 s).
  */
 const INTERRUPT_GRACE_MS = 9_500;
 

@@ -3,7 +3,7 @@ import type { CommandSpec } from '../commands/command-spec.js';
 import { helpText, type OptionRecord } from '../options/option-record.js';
 import { RUN_OPTIONS } from '../options/run-options.js';
 import { sanitizeText } from '../output/sanitize.js';
-import type { CommandEntry } from './command-index.js';
+import type { CommandEntry } from './command-entry.js';
 import { helpGroup, inHelpOrder, isShared } from './help-groups.js';
 
 /** What the parsed command line asks for: a command's spec, its positional arguments and its options. */

@@ -167,7 +167,7 @@ async function loadConfig(location: ConfigLocation): Promise<ConfigFile | undefi
   return loadConfigFile(location);
 }
 
-/** One line for the user; the stack only with --log-level debug (CONTRACT: no stack traces otherwise). */
+/** One line for the user; the stack only with --log-level debug (a user sees one line, never a stack). */
 function reportFatal(error: unknown, io: CliIo, raw: Record<string, unknown>, bin: string): number {
   const level = typeof raw.logLevel === 'string' ? raw.logLevel : io.env.LOG_LEVEL;
   const debug = level === 'debug' || level === 'trace';

@@ -21,7 +21,7 @@ export interface CliIo {
 
 /**
  * Chalk for one stream. chalk's own detection (NO_COLOR, FORCE_COLOR, TTY) decides, and
- * `--no-color` forces level 0. A non-TTY stdout gets the table without colour (CONTRACT).
+ * `--no-color` forces level 0. A non-TTY stdout gets the table without colour (README "Output").
  */
 export function chalkFor(stream: OutputStream, env: NodeJS.ProcessEnv, colorFlag: boolean): ChalkInstance {
   if (!colorFlag || env.NO_COLOR) return new Chalk({ level: 0 });

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
-import { demoKeys } from './demo-sources.js';
+import { demoKeys } from './demo-keys.js';
 import { historyAnswer } from './history-answer.js';
 import { moveQuotes } from './moving-quotes.js';
 import { demoTopicOf } from './news-topics.js';

@@ -1,4 +1,5 @@
-import { KEY_ENV_VARS, SOURCE_NAMES, type SourceName } from '../sources/source-names.js';
+import type { SourceName } from '../sources/source-names.js';
+import { demoKeys } from './demo-keys.js';
 import type { RecordingLibrary, SourceServer } from './demo-server.js';
 
 /**
@@ -13,16 +14,6 @@ export interface DemoSources {
   baseUrls(source: SourceName): Promise<string[]>;
   /** Closes the servers started so far. */
   close(): Promise<void>;
-}
-
-/** `COINCAP_API_KEY=demo-key` and the like: every keyed source but CoinGecko, whose key is optional. */
-export function demoKeys(): Record<string, string> {
-  const keys: Record<string, string> = {};
-  for (const source of SOURCE_NAMES) {
-    const keyVar = KEY_ENV_VARS[source];
-    if (keyVar && source !== 'coingecko') keys[keyVar] = 'demo-key';
-  }
-  return keys;
 }
 
 /** The demo's sources for one run; nothing is read or started until a source asks for its base URL. */

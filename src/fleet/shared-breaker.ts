@@ -1,7 +1,7 @@
 import { CircuitOpenError, isStoreUnavailable } from '../errors.js';
 import type { CircuitBreaker, BreakerSnapshot, BreakerStateChange, BreakerStateName } from '../resilience/circuit-breaker.js';
 import type { PendingWrites } from '../store/pending-writes.js';
-import type { BreakerPort, BreakerReading, BreakerRules, BreakerStep, SharedBreakerStateName } from '../store/store-ports.js';
+import type { BreakerPort, BreakerReading, BreakerRules, BreakerStep } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
 import type { HostBreaker } from '../resilience/host-policies.js';
 
@@ -36,7 +36,7 @@ export class SharedBreaker implements HostBreaker {
   readonly #makeLocal: (snapshot: BreakerSnapshot) => CircuitBreaker;
   readonly #listeners = new Set<(change: BreakerStateChange) => void>();
   #reading: Pick<BreakerReading, 'state' | 'failures' | 'openedAt' | 'since' | 'probes'> = {
-    state: 'closed',
+    state: 'CLOSED',
     failures: 0,
     openedAt: 0,
     since: 0,
@@ -56,8 +56,8 @@ export class SharedBreaker implements HostBreaker {
   get state(): BreakerStateName {
     if (this.#local) return this.#local.state;
     const { state, openedAt } = this.#effective(this.#clock.now());
-    if (state === 'closed') return 'CLOSED';
-    if (state === 'halfOpen') return 'HALF_OPEN';
+    if (state === 'CLOSED') return 'CLOSED';
+    if (state === 'HALF_OPEN') return 'HALF_OPEN';
     return this.#clock.now() >= openedAt + this.#rules.recoveryTimeoutMs ? 'HALF_OPEN' : 'OPEN';
   }
 
@@ -65,8 +65,8 @@ export class SharedBreaker implements HostBreaker {
     if (this.#local) return this.#local.retryAfterMs();
     const now = this.#clock.now();
     const { state, openedAt, since, probes } = this.#effective(now);
-    if (state === 'open') return Math.max(0, openedAt + this.#rules.recoveryTimeoutMs - now);
-    if (state === 'halfOpen' && probes >= this.#rules.halfOpenMaxProbes) return Math.max(0, since + this.#rules.halfOpenMaxMs - now);
+    if (state === 'OPEN') return Math.max(0, openedAt + this.#rules.recoveryTimeoutMs - now);
+    if (state === 'HALF_OPEN' && probes >= this.#rules.halfOpenMaxProbes) return Math.max(0, since + this.#rules.halfOpenMaxMs - now);
     return 0;
   }
 
@@ -91,7 +91,7 @@ export class SharedBreaker implements HostBreaker {
       this.#local.recordSuccess();
       return;
     }
-    if (this.#reading.state === 'closed' && this.#reading.failures === 0) return;
+    if (this.#reading.state === 'CLOSED' && this.#reading.failures === 0) return;
     this.#record('success');
   }
 
@@ -113,9 +113,9 @@ export class SharedBreaker implements HostBreaker {
   toJSON(): BreakerSnapshot {
     if (this.#local) return this.#local.toJSON();
     const { state, failures, openedAt, since } = this.#effective(this.#clock.now());
-    if (state === 'closed') return { state: 'CLOSED', failures, openedAt: null };
+    if (state === 'CLOSED') return { state: 'CLOSED', failures, openedAt: null };
     // As CircuitBreaker saves it: a half-open breaker as one whose recovery time has just passed.
-    return { state: 'OPEN', failures: 0, openedAt: state === 'open' ? openedAt : since - this.#rules.recoveryTimeoutMs };
+    return { state: 'OPEN', failures: 0, openedAt: state === 'OPEN' ? openedAt : since - this.#rules.recoveryTimeoutMs };
   }
 
   #record(step: BreakerStep): void {
@@ -133,15 +133,15 @@ export class SharedBreaker implements HostBreaker {
   async #step(step: BreakerStep): Promise<BreakerReading> {
     const reading = await this.#port.step(this.host, step, this.#rules);
     this.#reading = reading;
-    if (reading.before !== reading.state) this.#emit({ from: nameOf(reading.before), to: nameOf(reading.state), at: this.#clock.now() });
+    if (reading.before !== reading.state) this.#emit({ from: reading.before, to: reading.state, at: this.#clock.now() });
     return reading;
   }
 
   /** The last reading with the timestamp rule applied: a half-open breaker whose probe never reported is open again. */
   #effective(now: number): BreakerSnapshotFields {
     const reading = this.#reading;
-    if (reading.state === 'halfOpen' && now >= reading.since + this.#rules.halfOpenMaxMs) {
-      return { ...reading, state: 'open', openedAt: reading.since + this.#rules.halfOpenMaxMs };
+    if (reading.state === 'HALF_OPEN' && now >= reading.since + this.#rules.halfOpenMaxMs) {
+      return { ...reading, state: 'OPEN', openedAt: reading.since + this.#rules.halfOpenMaxMs };
     }
     return reading;
   }
@@ -166,7 +166,3 @@ export class SharedBreaker implements HostBreaker {
 }
 
 type BreakerSnapshotFields = Pick<BreakerReading, 'state' | 'failures' | 'openedAt' | 'since' | 'probes'>;
-
-function nameOf(state: SharedBreakerStateName): BreakerStateName {
-  return state === 'closed' ? 'CLOSED' : state === 'open' ? 'OPEN' : 'HALF_OPEN';
-}

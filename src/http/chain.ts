@@ -1,5 +1,5 @@
 import type { QahtError } from '../errors.js';
-import type { AttemptDeadline } from './steps/deadline.js';
+import type { Disposer } from './client-events.js';
 import type { HttpMethod, HttpResponse } from './types.js';
 
 /**
@@ -50,4 +50,17 @@ export type Step = (next: Attempt) => Attempt;
 /** Composes steps around `send`, outermost first: `composeSteps([a, b], send)` is `a(b(send))`. */
 export function composeSteps(steps: readonly Step[], send: Attempt): Attempt {
   return steps.reduceRight<Attempt>((next, step) => step(next), send);
+}
+
+/**
+ * An attempt's cut-off, handed to the steps inside the deadline step: its time limit or the
+ * caller's abort, whichever comes first.
+ */
+export interface AttemptDeadline {
+  /** For undici, only when the caller can abort (see `createDeadlineStep`). */
+  readonly signal: AbortSignal | undefined;
+  /** Why the attempt was cut off (QAHT_ERR_TIMEOUT or QAHT_ERR_ABORTED), once it was. */
+  readonly error: QahtError | undefined;
+  /** Runs `fn` at the cut-off (at once when it already came); returns a disposer. */
+  onCutOff(fn: (error: QahtError) => void): Disposer;
 }

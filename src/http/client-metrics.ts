@@ -1,6 +1,15 @@
 import type { MetricLabels, PerformanceMonitor } from '../perf/performance-monitor.js';
 import type { ClientEvents, RequestEvent } from './client-events.js';
 import type { HttpLogger } from './client-options.js';
+import {
+  HTTP_BREAKER_REJECTED,
+  HTTP_PACED,
+  HTTP_PACED_MS,
+  HTTP_RATE_LIMITED,
+  HTTP_REQUESTS,
+  HTTP_RETRIES,
+  HTTP_TIMING,
+} from '../metric-names.js';
 
 /**
  * The monitor series and log lines the client's events feed, all labelled with `host` and
@@ -27,16 +36,16 @@ export function recordClientEvents(events: ClientEvents, sinks: { monitor?: Perf
   if (monitor) {
     events.attempt.on((e) => {
       const labels = labelsOf(e);
-      monitor.increment('http.requests', 1, labels);
-      monitor.record('http', e.durationMs, labels);
-      if (e.code !== undefined && e.code !== 'QAHT_ERR_ABORTED') monitor.recordError('http', labels);
+      monitor.increment(HTTP_REQUESTS, 1, labels);
+      monitor.record(HTTP_TIMING, e.durationMs, labels);
+      if (e.code !== undefined && e.code !== 'QAHT_ERR_ABORTED') monitor.recordError(HTTP_TIMING, labels);
     });
-    events.rateLimit.on((e) => monitor.increment('http.429', 1, labelsOf(e)));
-    events.retry.on((e) => monitor.increment('http.retries', 1, labelsOf(e)));
-    events.breakerRejection.on((e) => monitor.increment('http.breaker_rejected', 1, labelsOf(e)));
+    events.rateLimit.on((e) => monitor.increment(HTTP_RATE_LIMITED, 1, labelsOf(e)));
+    events.retry.on((e) => monitor.increment(HTTP_RETRIES, 1, labelsOf(e)));
+    events.breakerRejection.on((e) => monitor.increment(HTTP_BREAKER_REJECTED, 1, labelsOf(e)));
     events.pacing.on((e) => {
-      monitor.increment('http.paced', 1, labelsOf(e));
-      monitor.increment('http.paced_ms', e.waitedMs, labelsOf(e));
+      monitor.increment(HTTP_PACED, 1, labelsOf(e));
+      monitor.increment(HTTP_PACED_MS, e.waitedMs, labelsOf(e));
     });
   }
   if (logger) {

@@ -196,7 +196,7 @@ export interface StoreDirs {
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * Where cache and state go (CONTRACT, Environment): an explicit `--cache-dir`/`SCREEN_CACHE_DIR`
+ * Where cache and state go (README "Where data is kept"): an explicit `--cache-dir`/`SCREEN_CACHE_DIR`
  * holds both (an unwritable one is a usage error later, exit 2). An installed package (one under
  * `node_modules`, as global installs and `npx` are) keeps nothing inside itself: cached responses
  * go to `$XDG_CACHE_HOME/qaht` and state to `$XDG_STATE_HOME/qaht` (`~/.cache`, `~/.local/state`

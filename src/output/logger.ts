@@ -109,7 +109,7 @@ export function scrub(value: unknown, secrets: readonly string[], key = '', with
   if (typeof value === 'string')
     return key === 'url' || /^https?:\/\//.test(value) ? redactUrl(sanitizeLogText(value), secrets) : cleanString(value, secrets);
   if (value instanceof Error) {
-    // Stacks are for --log-level debug/trace only (CONTRACT: no stack trace reaches the user otherwise).
+    // Stacks are for --log-level debug/trace only (no stack trace reaches the user otherwise: a message is one line).
     const error = {
       type: value.name,
       message: value.message,

@@ -16,7 +16,17 @@
  */
 import { QahtError } from '../errors.js';
 import type { MetricLabels, MetricSeries, PerformanceStats, TimingStats } from '../perf/performance-monitor.js';
-import { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from '../metric-names.js';
+import {
+  CACHE_HIT_COUNTER,
+  CACHE_MISS_COUNTER,
+  HTTP_BREAKER_REJECTED,
+  HTTP_PACED,
+  HTTP_PACED_MS,
+  HTTP_RATE_LIMITED,
+  HTTP_REQUESTS,
+  HTTP_RETRIES,
+  HTTP_TIMING,
+} from '../metric-names.js';
 import type { SourceReport, SourceStatus } from '../report.js';
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';
 import { describeFsError, writeFileAtomic } from '../store/file/atomic-write.js';
@@ -71,18 +81,18 @@ interface CountFamily {
 
 /** Monitor counter name → family. The series' own labels (`host`, `source`) follow each sample. */
 const COUNT_FAMILIES: Readonly<Record<string, CountFamily>> = {
-  'http.requests': { name: 'qaht_http_requests', help: 'HTTP requests sent (every attempt), per host and source.' },
-  'http.429': {
+  [HTTP_REQUESTS]: { name: 'qaht_http_requests', help: 'HTTP requests sent (every attempt), per host and source.' },
+  [HTTP_RATE_LIMITED]: {
     name: 'qaht_http_rate_limited',
     help: 'Answers that said slow down (HTTP 429 or 418, or a rate limit inside a 200), per host and source.',
   },
-  'http.retries': { name: 'qaht_http_retries', help: 'Requests retried after a transient failure, per host and source.' },
-  'http.breaker_rejected': {
+  [HTTP_RETRIES]: { name: 'qaht_http_retries', help: 'Requests retried after a transient failure, per host and source.' },
+  [HTTP_BREAKER_REJECTED]: {
     name: 'qaht_http_breaker_rejections',
     help: 'Requests refused without sending because the host circuit breaker was open.',
   },
-  'http.paced': { name: 'qaht_http_paced_requests', help: 'Requests that waited for their turn on the host rate limiter.' },
-  'http.paced_ms': {
+  [HTTP_PACED]: { name: 'qaht_http_paced_requests', help: 'Requests that waited for their turn on the host rate limiter.' },
+  [HTTP_PACED_MS]: {
     name: 'qaht_http_pacing_wait_seconds',
     help: 'Time requests spent waiting for their turn on the host rate limiter, in seconds.',
     scale: 1 / 1000,
@@ -98,7 +108,6 @@ const OTHER_EVENTS: CountFamily = {
 const HTTP_ERRORS: CountFamily = { name: 'qaht_http_errors', help: 'HTTP requests that failed, per host and source.' };
 const OTHER_ERRORS: CountFamily = { name: 'qaht_operation_errors', help: 'Timed operations that failed, by operation name.' };
 /** The timing series of HTTP requests; the monitor's other timings are operations. */
-const HTTP_TIMING = 'http';
 
 type Labels = Record<string, string>;
 interface Sample {

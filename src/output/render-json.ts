@@ -2,7 +2,7 @@ import type { CommandResult, SourceReport } from '../report.js';
 import { sanitizeText } from './sanitize.js';
 
 /**
- * The `--json` document (CONTRACT) as text, one document ending with a newline. `extra` adds
+ * The `--json` document (README "Output") as text, one document ending with a newline. `extra` adds
  * top-level members before `metrics` (`previousRunAt`, `changes`, `alerts`).
  */
 export function renderJson<R>(result: CommandResult<R>, metrics: unknown, extra: Readonly<Record<string, unknown>> = {}): string {
@@ -10,7 +10,7 @@ export function renderJson<R>(result: CommandResult<R>, metrics: unknown, extra:
 }
 
 /**
- * The `--json` document (CONTRACT) as a value, for `renderJson` and for `screen serve`, which
+ * The `--json` document (README "Output") as a value, for `renderJson` and for `screen serve`, which
  * serves the same document. Third-party strings are sanitised here too: JSON escapes C0 controls
  * but would pass C1 controls and bidi overrides through to a terminal; `extra` is sanitised alike.
  */
@@ -19,7 +19,7 @@ export function jsonDocument<R>(result: CommandResult<R>, metrics: unknown, extr
     command: result.command,
     generatedAt: result.generatedAt,
     // `error` may quote a failed response's body: third-party text like any other. `veryStale`
-    // and `skip` are for the status lines and the exit code, not part of the document (CONTRACT).
+    // and `skip` are for the status lines and the exit code, not part of the document (README "Output" lists its members).
     sources: result.sources.map(({ veryStale: _veryStale, skip: _skip, ...report }) => ({
       ...report,
       error: report.error === null ? null : sanitizeText(report.error),
@@ -32,7 +32,7 @@ export function jsonDocument<R>(result: CommandResult<R>, metrics: unknown, extr
   };
 }
 
-/** The `--json` document's shape (CONTRACT "JSON output"); `results` rows are the command's. */
+/** The `--json` document's shape (README "Output"); `results` rows are the command's. */
 export interface JsonDocument {
   command: CommandResult<unknown>['command'];
   generatedAt: string;

@@ -35,7 +35,7 @@ export interface CacheEntryHealth {
 }
 
 export interface SourceHealth {
-  /** A source name (CONTRACT). */
+  /** A source name (`SOURCE_NAMES`). */
   name: string;
   /** The key variable; `configured` never reveals the key itself. */
   key: { variable: string | null; required: boolean; configured: boolean };

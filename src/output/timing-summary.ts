@@ -1,5 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import { formatMs } from './format-number.js';
+import {
+  CACHE_HIT_COUNTER,
+  CACHE_MISS_COUNTER,
+  HTTP_BREAKER_REJECTED,
+  HTTP_HOST_TIMING_PREFIX,
+  HTTP_RATE_LIMITED,
+  HTTP_RETRIES,
+} from '../metric-names.js';
 
 /** The subset of `PerformanceMonitor.getStats()` the summary reads. */
 export interface SummaryStats {
@@ -20,9 +28,9 @@ export function renderTimingSummary(
   sourceOfHost: ReadonlyMap<string, string> = new Map(),
 ): string[] {
   const hosts = Object.entries(stats.timings)
-    .filter(([name]) => name.startsWith('http.'))
+    .filter(([name]) => name.startsWith(HTTP_HOST_TIMING_PREFIX))
     .map(([name, t]) => {
-      const host = name.slice(5);
+      const host = name.slice(HTTP_HOST_TIMING_PREFIX.length);
       const source = sourceOfHost.get(host);
       return { label: source ? `${host} (${source})` : host, t };
     })
@@ -38,12 +46,12 @@ export function renderTimingSummary(
   }
   if (hosts.length === 0) lines.push(chalk.dim('  no network requests'));
   const c = stats.counters;
-  const hits = c.cache_hits ?? 0;
-  const misses = c.cache_misses ?? 0;
+  const hits = c[CACHE_HIT_COUNTER] ?? 0;
+  const misses = c[CACHE_MISS_COUNTER] ?? 0;
   const rate = stats.cacheHitRate === null ? 'n/a' : `${Math.round(stats.cacheHitRate * 100)}% (${hits}/${hits + misses})`;
   lines.push(
     chalk.dim(
-      `  cache hit rate ${rate} · retries ${c['http.retries'] ?? 0} · 429s ${c['http.429'] ?? 0} · breaker rejections ${c['http.breaker_rejected'] ?? 0}`,
+      `  cache hit rate ${rate} · retries ${c[HTTP_RETRIES] ?? 0} · 429s ${c[HTTP_RATE_LIMITED] ?? 0} · breaker rejections ${c[HTTP_BREAKER_REJECTED] ?? 0}`,
     ),
   );
   return lines;
@@ -55,19 +63,19 @@ export function renderTimingSummary(
  */
 export function renderTimingLine(stats: SummaryStats, chalk: ChalkInstance): string {
   const requests = Object.entries(stats.timings)
-    .filter(([name]) => name.startsWith('http.'))
+    .filter(([name]) => name.startsWith(HTTP_HOST_TIMING_PREFIX))
     .reduce((sum, [, t]) => sum + t.count, 0);
   const c = stats.counters;
-  const hits = c.cache_hits ?? 0;
-  const lookups = hits + (c.cache_misses ?? 0);
+  const hits = c[CACHE_HIT_COUNTER] ?? 0;
+  const lookups = hits + (c[CACHE_MISS_COUNTER] ?? 0);
   const parts = [
     `run ${formatMs(stats.uptimeS * 1000)}`,
     `${requests} ${requests === 1 ? 'request' : 'requests'}`,
     `cache hits ${lookups === 0 ? 'n/a' : `${hits}/${lookups}`}`,
-    `retries ${c['http.retries'] ?? 0}`,
-    `429s ${c['http.429'] ?? 0}`,
+    `retries ${c[HTTP_RETRIES] ?? 0}`,
+    `429s ${c[HTTP_RATE_LIMITED] ?? 0}`,
   ];
-  const rejected = c['http.breaker_rejected'] ?? 0;
+  const rejected = c[HTTP_BREAKER_REJECTED] ?? 0;
   if (rejected > 0) parts.push(`breaker rejections ${rejected}`);
   return chalk.dim(`timing: ${parts.join(' · ')}`);
 }

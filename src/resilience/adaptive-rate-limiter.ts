@@ -387,15 +387,11 @@ function resolveLimits(base: PaceBounds, overrides: HostLimits, arrivalMargin: n
 }
 
 function requirePositive(option: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`AdaptiveRateLimiter: expected ${option} to be a finite number > 0, got ${String(value)}`);
-  }
-  return value;
+  if (Number.isFinite(value) && value > 0) return value;
+  throw new RangeError(`AdaptiveRateLimiter: expected ${option} to be a finite number > 0, got ${String(value)}`);
 }
 
 function requireAtLeast(option: string, value: number, min: number): number {
-  if (!Number.isFinite(value) || value < min) {
-    throw new RangeError(`AdaptiveRateLimiter: expected ${option} to be a finite number >= ${min}, got ${String(value)}`);
-  }
-  return value;
+  if (Number.isFinite(value) && value >= min) return value;
+  throw new RangeError(`AdaptiveRateLimiter: expected ${option} to be a finite number >= ${min}, got ${String(value)}`);
 }

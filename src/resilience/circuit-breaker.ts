@@ -1,8 +1,10 @@
 import { CircuitOpenError } from '../errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
-/** The three states callers see. */
-export type BreakerStateName = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+import type { BreakerStateName } from '../breaker-state.js';
+
+/** The three states callers see (one spelling everywhere: breaker-state.ts). */
+export type { BreakerStateName } from '../breaker-state.js';
 
 /**
  * Persisted breaker state: plain JSON, written between CLI runs. A HALF_OPEN breaker is saved as

@@ -1,7 +1,8 @@
 /**
  * How one host's delay is learned from outcomes: the policy half of `AdaptiveRateLimiter` (the
- * other half schedules slots). Pure functions over plain state, so the same rules apply to a
- * limiter restored from disk as to one that stayed in memory.
+ * other half schedules slots). Functions that update the plain state they are given in place (no
+ * clock, no I/O), so the same rules apply to a limiter restored from disk as to one that stayed in
+ * memory.
  */
 
 /** The learned part of a host's state (persisted). `delayMs` keeps its fraction. */

@@ -12,7 +12,10 @@ import type { DiskCache } from '../store/file/disk-cache.js';
 import { PendingWrites } from '../store/pending-writes.js';
 import { RedisBudgets, RedisHistory } from '../store/redis/redis-budgets.js';
 import { RedisCache } from '../store/redis/redis-cache.js';
-import { RedisCandleStore } from '../store/redis/redis-candle-store.js';
+import { RedisEntries } from '../store/redis/redis-entries.js';
+import { FallbackEntries } from '../store/fallback-entries.js';
+import { EntryCandleStore, HISTORY_ENTRIES } from '../store/history/entry-candle-store.js';
+import type { FileCandleStore } from '../store/file/file-candle-store.js';
 import { RedisWeightBudget } from '../store/redis/redis-weight-budget.js';
 import type { CandleStore } from '../store/history/candle-store.js';
 import { MemoryWeightBudget, type WeightBudget } from '../store/history/weight-budget.js';
@@ -27,6 +30,9 @@ import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store
 import type { Clock } from '../time/clock.js';
 import { openRedis } from './redis-door.js';
 
+/** A series' fetch lock outlives a killed holder by this much; a process waits this long for another's fetch. */
+const HISTORY_LOCK_TTL_MS = 30_000;
+const HISTORY_LOCK_WAIT_MS = 10_000;
 /** A fill lock outlives a killed holder by at most one request timeout, and never by more than this. */
 const FILL_LOCK_MAX_TTL_MS = 10_000;
 
@@ -42,7 +48,7 @@ export interface SharedStoreOptions {
     budgets: BudgetPort;
     history: SourceHistoryPort;
     memory: RunMemory | undefined;
-    candles: CandleStore;
+    candles: FileCandleStore;
     journal: JournalPort;
   };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
@@ -117,7 +123,14 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
     budgets: new RedisBudgets(connection, fallback.budgets),
     history: new RedisHistory(connection, fallback.history, options.secrets),
     memory: new RedisRunMemory(connection, fallback.memory, options.secrets),
-    candles: new RedisCandleStore(connection, fallback.candles),
+    candles: new EntryCandleStore(
+      new FallbackEntries(
+        new RedisEntries(connection, { kind: HISTORY_ENTRIES, lockTtlMs: HISTORY_LOCK_TTL_MS, lockWaitMs: HISTORY_LOCK_WAIT_MS }),
+        fallback.candles.files,
+        () => connection.up,
+      ),
+      location.safeUrl,
+    ),
     weight: new RedisWeightBudget(connection, new MemoryWeightBudget(options.clock)),
     journal: new RedisJournal(connection, fallback.journal),
     pacer,

@@ -5,7 +5,7 @@ import { SERVE_SCREENS, type ServeScreen } from './screen-job.js';
 /** Each screen's refresh interval in ms, or `off` for a screen left out. */
 export type EverySpec = Readonly<Record<ServeScreen, number | 'off'>>;
 
-/** `--every` when not given (CONTRACT). */
+/** `--every` when not given (README "`screen serve`"). */
 export const DEFAULT_EVERY: EverySpec = { crypto: 60_000, news: 5 * 60_000, market: 15 * 60_000 };
 /** Shortest interval accepted: every refresh calls each API of its screen once or more. */
 export const MIN_EVERY_MS = 10_000;

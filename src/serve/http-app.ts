@@ -75,7 +75,7 @@ const SIGNALS_QUERY = {
 } as const;
 
 /**
- * The HTTP side of `screen serve` (CONTRACT): the dashboard and its assets, `/api/signals`,
+ * The HTTP side of `screen serve` (README "Dashboard and API"): the dashboard and its assets, `/api/signals`,
  * `/api/metrics`, `/metrics`, `/healthz`, `/readyz` and `/api/events`. Every answer comes from
  * memory (the board, the monitor, the last health report): a reader never causes an upstream
  * request. Each request passes the size limits, the per-client rate limit and the token check, in

@@ -27,7 +27,7 @@ export interface ScreenState {
 
 export type RefreshOutcome = { refresh: ScreenRefresh } | { error: unknown };
 
-/** Statuses that mean a source served data (CONTRACT: fresh, cached or stale). */
+/** Statuses that mean a source served data (the public freshness words of report.ts: fresh, cached or stale). */
 const SERVED = new Set<SourceReport['status']>(['fresh', 'cached', 'stale']);
 
 /**

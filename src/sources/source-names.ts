@@ -85,8 +85,13 @@ export function hostsFor(source: SourceName, env: Env): string[] {
 
 /** Every API key set in `env`: the values to scrub from anything logged or stored. */
 export function apiKeysIn(env: Env): string[] {
-  return Object.values(KEY_ENV_VARS).flatMap((name) => (name && env[name]?.trim() ? [env[name]!.trim()] : []));
+  return [...Object.values(KEY_ENV_VARS), ...HISTORY_KEY_ENV_VARS].flatMap((name) =>
+    name && env[name]?.trim() ? [env[name]!.trim()] : [],
+  );
 }
+
+/** Keys of the history sources that are no `SourceName` (Massive's grouped daily, README "History"). */
+const HISTORY_KEY_ENV_VARS = ['MASSIVE_API_KEY'] as const;
 
 /** The source's API key, or undefined when the variable is unset or blank. */
 export function apiKeyFor(source: SourceName, env: Env): string | undefined {

@@ -15,7 +15,7 @@ export type CacheStatus = 'fresh' | 'cached' | 'stale' | 'failed';
  * `normal` serves an entry within its TTL and fetches otherwise; `force-refresh` fetches even
  * then; `offline` never fetches. In every mode a fetch that fails (or cannot happen) serves the
  * entry if there is one: `cached` only when a normal or offline lookup finds it within its TTL,
- * else `stale`; a forced refresh that fails is `stale` even within the TTL (CONTRACT: the user
+ * else `stale`; a forced refresh that fails is `stale` even within the TTL (README "Options every data command takes": the user
  * asked for new data and did not get it).
  */
 export type CacheMode = 'normal' | 'force-refresh' | 'offline';

@@ -9,6 +9,7 @@
  * - the Redis store (`--store redis://…`): every port below, live, with Lua scripts wherever two
  *   processes could race, and the file store behind it for when Redis cannot be reached.
  */
+import type { BreakerStateName } from '../breaker-state.js';
 import type { SourceState } from './file/state-file.js';
 
 /** Daily budgets (e.g. Alpha Vantage's 25 calls a day), spent before each call, never past the limit in total. */
@@ -80,7 +81,6 @@ export interface PacingPort {
 }
 
 export type BreakerStep = 'acquire' | 'success' | 'failure' | 'peek';
-export type SharedBreakerStateName = 'closed' | 'open' | 'halfOpen';
 
 /** The rules a shared breaker steps by (those of `CircuitBreakerOptions`), in ms. */
 export interface BreakerRules {
@@ -93,8 +93,8 @@ export interface BreakerRules {
 /** A breaker's state after a step. Times are epoch ms (fleet time). */
 export interface BreakerReading {
   /** The stored state before the step, and after it. */
-  before: SharedBreakerStateName;
-  state: SharedBreakerStateName;
+  before: BreakerStateName;
+  state: BreakerStateName;
   failures: number;
   openedAt: number;
   /** When the current HALF_OPEN began. */

@@ -27,6 +27,7 @@ const BENCHES: Bench[] = [
   { id: '11', title: 'Start-up on every Node', run: async () => (await import('./startup.js')).benchStartup() },
   { id: '14', title: 'Signal journal and screen eval', run: async () => (await import('./journal.js')).benchJournal() },
   { id: '15', title: 'Signals', run: async () => (await import('./signals.js')).benchSignals() },
+  { id: '16', title: 'Candle history', run: async () => (await import('./history.js')).benchHistory() },
 ];
 
 interface Machine {

@@ -78,6 +78,12 @@ describe('screen eval', () => {
     expect(json).toMatchObject({ days: 0, from: null, to: null });
   });
 
+  it('says the market screen keeps no journal yet, and where its evidence can come from', async () => {
+    const run = await runMain(['eval', 'market'], env, { clock: clock() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('`screen market` keeps no journal yet; `--basis backfill` answers from stored daily bars');
+  });
+
   it.each([
     [['eval', 'stocks'], 'screen eval takes crypto or market, got "stocks"'],
     [['eval', '--horizon', '2d'], '--horizon must be one of 1d, 3d, 7d, 30d, got "2d"'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INTERVAL_MS } from '../../src/candle.js';
-import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
+import { fileCandles } from '../helpers/file-candles.js';
 import { emptySeries } from '../../src/store/history/series-merge.js';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { type HistoryRoutes, installHistoryRoutes } from '../helpers/fake-api/history-routes.js';
@@ -64,7 +64,7 @@ describe('screen crypto: candle history', () => {
   });
 
   it('keeps only closed candles: the open one is never stored, and its changing values change nothing', async () => {
-    const store = new FileCandleStore(cacheDir);
+    const store = fileCandles(cacheDir);
     expect((await crypto(500)).code).toBe(0);
     const key = { source: 'binance', interval: '1d', asset: 'BTCUSDT' } as const;
     const before = await store.read(key);
@@ -113,7 +113,7 @@ describe('screen crypto: candle history', () => {
   });
 
   it('repairs a gap with one request from the first missing candle', async () => {
-    const store = new FileCandleStore(cacheDir);
+    const store = fileCandles(cacheDir);
     const key = { source: 'binance', interval: '1d', asset: 'ETHUSDT' } as const;
     expect((await crypto(1000)).code).toBe(0);
     const full = (await store.read(key))!.series;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
+import { fileCandles } from '../helpers/file-candles.js';
 import { startFakeApi, type FakeApi } from '../helpers/fake-api/index.js';
 import { installHistoryRoutes } from '../helpers/fake-api/history-routes.js';
 import { driveClock } from '../helpers/drive-clock.js';
@@ -52,7 +52,7 @@ function historyRequests(from = 0): Array<{ path: string; series: string }> {
 }
 
 async function storedNames(dir: string): Promise<string[]> {
-  const listed = await new FileCandleStore(dir).list();
+  const listed = await fileCandles(dir).list();
   return listed.map((l) => `${l.key.source}/${l.key.interval}/${l.key.asset}`).sort();
 }
 

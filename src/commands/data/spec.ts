@@ -1,104 +1,29 @@
 import { changeOptions } from '../../options/change-options.js';
 import type { ConfigFile } from '../../options/config-file.js';
-import { dataOptions, type DataRunOptions, toDataRunOptions } from '../../options/data-options.js';
-import { defaultText, type OptionRecord, type OptionValues, type ValueSource } from '../../options/option-record.js';
+import { dataOptions, toDataRunOptions } from '../../options/data-options.js';
+import { defaultText, type OptionRecord, type ValueSource } from '../../options/option-record.js';
 import { usageError } from '../../options/parse-values.js';
 import { type ConfigSettings, configName, resolveOptions } from '../../options/resolve-options.js';
 import { demoSources } from '../../demo/demo-sources.js';
-import type { ColumnSpec } from '../../output/column-spec.js';
 import { noResultsLine } from '../../output/no-results-line.js';
 import { renderResults } from '../../output/render-results.js';
 import { renderRunReport } from '../../output/run-report.js';
-import { degradedLine, isDegraded } from '../../output/status-lines.js';
-import type { PerformanceStats } from '../../perf/performance-monitor.js';
+import { degradedLine } from '../../output/status-lines.js';
 import { redactUrl, secretsInWebhookUrl } from '../../redact.js';
-import { type CommandResult, type SourceReport, skipReasonText } from '../../report.js';
-import type { FiredAlert } from '../../screens/alerts/alert-states.js';
 import type { RuleFields } from '../../screens/alerts/rule-fields.js';
 import { apiKeysIn, type Env, type SourceName } from '../../sources/source-names.js';
 import type { ChangeSettings } from './changes/change-settings.js';
-import type { ChangeReport, RowIdentity } from './changes/run-tracking.js';
-import type { ArgumentRecord, CommandContext, CommandSpec, RenderView, RunOutcome } from '../command-spec.js';
+import type { CommandContext, CommandSpec, RunOutcome } from '../command-spec.js';
 import { createRunContext, type RunContext } from '../../runtime/run-context.js';
-import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
+import type { CommonOptions } from '../../runtime/runtime.js';
+import { type DataCommandDefinition, type DataCommandOptions, type DataRun, detailedTiming, type Watchlist } from './definition.js';
+import { onlyMissingKeys, redactResult, runOutcome, sourceOfHost } from './report.js';
+
+export type { DataCommandDefinition, DataCommandOptions, DataRun } from './definition.js';
+export { redactResult, runOutcome } from './report.js';
 
 /** What a run without `--changes`, rules, notifications or `--watch` asks: nothing. */
 const NO_CHANGES: ChangeSettings = { changes: false, rules: [], notifyCmd: undefined, webhook: undefined, watch: undefined, memoryKey: '' };
-
-/**
- * The per-host timing block, or one line: the block for a log or a pipe (cron mails it whole),
- * with `--timing`, or at `--log-level info` and more; a person at a terminal gets one line.
- */
-export function detailedTiming(view: RenderView, timing: boolean): boolean {
-  return !view.stderr.terminal || timing || view.stderr.verbose;
-}
-
-/** A config file list named by `--watchlist`, for a command's `parse`. */
-export interface Watchlist {
-  entries: readonly string[];
-  /** How a message names it: `<config path>:<line>: [watchlists] majors`. */
-  label: string;
-}
-
-/** What makes one data command (crypto, news, market) different from the others. */
-export interface DataCommandDefinition<Records extends readonly OptionRecord<string, unknown>[], Options, Row> {
-  name: CommandResult<Row>['command'];
-  /** The sources `--sources` may name. */
-  sources: readonly SourceName[];
-  /** `--limit` when not given. */
-  defaultLimit: number;
-  args?: readonly ArgumentRecord[];
-  /** The command's own options; the data options (`dataOptions`, `changeOptions`) are added to them. */
-  options: Records;
-  /**
-   * The command's options from its records' values, the positional arguments and the config
-   * file's list that `--watchlist` names (crypto symbols, market tickers, news queries).
-   * @throws QahtError QAHT_ERR_USAGE
-   */
-  parse(values: OptionValues<Records>, args: readonly string[], watchlist: Watchlist | undefined): Options;
-  /** Fetches and screens. Never throws for a source's failure: that goes into its report. */
-  screen(rt: Runtime, options: CommonOptions & Options): Promise<CommandResult<Row, SourceName>>;
-  /**
-   * Table and CSV columns for a result; `table.terminal` says the table goes to a terminal (off
-   * one, nothing a program reads next, such as a URL, is cut).
-   */
-  columns(result: CommandResult<Row>, table: { terminal: boolean }): ColumnSpec<Row>[];
-  /** Under `--demo`: a note when the demo has no samples for what was asked (a news query). */
-  demoNote?(options: Options): string | undefined;
-  /** An `--alert` rule on this command's fields, for its help. */
-  alertExample: string;
-  /** A stderr line under the table saying what its abbreviations mean (not for JSON or CSV). */
-  legend?: string;
-  /** A row's identity across runs (`--changes`, alerts) and the label JSON gives as `symbol` or `title`. */
-  identity: RowIdentity<Row>;
-  /** The result fields alert rules may name (loaded only by a run that has rules). */
-  ruleFields(): Promise<RuleFields<Row>>;
-  /** `--watch`'s interval when none is given: the shortest cache TTL of the sources the options use, ms. */
-  watchIntervalMs(options: CommonOptions & Options, nowMs: number): number;
-}
-
-export interface DataCommandOptions<Options> {
-  data: DataRunOptions;
-  change: ChangeSettings;
-  command: Options;
-}
-
-/** A finished data run, ready to render. */
-export interface DataRun<Row> {
-  result: CommandResult<Row, SourceName>;
-  /** One snapshot for the JSON document and the stderr summary, so both report the same run. */
-  metrics: PerformanceStats;
-  /** Which source uses each host, to label the timing summary. */
-  sourceOfHost: ReadonlyMap<string, string>;
-  /** The run used the bundled recordings (`--demo`). */
-  demo: boolean;
-  /** What `--changes` found (unset without it). */
-  changes?: ChangeReport;
-  /** Alerts that fired in this run. */
-  alerts: FiredAlert[];
-  /** Set for a `--watch` run: it drew on the terminal, and this is what it kept off the screen for stderr. */
-  watched?: { stderr: string };
-}
 
 /**
  * The spec of a data command: the shared pipeline around `definition.screen`. A run builds the
@@ -366,46 +291,4 @@ function findWatchlist(name: string | undefined, config: ConfigFile | undefined,
     );
   }
   return { entries, label: config.label('watchlists', name) };
-}
-
-/** The report's reasons and notes through the run's one redaction (`RunContext.redact`). */
-export function redactResult<Row>(
-  result: CommandResult<Row, SourceName>,
-  redact: (text: string) => string,
-): CommandResult<Row, SourceName> {
-  return {
-    ...result,
-    sources: result.sources.map((report) => (report.error === null ? report : { ...report, error: redact(report.error) })),
-    notes: result.notes.map(redact),
-  };
-}
-
-/**
- * When every source was skipped for want of a key (e.g. `--sources coincap` without
- * COINCAP_API_KEY), the run is a configuration error, not an outage: the reasons, joined.
- */
-export function onlyMissingKeys(sources: readonly SourceReport[]): string | undefined {
-  const missing = sources.flatMap((source) => (source.skip?.kind === 'missing-key' ? [skipReasonText(source.skip)] : []));
-  const ran = sources.some((source) => source.status !== 'skipped');
-  return missing.length > 0 && !ran ? missing.join('; ') : undefined;
-}
-
-/**
- * `ok` when anything was served; `no-results` when every source failed and no cache could serve;
- * under `--strict`, `degraded` when a source failed, served stale data, or served only part of
- * what was asked (a market source that ran out of budget partway reports an error beside its data).
- */
-export function runOutcome(sources: readonly SourceReport[], strict: boolean): RunOutcome {
-  const served = sources.some((s) => s.status === 'fresh' || s.status === 'cached' || s.status === 'stale');
-  if (!served) return 'no-results';
-  return strict && sources.some(isDegraded) ? 'degraded' : 'ok';
-}
-
-/** Which of this run's sources uses each host (a host shared by several, as in tests, names the first). */
-export function sourceOfHost(sources: readonly SourceReport<SourceName>[], hostsOf: (source: SourceName) => string[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const { name } of sources) {
-    for (const host of hostsOf(name)) if (!map.has(host)) map.set(host, name);
-  }
-  return map;
 }

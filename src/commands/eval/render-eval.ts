@@ -49,11 +49,13 @@ export function renderEvalNotes(result: EvalResult): string[] {
       ? [
           `${source}: ${result.days} day${result.days === 1 ? '' : 's'}, ${result.firstDate} to ${result.lastDate}${result.assets === undefined ? '' : `, ${result.assets} assets with stored candles`} (${result.store} store)`,
         ]
-      : result.basis === 'journal'
-        ? [
-            `${source}: no days recorded yet for ${result.screen}; every \`screen ${result.screen}\` run records the day that closed, so evidence builds up from the next one`,
-          ]
-        : [`${source}: no stored candles for ${result.screen}; \`screen history fill\` fetches them`];
+      : result.basis === 'backfill'
+        ? [`${source}: no stored candles for ${result.screen}; \`screen history fill\` fetches them`]
+        : result.screen === 'crypto'
+          ? [
+              `${source}: no days recorded yet for crypto; every \`screen crypto\` run records the day that closed, so evidence builds up from the next one`,
+            ]
+          : [`${source}: \`screen market\` keeps no journal yet; \`--basis backfill\` answers from stored daily bars`];
   if (result.days > 0 && evaluation.fromDay === undefined) lines.push(`no day has a ${h}-day forward return yet`);
   lines.push(
     `excess: a coin's ${h}-day return after the signal minus the median coin's that day; "every coin" is the baseline a random pick earns against that median`,

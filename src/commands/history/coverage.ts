@@ -22,6 +22,8 @@ export interface CoverageRow {
 export function coverageOf(listings: readonly SeriesListing[], nowMs: number): CoverageRow[] {
   const rows = new Map<string, CoverageRow & { firstMs: number; lastMs: number }>();
   for (const listing of listings) {
+    // Ledgers (`~days`) are bookkeeping, not series.
+    if (listing.key.asset.startsWith('~')) continue;
     const { source, interval } = listing.key;
     const id = `${source}/${interval}`;
     let row = rows.get(id);

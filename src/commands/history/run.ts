@@ -19,6 +19,8 @@ import { CRYPTO_TTL_MS, loadBinanceSymbols } from '../crypto/run.js';
 import { runSource } from '../data/run-source.js';
 import { type CoverageRow, coverageOf } from './coverage.js';
 import { historyTargets } from './history-targets.js';
+import { type MarketHistoryResult, syncMarketHistory } from './market-history.js';
+import { DEFAULT_UNIVERSE } from '../../screens/market/universes.js';
 import { type SyncResult, syncHistory } from './sync-history.js';
 
 export const HISTORY_ACTIONS = ['fill', 'status', 'clear'] as const;
@@ -37,8 +39,8 @@ export interface HistoryOptions {
 }
 
 export type HistoryResult =
-  | { action: 'fill'; where: string; coins: number; universe: string | null; sync: Omit<SyncResult, 'series'> }
-  | { action: 'status'; where: string; coverage: CoverageRow[] }
+  | { action: 'fill'; where: string; coins: number; universe: string | null; sync: Omit<SyncResult, 'series'>; market: MarketHistoryResult }
+  | { action: 'status'; where: string; coverage: CoverageRow[]; marketAbsent: string | undefined }
   | { action: 'clear'; where: string; removed: number };
 
 /** The CoinGecko page size: a fill of up to 250 coins shares the crypto run's cached list. */
@@ -71,8 +73,10 @@ export async function runHistory(context: CommandContext, options: HistoryOption
   const ports = session.runtime.history;
   if (!ports) throw new Error('history store unavailable');
   const where = ports.candles.label;
-  if (options.action === 'status')
-    return { action: 'status', where, coverage: coverageOf(await ports.candles.list(), context.clock.now()) };
+  if (options.action === 'status') {
+    const marketAbsent = env.MASSIVE_API_KEY?.trim() ? undefined : 'MASSIVE_API_KEY is not set';
+    return { action: 'status', where, coverage: coverageOf(await ports.candles.list(), context.clock.now()), marketAbsent };
+  }
   if (options.action === 'clear') return { action: 'clear', where, removed: await ports.candles.clear(options.source) };
   return fill(session, options, where);
 }
@@ -94,7 +98,8 @@ async function fill(session: RunContext, options: HistoryOptions, where: string)
   );
   const coins = (universe.value ?? []).slice(0, options.limit);
   if (coins.length === 0) {
-    return { action: 'fill', where, coins: 0, universe: universe.report.error ?? 'no coins', sync: emptySync() };
+    const market = await syncMarketHistory(rt, { symbols: DEFAULT_UNIVERSE, mode: 'fill' });
+    return { action: 'fill', where, coins: 0, universe: universe.report.error ?? 'no coins', sync: emptySync(), market };
   }
   const [binanceBase] = await rt.baseUrls('binance');
   const symbols = binanceBase === undefined ? undefined : await loadBinanceSymbols(rt, undefined, binanceBase).catch(() => undefined);
@@ -112,8 +117,10 @@ async function fill(session: RunContext, options: HistoryOptions, where: string)
     onProgress: (progress) => rt.progress.tick(progress.done),
   });
   rt.progress.end();
+  // Stocks (keyed): every missing day of the default universe, 5 a minute.
+  const market = await syncMarketHistory(rt, { symbols: DEFAULT_UNIVERSE, mode: 'fill' });
   const { series: _series, ...counts } = sync;
-  return { action: 'fill', where, coins: coins.length, universe: universe.report.status, sync: counts };
+  return { action: 'fill', where, coins: coins.length, universe: universe.report.status, sync: counts, market };
 }
 
 function emptySync(): Omit<SyncResult, 'series'> {

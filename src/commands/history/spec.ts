@@ -55,7 +55,8 @@ export const historyCommand: CommandSpec<HistoryOptions, HistoryResult> = {
     if (result.action === 'status') {
       const doc = `${JSON.stringify({ command: 'history', coverage: result.coverage })}\n`;
       if (options.json) return { stdout: doc, stderr: '' };
-      return { stdout: statusTable(result.coverage), stderr: quiet(`history in ${result.where}`) };
+      const absent = result.marketAbsent ? `; market history absent (${result.marketAbsent})` : '';
+      return { stdout: statusTable(result.coverage), stderr: quiet(`history in ${result.where}${absent}`) };
     }
     if (result.action === 'clear') {
       const what = options.source ? `${options.source} ` : '';
@@ -72,6 +73,13 @@ export const historyCommand: CommandSpec<HistoryOptions, HistoryResult> = {
     ];
     if (sync.failures.length > 5) lines.push(`  … and ${sync.failures.length - 5} more failures`);
     if (result.coins === 0) lines.push(`history fill: no coins to fill (coingecko: ${result.universe})`);
+    const { market } = result;
+    if (market.absent) lines.push(`history fill: market history absent (${market.absent})`);
+    else
+      lines.push(
+        `history fill: ${market.days} market days fetched from Massive, ${market.missing} still missing`,
+        ...market.failures.map((f) => `  failed: ${f}`),
+      );
     const doc = {
       command: 'history',
       action: 'fill',

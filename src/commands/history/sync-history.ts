@@ -1,8 +1,8 @@
 /**
  * Brings stored candle series up to date: reads every target, picks the ones that are due (their
  * next candle has closed by the run's clock), oldest first, and fetches them with at most
- * `concurrency` requests in flight, each series under its fetch lock (a series another process is
- * fetching is left to it) and re-read once locked (it may have just been written).
+ * `concurrency` requests in flight, each series under its fetch lock (waiting while another
+ * process fetches it) and re-read once locked: one fetch per series across a fleet.
  *
  * Two modes:
  * - `run` (a normal data run): at most `budget` requests, at most `coingeckoPerRun` of them to
@@ -28,8 +28,6 @@ import type { SeriesTarget } from './history-targets.js';
 export const HISTORY_WEIGHT_LIMIT = Math.floor(BINANCE_WEIGHT_PER_MINUTE * BINANCE_SLOWDOWN_SHARE);
 /** Requests in flight at once. */
 export const HISTORY_CONCURRENCY = 10;
-/** How long a fetch lock lives without its holder (a killed run's lapses then). */
-const LOCK_TTL_MS = 30_000;
 /** Reads in flight at once when loading the stored series. */
 const READ_CONCURRENCY = 32;
 /** In a run, the longest a history request waits for its host's pacing, wall-clock ms: one CoinGecko slot (2 s keyless), not a Retry-After. */
@@ -150,8 +148,8 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
 
   const work = async (item: DueItem): Promise<void> => {
     const { key } = item.target;
-    const lock = await ports.candles.lock(key, LOCK_TTL_MS);
-    // Another process is fetching this series: it is theirs.
+    const lock = await ports.candles.lock(key);
+    // Another process held it past the wait: it is theirs.
     if (!lock) {
       lockedElsewhere.push(item.target);
       return;

@@ -17,6 +17,7 @@ import {
 import { ScanState, type ServedQuote } from '../../screens/market/scan-state.js';
 import { normaliseSymbols, parseSymbolList } from '../../screens/market/symbols.js';
 import { DEFAULT_UNIVERSE, KNOWN_NAMES } from '../../screens/market/universes.js';
+import { marketHistoryNote, syncMarketHistory } from '../history/market-history.js';
 import { ALPHAVANTAGE_DAILY_LIMIT } from '../../sources/alphavantage.js';
 import { createMarketDriver, type MarketDriver } from '../../sources/market/market-drivers.js';
 import { forEachWithConcurrency } from '../../sources/market/pool.js';
@@ -106,9 +107,13 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   } finally {
     rt.progress.stop();
   }
+  // Stock history (Massive grouped daily, keyed): a few days a run, never while offline.
+  const history = rt.history && rt.cache.mode !== 'offline' ? await syncMarketHistory(rt, { symbols, mode: 'run' }) : undefined;
   const bars = await storedMarketBars(rt, [...state.outcome().served.keys()]);
   // Ages are measured at the end: a long scan's first quotes are that much older by then.
-  return buildResult(rt, options, state, skipped, rt.clock.now(), bars);
+  const result = buildResult(rt, options, state, skipped, rt.clock.now(), bars);
+  const note = marketHistoryNote(history);
+  return note === undefined ? result : { ...result, notes: [...result.notes, note] };
 }
 
 async function resolveSymbols(options: MarketOptions): Promise<string[]> {

@@ -63,7 +63,7 @@ interface NewsSourceSpec {
   fetch: (params: NewsFetchParams) => Promise<NewsItem[]>;
 }
 
-/** The news sources, in report order (CONTRACT `NEWS_SOURCES`). */
+/** The news sources, in report order (as `--json` lists them). */
 const NEWS_SOURCE_SPECS: readonly NewsSourceSpec[] = [
   { source: 'google_news', requiresKey: false, fetch: fetchGoogleNews },
   { source: 'hn', requiresKey: false, fetch: fetchHn },

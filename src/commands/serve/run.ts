@@ -3,12 +3,12 @@ import type { StatusReport } from '../../output/status-report.js';
 import type { SourceReport } from '../../report.js';
 import { type ServeService, createServeService } from '../../serve/serve-service.js';
 import { stoppableClock } from '../../serve/stoppable-clock.js';
+import type { EverySpec } from '../../serve/every-spec.js';
 import type { SourceName } from '../../sources/source-names.js';
 import { packageVersion } from '../../version.js';
 import type { CommandContext, InterruptSignal, Interrupts } from '../command-spec.js';
 import { createRunContext, type RunContext } from '../../runtime/run-context.js';
 import { Shutdown, settleStore } from '../../runtime/shutdown.js';
-import type { ServeOptions, ServeRun } from './spec.js';
 import { serveJobs } from './jobs.js';
 import { gatherStatus } from '../status/run.js';
 
@@ -16,6 +16,25 @@ import { gatherStatus } from '../status/run.js';
 const SETTLE_REFRESHES_MS = 2_000;
 /** ...and how long cache writes already under way may take to land. */
 const SETTLE_WRITES_MS = 1_000;
+
+/** What `screen serve` was asked to do. */
+export interface ServeOptions {
+  host: string;
+  port: number;
+  every: EverySpec;
+  /** Distinct (spaces and case aside), in the order given. */
+  newsQueries: string[];
+  /** `SCREEN_SERVE_TOKEN`, when set. */
+  token: string | undefined;
+  /** Requests per client address per `CLIENT_RATE_LIMIT_DEFAULTS.windowMs`. */
+  rateLimit: number;
+}
+
+/** How a serve run ended. */
+export interface ServeRun {
+  origin: string;
+  signal: InterruptSignal;
+}
 
 /**
  * Runs the service until `interrupts` delivers SIGINT or SIGTERM: one long-lived run context (the

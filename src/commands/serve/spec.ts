@@ -8,11 +8,12 @@ import { DEFAULT_EVERY, type EverySpec, formatEvery, parseEvery } from '../../se
 import { plannedScreens } from '../../serve/planned-screens.js';
 import { queryKey } from '../../serve/screen-job.js';
 import { parseServeToken } from '../../serve/serve-token.js';
-import type { CommandSpec, InterruptSignal } from '../command-spec.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { ServeOptions, ServeRun } from './run.js';
 
-/** `--port` when not given (CONTRACT). */
+/** `--port` when not given (README "`screen serve`"). */
 const DEFAULT_PORT = 8080;
-/** `--news-query` when not given (CONTRACT). */
+/** `--news-query` when not given (README "`screen serve`"). */
 const DEFAULT_NEWS_QUERY = 'bitcoin';
 /** Longest `--news-query`: far past any query worth running. */
 const MAX_QUERY_CHARS = 200;
@@ -75,27 +76,8 @@ const SERVE_OPTIONS = [
   }),
 ] as const;
 
-/** What `screen serve` was asked to do. */
-export interface ServeOptions {
-  host: string;
-  port: number;
-  every: EverySpec;
-  /** Distinct (spaces and case aside), in the order given. */
-  newsQueries: string[];
-  /** `SCREEN_SERVE_TOKEN`, when set. */
-  token: string | undefined;
-  /** Requests per client address per `CLIENT_RATE_LIMIT_DEFAULTS.windowMs`. */
-  rateLimit: number;
-}
-
-/** How a serve run ended. */
-export interface ServeRun {
-  origin: string;
-  signal: InterruptSignal;
-}
-
 /**
- * `screen serve`: the dashboard and HTTP API (CONTRACT "`screen serve`"). Runs until SIGINT or
+ * `screen serve`: the dashboard and HTTP API (README "Dashboard and API"). Runs until SIGINT or
  * SIGTERM, then stops cleanly and exits 0. The service (and Fastify with it) is imported only
  * when it runs, so `--help` and every other command never load it.
  */

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoKeys } from '../../demo/demo-sources.js';
+import { demoKeys } from '../../demo/demo-keys.js';
 import { switchOption } from '../../options/option-record.js';
 import { resolveOptions } from '../../options/resolve-options.js';
 import { LOCAL_RUN_OPTIONS } from '../../options/run-options.js';

@@ -1,21 +1,8 @@
 import { QahtError } from '../../errors.js';
-import type { Step } from '../chain.js';
+import type { AttemptDeadline, Step } from '../chain.js';
 import { abortedError } from '../classify-error.js';
 import type { Disposer } from '../client-events.js';
 import type { HttpMethod } from '../types.js';
-
-/**
- * An attempt's cut-off, handed to the steps inside the deadline step: its time limit or the
- * caller's abort, whichever comes first.
- */
-export interface AttemptDeadline {
-  /** For undici, only when the caller can abort (see `createDeadlineStep`). */
-  readonly signal: AbortSignal | undefined;
-  /** Why the attempt was cut off (QAHT_ERR_TIMEOUT or QAHT_ERR_ABORTED), once it was. */
-  readonly error: QahtError | undefined;
-  /** Runs `fn` at the cut-off (at once when it already came); returns a disposer. */
-  onCutOff(fn: (error: QahtError) => void): Disposer;
-}
 
 /**
  * The attempt ends at its time limit (`timeoutMs`, connect to the last body byte, redirects
@@ -56,8 +43,7 @@ class Cutoff implements AttemptDeadline {
   readonly #onAbort: (() => void) | undefined;
   #error: QahtError | undefined;
 
-  /** `reject` ends the attempt at the cut-off. */
-  /** `request` names the request in messages (its method and redacted URL). */
+  /** `reject` ends the attempt at the cut-off; `request` names the request in messages (its method and redacted URL). */
   constructor(
     timeoutMs: number,
     userSignal: AbortSignal | undefined,

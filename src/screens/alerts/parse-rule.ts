@@ -29,7 +29,7 @@ export const RULE_MAX_CHARS = 500;
 const MAX_COMPARISONS = 32;
 
 /**
- * Parses an alert rule (CONTRACT: `FIELD OP VALUE` joined by `and`/`or`; `and` binds tighter, and
+ * Parses an alert rule (README "Rules": `FIELD OP VALUE` joined by `and`/`or`; `and` binds tighter, and
  * parentheses group) and checks it against the command's fields: a number field takes a number
  * (or a size like `5M`), a text field a quoted string; `~` is for text fields only. No `eval`:
  * a recursive-descent parser over the tokens of `tokenizeRule`.

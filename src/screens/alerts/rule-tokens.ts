@@ -1,6 +1,6 @@
 import { RuleError } from './rule-error.js';
 
-/** Comparison operators (CONTRACT). `~` is a case-insensitive substring match. */
+/** Comparison operators (README "Rules"). `~` is a case-insensitive substring match. */
 export const RULE_OPERATORS = ['>=', '<=', '==', '!=', '>', '<', '~'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];
 

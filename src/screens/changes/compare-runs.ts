@@ -23,7 +23,7 @@ export interface RunSnapshot {
 
 export type ChangeKind = 'new' | 'dropped' | 'moved' | 'threshold';
 
-/** One change (CONTRACT: `kind, id, symbol|title, from, to, detail`). */
+/** One change (README "Changes and alerts": `kind, id, symbol|title, from, to, detail`). */
 export interface RowChange {
   kind: ChangeKind;
   id: string;

@@ -9,7 +9,7 @@ export type CryptoSource = Extract<SourceName, 'coingecko' | 'binance' | 'coinca
 export type ScoreBasis = 'signals' | 'snapshot';
 
 /**
- * One screened coin: the CONTRACT fields first (`rank` … `sources`), then extras, then the signal
+ * One screened coin: the documented `--json` fields first (`rank` … `sources`), then extras, then the signal
  * fields (README "Signals"). Numbers are numbers or null, never strings; text is raw (the output
  * layer sanitises it).
  */

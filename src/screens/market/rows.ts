@@ -3,7 +3,7 @@ import { type MarketSignalFields, NO_MARKET_SIGNALS } from './market-signals.js'
 import { marketScore } from './score.js';
 
 /**
- * One result row (CONTRACT: `symbol, name, price, changePct, volume, score, sources`), then the
+ * One result row (the documented `--json` fields: `symbol, name, price, changePct, volume, score, sources`), then the
  * signal fields, null without daily bars.
  */
 export interface MarketRow extends MarketSignalFields {

@@ -1,6 +1,6 @@
 import type { SourceName } from '../../sources/source-names.js';
 
-/** One result row of `screen news` (CONTRACT: `title, url, source, publishedAt, sources, score`). */
+/** One result row of `screen news` (the documented `--json` fields: `title, url, source, publishedAt, sources, score`). */
 export interface NewsRow {
   /** Headline, raw (the output layer sanitises). */
   title: string;

@@ -18,7 +18,7 @@ interface SchemaShape {
  * A plain-function twin of `v.is(schema, value)` for the simple schemas the cache's value checks
  * use — objects, arrays, strings, numbers, booleans, nullable, literals, picklists and custom
  * checks — or undefined when the schema has anything else (a pipe of actions, optional keys, a
- * union…), and `v.is` must do. Same answers (test/sources/compiled-check.test.ts compares them):
+ * union…), and `v.is` must do. Same answers (test/sources/shared/compiled-check.test.ts compares them):
  * an object is any non-null object and may have other keys, a number is never NaN. A cached run
  * checks every cached record (some 720 coins, each with a 168-point series) before it serves
  * them: valibot's general machinery took 10–14 ms of that, these functions about 5 (bench 8).

@@ -6,7 +6,7 @@
  * SIGKILL halfway through) sees the old file or the new one, never a mix. The folder is fsynced
  * afterwards so the rename itself survives a power cut.
  *
- * Why hand-written and not write-file-atomic (decided in issue 12; the package is not a dependency):
+ * Why hand-written and not write-file-atomic (the package is not a dependency):
  * the temp names are predictable (`*.<host>-<pid>.<random>.tmp`, see temp-names.ts), so readers skip
  * them and the next run sweeps the ones a dead writer left; and writes in flight are known to this
  * module, so an interrupted run can let them land before it exits (`settlePendingWrites`).

@@ -14,7 +14,7 @@
  * Take-over goes through a short-lived `<lock>.break` guard so two waiters that both judged the
  * lock stale cannot delete each other's fresh lock.
  *
- * Why hand-written and not proper-lockfile (decided in issue 12; the package is not a dependency):
+ * Why hand-written and not proper-lockfile (the package is not a dependency):
  * the holder's pid tells a SIGKILLed holder from a slow one at once, where proper-lockfile waits out
  * its mtime staleness on every key a killed run held; and staleness runs on the injected Clock, so
  * tests drive take-over with a ManualClock instead of sleeping (proper-lockfile reads `Date.now()`).

@@ -1,8 +1,8 @@
 /**
  * The candle history port: closed bars per series, kept apart from the response cache (`screen
  * cache clear` never touches them) in the same store — files under the cache dir by default,
- * Redis keys under `--store redis://…`. Its operations are those of the store's entries (read,
- * write, remove, lock, list, clear), so a series is one entry of the store's port family.
+ * Redis keys under `--store redis://…`. It is implemented over the store's entry-backend port
+ * (`entry-candle-store.ts`): a series is one entry of the store's port family.
  */
 import type { StoredSeries } from './series-codec.js';
 import type { HistorySource, SeriesKey } from './series-key.js';
@@ -31,10 +31,11 @@ export interface CandleStore {
   /** Replaces the series (atomically: a reader sees the old one or the new one). */
   write(key: SeriesKey, stored: StoredSeries): Promise<void>;
   /**
-   * Takes the series' fetch lock for `ttlMs` (a killed holder's lock lapses then), or undefined
-   * when another process holds it: that one is fetching the series, so this one leaves it.
+   * Takes the series' fetch lock, waiting while another process holds it (it is fetching the
+   * series: the caller then reads it again and finds it done); undefined when it cannot be had in
+   * time. A killed holder's lock lapses.
    */
-  lock(key: SeriesKey, ttlMs: number): Promise<SeriesLock | undefined>;
+  lock(key: SeriesKey): Promise<SeriesLock | undefined>;
   /** Every stored series (optionally only `source`'s), sorted by name. */
   list(source?: HistorySource): Promise<SeriesListing[]>;
   /** The key of every stored series (optionally only `source`'s), without reading any: for a reader that reads only some. */

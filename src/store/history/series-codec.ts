@@ -1,8 +1,8 @@
 /**
- * The stored form of a candle series, shared by the file and Redis backends: one small JSON
- * document, columns as arrays (as `CandleSeries` holds them), open times as the first one plus
- * steps in whole intervals (a gap-free series stores a run of 1s), and a checksum-free shape check
- * on read: a document that is not exactly this shape is a miss, never a crash.
+ * The stored form of a candle series (an entry's value, in the file and Redis backends alike):
+ * columns as arrays (as `CandleSeries` holds them), open times as the first one plus steps in
+ * whole intervals (a gap-free series stores a run of 1s), checked on read (the entry's checksum
+ * guards the bytes): a document that is not exactly this shape is a miss, never a crash.
  */
 import { type CandleInterval, type CandleSeries, INTERVAL_MS } from '../../candle.js';
 
@@ -31,7 +31,8 @@ interface SeriesDocument {
   qv: number[];
 }
 
-export function encodeSeries(stored: StoredSeries): string {
+/** The stored document of a series, as a plain JSON value (an entry's value). */
+export function seriesDocument(stored: StoredSeries): unknown {
   const { series, fetchedAt } = stored;
   const step = INTERVAL_MS[series.interval];
   const doc: SeriesDocument = {
@@ -46,17 +47,12 @@ export function encodeSeries(stored: StoredSeries): string {
     c: [...series.close],
     qv: [...series.quoteVolume],
   };
-  return JSON.stringify(doc);
+  return doc;
 }
 
-/** The series in `text`, or undefined when it is not a stored series of `interval`. */
-export function decodeSeries(text: string, interval: CandleInterval): StoredSeries | undefined {
-  let doc: Partial<SeriesDocument>;
-  try {
-    doc = JSON.parse(text) as Partial<SeriesDocument>;
-  } catch {
-    return undefined;
-  }
+/** The series in a stored document (see `seriesDocument`), or undefined when it is not one of `interval`. */
+export function seriesFromDocument(value: unknown, interval: CandleInterval): StoredSeries | undefined {
+  const doc = value as Partial<SeriesDocument>;
   if (typeof doc !== 'object' || doc === null || doc.v !== SERIES_FORMAT || doc.interval !== interval) return undefined;
   const { o, h, l, c, qv, dt, t0, fetchedAt } = doc;
   if (!isNumbers(o) || !isNumbers(h) || !isNumbers(l) || !isNumbers(c) || !isNumbers(qv) || !isNumbers(dt)) return undefined;

@@ -18,11 +18,6 @@ export function assetSlug(asset: string): string {
   return `x-${Buffer.from(asset, 'utf8').toString('hex').slice(0, 160)}`;
 }
 
-/** The asset back from its slug (see `assetSlug`). */
-export function assetFromSlug(slug: string): string {
-  return slug.startsWith('x-') ? Buffer.from(slug.slice(2), 'hex').toString('utf8') : slug;
-}
-
 /** `binance/1d/BTCUSDT`: a series' name in listings, locks and messages. */
 export function seriesName(key: SeriesKey): string {
   return `${key.source}/${key.interval}/${assetSlug(key.asset)}`;

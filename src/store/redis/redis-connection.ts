@@ -13,7 +13,7 @@ import { QahtError } from '../../errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import type { RedisLocation } from '../store-location.js';
 
-/** The longest the store may hold a run up, at connect and per command (CONTRACT: 1 s). */
+/** The longest the store may hold a run up, at connect and per command (README "Running on several machines": 1 s). */
 export const STORE_TIMEOUT_MS = 1_000;
 
 /** A Lua script, run by its SHA1 (`EVALSHA`) and loaded on the first NOSCRIPT. */

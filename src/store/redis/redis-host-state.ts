@@ -10,13 +10,13 @@ import type {
   BreakerRules,
   BreakerStep,
   PacingPort,
-  SharedBreakerStateName,
   SharedPace,
   SlotBounds,
   SlotGrant,
 } from '../store-ports.js';
 import type { RawReply, RedisConnection } from './redis-connection.js';
 import { BLOCK_HOST, BREAKER_STEP, RESERVE_SLOT, UPDATE_PACE } from './redis-scripts.js';
+import type { BreakerStateName } from '../../breaker-state.js';
 
 /** How long a host's schedule and breaker outlive their last change (the file store's state keeps a day too). */
 export const HOST_STATE_TTL_MS = 24 * 3600_000;
@@ -138,8 +138,9 @@ function paceOf(fields: readonly (string | undefined)[]): SharedPace {
   return pace;
 }
 
-function stateName(raw: string | undefined): SharedBreakerStateName {
-  return raw === 'open' || raw === 'halfOpen' ? raw : 'closed';
+/** The script's words (closed, open, halfOpen) as every other breaker spells them. */
+function stateName(raw: string | undefined): BreakerStateName {
+  return raw === 'open' ? 'OPEN' : raw === 'halfOpen' ? 'HALF_OPEN' : 'CLOSED';
 }
 
 /** A reply as a list of strings (a scalar as a list of one; nil as an empty string). */

@@ -6,6 +6,7 @@ import { quoteValue, usageError } from '../../../options/parse-values.js';
 import type { AlertRule } from '../../../screens/alerts/parse-rule.js';
 import type { RuleFields } from '../../../screens/alerts/rule-fields.js';
 import type { Env } from '../../../sources/source-names.js';
+import type { RuleText } from './parse-rules.js';
 
 /** What `--changes`, `--alert`, `--notify-cmd`, `--webhook` and `--watch` ask of one data run. */
 export interface ChangeSettings {
@@ -69,12 +70,6 @@ export async function toChangeSettings(input: {
     watch,
     memoryKey: `changes:${command}:${digest}`,
   };
-}
-
-/** A rule's text and how an error in it is introduced (`--alert "…"`, or its config file line). */
-export interface RuleText {
-  text: string;
-  where: string;
 }
 
 function flagRules(texts: readonly string[]): RuleText[] {

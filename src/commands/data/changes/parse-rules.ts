@@ -2,7 +2,12 @@ import { usageError } from '../../../options/parse-values.js';
 import { type AlertRule, parseRule } from '../../../screens/alerts/parse-rule.js';
 import { RuleError } from '../../../screens/alerts/rule-error.js';
 import { fieldTypes, type RuleFields } from '../../../screens/alerts/rule-fields.js';
-import type { RuleText } from './change-settings.js';
+
+/** A rule's text and how an error in it is introduced (`--alert "…"`, or its config file line). */
+export interface RuleText {
+  text: string;
+  where: string;
+}
 
 /**
  * Parses a run's alert rules against the command's fields.

@@ -4,7 +4,7 @@ import { renderRunReport } from '../../../output/run-report.js';
 import { sanitizeText } from '../../../output/sanitize.js';
 import type { Rendered, RenderView, RunOutcome } from '../../command-spec.js';
 import { noResultsLine } from '../../../output/no-results-line.js';
-import { type DataCommandDefinition, type DataCommandOptions, type DataRun, detailedTiming } from '../spec.js';
+import { type DataCommandDefinition, type DataCommandOptions, type DataRun, detailedTiming } from '../definition.js';
 import { alertJson, describeAlert } from '../notify/alert-payload.js';
 
 /**

@@ -1,7 +1,7 @@
 import { sanitizeText } from '../../../output/sanitize.js';
 import type { FiredAlert } from '../../../screens/alerts/alert-states.js';
 
-/** One fired alert as JSON shows it (CONTRACT: `rule, id, symbol|title, value, firedAt`). */
+/** One fired alert as JSON shows it (README "Changes and alerts": `rule, id, symbol|title, value, firedAt`). */
 export type AlertJson = { rule: string; id: string; value: number | string | null; firedAt: string } & Partial<
   Record<'symbol' | 'title', string>
 >;

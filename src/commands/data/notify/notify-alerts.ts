@@ -6,7 +6,7 @@ import { alertPayload } from './alert-payload.js';
 import { postWebhook, webhookLabel } from './post-webhook.js';
 import { runNotifyCommand } from './run-notify-command.js';
 
-/** A notification's time limit (CONTRACT: the webhook's 10 s), or `--timeout-ms` when that is shorter. */
+/** A notification's time limit (README "Changes and alerts": the webhook's 10 s), or `--timeout-ms` when that is shorter. */
 export const NOTIFY_TIMEOUT_MS = 10_000;
 /** Retries of a webhook POST at most (within its time limit). */
 const WEBHOOK_MAX_RETRIES = 2;

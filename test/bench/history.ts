@@ -1,0 +1,216 @@
+/**
+ * Bench 16, candle history:
+ * - 16a `history fill` of 250 coins × 1d from a cold store, through the real client and limiter
+ *   (Binance's documented pacing, as a run configures it) against a loopback Binance answering
+ *   klines after 50 ms behind a 6,000-weight-a-minute bucket: wall time ÷ the ideal time that a
+ *   concurrency of 10 and the bucket allow (250 requests × 2 weight fit one minute's bucket, so
+ *   the ideal is 25 rounds of 50 ms);
+ * - 16b a warm normal run's added cost: reading 250 coins' stored series (daily and hourly,
+ *   1,000 candles each) the way a run with nothing due does, before any signal is computed;
+ * - 16c store size per 1,000 candles: one series entry in the file store and in Redis.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCryptoHistory } from '../../src/commands/history/crypto-history.js';
+import type { SeriesTarget } from '../../src/commands/history/history-targets.js';
+import { HISTORY_CONCURRENCY, syncHistory } from '../../src/commands/history/sync-history.js';
+import { AsyncAPIClient } from '../../src/http/async-api-client.js';
+import { PerformanceMonitor } from '../../src/perf/performance-monitor.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
+import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
+import { DOCUMENTED_DELAY_MS } from '../../src/sources/documented-rates.js';
+import { EntryFiles } from '../../src/store/file/entry-files.js';
+import { EntryCandleStore, HISTORY_ENTRIES } from '../../src/store/history/entry-candle-store.js';
+import { MemoryWeightBudget } from '../../src/store/history/weight-budget.js';
+import { RedisConnection } from '../../src/store/redis/redis-connection.js';
+import { RedisEntries } from '../../src/store/redis/redis-entries.js';
+import { systemClock } from '../../src/time/clock.js';
+import { startFakeApi } from '../helpers/fake-api/index.js';
+import { installHistoryRoutes } from '../helpers/fake-api/history-routes.js';
+import { REDIS_SKIP_NOTE, startRedisServer } from '../helpers/redis-server.js';
+import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
+
+const COINS = 250;
+const LATENCY_MS = 50;
+const WARM_RUNS = 7;
+
+function symbols(): string[] {
+  return Array.from({ length: COINS }, (_, i) => `C${i}USDT`);
+}
+
+async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
+  const api = await startFakeApi();
+  const routes = installHistoryRoutes(api, { now: () => Date.now(), symbols: symbols(), latencyMs: LATENCY_MS });
+  const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-history-'));
+  try {
+    const limiter = new AdaptiveRateLimiter({ defaultDelayMs: DOCUMENTED_DELAY_MS.binance });
+    limiter.configureHost(api.host, { documentedDelayMs: DOCUMENTED_DELAY_MS.binance });
+    const client = new AsyncAPIClient({ limiter, monitor: new PerformanceMonitor() });
+    const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+    const targets: SeriesTarget[] = symbols().map((symbol, rank) => ({
+      coinId: symbol,
+      rank,
+      key: { source: 'binance', interval: '1d', asset: symbol },
+    }));
+    const started = performance.now();
+    const sync = await syncHistory({
+      ports: { candles: new EntryCandleStore(files, files.entriesDir), weight: new MemoryWeightBudget(systemClock) },
+      http: async () => client,
+      clock: systemClock,
+      baseUrl: async () => api.url,
+      targets,
+      mode: 'fill',
+    });
+    const wallMs = performance.now() - started;
+    await client.close();
+    const idealMs = Math.ceil(COINS / HISTORY_CONCURRENCY) * LATENCY_MS;
+    const ratio = wallMs / idealMs;
+    const verdict = check(ratio, 'max', 1.2);
+    const zero429 = routes.rejected === 0;
+    return {
+      dir,
+      row: {
+        benchmark: `16a history fill, ${COINS} coins × 1d, cold (${LATENCY_MS} ms, 6,000/min)`,
+        measured: `${ms(wallMs)}, ${sync.fetched} fetched, ${routes.rejected} × 429`,
+        baseline: `ideal ${ms(idealMs)} (${COINS} ÷ ${HISTORY_CONCURRENCY} × ${LATENCY_MS} ms)`,
+        ratio,
+        target: `${verdict.target}, zero 429s`,
+        pass: verdict.pass && zero429 && sync.fetched === COINS,
+        values: { wallMs, idealMs, fetched: sync.fetched, rejected: routes.rejected, weightUsed: routes.usedWeight() },
+      },
+    };
+  } finally {
+    await api.close();
+  }
+}
+
+async function benchWarmRead(dir: string): Promise<BenchRow[]> {
+  // The same 250 series, plus an hourly one each (copied daily bars stand in: only the size matters).
+  const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+  const candles = new EntryCandleStore(files, files.entriesDir);
+  for (const symbol of symbols()) {
+    const daily = await candles.read({ source: 'binance', interval: '1d', asset: symbol });
+    if (!daily) continue;
+    const hourly = {
+      ...daily.series,
+      interval: '1h' as const,
+      openTime: daily.series.openTime.map((_, i) => Date.now() - (1000 - i) * 3600_000),
+    };
+    await candles.write({ source: 'binance', interval: '1h', asset: symbol }, { series: hourly, fetchedAt: Date.now() });
+  }
+  const coins = symbols().map((symbol) => ({ id: symbol.toLowerCase(), symbol: symbol.replace(/USDT$/, '') }));
+  // The issue's row: 250 series (the daily ones), read at once as a run reads them.
+  const dailySamples: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) {
+    const fresh = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+    const store = new EntryCandleStore(fresh, fresh.entriesDir);
+    const started = performance.now();
+    await Promise.all(symbols().map((symbol) => store.read({ source: 'binance', interval: '1d', asset: symbol })));
+    dailySamples.push(performance.now() - started);
+  }
+  const samples: number[] = [];
+  let series = 0;
+  for (let i = 0; i < WARM_RUNS; i++) {
+    // A new store per run, as a new process has: nothing of the last run is in memory.
+    const fresh = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+    const rt = {
+      history: { candles: new EntryCandleStore(fresh, fresh.entriesDir), weight: new MemoryWeightBudget(systemClock) },
+      clock: systemClock,
+      env: {},
+    } as unknown as Runtime;
+    const started = performance.now();
+    const history = await loadCryptoHistory(rt, { coins, usdSymbols: async () => undefined, budget: 0, fetch: false, sources: new Set() });
+    samples.push(performance.now() - started);
+    series = [...(history?.byCoin.values() ?? [])].filter((h) => h.daily && h.hourly).length;
+  }
+  const addedMs = median(samples);
+  const dailyMs = median(dailySamples);
+  return [
+    {
+      benchmark: `16b warm run: reading ${COINS} series (1d, 1,000 candles each)`,
+      measured: `${ms(dailyMs)} (median of ${WARM_RUNS})`,
+      baseline: 'the same run without history: 0 ms',
+      ratio: null,
+      target: '< 30 ms',
+      pass: dailyMs < 30,
+      values: { dailyMs },
+    },
+    {
+      benchmark: `16b' warm crypto run as built: ${COINS} coins' 1d + 1h series`,
+      measured: `${ms(addedMs)} (median of ${WARM_RUNS})`,
+      baseline: 'the same run without history: 0 ms',
+      ratio: null,
+      target: 'info',
+      pass: null,
+      values: { addedMs, coinsWithBoth: series },
+    },
+  ];
+}
+
+async function benchSize(dir: string): Promise<BenchRow[]> {
+  const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+  const candles = new EntryCandleStore(files, files.entriesDir);
+  const stored = await candles.read({ source: 'binance', interval: '1d', asset: 'C0USDT' });
+  const count = stored?.series.openTime.length ?? 0;
+  const listing = (await files.list()).find((entry) => entry.key === 'history:binance/1d/C0USDT');
+  const fileBytes = listing?.file ? (await stat(listing.file)).size : 0;
+  const rows: BenchRow[] = [
+    {
+      benchmark: '16c store size per 1,000 candles: file store',
+      measured: `${(fileBytes / 1024 / (count / 1000)).toFixed(1)} KiB`,
+      baseline: `one series entry of ${count} daily candles`,
+      ratio: null,
+      target: 'info',
+      pass: null,
+      values: { fileBytes, candles: count },
+    },
+  ];
+  if (REDIS_SKIP_NOTE !== undefined || !stored) return rows;
+  const redis = await startRedisServer();
+  try {
+    const connection = await RedisConnection.open({
+      location: { kind: 'redis', url: redis.url, safeUrl: redis.url, prefix: 'bench:' } as never,
+    });
+    const redisCandles = new EntryCandleStore(new RedisEntries(connection, { kind: HISTORY_ENTRIES }), redis.url);
+    await redisCandles.write({ source: 'binance', interval: '1d', asset: 'C0USDT' }, stored);
+    const key = (await redis.command('KEYS', 'bench:history:*')).split('\r\n').find((line) => line.startsWith('bench:'));
+    const usage = key ? Number((await redis.command('MEMORY', 'USAGE', key)).replace(/^:/, '').trim()) : Number.NaN;
+    await connection.close();
+    rows.push({
+      benchmark: '16c store size per 1,000 candles: Redis',
+      measured: `${(usage / 1024 / (count / 1000)).toFixed(1)} KiB (MEMORY USAGE)`,
+      baseline: `one series entry of ${count} daily candles`,
+      ratio: null,
+      target: 'info',
+      pass: null,
+      values: { redisBytes: usage, candles: count },
+    });
+  } finally {
+    await redis.stop();
+  }
+  return rows;
+}
+
+export async function benchHistory(): Promise<BenchResult> {
+  progress('16a history fill, cold');
+  const { row, dir } = await benchFill();
+  try {
+    progress('16b warm read');
+    const warm = await benchWarmRead(dir);
+    progress('16c store size');
+    const sizes = await benchSize(dir);
+    return {
+      id: '16',
+      title: 'Candle history',
+      rows: [row, ...warm, ...sizes],
+      notes: [
+        "16a: syncHistory in fill mode through AsyncAPIClient and the AdaptiveRateLimiter at Binance's documented spacing, EntryFiles in a temp dir; the fake API (test/helpers/fake-api/history-routes.ts) answers each klines request after 50 ms and counts weight per calendar minute (429 + Retry-After past 6,000).",
+        '16b: loadCryptoHistory with nothing due (budget 0): 500 entry reads and decodes for 250 coins, each in a new store as a new process has; the median of 7.',
+        '16c: the entry file on disk (header + series document) and Redis MEMORY USAGE of the same entry.',
+      ],
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
