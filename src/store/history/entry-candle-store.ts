@@ -64,12 +64,13 @@ export class EntryCandleStore implements CandleStore {
     return listings;
   }
 
-  /** From the entries' headers only: no series is read. Sorted by name. */
+  /** From the entries' headers only: no series is read. Sorted by name; ledgers (`~…`) left out. */
   async keys(source?: HistorySource): Promise<SeriesKey[]> {
     const keys: SeriesKey[] = [];
     for (const header of await this.#backend.list()) {
       const key = parseKey(header.key);
-      if (key && (source === undefined || key.source === source)) keys.push(key);
+      // `~` assets are bookkeeping (Massive's ledger of days asked), not series.
+      if (key && !key.asset.startsWith('~') && (source === undefined || key.source === source)) keys.push(key);
     }
     return keys.sort((a, b) => seriesName(a).localeCompare(seriesName(b)));
   }

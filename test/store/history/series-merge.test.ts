@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { type CandleSeries, INTERVAL_MS } from '../../../src/candle.js';
+import { seriesDocument, seriesFromDocument } from '../../../src/store/history/series-codec.js';
+import { emptySeries, mergeSeries, nextFetch } from '../../../src/store/history/series-merge.js';
+
+const DAY = INTERVAL_MS['1d'];
+const T0 = Date.UTC(2026, 0, 1);
+
+function days(opens: number[]): CandleSeries {
+  return {
+    ...emptySeries('1d'),
+    openTime: opens.map((i) => T0 + i * DAY),
+    open: opens,
+    high: opens,
+    low: opens,
+    close: opens,
+    quoteVolume: opens,
+  };
+}
+
+describe('a stored series', () => {
+  it('merges by open time, one bar per time, oldest first, keeping the newest 1,000', () => {
+    const merged = mergeSeries(days([0, 1, 2]), days([2, 3]));
+    expect(merged.openTime).toEqual([0, 1, 2, 3].map((i) => T0 + i * DAY));
+    const capped = mergeSeries(days(Array.from({ length: 995 }, (_, i) => i)), days([995, 996, 997, 998, 999, 1000, 1001]));
+    expect(capped.openTime).toHaveLength(1000);
+    expect(capped.openTime[0]).toBe(T0 + 2 * DAY);
+  });
+
+  it('is due when its next candle has closed by the clock, never before; a never-fetched one is due', () => {
+    const series = days([0, 1]);
+    expect(nextFetch(undefined, '1d', T0).due).toBe(true);
+    expect(nextFetch(series, '1d', T0 + 3 * DAY - 1).due).toBe(false);
+    expect(nextFetch(series, '1d', T0 + 3 * DAY)).toMatchObject({ due: true, startTime: T0 + 2 * DAY, missing: 1 });
+  });
+
+  it('repairs its first gap with the next due fetch; a gap alone costs no request', () => {
+    const holed = days([0, 1, 4, 5]);
+    expect(nextFetch(holed, '1d', T0 + 6 * DAY).due).toBe(false);
+    expect(nextFetch(holed, '1d', T0 + 7 * DAY)).toMatchObject({ due: true, startTime: T0 + 2 * DAY });
+  });
+
+  it('asks for the newest candles when it is further behind than one request reaches', () => {
+    expect(nextFetch(days([0]), '1d', T0 + 2000 * DAY)).toMatchObject({ due: true, startTime: undefined });
+  });
+
+  it('round-trips through its stored document; a foreign document reads as missing', () => {
+    const stored = { series: days([0, 1, 5]), fetchedAt: 7 };
+    expect(seriesFromDocument(JSON.parse(JSON.stringify(seriesDocument(stored))), '1d')).toEqual(stored);
+    expect(seriesFromDocument({ v: 2 }, '1d')).toBeUndefined();
+    expect(seriesFromDocument(seriesDocument(stored), '1h')).toBeUndefined();
+    expect(seriesFromDocument({ ...(seriesDocument(stored) as object), c: [1, 'x', 3] }, '1d')).toBeUndefined();
+  });
+});
