@@ -79,10 +79,14 @@ export function seriesFromDocument(value: unknown, interval: CandleInterval): St
 
 function openTimes(n: number, t0: number, dt: unknown[], step: number): number[] | undefined {
   const openTime = new Array<number>(n);
+  if (dt.length === 0) {
+    for (let i = 0; i < n; i++) openTime[i] = t0 + i * step;
+    return openTime;
+  }
   let time = t0;
   for (let i = 0; i < n; i++) {
     if (i > 0) {
-      const d = dt.length === 0 ? 1 : dt[i - 1];
+      const d = dt[i - 1];
       if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1) return undefined;
       time += d * step;
     }
@@ -95,18 +99,27 @@ function openTimes(n: number, t0: number, dt: unknown[], step: number): number[]
 function floatColumns(base64: string, n: number): number[][] | undefined {
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length !== COLUMNS.length * n * FLOAT_BYTES) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const floats = floatsOf(bytes);
   const columns: number[][] = [];
-  let offset = 0;
   for (let c = 0; c < COLUMNS.length; c++) {
     const column = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const x = view.getFloat64(offset, true);
+    for (let i = 0, at = c * n; i < n; i++, at++) {
+      const x = floats[at]!;
       if (!Number.isFinite(x)) return undefined;
       column[i] = x;
-      offset += FLOAT_BYTES;
     }
     columns.push(column);
   }
   return columns;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The little-endian floats of `bytes`: a view where the host is little-endian and the bytes aligned, else a copy. */
+function floatsOf(bytes: Buffer): Float64Array {
+  if (LITTLE_ENDIAN && bytes.byteOffset % FLOAT_BYTES === 0)
+    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / FLOAT_BYTES);
+  const floats = new Float64Array(bytes.length / FLOAT_BYTES);
+  for (let i = 0; i < floats.length; i++) floats[i] = bytes.readDoubleLE(i * FLOAT_BYTES);
+  return floats;
 }
