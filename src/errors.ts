@@ -18,7 +18,11 @@ export type QahtErrorCode =
   | 'QAHT_ERR_BUDGET_EXHAUSTED'
   | 'QAHT_ERR_NO_DATA'
   | 'QAHT_ERR_LOCK_TIMEOUT'
-  | 'QAHT_ERR_STORE_UNAVAILABLE';
+  | 'QAHT_ERR_STORE_UNAVAILABLE'
+  /** The API answered that the request needs a paid plan: nothing to learn about its health or pace. */
+  | 'QAHT_ERR_NOT_ON_PLAN'
+  /** A wait (a pacing slot, a block) would outlive the run's deadline: the request was not sent. */
+  | 'QAHT_ERR_DEADLINE';
 
 export interface QahtErrorOptions {
   cause?: unknown;

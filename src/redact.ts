@@ -44,7 +44,8 @@ export function redactUrl(url: string | URL, secrets: readonly string[] = []): s
   try {
     parsed = new URL(String(url));
   } catch {
-    return redactSecrets(String(url), secrets);
+    // A URL that does not parse (a bad port or host) may still carry `user:password@`.
+    return redactSecrets(String(url).replace(USER_INFO, `$1${REDACTED}@`), secrets);
   }
   if (parsed.username) parsed.username = REDACTED;
   if (parsed.password) parsed.password = REDACTED;
@@ -53,6 +54,9 @@ export function redactUrl(url: string | URL, secrets: readonly string[] = []): s
   for (const name of secretNames) parsed.searchParams.set(name, REDACTED);
   return redactSecrets(parsed.toString(), secrets);
 }
+
+/** The user info of a URL-like text: `scheme://user:password@`. */
+const USER_INFO = /^(\s*[a-z][a-z0-9+.-]*:\/\/)\S*?@/i;
 
 /** Values of the credential-like query parameters of `url` (to scrub wherever else they show up). */
 export function secretsInUrl(url: string | URL): string[] {

@@ -11,6 +11,7 @@ const SERIAL = [
   'test/cli/overlap-and-signals.test.ts',
   'test/cli/market-cli.test.ts',
   'test/serve/serve-load.test.ts',
+  'test/serve/serve-attack.test.ts',
   'test/commands/news/news-deadline.test.ts',
   'test/http/client-batch.test.ts',
 ];

@@ -33,6 +33,7 @@ const GROUP_OF: Readonly<Record<string, string>> = {
   logLevel: RUN,
   logFile: RUN,
   timeoutMs: RUN,
+  deadlineMs: RUN,
   maxRetries: RUN,
   paceMs: RUN,
   retryBaseMs: RUN,

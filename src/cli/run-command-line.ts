@@ -83,6 +83,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
   const config = spec.usesConfig ? await loadConfig(settings.config) : undefined;
   const options = await spec.parse({ args: invocation.args, raw: invocation.raw, env: io.env, config, configPath: settings.config.path });
   const deferred = new Shutdown();
+  let degradedLate = false;
   const context: CommandContext = {
     bin,
     settings,
@@ -91,6 +92,9 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
     stderr: io.stderr,
     interrupts: io.interrupts,
     afterOutput: (task) => deferred.add(task),
+    degrade: () => {
+      degradedLate = true;
+    },
     terminal: io.stdout.isTTY
       ? async () =>
           (await import('./watch-terminal.js')).createWatchTerminal(io.stdout, io.stdin, chalkFor(io.stdout, io.env, settings.color), {
@@ -136,7 +140,7 @@ async function execute(invocation: Invocation, io: CliIo, bin: string): Promise<
     failure ??= { error };
   });
   if (failure) throw failure.error;
-  return code;
+  return degradedLate && code === EXIT.ok ? EXIT.degraded : code;
 }
 
 /**

@@ -85,6 +85,11 @@ export interface CommandContext {
    * connections): run after the output is printed, or when the run fails, last registered first.
    */
   afterOutput(task: () => Promise<void>): void;
+  /**
+   * Marks the run degraded after its output was printed (an alert that could not be delivered, a
+   * store that fell back): an exit 0 becomes 3. Only call it under `--strict`.
+   */
+  degrade(): void;
   /** The terminal `--watch` draws on, when stdout is one (made, and its module loaded, on demand); undefined otherwise. */
   terminal?: (() => Promise<WatchTerminal>) | undefined;
 }

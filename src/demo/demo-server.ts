@@ -8,6 +8,7 @@ import { demoKeys } from './demo-keys.js';
 import { historyAnswer } from './history-answer.js';
 import { moveQuotes } from './moving-quotes.js';
 import { demoTopicOf } from './news-topics.js';
+import { demoRatePerUsd, quoteMarkets } from './quoted-markets.js';
 import { renderTimeTokens } from './time-tokens.js';
 
 /** One recorded response: served for `GET /<source><path>` when every listed query param matches. */
@@ -112,6 +113,9 @@ async function serve(source: SourceName, request: IncomingMessage, response: Ser
     response.end(body);
     return;
   }
+  // CoinGecko markets in another currency the rates sample covers: the USD sample, converted.
+  const perUsd = await quoteRate(source, path, url.searchParams, library);
+  if (perUsd !== undefined) url.searchParams.set('vs_currency', 'usd');
   const matching = library.recordings.filter(
     (r) =>
       r.source === source &&
@@ -132,11 +136,25 @@ async function serve(source: SourceName, request: IncomingMessage, response: Ser
   try {
     const now = Date.now();
     const rendered = renderTimeTokens(await readFile(`${library.dir}${recording.file}`, 'utf8'), now);
-    const body = recording.moves ? moveQuotes(rendered, now) : rendered;
+    const moved = recording.moves ? moveQuotes(rendered, now) : rendered;
+    const body = perUsd === undefined ? moved : quoteMarkets(moved, perUsd);
     response.writeHead(200, { 'content-type': recording.contentType, 'content-length': Buffer.byteLength(body) });
     response.end(body);
   } catch {
     response.writeHead(500, { 'content-type': 'text/plain' });
     response.end('demo recording unreadable');
+  }
+}
+
+/** Units per USD of a non-USD `/coins/markets` request's `vs_currency`, from the rates sample; undefined otherwise. */
+async function quoteRate(source: SourceName, path: string, query: URLSearchParams, library: RecordingLibrary): Promise<number | undefined> {
+  const currency = query.get('vs_currency')?.toLowerCase();
+  if (source !== 'coingecko' || path !== '/coins/markets' || !currency || currency === 'usd') return undefined;
+  const rates = library.recordings.find((r) => r.source === 'coingecko' && r.path === '/exchange_rates');
+  if (!rates) return undefined;
+  try {
+    return demoRatePerUsd(await readFile(`${library.dir}${rates.file}`, 'utf8'), currency);
+  } catch {
+    return undefined;
   }
 }

@@ -146,6 +146,11 @@ export class SharedBreaker implements HostBreaker {
     return reading;
   }
 
+  /** The store answers again: the fleet's breaker state rules once more (the next call reads it). */
+  rejoin(): void {
+    this.#local = undefined;
+  }
+
   #fallBack(): CircuitBreaker {
     if (this.#local) return this.#local;
     const local = this.#makeLocal(this.toJSON());

@@ -182,9 +182,15 @@ export class SharedPacer implements HostPacing {
       mirror.pace = grant.pace;
       mirror.blockedUntil = grant.blockedUntil;
       if (!grant.reserved) {
-        throw new QahtError('QAHT_ERR_RATE_LIMITED', `${host} is rate-limited for another ${Math.ceil(grant.waitMs / 1000)}s`, {
-          retryAfterMs: grant.waitMs,
-        });
+        // A slot past the run's deadline is not waited for (and teaches no breaker or limiter).
+        const until = new Date(this.#clock.now() + grant.waitMs).toTimeString().slice(0, 8);
+        throw new QahtError(
+          'QAHT_ERR_DEADLINE',
+          `${host} paced until ${until} (in ${Math.ceil(grant.waitMs / 1000)}s), past the run's deadline`,
+          {
+            retryAfterMs: grant.waitMs,
+          },
+        );
       }
       if (grant.waitMs <= 0) return;
       await this.#clock.sleep(grant.waitMs, signal);
@@ -231,6 +237,18 @@ export class SharedPacer implements HostPacing {
         onLocal();
       }),
     );
+  }
+
+  /**
+   * The store answers again (a long-lived process reconnected): the shared schedule takes over
+   * from the local limiter, whose learning meanwhile is not carried back (the fleet's wins).
+   */
+  rejoin(): void {
+    this.#down = false;
+    for (const mirror of this.#hosts.values()) {
+      mirror.pace = undefined;
+      mirror.blockedUntil = 0;
+    }
   }
 
   /** Hands pacing to the local limiter, seeded with each host's shared delay and block. */

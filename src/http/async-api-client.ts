@@ -83,6 +83,7 @@ export class AsyncAPIClient implements HttpGetter, HttpPoster {
       events: this.#events,
       clock,
       maxRetryAfterMs,
+      maxSlotWaitMs: options.maxSlotWaitMs ?? Number.POSITIVE_INFINITY,
       maxRedirects: options.maxRedirects ?? d.maxRedirects,
       transport: {
         maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes ?? d.maxResponseBytes),

@@ -90,10 +90,11 @@ export type HostVerdict = 'rate-limit' | 'failure' | 'answered' | 'nothing';
  * - `rate-limit`: a 429/418 or a soft limit (limiter × 2, breaker failure);
  * - `failure`: the host is unhealthy (timeouts, connection errors, 5xx, 408, 425);
  * - `answered`: the host answered and our pace was accepted (a 404, a body too large, bad data);
- * - `nothing`: an abort, a closed client or an open breaker says nothing about the host.
+ * - `nothing`: an abort, a closed client, an open breaker or "not on your plan" says nothing about the host.
  */
 export function hostVerdict(error: QahtError): HostVerdict {
-  if (error.code === 'QAHT_ERR_ABORTED' || error.code === 'QAHT_ERR_CIRCUIT_OPEN') return 'nothing';
+  if (error.code === 'QAHT_ERR_ABORTED' || error.code === 'QAHT_ERR_CIRCUIT_OPEN' || error.code === 'QAHT_ERR_NOT_ON_PLAN')
+    return 'nothing';
   if (error.code === 'QAHT_ERR_RATE_LIMITED') return 'rate-limit';
   return isHostFailure(error) ? 'failure' : 'answered';
 }

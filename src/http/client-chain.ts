@@ -21,6 +21,8 @@ export interface ClientChainDeps {
   events: ClientEvents;
   clock: Clock;
   maxRetryAfterMs: number;
+  /** Longest wait for a pacing slot (see `AsyncAPIClientOptions.maxSlotWaitMs`). */
+  maxSlotWaitMs: number;
   maxRedirects: number;
   transport: Omit<TransportOptions, 'agent'>;
 }
@@ -43,7 +45,7 @@ export function createClientChain(deps: ClientChainDeps): Attempt {
   return composeSteps(
     [
       createRejectWhenOpenStep(breakerDeps),
-      createPaceStep({ limiter, clock, events, maxRetryAfterMs: deps.maxRetryAfterMs }),
+      createPaceStep({ limiter, clock, events, maxRetryAfterMs: deps.maxRetryAfterMs, maxSlotWaitMs: deps.maxSlotWaitMs }),
       createAdmitBreakerStep(breakerDeps),
       createObserveStep({ events, clock }),
       createDeadlineStep(),

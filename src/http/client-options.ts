@@ -32,6 +32,12 @@ export interface AsyncAPIClientOptions {
   retryMaxDelayMs?: number;
   /** Longest server-requested wait (Retry-After or a blocked host) worth waiting for. @default 120_000 */
   maxRetryAfterMs?: number;
+  /**
+   * Longest wait for a pacing slot (the host's learned delay, the callers in line before it); past
+   * it the request is not sent (`QAHT_ERR_DEADLINE`). A run's deadline; unbounded for a long fill.
+   * @default Infinity
+   */
+  maxSlotWaitMs?: number;
   /** Backoff jitter. @default 'full' */
   jitter?: JitterMode;
   /** Redirects followed per attempt. @default 3 */

@@ -1,3 +1,4 @@
+import { QahtError } from '../errors.js';
 import type { Env } from '../sources/source-names.js';
 import { longFlag, type OptionRecord, type OptionValues, type ValueSource } from './option-record.js';
 import { quoteValue, usageError } from './parse-values.js';
@@ -88,6 +89,18 @@ function parseWith(record: OptionRecord<string, unknown>, raw: string, label: st
  * each), a string is read like the flag's value.
  */
 function parseConfigValue(record: OptionRecord<string, unknown>, value: unknown, label: string): unknown {
+  try {
+    return parseConfigValueAs(record, value, label);
+  } catch (error) {
+    // A value's own parser may not name where the value came from: a config value's message always does.
+    if (error instanceof QahtError && error.code === 'QAHT_ERR_USAGE' && !error.message.includes(label)) {
+      throw usageError(`${label}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function parseConfigValueAs(record: OptionRecord<string, unknown>, value: unknown, label: string): unknown {
   if (record.type === 'switch') {
     if (typeof value !== 'boolean') throw usageError(`${label} must be true or false`);
     return value;

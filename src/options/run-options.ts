@@ -8,6 +8,9 @@ import type { Env } from '../sources/source-names.js';
 import { DEFAULT_STORE_PREFIX, type StoreLocation } from '../store/store-location.js';
 import { defineOption, type OptionRecord, switchOption, type ValueSource } from './option-record.js';
 import { choice, integer } from './parse-values.js';
+
+/** `--deadline-ms` when not given: no wait of a run lasts longer than 30 s. */
+export const DEFAULT_DEADLINE_MS = 30_000;
 import { outputFile, pathValue } from './path-value.js';
 import { parseStorePrefix, type StoreUrl, storeUrl } from './store-value.js';
 import { type RawValues, resolveOptions } from './resolve-options.js';
@@ -54,6 +57,15 @@ export const RUN_OPTIONS = [
     description: 'per-request timeout in ms',
     env: 'SCREEN_TIMEOUT_MS',
     default: CLIENT_DEFAULTS.timeoutMs,
+    ...integer(1, MAX_MS),
+  }),
+  defineOption({
+    key: 'deadlineMs',
+    flags: '--deadline-ms <ms>',
+    description:
+      'longest a run waits for a pacing slot, a Retry-After or an open breaker; past it the source is reported at once (news keeps its own)',
+    env: 'SCREEN_DEADLINE_MS',
+    default: DEFAULT_DEADLINE_MS,
     ...integer(1, MAX_MS),
   }),
   defineOption({
@@ -129,6 +141,8 @@ export interface RunSettings {
   links: boolean;
   /** Per attempt, ms. */
   timeoutMs: number;
+  /** `--deadline-ms`: no wait of the run (pacing slot, Retry-After, open breaker) lasts longer, ms. */
+  deadlineMs: number;
   maxRetries: number;
   /** First retry backoff, ms. */
   retryBaseMs: number;
@@ -162,19 +176,25 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     color: values.color,
     links: values.links,
     timeoutMs: values.timeoutMs,
+    deadlineMs: values.deadlineMs,
     maxRetries: values.maxRetries,
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
     config: configLocation(values.config, sources.config ?? 'default', env),
-    store: storeLocation(values.store, env),
+    store: storeLocation(values.store, env, values.demo),
   };
 }
 
-/** The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank = default). */
-function storeLocation(store: StoreUrl, env: Env): StoreLocation {
+/**
+ * The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank =
+ * default). Under `--demo` every key gets a `demo:` part after it: the demo's recorded prices,
+ * history and pacing live in a key space no real run reads.
+ */
+function storeLocation(store: StoreUrl, env: Env, demo: boolean): StoreLocation {
   if (store.kind === 'file') return store;
   const raw = env.SCREEN_STORE_PREFIX;
-  return { ...store, prefix: raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw) };
+  const prefix = raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw);
+  return { ...store, prefix: demo ? `${prefix}demo:` : prefix };
 }
 
 /**

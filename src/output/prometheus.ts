@@ -60,6 +60,8 @@ export interface MetricsInput {
    * are counters (`…_total`); otherwise they are one run's figures, written as gauges. @default false
    */
   cumulative?: boolean;
+  /** With `--store redis://…`: 1 while the run uses the file store instead (Redis unreachable), else 0. */
+  storeFallback?: 0 | 1;
 }
 
 const SOURCE_STATUSES: readonly SourceStatus[] = ['fresh', 'cached', 'stale', 'failed', 'skipped'];
@@ -82,6 +84,10 @@ interface CountFamily {
 /** Monitor counter name → family. The series' own labels (`host`, `source`) follow each sample. */
 const COUNT_FAMILIES: Readonly<Record<string, CountFamily>> = {
   [HTTP_REQUESTS]: { name: 'qaht_http_requests', help: 'HTTP requests sent (every attempt), per host and source.' },
+  'notify.failures': {
+    name: 'qaht_notify_failures',
+    help: 'Alert deliveries that failed, per channel (notify-cmd, webhook); their alerts stay pending for the next run.',
+  },
   [HTTP_RATE_LIMITED]: {
     name: 'qaht_http_rate_limited',
     help: 'Answers that said slow down (HTTP 429 or 418, or a rate limit inside a 200), per host and source.',
@@ -165,7 +171,7 @@ function describeWriteError(error: unknown): string {
   return code === 'ENOENT' ? 'its folder does not exist' : describeFsError(error);
 }
 
-function runFamilies({ stats, nowMs }: MetricsInput, command: Labels): Family[] {
+function runFamilies({ stats, nowMs, storeFallback }: MetricsInput, command: Labels): Family[] {
   return [
     gauge('qaht_run_timestamp_seconds', 'When these metrics were taken (the end of a run, or the scrape), in epoch seconds.', [
       { labels: command, value: nowMs / 1000 },
@@ -173,6 +179,11 @@ function runFamilies({ stats, nowMs }: MetricsInput, command: Labels): Family[] 
     gauge('qaht_run_duration_seconds', 'How long the run (or the serving process) has lasted, in seconds.', [
       { labels: command, value: stats.uptimeS },
     ]),
+    gauge(
+      'qaht_store_fallback',
+      'With a shared Redis store: 1 while the file store stands in for it (Redis unreachable), else 0.',
+      storeFallback === undefined ? [] : [{ labels: command, value: storeFallback }],
+    ),
   ];
 }
 

@@ -1,5 +1,11 @@
 import { abortReason, systemClock, type Clock } from '../time/clock.js';
-import { clampHostSnapshot, isHostSnapshot, type LimiterHostSnapshot, type LimiterSnapshot } from './limiter-snapshot.js';
+import {
+  clampHostSnapshot,
+  isDamagedHostSnapshot,
+  isHostSnapshot,
+  type LimiterHostSnapshot,
+  type LimiterSnapshot,
+} from './limiter-snapshot.js';
 import { clamp, learnError, learnRateLimit, learnSuccess, type PaceBounds, type PaceState, type PaceTuning } from './pace-learner.js';
 
 export type { LimiterHostSnapshot, LimiterSnapshot } from './limiter-snapshot.js';
@@ -304,7 +310,7 @@ export class AdaptiveRateLimiter {
     if (typeof snapshot !== 'object' || snapshot === null) return;
     const nowMs = this.#clock.now();
     for (const [host, entry] of Object.entries(snapshot)) {
-      if (!isHostSnapshot(entry)) continue;
+      if (!isHostSnapshot(entry) || isDamagedHostSnapshot(entry, nowMs)) continue;
       const restored = clampHostSnapshot(entry, {
         nowMs,
         bounds: this.#limitsFor(host),

@@ -290,9 +290,14 @@ export class CircuitBreaker {
     if (snapshot.state === 'CLOSED' || snapshot.openedAt === null) {
       return { kind: 'closed', failures: Math.min(Math.floor(snapshot.failures), this.#failureThreshold - 1) };
     }
+    // An opening more than a day ahead is no clock skew: the state is damaged, and discarded.
+    if (snapshot.openedAt > now + DAMAGED_AHEAD_MS) return { kind: 'closed', failures: 0 };
     return { kind: 'open', openedAt: Math.min(snapshot.openedAt, now) };
   }
 }
+
+/** A restored time further ahead than this is damaged, not skewed: a day. */
+const DAMAGED_AHEAD_MS = 86_400_000;
 
 /** Whether `value` has the shape `toJSON()` produces (use it to vet state read from disk). */
 export function isBreakerSnapshot(value: unknown): value is BreakerSnapshot {

@@ -31,6 +31,28 @@ export interface RestoreBounds {
   maxBlockMs: number;
 }
 
+/** A learned delay above this is damaged, never learned: no API asks for more than two minutes between requests. */
+const DAMAGED_DELAY_MS = 120_000;
+/** A restored time further ahead than this is damaged, not clock skew: a day. */
+const DAMAGED_AHEAD_MS = 86_400_000;
+
+/**
+ * Whether a saved entry is damaged beyond holding to bounds: a delay above two minutes, or a
+ * time (block, slot, floor, update) more than a day ahead. Such an entry is discarded whole, and
+ * the host starts at its documented pace.
+ */
+export function isDamagedHostSnapshot(entry: LimiterHostSnapshot, nowMs: number): boolean {
+  const ahead = nowMs + DAMAGED_AHEAD_MS;
+  return (
+    entry.delayMs > DAMAGED_DELAY_MS ||
+    entry.blockedUntil > ahead ||
+    entry.nextSlotAt > ahead ||
+    entry.updatedAt > ahead ||
+    (isFiniteNumber(entry.floorMs) && entry.floorMs > DAMAGED_DELAY_MS) ||
+    (isFiniteNumber(entry.floorUntil) && entry.floorUntil > ahead)
+  );
+}
+
 /** Whether `value` has the shape `toJSON()` writes (finite numbers where numbers belong). */
 export function isHostSnapshot(value: unknown): value is LimiterHostSnapshot {
   if (typeof value !== 'object' || value === null) return false;

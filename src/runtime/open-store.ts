@@ -4,10 +4,10 @@
  * `--store redis://…` the shared store (its modules loaded only then), each of its ports with the
  * file store behind it for when Redis cannot be reached.
  */
-import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import type { RunSettings } from '../options/run-options.js';
 import type { PerformanceMonitor } from '../perf/performance-monitor.js';
 import type { AdaptiveRateLimiter } from '../resilience/adaptive-rate-limiter.js';
+import { waitBoundMs } from './run-client.js';
 import { SHARED_BREAKER_RULES, savedBreaker } from '../resilience/breaker-defaults.js';
 import type { HostBreaker, HostPacing } from '../resilience/host-policies.js';
 import { DiskCache } from '../store/file/disk-cache.js';
@@ -45,6 +45,10 @@ export interface RunStore {
   breakerFor(host: string): HostBreaker;
   /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
   describe(): { kind: 'file' | 'redis'; label: string };
+  /** Why the file store stands in although `--store` named Redis (unreachable at start, or gone since); undefined otherwise. */
+  fallback(): string | undefined;
+  /** A long-lived process's way back to a shared store that went down: true once it is used again. Never throws. */
+  reconnect(): Promise<boolean>;
   /** Saves what the run learned of the hosts it called, and the sources' history. */
   save(breakers: ReadonlyMap<string, HostBreaker>, pacing: HostPacing): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +62,8 @@ export interface OpenStoreOptions {
   monitor: PerformanceMonitor;
   secrets: readonly string[];
   warn(message: string): void;
+  /** Told each time the run falls back to the file store (Redis unreachable at start, or gone mid-run). */
+  onFallback?(reason: string): void;
   /** The local limiter: its rules drive a shared schedule, and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;
 }
@@ -95,6 +101,11 @@ export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
     journal: new FileJournal(settings.stateDir),
   };
   let shared: SharedStore | undefined;
+  let fallbackReason: string | undefined;
+  const onFallback = (reason: string): void => {
+    fallbackReason = reason;
+    options.onFallback?.(reason);
+  };
   if (settings.store.kind === 'redis') {
     const { openSharedStore } = await import('./shared-store.js');
     shared = await openSharedStore({
@@ -105,11 +116,13 @@ export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
       limiter: options.limiter,
       localBreaker: (host, snapshot) => savedBreaker(host, snapshot, clock),
       breakerRules: SHARED_BREAKER_RULES,
-      maxWaitMs: CLIENT_DEFAULTS.maxRetryAfterMs,
+      // A shared slot or fill lock further off than the run's deadline is not waited for.
+      maxWaitMs: waitBoundMs(settings.deadlineMs),
       timeoutMs: settings.timeoutMs,
       monitor,
       secrets,
       warn,
+      onFallback,
       dir,
     });
   }
@@ -127,6 +140,14 @@ export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
     shared,
     breakerFor: (host) => (shared ? shared.breakerFor(host) : localBreaker(host, state.host(host)?.breaker)),
     describe: () => (shared?.connection.up ? { kind: 'redis', label: shared.connection.location.safeUrl } : { kind: 'file', label: dir }),
+    fallback: () => (settings.store.kind === 'redis' && !shared?.connection.up ? (fallbackReason ?? 'redis store unavailable') : undefined),
+    async reconnect() {
+      if (!shared) return false;
+      if (shared.connection.up) return true;
+      const back = await shared.rejoin();
+      if (back) fallbackReason = undefined;
+      return back;
+    },
     async save(breakers, pacing) {
       await shared?.flush();
       // A shared store keeps each host's breaker and pace live; only a run that lost it saves them here.

@@ -16,8 +16,13 @@ import { systemClock, type Clock } from '../time/clock.js';
 export function openRedis(
   location: RedisLocation,
   clock: Clock,
-  options: { injected?: boolean; onDown?: (reason: string) => void } = {},
+  options: { injected?: boolean; onDown?: (reason: string) => void; onDamaged?: (message: string) => void } = {},
 ): Promise<RedisConnection> {
   const injected = options.injected ?? clock !== systemClock;
-  return RedisConnection.open({ location, ...(injected ? { clock } : {}), ...(options.onDown ? { onDown: options.onDown } : {}) });
+  return RedisConnection.open({
+    location,
+    ...(injected ? { clock } : {}),
+    ...(options.onDown ? { onDown: options.onDown } : {}),
+    ...(options.onDamaged ? { onDamaged: options.onDamaged } : {}),
+  });
 }

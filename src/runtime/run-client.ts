@@ -5,6 +5,7 @@
  * pacing shown on the pending line.
  */
 import type { AsyncAPIClient } from '../http/async-api-client.js';
+import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import type { RunSettings } from '../options/run-options.js';
 import type { Logger } from '../output/logger.js';
 import type { PerformanceMonitor } from '../perf/performance-monitor.js';
@@ -31,8 +32,17 @@ export function lazyClient(
     get() {
       // One promise, so sources asking at the same moment share one client (and one connection pool).
       client ??= import('../http/async-api-client.js').then(({ AsyncAPIClient }) => {
-        const { timeoutMs, maxRetries, retryBaseMs: retryBaseDelayMs } = settings;
-        const made = new AsyncAPIClient({ timeoutMs, maxRetries, retryBaseDelayMs, ...run, limiter: run.pacing });
+        const { timeoutMs, maxRetries, retryBaseMs: retryBaseDelayMs, deadlineMs } = settings;
+        const made = new AsyncAPIClient({
+          timeoutMs,
+          maxRetries,
+          retryBaseDelayMs,
+          // No wait outlives the run's deadline: a longer slot, block or Retry-After fails at once.
+          maxRetryAfterMs: waitBoundMs(deadlineMs),
+          maxSlotWaitMs: deadlineMs,
+          ...run,
+          limiter: run.pacing,
+        });
         made.onRateLimit((event) => event.source !== undefined && history.recordRateLimit(event.source, event.at));
         lines.follow(made, maxRetries);
         return made;
@@ -41,4 +51,9 @@ export function lazyClient(
     },
     close: async () => (client ? (await client).close() : undefined),
   };
+}
+
+/** The longest single server-requested wait of a run: its deadline, never past the client's own bound. */
+export function waitBoundMs(deadlineMs: number): number {
+  return Math.min(CLIENT_DEFAULTS.maxRetryAfterMs, deadlineMs);
 }

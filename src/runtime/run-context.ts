@@ -39,7 +39,13 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   };
   const hosts = openPacing(settings, env, clock, options.baseUrls);
   const injectedClock = clock !== systemClock;
-  const store = await openStore({ settings, clock, injectedClock, monitor, secrets, warn, limiter: hosts.limiter });
+  // A shared store that cannot be reached is a degraded run, not a silent one: a warn record and
+  // `qaht_store_fallback` (besides the warning line), and `--strict` exits 3.
+  const onFallback = (reason: string): void => {
+    const store = settings.store.kind === 'redis' ? settings.store.safeUrl : 'file';
+    logger.warn({ store, reason: redact(reason) }, 'store fallback: using the file store');
+  };
+  const store = await openStore({ settings, clock, injectedClock, monitor, secrets, warn, onFallback, limiter: hosts.limiter });
   hosts.restore(store.state);
   const pacing = store.shared?.pacer ?? hosts.limiter;
   const breakers = breakerRegistry(store.breakerFor, pacing, logger);
@@ -67,9 +73,25 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     memory: store.memory,
     poster: http,
     store: store.describe,
+    storeFallback: () => (store.fallback() === undefined ? undefined : redact(store.fallback()!)),
+    async reconnectStore() {
+      if (store.fallback() === undefined) return true;
+      const back = await store.reconnect();
+      if (back) logger.warn({ store: store.describe().label }, 'store back: using the redis store again');
+      return back;
+    },
     metrics: () => monitor.getStats(),
     save,
-    finish: (outcome) => recordOutcome(outcome, { logger, history: store.history, monitor, breakers, mode, clock }),
+    finish: (outcome) =>
+      recordOutcome(outcome, {
+        logger,
+        history: store.history,
+        monitor,
+        breakers,
+        mode,
+        clock,
+        ...(settings.store.kind === 'redis' ? { storeFallback: store.fallback() === undefined ? 0 : 1 } : {}),
+      }),
     onInterrupt() {
       if (!options.interrupts) return () => undefined;
       return saveOnInterrupt(options.interrupts, save, (signal) => {

@@ -22,7 +22,16 @@ export interface RunOutcome {
 /** Records `outcome`; an `--offline` run chose not to ask, so its sources record no failure. */
 export async function recordOutcome(
   outcome: RunOutcome,
-  run: { logger: Logger; history: SourceHistoryPort; monitor: PerformanceMonitor; breakers: HostBreakers; mode: CacheMode; clock: Clock },
+  run: {
+    logger: Logger;
+    history: SourceHistoryPort;
+    monitor: PerformanceMonitor;
+    breakers: HostBreakers;
+    mode: CacheMode;
+    clock: Clock;
+    /** With `--store redis://…`: 1 while the file store stands in for Redis (`qaht_store_fallback`). */
+    storeFallback?: 0 | 1;
+  },
 ): Promise<void> {
   const { logger, history } = run;
   const { command, sources, metricsFile } = outcome;
@@ -49,6 +58,7 @@ export async function recordOutcome(
       breakers: run.breakers.all,
       nowMs: now,
       history: await history.read(SOURCE_NAMES),
+      ...(run.storeFallback === undefined ? {} : { storeFallback: run.storeFallback }),
     });
   }
 }

@@ -101,6 +101,10 @@ export interface RunContext {
   hostsOf(source: SourceName): string[];
   /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */
   store(): { kind: 'file' | 'redis'; label: string };
+  /** Why the run uses the file store although `--store` named Redis (unreachable at start, or gone since); undefined otherwise. */
+  storeFallback(): string | undefined;
+  /** A long-lived process's way back to a shared store that went down: true once it is used again. Never throws. */
+  reconnectStore(): Promise<boolean>;
   logger: Logger;
   /**
    * The one redaction for text that carries an API's words (error messages, stored failure

@@ -64,6 +64,8 @@ export interface SharedStoreOptions {
   secrets: readonly string[];
   /** One line for the user (a warning). */
   warn(message: string): void;
+  /** Told (besides the warning) each time the run falls back to the file store: Redis unreachable at start, or gone mid-run. */
+  onFallback?(reason: string): void;
   /** The cache dir, named when the run falls back to it. */
   dir: string;
 }
@@ -83,6 +85,11 @@ export interface SharedStore {
   breakerFor(host: string): SharedBreaker;
   /** Waits for the outcomes still being written. */
   flush(): Promise<void>;
+  /**
+   * After the store went down (a long-lived process): connects again and, once it answers, hands
+   * pacing and breakers back to the fleet. True when the store is up (again). Never throws.
+   */
+  rejoin(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -96,13 +103,17 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
   try {
     connection = await openRedis(location, options.clock, {
       injected: options.fixedClock,
-      onDown: (reason) =>
+      onDown: (reason) => {
         options.warn(
           `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,
-        ),
+        );
+        options.onFallback?.(`redis store ${location.safeUrl} stopped answering (${reason})`);
+      },
+      onDamaged: (message) => options.warn(message),
     });
   } catch (error) {
     options.warn(`${error instanceof Error ? error.message : String(error)}; using the file store in ${options.dir}`);
+    options.onFallback?.(error instanceof Error ? error.message : String(error));
     return undefined;
   }
   const fleetClock = connection.clock;
@@ -111,15 +122,18 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
   const breakerPort = new RedisBreakers(connection);
   const pacer = new SharedPacer({ port: pacing, local: options.limiter, clock: options.clock, fleetClock, maxWaitMs: options.maxWaitMs });
   const breakers = new Map<string, SharedBreaker>();
+  const cache = new RedisCache({
+    connection,
+    fallback: fallback.cache,
+    monitor: options.monitor,
+    secrets: options.secrets,
+    lockTtlMs: Math.min(options.timeoutMs, FILL_LOCK_MAX_TTL_MS),
+    // Waiting for another process's fill is a wait like any other: never past the run's deadline.
+    lockWaitMs: options.maxWaitMs,
+  });
   return {
     connection,
-    cache: new RedisCache({
-      connection,
-      fallback: fallback.cache,
-      monitor: options.monitor,
-      secrets: options.secrets,
-      lockTtlMs: Math.min(options.timeoutMs, FILL_LOCK_MAX_TTL_MS),
-    }),
+    cache,
     budgets: new RedisBudgets(connection, fallback.budgets),
     history: new RedisHistory(connection, fallback.history, options.secrets),
     memory: new RedisRunMemory(connection, fallback.memory, options.secrets),
@@ -151,6 +165,15 @@ export async function openSharedStore(options: SharedStoreOptions): Promise<Shar
     },
     async flush() {
       await Promise.all([writes.settleAll(), pacer.flush()]);
+    },
+    async rejoin() {
+      if (connection.up) return true;
+      if (!(await connection.revive())) return false;
+      pacer.rejoin();
+      for (const breaker of breakers.values()) breaker.rejoin();
+      // A restarted Redis may have come back empty: what this process holds goes back at once.
+      await cache.republish();
+      return true;
     },
     close: () => connection.close(),
   };

@@ -7,6 +7,7 @@ import type { MetricLabels, PerformanceMonitor } from '../perf/performance-monit
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';
 import type { Clock } from '../time/clock.js';
 import type { ClientRateLimit } from './client-rate-limit.js';
+import { guardedServer } from './connection-guard.js';
 import { DASHBOARD_ASSETS } from './dashboard-assets.js';
 import type { EventStream } from './event-stream.js';
 import { fastifyLogger } from './fastify-logger.js';
@@ -37,6 +38,10 @@ export interface ServeAppOptions {
   logLevel: string;
   /** The package version, for the page's footer. */
   version: string;
+  /** With a shared store: 1 while the file store stands in for it, 0 while Redis serves; undefined without one. */
+  storeFallback?: () => 0 | 1 | undefined;
+  /** The `Host:` allow-list of a loopback-bound server (421 for any other name); undefined: any host. */
+  hostCheck?: ((hostHeader: string | undefined) => boolean) | undefined;
 }
 
 /** Longest request target accepted, in bytes (path and query): a longer one is 414. */
@@ -47,8 +52,6 @@ export const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_BODY_BYTES = 1024;
 /** Longest `q`: far past any news query worth running. */
 const MAX_QUERY_CHARS = 200;
-/** Time a client has to send its whole request, in ms. */
-const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The timing series of the API's own requests (`qaht_operation_duration_seconds{operation="serve.request"}`). */
 export const REQUEST_TIMING = 'serve.request';
@@ -88,11 +91,12 @@ export function buildServeApp(options: ServeAppOptions): FastifyInstance {
     // One line per request would drown the log a cron user reads; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    keepAliveTimeout: 5_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    // Fastify applies its request and keep-alive timeouts only to a server it makes itself: the
+    // guard sets them on this one, and bounds what a single connection may hold.
+    serverFactory: (handler) =>
+      guardedServer((timeouts, guarded) => createServer({ maxHeaderSize: MAX_HEADER_BYTES, ...timeouts }, guarded), handler),
   });
   const documents = new ServedDocumentCache();
   const checkToken = options.token === undefined ? undefined : createTokenCheck(options.token);
@@ -112,8 +116,15 @@ export function buildServeApp(options: ServeAppOptions): FastifyInstance {
     done();
   });
 
-  /** Why a request is turned away before its route runs: too long, too many, or without the token. */
+  /** Why a request is turned away before its route runs: a foreign host name, too long, too many, or without the token. */
   const refuse = (request: FastifyRequest): { status: number; error: string; headers?: Record<string, string> } | undefined => {
+    if (options.hostCheck && !options.hostCheck(request.headers.host)) {
+      return {
+        status: 421,
+        error: 'this server answers only to its own host names (see --allowed-host)',
+        headers: { connection: 'close' },
+      };
+    }
     if (request.url.length > MAX_URL_BYTES) return { status: 414, error: `request target longer than ${MAX_URL_BYTES} bytes` };
     // Every route is a GET, which Fastify never reads a body of: one is refused, not drained.
     if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES || request.headers['transfer-encoding'] !== undefined) {
@@ -205,6 +216,7 @@ export function buildServeApp(options: ServeAppOptions): FastifyInstance {
       breakers: options.breakers,
       health: options.health(),
       nowMs: clock.now(),
+      storeFallback: options.storeFallback?.(),
     });
     return reply.header('cache-control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
@@ -224,6 +236,7 @@ export function buildServeApp(options: ServeAppOptions): FastifyInstance {
       nowMs,
       screens: screenViews(board, nowMs),
       health: options.health(),
+      breakers: options.breakers,
       version: options.version,
       assets: { style: DASHBOARD_ASSETS.style.path, script: DASHBOARD_ASSETS.script.path, icon: DASHBOARD_ASSETS.icon.path },
     });

@@ -1,4 +1,6 @@
 import type { StatusReport } from '../output/status-report.js';
+import type { BreakerStateName } from '../resilience/circuit-breaker.js';
+import { headerStatus } from './page/header-status.js';
 import { healthSection } from './page/health-section.js';
 import { type ScreenView, screenSection } from './page/screen-sections.js';
 import type { ScreenBoard, ScreenState } from './screen-board.js';
@@ -30,13 +32,24 @@ function sectionId(board: ScreenBoard, state: ScreenState): string {
  * serves for it (null while it has none), and the page's refreshed section and health panel as
  * HTML, for the dashboard's script.
  */
-export function updateEvent(board: ScreenBoard, state: ScreenState, health: StatusReport | undefined, nowMs: number): unknown {
+export function updateEvent(
+  board: ScreenBoard,
+  state: ScreenState,
+  health: StatusReport | undefined,
+  nowMs: number,
+  breakers: ReadonlyMap<string, { readonly state: BreakerStateName }> = new Map(),
+): unknown {
   const view = screenView(board, state, nowMs);
   return {
     screen: state.job.screen,
     query: state.job.query ?? null,
     stale: state.failure !== undefined,
     document: view.document ?? null,
-    html: { id: view.id, section: screenSection(view, nowMs), health: healthSection(health, nowMs) },
+    html: {
+      id: view.id,
+      section: screenSection(view, nowMs),
+      health: healthSection(health, nowMs),
+      header: headerStatus(screenViews(board, nowMs), breakers),
+    },
   };
 }

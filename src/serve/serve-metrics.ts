@@ -13,6 +13,8 @@ export interface ServeMetricsInput {
   /** The monitor's labelled series (`PerformanceMonitor.series()`), counted since the service started. */
   series: MetricSeries;
   breakers: ReadonlyMap<string, { readonly state: BreakerStateName }>;
+  /** With a shared store: 1 while the file store stands in for it. */
+  storeFallback?: 0 | 1 | undefined;
   health: StatusReport | undefined;
   nowMs: number;
 }
@@ -35,6 +37,7 @@ export function serveMetricsText(input: ServeMetricsInput): string {
     breakers: input.breakers,
     nowMs: input.nowMs,
     ...(input.health ? { history: historyOf(input.health) } : {}),
+    ...(input.storeFallback === undefined ? {} : { storeFallback: input.storeFallback }),
   });
 }
 

@@ -64,7 +64,7 @@ export function createServeService(options: ServeServiceOptions): ServeService {
     } else {
       logger.info({ screen: state.job.screen, query: state.job.query }, 'refreshed');
     }
-    events.send('update', updateEvent(board, state, options.health(), clock.now()));
+    events.send('update', updateEvent(board, state, options.health(), clock.now(), options.breakers));
   });
   let schedule: RefreshSchedule | undefined;
   let pings: Promise<void> = Promise.resolve();

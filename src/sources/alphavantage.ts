@@ -13,6 +13,11 @@ export const ALPHAVANTAGE_DAILY_LIMIT = DAILY_BUDGETS.alphavantage;
 /** The budget name in the state store's ledger (`rt.budgets`). */
 export const ALPHAVANTAGE_BUDGET = 'alphavantage';
 
+/** How Alpha Vantage's `Information` says a function needs a paid plan (not a rate limit). */
+const PREMIUM_NOTICE = /\bpremium endpoint/i;
+/** A limit notice also invites the reader to the premium plans: the limit wins. */
+const LIMIT_NOTICE = /rate limit|per (?:day|minute)|\bdaily\b|frequency/i;
+
 /** One GLOBAL_QUOTE request. */
 export interface AlphaVantageQuoteRequest {
   /** Base URL without a trailing slash (`https://www.alphavantage.co` or an override). */
@@ -119,6 +124,10 @@ function alphaVantageBodyError(body: unknown, apiKey: string): QahtError | undef
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const { Information, Note, 'Error Message': message } = body as Record<string, unknown>;
   const soft = typeof Information === 'string' ? Information : typeof Note === 'string' ? Note : undefined;
+  // "This is a premium endpoint…": the key's plan lacks it, which no waiting changes.
+  if (soft !== undefined && PREMIUM_NOTICE.test(soft) && !LIMIT_NOTICE.test(soft)) {
+    return new QahtError('QAHT_ERR_NOT_ON_PLAN', 'alphavantage: not on the free plan (a premium endpoint)');
+  }
   if (soft !== undefined) {
     const detail = /per day|daily/i.test(soft) ? ': daily limit reached' : '';
     return new QahtError('QAHT_ERR_RATE_LIMITED', `alphavantage rate limited${detail}`);

@@ -122,6 +122,31 @@ export class ResponseCache implements CacheView {
     return encoded.entry;
   }
 
+  /**
+   * Writes every entry held in memory to the backend again, with its own fetch time and TTL: a
+   * shared store that came back empty (a restart) has this process's answers at once, instead of
+   * after the next fetch. Failed writes are counted, never thrown. Resolves how many were written.
+   */
+  async republish(): Promise<number> {
+    let written = 0;
+    for (const entry of [...this.#memory.values()]) {
+      const encoded = encodeEntry({
+        key: entry.key,
+        source: entry.source,
+        value: entry.value,
+        ttlMs: entry.ttlMs,
+        fetchedAt: entry.fetchedAt,
+      });
+      try {
+        await this.#backend.write(encoded, keepMsFor(entry.ttlMs, Infinity));
+        written += 1;
+      } catch {
+        this.count('cache.write_error');
+      }
+    }
+    return written;
+  }
+
   /** Removes one entry; true when the backend held it. */
   async delete(key: string): Promise<boolean> {
     const clean = this.cleanKey(key);

@@ -28,6 +28,7 @@ const BENCHES: Bench[] = [
   { id: '14', title: 'Signal journal and screen eval', run: async () => (await import('./journal.js')).benchJournal() },
   { id: '15', title: 'Signals', run: async () => (await import('./signals.js')).benchSignals() },
   { id: '16', title: 'Candle history', run: async () => (await import('./history.js')).benchHistory() },
+  { id: '17', title: 'A cron through a Redis outage', run: async () => (await import('./store-outage.js')).benchStoreOutage() },
 ];
 
 interface Machine {

@@ -267,7 +267,7 @@ describe('notifications', () => {
     expect(receiver.received.length).toBe(2); // one retry (SCREEN_MAX_RETRIES=1 in these tests)
     const warning = run.stderr.split('\n').find((line) => line.startsWith('warning: --webhook'));
     expect(warning).toBe(
-      `warning: --webhook ${receiver.url}/hooks/REDACTED/REDACTED failed: HTTP 500 from POST ${receiver.url}/hooks/REDACTED/REDACTED: down`,
+      `warning: --webhook ${receiver.url}/hooks/REDACTED/REDACTED failed: HTTP 500 from POST ${receiver.url}/hooks/REDACTED/REDACTED: down; 1 alert kept, sent again on the next run`,
     );
     expect(run.stdout + run.stderr).not.toContain('secret0token0value0123');
   });

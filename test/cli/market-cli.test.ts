@@ -120,7 +120,7 @@ describe('screen market: each source as its API really answers', () => {
         expect(rows.get(symbol)).toMatchObject({ symbol, ...expected[source][symbol], sources: [source] });
         // The signal fields are there, null: no daily bars without a Massive key.
         expect(Object.keys(rows.get(symbol)!).sort()).toEqual(
-          ['changePct', 'name', 'price', 'score', 'sources', 'symbol', 'volume', ...MARKET_SIGNAL_KEYS].sort(),
+          ['changeBasis', 'changePct', 'name', 'price', 'score', 'sources', 'symbol', 'volume', ...MARKET_SIGNAL_KEYS].sort(),
         );
         expect(rows.get(symbol)).toMatchObject(NO_MARKET_SIGNALS);
       }

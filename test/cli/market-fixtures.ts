@@ -242,6 +242,8 @@ export interface MarketRowJson {
   name: string | null;
   price: number;
   changePct: number | null;
+  /** What `changePct` is against: the previous close, or today's open (Stooq). */
+  changeBasis: 'prevClose' | 'open';
   volume: number | null;
   score: number | null;
   sources: MarketSource[];

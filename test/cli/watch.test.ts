@@ -5,7 +5,7 @@ import type { InterruptSignal, Interrupts } from '../../src/commands/command-spe
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { flushMicrotasks, ManualClock } from '../helpers/manual-clock.js';
 import { runMain, useCliSandbox } from '../helpers/run-cli.js';
-import { BODIES, CRYPTO_PATHS, cryptoEnv } from './crypto-fixtures.js';
+import { BODIES, CRYPTO_PATHS, cryptoEnv, routeCrypto } from './crypto-fixtures.js';
 
 /**
  * `--watch` in-process (issue 18): a fake terminal (a TTY stdout that records what is written, a
@@ -150,6 +150,44 @@ describe('--watch', () => {
     expect(second.output.endsWith('\u001b[?25h\u001b[?1049l')).toBe(true);
     const status = await runMain(['status', '--json'], cryptoEnv(api, cacheDir));
     expect(JSON.parse(status.stdout).sources.find((s: { name: string }) => s.name === 'coingecko').lastSuccessAt).not.toBeNull();
+  });
+
+  it('r fetches every selected source again past fresh cache; an r pressed during a refresh fetches again right after it', async () => {
+    routeCrypto(api);
+    let hold: Promise<void> | undefined;
+    api.route('GET', CRYPTO_PATHS.coingecko, async () => {
+      await hold;
+      return BODIES.coingecko;
+    });
+    const paths = [CRYPTO_PATHS.coingecko, CRYPTO_PATHS.binanceTicker, CRYPTO_PATHS.coincap];
+    const counts = (): number[] => paths.map((path) => api.requestCount(path));
+    const terminal = new FakeTerminal();
+    const clock = new ManualClock(Date.now());
+    const updated = (n: number): boolean =>
+      terminal.frames().some((frame) => frame.includes(`update ${n}`) && frame.includes('next refresh'));
+    // Every 30 s with a 60 s cache: the interval alone would fetch nothing new.
+    const watch = startWatch(['--sources', 'coingecko,binance,coincap', '--watch', '30'], terminal, clock);
+    await until(() => updated(1), 'the first frame');
+    expect(counts()).toEqual([1, 1, 1]);
+
+    terminal.press('r');
+    await until(() => updated(2), 'a refresh on r');
+    expect(counts()).toEqual([2, 2, 2]);
+
+    // r while CoinGecko is still answering: once that refresh is drawn, the next one starts without waiting 30 s.
+    let release = (): void => undefined;
+    hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    terminal.press('r');
+    await until(() => api.requestCount(CRYPTO_PATHS.coingecko) === 3, 'the third fetch under way');
+    terminal.press('r');
+    hold = undefined;
+    release();
+    await until(() => updated(4), 'the refresh the second r asked for');
+    expect(counts()).toEqual([4, 4, 4]);
+    terminal.press('q');
+    expect(await watch.done).toBe(0);
   });
 
   it('fires an alert once while it stays true across refreshes, and shows it in the footer', async () => {

@@ -65,6 +65,39 @@ describe('--demo', () => {
     expect(typeof JSON.parse(later)[0].current_price).toBe('number');
   });
 
+  it('quotes CoinGecko markets in every currency of its rates sample: the USD sample at the sample rate', async () => {
+    interface Quoted {
+      currency: string;
+      currencyPerUsd: number;
+      sources: Doc['sources'];
+      results: Array<{ id: string; sources: string[]; price: number; priceUsd: number; marketCap: number; marketCapUsd: number }>;
+    }
+    const currencies = ['eur', 'gbp', 'jpy', 'btc', 'eth'];
+    const runs = await Promise.all(
+      currencies.map((currency) =>
+        demo(['crypto', '--currency', currency, '--sources', 'coingecko', '--sort', 'mcap', '--limit', '5', '--min-volume', '0']),
+      ),
+    );
+    for (const [index, { doc, stderr }] of runs.entries()) {
+      const currency = currencies[index]!;
+      const quoted = doc as unknown as Quoted;
+      expect(quoted.currency, stderr).toBe(currency);
+      expect(
+        quoted.sources.find((source) => source.name === 'coingecko'),
+        currency,
+      ).toMatchObject({ status: 'fresh' });
+      expect(quoted.results.length, `${currency}: ${stderr}`).toBe(5);
+      for (const row of quoted.results) {
+        expect(row.sources[0]).toBe('coingecko');
+        expect(Math.abs(row.price / (row.priceUsd * quoted.currencyPerUsd) - 1)).toBeLessThan(1e-9);
+        expect(Math.abs(row.marketCap / (row.marketCapUsd * quoted.currencyPerUsd) - 1)).toBeLessThan(1e-9);
+      }
+      // The rates sample's own BTC rate: one bitcoin is one BTC (give or take the demo's ±0.5% move).
+      const bitcoin = quoted.results.find((row) => row.id === 'bitcoin')!;
+      if (currency === 'btc') expect(Math.abs(bitcoin.price - 1)).toBeLessThanOrEqual(0.005);
+    }
+  }, 60_000);
+
   it('knows its topics', () => {
     expect(demoTopicOf('Bitcoin ETF')).toBe('bitcoin');
     expect(demoTopicOf('ether staking')).toBe('ethereum');

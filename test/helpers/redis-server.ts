@@ -13,6 +13,8 @@ export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
+  /** The server's process id (to SIGSTOP/SIGCONT or SIGKILL it). */
+  readonly pid: number;
   /** Runs a command through `redis-cli`-free RESP on a fresh socket; resolves the raw reply text. */
   command(...args: string[]): Promise<string>;
   /** Every key and its whole value (strings, hashes, sorted sets), as text: what a test searches for secrets. */
@@ -24,12 +26,12 @@ export interface RedisServer {
 }
 
 /**
- * Starts a private redis-server on a free loopback port, without persistence (`--save ''
+ * Starts a private redis-server on a free loopback port (or `port`, to restart one in place), without persistence (`--save ''
  * --appendonly no`), for one test file. Stop it in `afterAll`.
  */
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string; port?: number } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER_BIN) throw new Error(REDIS_SKIP_NOTE);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const auth = options.password === undefined ? [] : ['--requirepass', options.password];
   const child = spawn(
     REDIS_SERVER_BIN,
@@ -43,6 +45,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     command,
     async dump() {
       const keys = parseArray(await command('KEYS', '*'));

@@ -149,19 +149,32 @@ describe('AdaptiveRateLimiter: ramp-up for a host with no documented rate', () =
 });
 
 describe('AdaptiveRateLimiter: restoring hostile state', () => {
+  it('discards an entry with a delay above 120 s or a time more than a day ahead as damaged', () => {
+    const clock = new ManualClock();
+    const now = clock.now();
+    const limiter = new AdaptiveRateLimiter({ clock });
+    const sane = { delayMs: 2000, successes: 0, blockedUntil: 0, nextSlotAt: now, updatedAt: now };
+    for (const damage of [{ delayMs: 1e12 }, { delayMs: 120_001 }, { blockedUntil: now + DAY_MS + 1 }, { nextSlotAt: now + 2 * DAY_MS }]) {
+      limiter.restore({ [HOST]: { ...sane, ...damage } });
+      // The host starts afresh at its starting pace, as if nothing had been saved.
+      expect(limiter.delayMs(HOST), JSON.stringify(damage)).toBe(new AdaptiveRateLimiter({ clock }).delayMs(HOST));
+      expect(limiter.blockedUntil(HOST)).toBe(0);
+    }
+  });
+
   it('clamps every restored number and time to what the limiter could itself have set', async () => {
     const clock = new ManualClock();
     const now = clock.now();
     const limiter = new AdaptiveRateLimiter({ clock });
     limiter.restore({
       [HOST]: {
-        delayMs: 1e12,
+        delayMs: 120_000,
         successes: 1e9,
-        blockedUntil: now + 1e15,
-        nextSlotAt: now + 1e15,
-        updatedAt: now + 1e15,
-        floorMs: 1e12,
-        floorUntil: now + 1e15,
+        blockedUntil: now + DAY_MS,
+        nextSlotAt: now + DAY_MS,
+        updatedAt: now + DAY_MS,
+        floorMs: 120_000,
+        floorUntil: now + DAY_MS,
       },
     });
     const saved = limiter.toJSON()[HOST];

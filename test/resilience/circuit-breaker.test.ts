@@ -233,7 +233,12 @@ describe('CircuitBreaker', () => {
 
     it('holds hostile snapshots to what the breaker could have written: no opening centuries ahead, no count past the threshold', async () => {
       const clock = new ManualClock();
-      const opened = new CircuitBreaker({ clock, initialState: { state: 'OPEN', failures: 0, openedAt: 32_503_680_000_000 } });
+      // An opening centuries ahead is damaged: discarded, the breaker starts closed.
+      const damaged = new CircuitBreaker({ clock, initialState: { state: 'OPEN', failures: 0, openedAt: 32_503_680_000_000 } });
+      expect(damaged.state).toBe('CLOSED');
+      expect(damaged.retryAfterMs()).toBe(0);
+      // Within a day ahead (a skewed clock) it stays open for one recovery time from now, never longer.
+      const opened = new CircuitBreaker({ clock, initialState: { state: 'OPEN', failures: 0, openedAt: clock.now() + 3_600_000 } });
       expect(opened.state).toBe('OPEN');
       expect(opened.retryAfterMs()).toBe(60_000);
       await clock.advance(60_000);

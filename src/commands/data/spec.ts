@@ -145,6 +145,14 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     stopInterrupts();
     await session.close();
   });
+  // A shared store the run could not use is degraded (its pacing, budgets and breakers were this
+  // machine's alone): --strict exits 3, and says why even under --quiet, which hid the warning.
+  context.afterOutput(async () => {
+    const fellBack = session.storeFallback();
+    if (fellBack === undefined || !options.data.strict) return;
+    context.degrade();
+    if (settings.quiet) context.stderr.write(`${context.bin}: degraded: ${fellBack}; the file store served this run\n`);
+  });
   const screened = await definition.screen(session.runtime, { ...common, ...options.command }).finally(() => session.pending.end());
   // From here on every reader (status lines, JSON, the state file's failure reasons, the log, alerts)
   // sees the redacted text: one pass, whichever source quoted whichever key.
@@ -178,7 +186,10 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
   run: DataRun<Row>,
   env: Env,
 ): Promise<void> {
-  const [{ trackRun }, { notifyAlerts }] = await Promise.all([import('./changes/run-tracking.js'), import('./notify/notify-alerts.js')]);
+  const [{ trackRun }, { notifyAlerts, NOTIFY_FAILURES }] = await Promise.all([
+    import('./changes/run-tracking.js'),
+    import('./notify/notify-alerts.js'),
+  ]);
   const { change } = options;
   const tracked = await trackRun({
     command: definition.name,
@@ -197,7 +208,7 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
     if (!context.settings.quiet) context.stderr.write(`warning: ${message}\n`);
   };
   context.afterOutput(async () => {
-    await notifyAlerts({
+    const delivered = await notifyAlerts({
       command: definition.name,
       generatedAt: run.result.generatedAt,
       alerts: tracked.alerts,
@@ -208,9 +219,13 @@ async function trackAndNotify<Records extends readonly OptionRecord<string, unkn
       maxRetries: context.settings.maxRetries,
       env: context.env,
       secrets: apiKeysIn(env),
-      warn,
+      // An alert that did not arrive is never silent: even --quiet prints this line.
+      alarm: (message) => context.stderr.write(`warning: ${message}\n`),
       logger: session.logger,
+      memory: session.memory,
+      count: (channel, failures) => session.monitor.increment(NOTIFY_FAILURES, failures, { channel }),
     });
+    if (delivered.failed.length > 0 && options.data.strict) context.degrade();
     try {
       await tracked.save();
     } catch (error) {

@@ -57,7 +57,8 @@ export async function runHistory(context: CommandContext, options: HistoryOption
   }
   const session = await createRunContext({
     bin: context.bin,
-    settings: context.settings,
+    // A fill is paced through hundreds of requests on purpose: no run deadline cuts its queue short.
+    settings: options.action === 'fill' ? { ...context.settings, deadlineMs: Number.POSITIVE_INFINITY } : context.settings,
     env,
     stderr: context.stderr,
     interactive: context.stderr.isTTY === true,

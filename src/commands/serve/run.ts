@@ -1,6 +1,7 @@
 import { QahtError } from '../../errors.js';
 import type { StatusReport } from '../../output/status-report.js';
 import type { SourceReport } from '../../report.js';
+import { hostAllowList } from '../../serve/host-allow-list.js';
 import { type ServeService, createServeService } from '../../serve/serve-service.js';
 import { stoppableClock } from '../../serve/stoppable-clock.js';
 import type { EverySpec } from '../../serve/every-spec.js';
@@ -20,6 +21,8 @@ const SETTLE_WRITES_MS = 1_000;
 /** What `screen serve` was asked to do. */
 export interface ServeOptions {
   host: string;
+  /** `Host:` names a loopback-bound server answers to besides its own. */
+  allowedHosts: string[];
   port: number;
   every: EverySpec;
   /** Distinct (spaces and case aside), in the order given. */
@@ -88,6 +91,8 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       breakers: session.breakers,
       health: () => health,
       token: options.token,
+      hostCheck: hostAllowList(options.host, options.allowedHosts),
+      storeFallback: () => (settings.store.kind !== 'redis' ? undefined : session.storeFallback() === undefined ? 0 : 1),
       rateLimit: { requestsPerWindow: options.rateLimit },
       logger: session.logger,
       logLevel: settings.logLevel,
@@ -99,6 +104,10 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
     // Even with --quiet: with --port 0 this line is the only way to learn the port.
     context.stderr.write(`listening on ${origin}\n`);
     if (!received) listening.start();
+    if (settings.store.kind === 'redis') {
+      const reconnecting = keepStoreUp(session, clock, stop.signal);
+      shutdown.add(() => reconnecting);
+    }
     const signal = received ?? (await new Promise<InterruptSignal>((resolve) => (onSignal = resolve)));
     session.logger.info({ signal }, 'stopping');
     return { origin, signal };
@@ -135,4 +144,34 @@ function recordRefresh(
     queue = next;
     return next;
   };
+}
+
+/** How often a serve process checks its shared store, and the first retry's wait once it is down, in ms. */
+const STORE_CHECK_MS = 1_000;
+/** The longest wait between reconnection attempts: Redis back is used again within this and one connect. */
+const STORE_RETRY_MAX_MS = 8_000;
+
+/**
+ * A serve process outlives a Redis restart: while the store is down it tries to connect again with
+ * backoff (1 s doubling to 8 s), and once Redis answers its pacing, budgets, breakers and cache
+ * are the fleet's again. Ends when the service stops.
+ */
+async function keepStoreUp(
+  session: RunContext,
+  clock: { sleep(ms: number, signal?: AbortSignal): Promise<void> },
+  stopping: AbortSignal,
+): Promise<void> {
+  let waitMs = STORE_CHECK_MS;
+  while (!stopping.aborted) {
+    try {
+      await clock.sleep(waitMs, stopping);
+    } catch {
+      return;
+    }
+    if (session.storeFallback() === undefined) {
+      waitMs = STORE_CHECK_MS;
+      continue;
+    }
+    waitMs = (await session.reconnectStore()) ? STORE_CHECK_MS : Math.min(waitMs * 2, STORE_RETRY_MAX_MS);
+  }
 }

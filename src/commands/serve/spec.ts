@@ -43,6 +43,16 @@ const SERVE_OPTIONS = [
     parse: parseHost,
   }),
   defineOption({
+    key: 'allowedHosts',
+    flags: '--allowed-host <name>',
+    description: 'another Host: name a loopback-bound server answers to (besides localhost, 127.0.0.1, [::1]); repeatable',
+    default: [] as string[],
+    defaultLabel: 'none',
+    repeatable: true,
+    type: 'text',
+    parse: parseHost,
+  }),
+  defineOption({
     key: 'port',
     flags: '--port <port>',
     description: 'port to listen on; 0 picks a free one',
@@ -95,7 +105,15 @@ export const serveCommand: CommandSpec<ServeOptions, ServeRun> = {
     plannedScreens(values.every, input.env);
     const seen = new Set<string>();
     const newsQueries = values.newsQueries.filter((query) => !seen.has(queryKey(query)) && seen.add(queryKey(query)));
-    return { host: values.host, port: values.port, every: values.every, newsQueries, token, rateLimit: values.rateLimit };
+    return {
+      host: values.host,
+      allowedHosts: values.allowedHosts,
+      port: values.port,
+      every: values.every,
+      newsQueries,
+      token,
+      rateLimit: values.rateLimit,
+    };
   },
   async run(context, options) {
     if (!context.interrupts) {

@@ -13,6 +13,8 @@ export interface PaceStepDeps {
   events: ClientEvents;
   /** A host blocked for longer than this fails at once instead of sleeping through the run, in ms. */
   maxRetryAfterMs: number;
+  /** A pacing slot further off than this is not waited for (the run's deadline), in ms. @default Infinity */
+  maxSlotWaitMs?: number;
 }
 
 /**
@@ -37,7 +39,21 @@ export function createPaceStep(deps: PaceStepDeps): Step {
         blockedUntil: blockedUntil > queuedAt ? blockedUntil : undefined,
       });
     }
-    await limiter.wait(context.host, context.signal);
+    try {
+      await waitWithin(deps, context);
+    } catch (error) {
+      if (events.queue.active) {
+        events.queue.emit({
+          host: context.host,
+          source: context.source,
+          url: context.safeUrl,
+          at: clock.now(),
+          waiting: false,
+          blockedUntil: undefined,
+        });
+      }
+      throw error;
+    }
     const sentAt = clock.now();
     if (events.queue.active) {
       events.queue.emit({
@@ -94,11 +110,48 @@ function learn(deps: PaceStepDeps, context: AttemptContext, error: QahtError, se
  * than we would ever wait fails at once instead of sleeping through the run.
  */
 function refuseLongBlock(deps: PaceStepDeps, context: AttemptContext): void {
-  const waitMs = deps.limiter.blockedUntil(context.host) - deps.clock.now();
+  const blockedUntil = deps.limiter.blockedUntil(context.host);
+  const waitMs = blockedUntil - deps.clock.now();
   if (waitMs <= deps.maxRetryAfterMs) return;
   throw new QahtError(
     'QAHT_ERR_RATE_LIMITED',
-    `${context.method} ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s`,
+    `${context.method} ${context.safeUrl} not sent: ${context.host} is rate-limited for another ${Math.ceil(waitMs / 1000)}s (paced until ${clockTime(blockedUntil)})`,
     { url: context.safeUrl, retryAfterMs: waitMs },
   );
+}
+
+/**
+ * The limiter's wait for the host's slot, bounded by `maxSlotWaitMs` (the run's deadline): a
+ * slot further off (a long learned delay, a queue of callers) is given up at once with
+ * QAHT_ERR_DEADLINE, which no breaker or limiter learns from.
+ */
+async function waitWithin(deps: PaceStepDeps, context: AttemptContext): Promise<void> {
+  const { limiter, clock } = deps;
+  const boundMs = deps.maxSlotWaitMs ?? Number.POSITIVE_INFINITY;
+  const giveUpAt = clock.now() + boundMs;
+  const paced = (untilMs: number): QahtError =>
+    new QahtError(
+      'QAHT_ERR_DEADLINE',
+      `${context.method} ${context.safeUrl} not sent: ${context.host} paced until ${clockTime(untilMs)}, past the run's deadline`,
+      { url: context.safeUrl },
+    );
+  // A slot one learned delay away is already past the bound: no need to queue for it.
+  const delayMs = limiter.delayMs(context.host);
+  if (delayMs > boundMs) throw paced(clock.now() + delayMs);
+  if (!Number.isFinite(boundMs)) return limiter.wait(context.host, context.signal);
+  // A real-time bound, not one on the injected clock: a pending sleep of its own would change how
+  // a test's driven clock moves. Unref'd: it never keeps a process alive.
+  const bound = AbortSignal.timeout(boundMs);
+  const signal = context.signal ? AbortSignal.any([context.signal, bound]) : bound;
+  try {
+    await limiter.wait(context.host, signal);
+  } catch (error) {
+    if (bound.aborted && !context.signal?.aborted) throw paced(Math.max(giveUpAt, limiter.blockedUntil(context.host)));
+    throw error;
+  }
+}
+
+/** HH:MM:SS in the local time zone, as the status lines and the progress line show times. */
+function clockTime(epochMs: number): string {
+  return new Date(epochMs).toTimeString().slice(0, 8);
 }

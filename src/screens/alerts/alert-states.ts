@@ -29,6 +29,8 @@ export interface FiredAlert {
   value: FieldValue;
   /** ISO time of the run that fired it. */
   firedAt: string;
+  /** Set when an earlier run failed to deliver it and this run sends it again. */
+  redelivered?: true;
 }
 
 /**

@@ -43,7 +43,12 @@ export function parseRule(text: string, fields: FieldTypes): AlertRule {
   const parser = new Parser(tokenizeRule(trimmed), fields, offset);
   const node = parser.parse();
   const used = parser.used;
-  return { text: trimmed, node, fields: used, valueField: used.find((name) => fields[name] === 'number') ?? used[0]! };
+  return {
+    text: trimmed,
+    node,
+    fields: used,
+    valueField: used.find((name) => Object.hasOwn(fields, name) && fields[name] === 'number') ?? used[0]!,
+  };
 }
 
 class Parser {
@@ -91,7 +96,8 @@ class Parser {
       return node;
     }
     if (token.kind !== 'word' || isKeyword(token.text)) throw this.#error(`expected a field name, got ${describe(token)}`, token);
-    const type = this.#fields[token.text];
+    // Own names only: `constructor`, `toString` and `__proto__` are the object's, not fields.
+    const type = Object.hasOwn(this.#fields, token.text) ? this.#fields[token.text] : undefined;
     if (type === undefined) {
       // The nearest of this command's fields, or (nothing close) the list of them to pick from.
       const names = Object.keys(this.#fields);

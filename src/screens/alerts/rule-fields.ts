@@ -30,6 +30,8 @@ export function fieldTypes<Row>(fields: RuleFields<Row>): FieldTypes {
 export function readFields<Row>(row: Row, fields: RuleFields<Row>, names: Iterable<string>): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
   for (const name of names) {
+    // Own names only: an inherited property (`constructor`, `toString`) is no field.
+    if (!Object.hasOwn(fields, name)) continue;
     const field = fields[name];
     if (field) values[name] = field.get(row);
   }

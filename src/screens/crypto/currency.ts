@@ -33,7 +33,10 @@ export function currencyLabel(code: string): string {
   return SYMBOLS[code] ?? code.toUpperCase();
 }
 
-/** A CoinGecko record quoted in another currency, as the pipeline's USD record (÷ `perUsd`). */
+/**
+ * A CoinGecko record quoted in another currency, as the pipeline's USD record (÷ `perUsd`). The
+ * sparkline too: the stablecoin gate compares its range with the USD price.
+ */
 export function toUsdMarket(market: CoinMarket, perUsd: number): CoinMarket {
   const usd = (value: number | null): number | null => (value === null ? null : value / perUsd);
   return {
@@ -41,6 +44,7 @@ export function toUsdMarket(market: CoinMarket, perUsd: number): CoinMarket {
     priceUsd: usd(market.priceUsd),
     marketCapUsd: usd(market.marketCapUsd),
     volume24hUsd: usd(market.volume24hUsd),
+    sparkline7d: market.sparkline7d?.map((point) => point / perUsd) ?? null,
   };
 }
 

@@ -27,6 +27,7 @@ export function marketColumns(rows: readonly MarketRow[] = []): ColumnSpec<Marke
       signColor: true,
       dropOrder: 0,
     },
+    { key: 'changeBasis', header: 'Basis', value: (r) => r.changeBasis, dropOrder: 6, csvOnly: true },
     { key: 'volume', header: 'Volume', value: (r) => r.volume, display: (r) => formatVolume(r.volume), align: 'right', dropOrder: 3 },
     { key: 'score', header: 'Score', value: (r) => r.score, display: (r) => formatScore(r.score), align: 'right', dropOrder: 2 },
     { key: 'sources', header: 'Source', value: (r) => r.sources.join(','), dropOrder: 5 },

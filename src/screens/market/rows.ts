@@ -12,11 +12,16 @@ export interface MarketRow extends MarketSignalFields {
   price: number;
   /** Percent (1.5 = +1.5 %); since the previous close, or since the open for Stooq-only rows. */
   changePct: number | null;
+  /** What `changePct` is measured against: the previous close, or today's open (Stooq's CSV has no previous close). */
+  changeBasis: ChangeBasis;
   volume: number | null;
   score: number | null;
   /** Sources whose quotes made the row, best first. */
   sources: MarketSourceName[];
 }
+
+/** A row's `changeBasis` as JSON, CSV and rules name it. */
+export type ChangeBasis = 'prevClose' | 'open';
 
 /** `--sort` keys. */
 export const MARKET_SORT_KEYS = ['change', 'volume', 'score'] as const;
@@ -43,6 +48,7 @@ export function buildMarketRow(symbol: string, quotes: readonly MarketQuote[], k
     name: knownNames.get(symbol) ?? ranked.find((q) => q.name)?.name ?? null,
     price: best.price,
     changePct: best.changePct,
+    changeBasis: best.changeBasis === 'open' ? 'open' : 'prevClose',
     volume,
     score: marketScore(best.changePct, volume),
     sources: [...new Set(ranked.map((q) => q.source))],
@@ -54,11 +60,11 @@ const basisRank = (quote: MarketQuote): number => (quote.changeBasis === 'previo
 
 /**
  * Whether the row's change % is since today's open rather than the previous close: its best quote
- * (the first source) is Stooq's, whose CSV has no previous close. Every other source's wins when
- * there is one (see `buildMarketRow`).
+ * is Stooq's, whose CSV has no previous close. Every other source's wins when there is one (see
+ * `buildMarketRow`).
  */
-export function isChangeSinceOpen(row: Pick<MarketRow, 'sources'>): boolean {
-  return row.sources[0] === 'stooq';
+export function isChangeSinceOpen(row: Pick<MarketRow, 'changeBasis'>): boolean {
+  return row.changeBasis === 'open';
 }
 
 /**

@@ -11,6 +11,7 @@ export const MARKET_RULE_FIELDS: RuleFields<MarketRow> = {
   name: { type: 'text', get: (row) => row.name },
   price: { type: 'number', get: (row) => row.price },
   changePct: { type: 'number', get: (row) => row.changePct },
+  changeBasis: { type: 'text', get: (row) => row.changeBasis },
   volume: { type: 'number', get: (row) => row.volume },
   score: { type: 'number', get: (row) => row.score },
   sources: { type: 'text', get: (row) => row.sources.join(',') },

@@ -1,4 +1,6 @@
 import type { StatusReport } from '../../output/status-report.js';
+import type { BreakerStateName } from '../../resilience/circuit-breaker.js';
+import { headerStatus } from './header-status.js';
 import { healthSection } from './health-section.js';
 import { escapeHtml } from './html.js';
 import { type ScreenView, screenSection } from './screen-sections.js';
@@ -8,6 +10,8 @@ export interface DashboardView {
   nowMs: number;
   screens: readonly ScreenView[];
   health: StatusReport | undefined;
+  /** The service's breakers by host: the header names those not closed. */
+  breakers: ReadonlyMap<string, { readonly state: BreakerStateName }>;
   version: string;
   /** Paths of the stylesheet, script and icon, each named by its content so browsers may cache them for good. */
   assets: { style: string; script: string; icon: string };
@@ -31,6 +35,7 @@ export function renderDashboardPage(view: DashboardView): string {
     `<script src="${view.assets.script}" defer></script>`,
     `</head><body data-server-now="${view.nowMs}">`,
     '<header><h1>qaht</h1><span id="live">static</span>',
+    headerStatus(view.screens, view.breakers),
     '<span class="note"><a href="/api/signals">JSON</a> · <a href="/api/metrics">stats</a> · <a href="/metrics">metrics</a></span></header>',
     `<main>${sections.join('')}${healthSection(view.health, view.nowMs)}</main>`,
     `<footer>qaht ${escapeHtml(view.version)} · answers refresh on a schedule; reading this page asks no API anything</footer>`,

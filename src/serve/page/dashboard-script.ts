@@ -99,7 +99,7 @@ export const DASHBOARD_JS = `'use strict';
     var live = document.getElementById('live');
     var events = new EventSource('/api/events');
     events.addEventListener('open', function () {
-      if (live) { live.textContent = 'live'; live.className = 'on'; }
+      if (live) { live.textContent = 'connected'; live.className = 'on'; }
     });
     events.addEventListener('error', function () {
       if (live) { live.textContent = 'reconnecting'; live.className = ''; }
@@ -110,6 +110,7 @@ export const DASHBOARD_JS = `'use strict';
       if (!data || !data.html) return;
       replaceSection(data.html.id, data.html.section);
       replaceSection('health', data.html.health);
+      replaceSection('page-health', data.html.header);
       tickAges();
       body.setAttribute('data-updates', String(Number(body.getAttribute('data-updates') || '0') + 1));
     });

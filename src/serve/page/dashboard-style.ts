@@ -29,7 +29,10 @@ a { color: var(--accent); }
 .meta, .note { color: var(--muted); font-size: 12px; margin: 0 0 6px; }
 .warn { background: var(--stale); border-radius: 4px; padding: 4px 8px; margin: 6px 0; font-size: 13px; overflow-wrap: anywhere; }
 #live { font-size: 12px; color: var(--muted); }
-#live.on::before { content: "● "; color: var(--up); }
+#live.on::before { content: "● "; color: var(--muted); }
+.page-health { font-size: 13px; } .page-health b { text-transform: uppercase; }
+.health-live b { color: var(--up); } .health-degraded b { color: var(--stale-text, #b26b00); } .health-down b { color: var(--down); }
+.health-reasons { margin: 2px 0 0; padding-left: 18px; font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .badges { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; padding: 0; margin: 0 0 8px; }
 .badge { border-radius: 999px; padding: 1px 8px; font-size: 12px; background: var(--skipped); white-space: nowrap; }
 .badge b { font-weight: 600; }

@@ -8,6 +8,7 @@ import type { NewsRow } from '../../screens/news/news-row.js';
 import { signalFlagsOf } from '../../screens/signals/signal-columns.js';
 import { NO_SIGNAL_FIELDS, SIGNAL_FLAGS, type SignalFields, type SignalFlag } from '../../screens/signals/signal-fields.js';
 import type { ServeScreen } from '../screen-job.js';
+import { shortReason } from '../../output/short-reason.js';
 import { escapeHtml, safeHref, sortValue } from './html.js';
 import { sourceBadges } from './source-badges.js';
 import { sparklineSvg } from './sparkline-svg.js';
@@ -30,7 +31,9 @@ export function screenSection(view: ScreenView, nowMs: number): string {
   const parts = [`<section id="${view.id}" class="screen" data-screen="${view.screen}">`, `<h2>${title}</h2>`];
   const document = view.document;
   if (!document) {
-    parts.push(`<p class="note">${view.failure ? `No answer yet: ${escapeHtml(view.failure)}` : 'Fetching the first answer…'}</p>`);
+    parts.push(
+      `<p class="note">${view.failure ? `No answer yet: ${escapeHtml(shortReason(view.failure))}` : 'Fetching the first answer…'}</p>`,
+    );
     return `${parts.join('')}</section>`;
   }
   const generatedMs = Date.parse(document.generatedAt);
@@ -39,7 +42,7 @@ export function screenSection(view: ScreenView, nowMs: number): string {
       `<span class="age">${escapeHtml(formatAge(Math.max(0, (nowMs - generatedMs) / 1000)))}</span> ago</time></p>`,
   );
   parts.push(sourceBadges(document, nowMs));
-  if (view.failure) parts.push(`<p class="warn">Serving the last answer: ${escapeHtml(view.failure)}</p>`);
+  if (view.failure) parts.push(`<p class="warn">Serving the last answer: ${escapeHtml(shortReason(view.failure))}</p>`);
   if (view.screen === 'crypto') parts.push(cryptoTable(document.results as CryptoRow[], evidenceOf(document)));
   else if (view.screen === 'news') parts.push(newsList(document.results as NewsRow[], nowMs));
   else parts.push(marketTable(document.results as MarketRow[]));
@@ -150,9 +153,11 @@ function flagBadge(flag: SignalFlag, verdict: Verdict | undefined): string {
   return `<span class="flag flag-${flag} verdict-${verdict.replace(' ', '-')}" title="${title}">${flag}${mark}</span>`;
 }
 
-function percentCell(value: number | null, narrowHidden: boolean): string {
+function percentCell(value: number | null, narrowHidden: boolean, sinceOpen = false): string {
   const sign = typeof value === 'number' && value !== 0 ? (value > 0 ? ' up' : ' down') : '';
-  return `<td class="num${sign}${narrowHidden ? ' wide-only' : ''}" data-v="${sortValue(value)}">${escapeHtml(formatPercent(value))}</td>`;
+  // The same mark as the CLI table: this change is since today's open, not the previous close.
+  const mark = sinceOpen ? '<abbr class="since-open" title="since today\'s open, not the previous close">*</abbr>' : '';
+  return `<td class="num${sign}${narrowHidden ? ' wide-only' : ''}" data-v="${sortValue(value)}">${escapeHtml(formatPercent(value))}${mark}</td>`;
 }
 
 function newsList(rows: readonly NewsRow[], nowMs: number): string {
@@ -186,7 +191,7 @@ function marketTable(rows: readonly MarketRow[]): string {
       `<td data-v="${escapeHtml(row.symbol)}"><b>${escapeHtml(row.symbol)}</b></td>` +
       `<td class="wide-only" data-v="${escapeHtml(row.name ?? '')}">${escapeHtml(row.name ?? '–')}</td>` +
       `<td class="num" data-v="${sortValue(row.price)}">${escapeHtml(formatPrice(row.price))}</td>` +
-      percentCell(row.changePct, false) +
+      percentCell(row.changePct, false, row.changeBasis === 'open') +
       `<td class="num wide-only" data-v="${sortValue(row.volume)}">${escapeHtml(formatCompact(row.volume))}</td>` +
       `<td class="num" data-v="${sortValue(row.score)}">${row.score === null ? '–' : escapeHtml(row.score.toFixed(1))}</td>` +
       '</tr>',

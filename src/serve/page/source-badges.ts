@@ -1,4 +1,5 @@
 import { formatAge } from '../../output/format-number.js';
+import { shortReason } from '../../output/short-reason.js';
 import type { JsonDocument } from '../../output/render-json.js';
 import { escapeHtml } from './html.js';
 
@@ -12,7 +13,8 @@ export function sourceBadges(document: JsonDocument, nowMs: number): string {
     const fetchedMs = source.fetchedAt === null ? Number.NaN : Date.parse(source.fetchedAt);
     const dated = Number.isFinite(fetchedMs);
     const age = dated ? formatAge(Math.max(0, (nowMs - fetchedMs) / 1000)) : '';
-    const title = source.error === null ? source.status : `${source.status}: ${source.error}`;
+    // As the CLI's status lines cut it: hosts, never URLs or bodies.
+    const title = source.error === null ? source.status : `${source.status}: ${shortReason(source.error)}`;
     return (
       `<li class="badge status-${escapeHtml(source.status)}"${dated ? ` data-fetched-at="${fetchedMs}"` : ''} title="${escapeHtml(title)}">` +
       `<span class="badge-name">${escapeHtml(source.name)}</span> <b>${escapeHtml(source.status)}</b>` +

@@ -51,6 +51,8 @@ export interface RedisConnectionOptions {
   clock?: Clock;
   /** Called once, with a one-line, password-free reason, when the store goes down mid-run. */
   onDown?: (reason: string) => void;
+  /** Called once per run, with one line, the first time a damaged key is repaired or ignored. */
+  onDamaged?: (message: string) => void;
 }
 
 /** A live connection; see the file header. */
@@ -58,9 +60,11 @@ export class RedisConnection {
   readonly location: RedisLocation;
   /** Fleet time: see `RedisConnectionOptions.clock`. */
   readonly clock: Clock;
-  readonly #client: RawClient;
+  #client: RawClient;
   readonly #timeoutMs: number;
   readonly #onDown: ((reason: string) => void) | undefined;
+  readonly #onDamaged: ((message: string) => void) | undefined;
+  #damageReported = false;
   #downReason: string | undefined;
   #closed = false;
 
@@ -108,6 +112,7 @@ export class RedisConnection {
     this.#client = client;
     this.#timeoutMs = options.timeoutMs ?? STORE_TIMEOUT_MS;
     this.#onDown = options.onDown;
+    this.#onDamaged = options.onDamaged;
     const base = options.clock ?? systemClock;
     this.clock = offsetMs === 0 ? base : { now: () => base.now() + offsetMs, sleep: (ms, signal) => base.sleep(ms, signal) };
   }
@@ -127,6 +132,27 @@ export class RedisConnection {
    * @throws QahtError `QAHT_ERR_STORE_UNAVAILABLE` when the store is (or now goes) down.
    */
   async command(args: ReadonlyArray<string | number | Buffer>): Promise<RawReply> {
+    // The key a plain command names comes right after its name (GET, SET, HGET, PEXPIRE…).
+    const key = typeof args[1] === 'string' ? [args[1]] : [];
+    return this.#repairingWrongType(key, () => this.#send(args));
+  }
+
+  /** Runs `script` (EVALSHA, loading it on NOSCRIPT) with `keys` and `args`. @throws like `command`. */
+  async eval(script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<RawReply> {
+    return this.#repairingWrongType(keys, () => this.#evalOnce(script, keys, args));
+  }
+
+  /**
+   * Reports a damaged key (a lock without a TTL, an absurd pacing time) that a caller repaired or
+   * ignored: one warning per run, the rest only repaired.
+   */
+  reportDamage(what: string): void {
+    if (this.#damageReported) return;
+    this.#damageReported = true;
+    this.#onDamaged?.(`redis store ${this.location.safeUrl}: ${what}; repaired, never obeyed`);
+  }
+
+  async #send(args: ReadonlyArray<string | number | Buffer>): Promise<RawReply> {
     if (!this.up) throw this.#unavailable();
     try {
       return (await withTimeout(
@@ -135,24 +161,91 @@ export class RedisConnection {
         args[0] as string,
       )) as RawReply;
     } catch (error) {
+      if (isWrongType(error)) throw error;
       this.#markDown(error);
       throw this.#unavailable(error);
     }
   }
 
-  /** Runs `script` (EVALSHA, loading it on NOSCRIPT) with `keys` and `args`. @throws like `command`. */
-  async eval(script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<RawReply> {
+  async #evalOnce(script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<RawReply> {
     const tail = [String(keys.length), ...keys, ...args.map(String)];
     if (!this.up) throw this.#unavailable();
     try {
       return (await withTimeout(this.#client.sendCommand(['EVALSHA', script.sha, ...tail]), this.#timeoutMs + 50, 'EVALSHA')) as RawReply;
     } catch (error) {
+      if (isWrongType(error)) throw error;
       if (!isNoScript(error)) {
         this.#markDown(error);
         throw this.#unavailable(error);
       }
     }
-    return this.command(['EVAL', script.source, ...tail]);
+    return this.#send(['EVAL', script.source, ...tail]);
+  }
+
+  /**
+   * A key of the wrong type under the prefix (something else wrote it, or a damaged restore) is
+   * not the store going down: the key is ours, so it is deleted (reported once) and the command
+   * runs again, once. A key outside the prefix is never touched: then the store counts as down.
+   */
+  async #repairingWrongType(keys: readonly string[], run: () => Promise<RawReply>): Promise<RawReply> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isWrongType(error)) throw error;
+      const ours = keys.filter((key) => key.startsWith(this.location.prefix));
+      if (ours.length === 0 || ours.length !== keys.length) {
+        this.#markDown(error);
+        throw this.#unavailable(error);
+      }
+      await this.#send(['DEL', ...ours]);
+      this.reportDamage(
+        `${ours.length === 1 ? 'a key' : 'keys'} of the wrong type (${ours.map((key) => key.slice(this.location.prefix.length)).join(', ')}) deleted`,
+      );
+      try {
+        return await run();
+      } catch (again) {
+        this.#markDown(again);
+        throw this.#unavailable(again);
+      }
+    }
+  }
+
+  /**
+   * Connects again after the store went down, for a long-lived process (`screen serve`): resolves
+   * true once the server answers (the connection is up again, and every port uses it), false while
+   * it does not. Never throws; a one-shot run never calls it.
+   */
+  async revive(): Promise<boolean> {
+    if (this.#closed) return false;
+    if (this.#downReason === undefined) return true;
+    const timeoutMs = this.#timeoutMs;
+    const { createClient, RESP_TYPES } = await import('redis');
+    const client = createClient({
+      url: this.location.url,
+      socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
+      disableOfflineQueue: true,
+      commandOptions: { timeout: timeoutMs, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
+    }) as unknown as RawClient;
+    let live = false;
+    client.on('error', (error) => {
+      if (live && this.#client === client) this.#markDown(error);
+    });
+    try {
+      await withTimeout(client.connect(), timeoutMs, 'connect');
+      await withTimeout(client.sendCommand(['PING']), timeoutMs, 'PING');
+    } catch {
+      destroyQuietly(client);
+      return false;
+    }
+    if (this.#closed) {
+      destroyQuietly(client);
+      return false;
+    }
+    live = true;
+    this.#client = client;
+    this.#downReason = undefined;
+    this.#damageReported = false;
+    return true;
   }
 
   /** Closes the connection (commands under way finish first); safe to call twice. */
@@ -177,6 +270,11 @@ export class RedisConnection {
     const reason = this.#closed ? 'closed' : (this.#downReason ?? 'down');
     return new QahtError('QAHT_ERR_STORE_UNAVAILABLE', `redis store ${this.location.safeUrl} unavailable: ${reason}`, { cause });
   }
+}
+
+/** Redis's answer to a command on a key holding another type (also inside a script's error). */
+function isWrongType(error: unknown): boolean {
+  return error instanceof Error && /\bWRONGTYPE\b/.test(error.message);
 }
 
 /** Server time minus local time, in ms, from one `TIME` (taken at the middle of the round trip). */

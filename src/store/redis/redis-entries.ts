@@ -16,7 +16,7 @@ import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
 import { type EntryBackend, type EntryKind, type EntryLock, RESPONSE_ENTRIES } from '../entry-backend.js';
 import type { RedisConnection } from './redis-connection.js';
-import { RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
+import { DROP_LOCK_WITHOUT_TTL, RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
 
 /** Enough of an entry to hold its header (as the file backend reads it); a longer one is read whole. */
 const HEADER_PREFIX_BYTES = 16 * 1024;
@@ -83,6 +83,11 @@ export class RedisEntries implements EntryBackend {
     for (;;) {
       const taken = await this.#connection.command(['SET', lockKey, token, 'NX', 'PX', this.#lockTtlMs]);
       if (taken !== null) return this.#held(lockKey, token);
+      // Every holder sets a TTL: a lock without one is damaged and would block every fill for ever.
+      if ((await this.#connection.eval(DROP_LOCK_WITHOUT_TTL, [lockKey], [])) === 1) {
+        this.#connection.reportDamage(`a fill lock without a TTL (${lockKey.slice(this.#connection.location.prefix.length)}) was removed`);
+        continue;
+      }
       if (clock.now() >= deadline) {
         throw new QahtError('QAHT_ERR_LOCK_TIMEOUT', `timed out after ${this.#lockWaitMs} ms waiting for the fill lock of ${key}`);
       }

@@ -44,8 +44,9 @@ export class RedisPacing implements PacingPort {
       ],
     );
     const fields = strings(reply);
+    if (fields[0]?.endsWith('!')) this.#connection.reportDamage(`the shared pacing of ${host} held an impossible time or delay`);
     return {
-      reserved: fields[0] === 'ok',
+      reserved: fields[0]?.startsWith('ok') === true,
       waitMs: Math.max(0, numberOr(fields[1], 0)),
       blockedUntil: numberOr(fields[2], 0),
       pace: paceOf(fields.slice(3)),

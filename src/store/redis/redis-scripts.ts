@@ -13,23 +13,41 @@ import { luaScript } from './redis-connection.js';
  * host's learned one (or the caller's default for a new host), held to the caller's bounds. A
  * slot further off than `maxWait` is refused, not reserved: the caller fails instead of sleeping.
  * KEYS: pace hash. ARGV: now, defaultDelay, minDelay, maxDelay, maxWait, maxBlock, ttl.
- * Returns: status ('ok' | 'refused'), wait, blocked, then the learned pace (see `PACE_FIELDS`).
+ * Returns: status ('ok' | 'refused', with '!' after it when a damaged field was dropped), wait,
+ * blocked, then the learned pace (see `PACE_FIELDS`).
  */
 export const RESERVE_SLOT = luaScript(`
 local now = tonumber(ARGV[1])
 local f = redis.call('HMGET', KEYS[1], 'tat', 'blocked', 'delay', 'successes', 'floorMs', 'floorUntil', 'slowedAt', 'version')
-local delay = tonumber(f[3]) or tonumber(ARGV[2])
-delay = math.min(tonumber(ARGV[4]), math.max(tonumber(ARGV[3]), delay))
-local blocked = math.min(tonumber(f[2]) or 0, now + tonumber(ARGV[6]))
-local start = math.max(now, tonumber(f[1]) or 0, blocked)
+local damaged = ''
+-- A value no process could have written (not a number, NaN, infinite, or absurdly far ahead) is
+-- damaged: it is dropped and the field starts afresh, never obeyed.
+local function sane(raw, limit)
+  if not raw then return nil end
+  local value = tonumber(raw)
+  if value == nil or value ~= value or value > limit or value < 0 then
+    damaged = '!'
+    return nil
+  end
+  return value
+end
+local delay = sane(f[3], tonumber(ARGV[4]))
+if f[3] and not delay then redis.call('HSET', KEYS[1], 'delay', ARGV[2]) end
+delay = math.min(tonumber(ARGV[4]), math.max(tonumber(ARGV[3]), delay or tonumber(ARGV[2])))
+local blocked = sane(f[2], now + tonumber(ARGV[6]))
+if f[2] and not blocked then redis.call('HDEL', KEYS[1], 'blocked') end
+blocked = blocked or 0
+local tat = sane(f[1], now + tonumber(ARGV[5]) + tonumber(ARGV[4]))
+local start = math.max(now, tat or 0, blocked)
 local pace = {tostring(delay), f[4] or '0', f[5] or '', f[6] or '', f[7] or '', f[8] or '0'}
 if start - now > tonumber(ARGV[5]) then
-  return {'refused', tostring(start - now), tostring(blocked), unpack(pace)}
+  if f[1] and not tat then redis.call('HDEL', KEYS[1], 'tat') end
+  return {'refused' .. damaged, tostring(start - now), tostring(blocked), unpack(pace)}
 end
 redis.call('HSET', KEYS[1], 'tat', tostring(start + delay))
 if not f[3] then redis.call('HSET', KEYS[1], 'delay', tostring(delay), 'version', '0') end
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
-return {'ok', tostring(start - now), tostring(blocked), unpack(pace)}
+return {'ok' .. damaged, tostring(start - now), tostring(blocked), unpack(pace)}
 `);
 
 /**
@@ -181,5 +199,17 @@ return 0
 /** Extends a lock only while it still holds the caller's token. KEYS: lock. ARGV: token, ttl. */
 export const RENEW_LOCK = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
+/**
+ * Deletes a fill lock that has no TTL (every holder sets one, so it is damaged and would block
+ * every fill for ever). KEYS: the lock. Returns 1 when it was deleted, else 0.
+ */
+export const DROP_LOCK_WITHOUT_TTL = luaScript(`
+if redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
 return 0
 `);

@@ -203,6 +203,7 @@ describe('runMarket: a scan', () => {
       name: 'Apple',
       price: fakeQuote('AAPL').price,
       changePct: fakeQuote('AAPL').changePct,
+      changeBasis: 'prevClose',
       volume: null,
       score: Math.abs(fakeQuote('AAPL').changePct),
       sources: ['finnhub'],

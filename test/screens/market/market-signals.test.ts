@@ -8,6 +8,7 @@ const row = (symbol: string): MarketRow => ({
   name: null,
   price: 1,
   changePct: 1,
+  changeBasis: 'prevClose',
   volume: 1e6,
   score: 1,
   sources: ['finnhub'],

@@ -2,7 +2,7 @@ import { sanitizeText } from '../../../output/sanitize.js';
 import type { FiredAlert } from '../../../screens/alerts/alert-states.js';
 
 /** One fired alert as JSON shows it (README "Changes and alerts": `rule, id, symbol|title, value, firedAt`). */
-export type AlertJson = { rule: string; id: string; value: number | string | null; firedAt: string } & Partial<
+export type AlertJson = { rule: string; id: string; value: number | string | null; firedAt: string; redelivered?: true } & Partial<
   Record<'symbol' | 'title', string>
 >;
 
@@ -14,6 +14,8 @@ export function alertJson(alert: FiredAlert, labelKey: 'symbol' | 'title'): Aler
     [labelKey]: sanitizeText(alert.label),
     value: typeof alert.value === 'string' ? sanitizeText(alert.value) : alert.value,
     firedAt: alert.firedAt,
+    // Only on a second (or later) try: a receiver that saw the first may have half-handled it.
+    ...(alert.redelivered ? { redelivered: true } : {}),
   } as AlertJson;
 }
 

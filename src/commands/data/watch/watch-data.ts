@@ -9,7 +9,7 @@ import type { CommandContext, WatchTerminal } from '../../command-spec.js';
 import type { DataCommandDefinition, DataCommandOptions, DataRun } from '../definition.js';
 import { onlyMissingKeys, redactResult, sourceOfHost } from '../report.js';
 import { describeAlert } from '../notify/alert-payload.js';
-import { notifyAlerts } from '../notify/notify-alerts.js';
+import { NOTIFY_FAILURES, notifyAlerts } from '../notify/notify-alerts.js';
 import type { RunContext } from '../../../runtime/run-context.js';
 import type { CommonOptions } from '../../../runtime/runtime.js';
 import { usageError } from '../../../options/parse-values.js';
@@ -103,9 +103,11 @@ export async function watchData<Records extends readonly OptionRecord<string, un
           maxRetries: context.settings.maxRetries,
           env: context.env,
           secrets: apiKeysIn(input.env),
-          warn,
+          alarm: warn,
           logger: session.logger,
-        });
+          memory: session.memory,
+          count: (channel, failures) => session.monitor.increment(NOTIFY_FAILURES, failures, { channel }),
+        }).then(() => undefined);
         notifications.add(sending);
         void sending.finally(() => notifications.delete(sending));
       }

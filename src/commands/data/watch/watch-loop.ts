@@ -32,7 +32,7 @@ export async function runWatchLoop(options: WatchLoopOptions): Promise<void> {
   const quit = new AbortController();
   let wake = new AbortController();
   const quitting = new Promise<void>((resolve) => quit.signal.addEventListener('abort', () => resolve(), { once: true }));
-  // `r` fetches now: the next refresh skips fresh cache (the interval's own refreshes do not).
+  // `r` fetches now: the next refresh skips fresh cache for every selected source (the interval's own refreshes do not).
   let forced = false;
   let shown: { refreshing: boolean; nextAtMs: number | undefined } = { refreshing: true, nextAtMs: undefined };
   const draw = async (state: typeof shown): Promise<void> => {
@@ -61,7 +61,8 @@ export async function runWatchLoop(options: WatchLoopOptions): Promise<void> {
       await draw({ refreshing: false, nextAtMs });
       wake = new AbortController();
       const waitSignal = AbortSignal.any([quit.signal, wake.signal]);
-      await clock.sleep(options.intervalMs, waitSignal).catch(() => undefined);
+      // An `r` pressed during the refresh is not lost: the forced refresh starts now, not an interval later.
+      if (!forced) await clock.sleep(options.intervalMs, waitSignal).catch(() => undefined);
       if (!quit.signal.aborted) await draw({ refreshing: true, nextAtMs: undefined });
     }
   } finally {
