@@ -1,11 +1,6 @@
 import { abortReason, systemClock, type Clock } from '../time/clock.js';
-import {
-  clampHostSnapshot,
-  isDamagedHostSnapshot,
-  isHostSnapshot,
-  type LimiterHostSnapshot,
-  type LimiterSnapshot,
-} from './limiter-snapshot.js';
+import { clampHostSnapshot, isDamagedHostSnapshot, isHostSnapshot } from './limiter-snapshot.js';
+import type { LimiterHostSnapshot, LimiterSnapshot } from './limiter-snapshot.js';
 import { clamp, learnError, learnRateLimit, learnSuccess, type PaceBounds, type PaceState, type PaceTuning } from './pace-learner.js';
 
 export type { LimiterHostSnapshot, LimiterSnapshot } from './limiter-snapshot.js';

@@ -88,6 +88,17 @@ describe.skipIf(REDIS_SKIP_NOTE !== undefined)('a damaged or frozen shared store
     for (const pace of paces) expect(Number((await redis.command('HGET', pace, 'tat')).split('\r\n')[1])).toBeLessThan(Date.now() + 60_000);
   });
 
+  it('a shared breaker opened ten years ahead is discarded, not obeyed', async () => {
+    expect((await crypto()).code).toBe(0);
+    const hosts = (await keys('^qaht:pace:')).map((key) => key.slice('qaht:pace:'.length));
+    expect(hosts.length).toBeGreaterThan(0);
+    const ahead = String(Date.now() + 10 * 365 * 86_400_000);
+    for (const host of hosts)
+      await redis.command('HSET', `qaht:breaker:${host}`, 'state', 'open', 'failures', '0', 'openedAt', ahead, 'since', '0', 'probes', '0');
+    const run = await crypto(['--force-refresh']);
+    expectGood(run, /shared breaker of \S+ held an impossible time; repaired, never obeyed/);
+  });
+
   it('keys of the wrong type under the prefix are deleted and rebuilt, with one warning', async () => {
     expect((await crypto()).code).toBe(0);
     const damaged = [...(await keys('^qaht:pace:')), ...(await keys('^qaht:source:'))];

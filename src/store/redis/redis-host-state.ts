@@ -112,6 +112,7 @@ export class RedisBreakers implements BreakerPort {
       ],
     );
     const f = strings(reply);
+    if (f[8] === '1') this.#connection.reportDamage(`the shared breaker of ${host} held an impossible time`);
     return {
       before: stateName(f[0]),
       state: stateName(f[1]),

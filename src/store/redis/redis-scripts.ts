@@ -102,6 +102,19 @@ local now = tonumber(ARGV[2])
 local threshold, recovery = tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxProbes, halfOpenMax = tonumber(ARGV[5]), tonumber(ARGV[6])
 local f = redis.call('HMGET', KEYS[1], 'state', 'failures', 'openedAt', 'since', 'probes')
+-- A time no process could have written (not a number, NaN, or more than a day ahead) is damaged:
+-- the breaker starts closed, never obeys it.
+local function damagedTime(raw)
+  if not raw then return false end
+  local value = tonumber(raw)
+  return value == nil or value ~= value or value > now + 86400000
+end
+local damaged = '0'
+if damagedTime(f[3]) or damagedTime(f[4]) then
+  damaged = '1'
+  f = {'closed', '0', '0', '0', '0'}
+  redis.call('HSET', KEYS[1], 'state', 'closed', 'failures', '0', 'openedAt', '0', 'since', '0', 'probes', '0')
+end
 local before = f[1] or 'closed'
 local state = before
 local failures = math.min(tonumber(f[2]) or 0, threshold - 1)
@@ -146,7 +159,7 @@ if op ~= 'peek' and changed then
     'since', tostring(since), 'probes', tostring(probes))
   redis.call('PEXPIRE', KEYS[1], ARGV[7])
 end
-return {before, state, tostring(failures), tostring(openedAt), tostring(since), tostring(probes), admitted, tostring(retryAfter)}
+return {before, state, tostring(failures), tostring(openedAt), tostring(since), tostring(probes), admitted, tostring(retryAfter), damaged}
 `);
 
 /**
