@@ -14,6 +14,8 @@ const SERIAL = [
   'test/serve/serve-attack.test.ts',
   'test/commands/news/news-deadline.test.ts',
   'test/http/client-batch.test.ts',
+  'test/serve/serve-stream-flood.test.ts',
+  'test/serve/serve-stream.test.ts',
 ];
 
 /**

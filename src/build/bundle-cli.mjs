@@ -33,7 +33,8 @@ const LAZY_REQUIRES = [{ importer: /[\\/]node_modules[\\/]commander[\\/]/, built
  *   qaht's memory tiers set no TTL, so they never read that clock: the bundle's is Date.
  * - undici's index loads all of undici (fetch, WebSocket, cookies, mocks), and its fetch code
  *   touches the global File and Headers, which loads Node's own copy of undici too. qaht uses
- *   only the Agent and the request API on it, so the bundle's `undici` is just those parts.
+ *   only the Agent and the request API on it, so the bundle's `undici` is just those parts (and
+ *   the WebSocket of the live prices, loaded when first read).
  * - chalk's colour detection imports node:tty (which loads node:net) to pick a level for its
  *   default instances; qaht never uses those: every Chalk is built with the level qaht decided
  *   (src/cli/terminal.ts), so the bundle's chalk detects nothing.
@@ -64,6 +65,9 @@ const startupPlugin = (core) => ({
         "const Dispatcher = require('undici/lib/dispatcher/dispatcher');",
         "Object.assign(Dispatcher.prototype, require('undici/lib/api'));",
         "module.exports.Agent = require('undici/lib/dispatcher/agent');",
+        "module.exports.buildConnector = require('undici/lib/core/connect');",
+        // The live-price stream's client, loaded on first use only: it brings undici's fetch along.
+        "Object.defineProperty(module.exports, 'WebSocket', { enumerable: true, get: () => require('undici/lib/web/websocket/websocket').WebSocket });",
       ].join('\n'),
       loader: 'js',
       resolveDir: root,

@@ -40,7 +40,7 @@ export interface SourceServer {
 }
 
 export interface DemoServer {
-  /** `SCREEN_<SOURCE>_URL` for every source plus a demo key for keyed sources. */
+  /** `SCREEN_<SOURCE>_URL` for every source, `SCREEN_BINANCE_WS_URL`, and a demo key for keyed sources. */
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -94,10 +94,13 @@ export async function startDemoServer(): Promise<DemoServer> {
   const servers = await Promise.all(SOURCE_NAMES.map((source) => startSourceServer(source, library)));
   const env: Record<string, string> = demoKeys();
   for (const [index, source] of SOURCE_NAMES.entries()) env[`SCREEN_${source.toUpperCase()}_URL`] = servers[index]!.baseUrl;
+  // The live prices too: Binance's stream, played from the recorded ticker.
+  const stream = await (await import('./demo-stream.js')).startDemoStream(library);
+  env.SCREEN_BINANCE_WS_URL = stream.wsUrl;
   return {
     env,
     close: async () => {
-      await Promise.all(servers.map((server) => server.close()));
+      await Promise.all([...servers.map((server) => server.close()), stream.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { SourceName } from '../sources/source-names.js';
 import { demoKeys } from './demo-keys.js';
 import type { RecordingLibrary, SourceServer } from './demo-server.js';
+import type { DemoStream } from './demo-stream.js';
 
 /**
  * `--demo` for one run: a demo key for every keyed source at once, and each source's loopback
@@ -12,6 +13,8 @@ export interface DemoSources {
   keys: Record<string, string>;
   /** The source's base URL on its loopback server, started by the first call for that source. */
   baseUrls(source: SourceName): Promise<string[]>;
+  /** `SCREEN_BINANCE_WS_URL` of the demo's live-price stream, started by the first call. */
+  streamUrl(): Promise<string>;
   /** Closes the servers started so far. */
   close(): Promise<void>;
 }
@@ -20,6 +23,7 @@ export interface DemoSources {
 export function demoSources(): DemoSources {
   let library: Promise<RecordingLibrary> | undefined;
   const servers = new Map<SourceName, Promise<SourceServer>>();
+  let stream: Promise<DemoStream> | undefined;
   const start = async (source: SourceName): Promise<SourceServer> => {
     const { loadRecordingLibrary, startSourceServer } = await import('./demo-server.js');
     library ??= loadRecordingLibrary();
@@ -35,9 +39,18 @@ export function demoSources(): DemoSources {
       }
       return [(await server).baseUrl];
     },
+    async streamUrl() {
+      stream ??= (async () => {
+        const { loadRecordingLibrary } = await import('./demo-server.js');
+        library ??= loadRecordingLibrary();
+        return (await import('./demo-stream.js')).startDemoStream(await library);
+      })();
+      return (await stream).wsUrl;
+    },
     async close() {
       // A server that failed to start has nothing to close.
-      await Promise.all([...servers.values()].map((server) => server.then((s) => s.close()).catch(() => undefined)));
+      const all: Array<Promise<{ close(): Promise<void> }>> = [...servers.values(), ...(stream ? [stream] : [])];
+      await Promise.all(all.map((server) => server.then((s) => s.close()).catch(() => undefined)));
     },
   };
 }

@@ -67,6 +67,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     cacheView: (viewMode) => store.cache.view(viewMode),
     monitor,
     breakers: breakers.all,
+    breakerFor: (host) => breakers.for(host),
     hostsOf: hosts.hostsOf,
     logger,
     redact,

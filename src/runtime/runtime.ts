@@ -97,6 +97,8 @@ export interface RunContext {
   cacheView(mode: CacheMode): CacheView;
   monitor: PerformanceMonitor;
   breakers: ReadonlyMap<string, HostBreaker>;
+  /** The breaker of a host (`host:port`), made on first use: the one the run's requests to it go through (the live stream's too). */
+  breakerFor(host: string): HostBreaker;
   /** The hosts a source's requests go to: its environment's, or the ones resolved so far (`RunContextOptions.baseUrls`). */
   hostsOf(source: SourceName): string[];
   /** Which store serves the run: `redis` while a shared store answers, else `file` (the default, or a fallback). */

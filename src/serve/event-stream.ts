@@ -45,7 +45,8 @@ export class EventStream {
 
   /** Writes `event` with `data` (JSON, so one line) to every reader. */
   send(event: string, data: unknown): void {
-    this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // Encoded once for every reader, not once per socket.
+    this.#write(Buffer.from(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, 'utf8'));
   }
 
   /** A comment line: keeps idle connections (and the proxies between) from timing out. */
@@ -60,7 +61,7 @@ export class EventStream {
     this.#clients.clear();
   }
 
-  #write(frame: string): void {
+  #write(frame: string | Buffer): void {
     for (const response of this.#clients) {
       if (response.writableLength > MAX_QUEUED_BYTES) {
         this.#clients.delete(response);

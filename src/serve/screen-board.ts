@@ -1,3 +1,4 @@
+import type { JsonDocument } from '../output/render-json.js';
 import type { SourceReport } from '../report.js';
 import { queryKey, type ScreenJob, type ScreenRefresh, type ServeScreen } from './screen-job.js';
 
@@ -23,6 +24,15 @@ export interface ScreenState {
   failure: RefreshFailure | undefined;
   /** Counts every recorded refresh, success or failure: a cache key for what is derived from the state. */
   version: number;
+  /** What changes the served document between refreshes (live prices), when something does. */
+  overlay?: DocumentOverlay;
+}
+
+/** A change laid over a screen's served document between its refreshes. */
+export interface DocumentOverlay {
+  /** Grows whenever `apply` would give a different document. */
+  version(): number;
+  apply(document: JsonDocument, state: ScreenState, nowMs: number): JsonDocument;
 }
 
 export type RefreshOutcome = { refresh: ScreenRefresh } | { error: unknown };

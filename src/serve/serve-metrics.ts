@@ -3,6 +3,7 @@ import type { StatusReport } from '../output/status-report.js';
 import type { MetricSeries, PerformanceStats } from '../perf/performance-monitor.js';
 import type { SourceReport } from '../report.js';
 import type { BreakerStateName } from '../resilience/circuit-breaker.js';
+import { BINANCE_STREAM_SOURCE } from '../sources/crypto/binance-stream.js';
 import type { ScreenBoard } from './screen-board.js';
 import { servedDocument } from './served-document.js';
 
@@ -27,18 +28,27 @@ export interface ServeMetricsInput {
  * refreshed last left it, so no two samples share a label set.
  */
 export function serveMetricsText(input: ServeMetricsInput): string {
-  return renderPrometheus({
+  const sources = latestSources(input.board, input.nowMs);
+  const stream = sources.find((source) => source.name === BINANCE_STREAM_SOURCE);
+  const text = renderPrometheus({
     command: 'serve',
     // The monitor counts from the service's start: its counts are true counters (`_total`).
     cumulative: true,
     stats: input.stats,
     series: input.series,
-    sources: latestSources(input.board, input.nowMs),
+    // The live stream is no REST source: its words are live/down, so it has a gauge of its own.
+    sources: sources.filter((source) => source !== stream),
     breakers: input.breakers,
     nowMs: input.nowMs,
     ...(input.health ? { history: historyOf(input.health) } : {}),
     ...(input.storeFallback === undefined ? {} : { storeFallback: input.storeFallback }),
   });
+  if (!stream) return text;
+  return (
+    `${text}# HELP qaht_stream_up Whether the live price stream is connected (1) or down (0).\n` +
+    '# TYPE qaht_stream_up gauge\n' +
+    `qaht_stream_up{command="serve",source="${BINANCE_STREAM_SOURCE}"} ${(stream.status as string) === 'live' ? 1 : 0}\n`
+  );
 }
 
 function latestSources(board: ScreenBoard, nowMs: number): SourceReport[] {

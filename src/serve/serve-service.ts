@@ -9,6 +9,7 @@ import { startRefreshSchedule, type RefreshSchedule } from './refresh-schedule.j
 import { ScreenBoard } from './screen-board.js';
 import { jobLabel, type ScreenJob } from './screen-job.js';
 import { updateEvent } from './screen-views.js';
+import { attachLiveFeed, type LiveStreamStarter } from './live/attach-live-feed.js';
 
 /** On close, how long requests under way may take to finish before their connections are cut, in ms. */
 const CLOSE_GRACE_MS = 2_000;
@@ -21,6 +22,8 @@ export interface ServeServiceOptions extends Omit<ServeAppOptions, 'board' | 'ev
   signal: AbortSignal;
   /** The per-client rate limit. @default CLIENT_RATE_LIMIT_DEFAULTS */
   rateLimit?: Omit<ClientRateLimitOptions, 'clock'>;
+  /** Starts the live price stream for the crypto screen; without it, prices move only with the refreshes. */
+  liveStream?: LiveStreamStarter;
 }
 
 /** `screen serve` running: the board of answers, the schedule that fills it, and the HTTP app that serves it. */
@@ -68,6 +71,7 @@ export function createServeService(options: ServeServiceOptions): ServeService {
   });
   let schedule: RefreshSchedule | undefined;
   let pings: Promise<void> = Promise.resolve();
+  const live = options.liveStream ? attachLiveFeed({ board, events, clock, signal, start: options.liveStream }) : undefined;
 
   return {
     app,
@@ -83,8 +87,9 @@ export function createServeService(options: ServeServiceOptions): ServeService {
         onError: (error, job) => logger.error({ err: error, job: jobLabel(job) }, 'could not record a refresh'),
       });
       pings = pingEvents(events, clock, signal);
+      live?.start();
     },
-    stopped: () => Promise.all([schedule?.done, pings]).then(() => undefined),
+    stopped: () => Promise.all([schedule?.done, pings, live?.stopped()]).then(() => undefined),
     inFlight: () => schedule?.inFlight() ?? 0,
     async listen(host, port) {
       try {

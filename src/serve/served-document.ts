@@ -16,7 +16,8 @@ export function servedDocument(state: ScreenState, nowMs: number): JsonDocument 
     ...answer.refresh.result,
     sources: answer.refresh.result.sources.map((source) => agedSource(source, nowMs, failure)),
   };
-  return jsonDocument(result, answer.refresh.metrics);
+  const document = jsonDocument(result, answer.refresh.metrics);
+  return state.overlay ? state.overlay.apply(document, state, nowMs) : document;
 }
 
 function agedSource(source: SourceReport, nowMs: number, failure: ScreenState['failure']): SourceReport {
@@ -29,20 +30,21 @@ function agedSource(source: SourceReport, nowMs: number, failure: ScreenState['f
 }
 
 /**
- * `servedDocument` as UTF-8 JSON, built once per state version and whole second: thousands of
+ * `servedDocument` as UTF-8 JSON, built once per state version, overlay version and whole second: thousands of
  * readers a second cost one serialisation (and one encoding), and ages still tick every second.
  */
 export class ServedDocumentCache {
-  readonly #entries = new WeakMap<ScreenState, { version: number; second: number; body: Buffer | undefined }>();
+  readonly #entries = new WeakMap<ScreenState, { version: number; overlay: number; second: number; body: Buffer | undefined }>();
 
   body(state: ScreenState, nowMs: number): Buffer | undefined {
     const second = Math.floor(nowMs / 1000);
+    const overlay = state.overlay?.version() ?? 0;
     const cached = this.#entries.get(state);
-    if (cached && cached.version === state.version && cached.second === second) return cached.body;
+    if (cached && cached.version === state.version && cached.overlay === overlay && cached.second === second) return cached.body;
     const document = servedDocument(state, nowMs);
     // Compact: the same document as `--json`, in a third fewer bytes for every reader.
     const body = document === undefined ? undefined : Buffer.from(`${JSON.stringify(document)}\n`, 'utf8');
-    this.#entries.set(state, { version: state.version, second, body });
+    this.#entries.set(state, { version: state.version, overlay, second, body });
     return body;
   }
 }

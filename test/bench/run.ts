@@ -29,6 +29,7 @@ const BENCHES: Bench[] = [
   { id: '15', title: 'Signals', run: async () => (await import('./signals.js')).benchSignals() },
   { id: '16', title: 'Candle history', run: async () => (await import('./history.js')).benchHistory() },
   { id: '17', title: 'A cron through a Redis outage', run: async () => (await import('./store-outage.js')).benchStoreOutage() },
+  { id: '18', title: 'Live prices: tick to SSE, CPU per frame', run: async () => (await import('./live-ticks.js')).benchLiveTicks() },
 ];
 
 interface Machine {

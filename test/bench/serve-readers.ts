@@ -24,7 +24,7 @@ const BIN = fileURLToPath(new URL('../../bin/screen.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-doc-server.mjs', import.meta.url));
 
 /** The crypto APIs on loopback, counting what reaches them. */
-async function startUpstream(): Promise<{ env: Record<string, string>; requests: () => number; close: () => Promise<void> }> {
+export async function startUpstream(): Promise<{ env: Record<string, string>; requests: () => number; close: () => Promise<void> }> {
   const coins = syntheticCoins(250);
   const bodies: Record<string, string> = {
     '/coingecko/coins/markets': coingeckoMarketsBody(coins),
@@ -49,6 +49,8 @@ async function startUpstream(): Promise<{ env: Record<string, string>; requests:
       SCREEN_COINCAP_URL: `${origin}/coincap`,
       COINCAP_API_KEY: 'bench-key',
       SCREEN_PACE_MS: '0',
+      // Never the real stream: a loopback port nothing listens on (bench 18 plays one).
+      SCREEN_BINANCE_WS_URL: 'ws://127.0.0.1:1/ws',
     },
     requests: () => requests,
     close: () =>
@@ -60,7 +62,7 @@ async function startUpstream(): Promise<{ env: Record<string, string>; requests:
 }
 
 /** Starts a child that prints its origin (serve on stderr, the bare server on stdout). */
-function startChild(
+export function startChild(
   args: string[],
   env: NodeJS.ProcessEnv,
   pattern: RegExp,
@@ -78,7 +80,7 @@ function startChild(
   });
 }
 
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());

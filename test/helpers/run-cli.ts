@@ -28,6 +28,8 @@ export const FAST_ENV: Record<string, string> = {
   SCREEN_TIMEOUT_MS: '3000',
   SCREEN_RETRY_BASE_MS: '20',
   SCREEN_MAX_RETRIES: '1',
+  // Never the real stream: a loopback port nothing listens on (refused at once); tests of live prices set their own.
+  SCREEN_BINANCE_WS_URL: 'ws://127.0.0.1:1/ws',
   // Candle history only where a test serves klines and asks for it (test/cli/history-*.test.ts).
   SCREEN_HISTORY_BUDGET: '0',
 };

@@ -110,6 +110,8 @@ describe('screen serve against the fake APIs', () => {
       ['coingecko', 'fresh'],
       ['binance', 'fresh'],
       ['coincap', 'fresh'],
+      // The live stream, on a port nothing listens on here (its own tests are serve-stream's).
+      ['binance-stream', 'down'],
     ]);
     const news = await json(`${origin}/api/signals?screen=news&q=bitcoin`);
     expect(news.body.command).toBe('news');

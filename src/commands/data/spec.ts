@@ -115,9 +115,9 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
     throw usageError('--watch needs a terminal: stdout is not one (run without --watch from cron or a pipe)');
   let env = context.env;
   let baseUrls: ((source: SourceName) => Promise<readonly string[]>) | undefined;
-  if (settings.demo) {
-    // A source's loopback server starts when it must fetch: a run the cache serves starts none.
-    const demo = demoSources();
+  // A source's loopback server starts when it must fetch: a run the cache serves starts none.
+  const demo = settings.demo ? demoSources() : undefined;
+  if (demo) {
     context.afterOutput(() => demo.close());
     env = { ...env, ...demo.keys };
     baseUrls = (source) => demo.baseUrls(source);
@@ -138,7 +138,17 @@ async function runData<Records extends readonly OptionRecord<string, unknown>[],
   if (watching && context.terminal && offScreen) {
     context.afterOutput(() => session.close());
     const { watchData } = await import('./watch/watch-data.js');
-    return watchData({ definition, context, options, session, common, env, terminal: await context.terminal(), offScreen });
+    return watchData({
+      definition,
+      context,
+      options,
+      session,
+      common,
+      env,
+      terminal: await context.terminal(),
+      offScreen,
+      ...(demo ? { demoStreamUrl: () => demo.streamUrl() } : {}),
+    });
   }
   const stopInterrupts = session.onInterrupt();
   context.afterOutput(async () => {

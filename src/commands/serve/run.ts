@@ -4,8 +4,10 @@ import type { SourceReport } from '../../report.js';
 import { hostAllowList } from '../../serve/host-allow-list.js';
 import { type ServeService, createServeService } from '../../serve/serve-service.js';
 import { stoppableClock } from '../../serve/stoppable-clock.js';
+import type { LiveStreamStarter } from '../../serve/live/attach-live-feed.js';
 import type { EverySpec } from '../../serve/every-spec.js';
-import type { SourceName } from '../../sources/source-names.js';
+import type { Env, SourceName } from '../../sources/source-names.js';
+import type { Clock } from '../../time/clock.js';
 import { packageVersion } from '../../version.js';
 import type { CommandContext, InterruptSignal, Interrupts } from '../command-spec.js';
 import { createRunContext, type RunContext } from '../../runtime/run-context.js';
@@ -97,6 +99,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       logger: session.logger,
       logLevel: settings.logLevel,
       version: packageVersion(),
+      liveStream: await liveStreamStarter(session, env, clock, stop.signal),
     });
     const listening = service;
     shutdown.add(() => listening.close());
@@ -144,6 +147,15 @@ function recordRefresh(
     queue = next;
     return next;
   };
+}
+
+/** The crypto screen's live prices: Binance's stream through the session's breaker for its host, stopped with the service. */
+async function liveStreamStarter(session: RunContext, env: Env, clock: Clock, signal: AbortSignal): Promise<LiveStreamStarter> {
+  const { startBinanceStream } = await import('../../sources/crypto/binance-stream.js');
+  const { binanceStreamUrl } = await import('../../sources/crypto/binance-stream-frames.js');
+  // A bad SCREEN_BINANCE_WS_URL is a usage error now, not a stream that is down forever.
+  binanceStreamUrl(env);
+  return (handlers) => startBinanceStream({ env, clock, breakerFor: session.breakerFor, signal, logger: session.logger, ...handlers });
 }
 
 /** How often a serve process checks its shared store, and the first retry's wait once it is down, in ms. */

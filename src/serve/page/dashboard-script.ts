@@ -2,8 +2,8 @@
  * The dashboard's script, served as `/assets/dashboard.js` by qaht itself. The page reads fully
  * without it; with it, tables sort on a header click, ages tick, and each `update` event from
  * `/api/events` swaps in the refreshed screen's section (HTML rendered and escaped by the
- * server) and the health panel, keeping the reader's sort. It only ever talks to the page's own
- * origin.
+ * server) and the health panel, keeping the reader's sort; each \`tick\` event moves the live
+ * prices in their cells. It only ever talks to the page's own origin.
  */
 export const DASHBOARD_JS = `'use strict';
 (function () {
@@ -114,6 +114,41 @@ export const DASHBOARD_JS = `'use strict';
       tickAges();
       body.setAttribute('data-updates', String(Number(body.getAttribute('data-updates') || '0') + 1));
     });
+    events.addEventListener('tick', function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (error) { return; }
+      movePrices(data);
+    });
+  }
+
+  // As the server's formatPrice: grouped whole dollars from 1,000, cents from 1, four digits below.
+  function formatPrice(value) {
+    if (typeof value !== 'number' || !isFinite(value)) return '\u2013';
+    var abs = Math.abs(value);
+    if (abs >= 1000) return value.toFixed(0).replace(/B(?=(d{3})+(?!d))/g, ',');
+    if (abs >= 1) return value.toFixed(2);
+    if (abs === 0) return '0';
+    return value.toPrecision(4).replace(/0+$/, '').replace(/.$/, '');
+  }
+
+  function movePrices(entries) {
+    var table = document.querySelector('#crypto table');
+    if (!table || !Array.isArray(entries)) return;
+    var rows = {};
+    var all = table.tBodies[0] ? table.tBodies[0].rows : [];
+    for (var i = 0; i < all.length; i++) rows[all[i].getAttribute('data-id')] = all[i];
+    for (var j = 0; j < entries.length; j++) {
+      var entry = entries[j];
+      var row = entry && rows[entry.id];
+      var cell = row && row.querySelector('td.price');
+      if (!cell) continue;
+      var before = Number(cell.getAttribute('data-v'));
+      cell.textContent = formatPrice(entry.priceUsd);
+      cell.setAttribute('data-v', entry.priceUsd === null ? '' : String(entry.priceUsd));
+      cell.classList.remove('moved-up', 'moved-down');
+      if (isFinite(before) && entry.priceUsd !== before) cell.classList.add(entry.priceUsd > before ? 'moved-up' : 'moved-down');
+    }
+    body.setAttribute('data-ticks', String(Number(body.getAttribute('data-ticks') || '0') + 1));
   }
 
   tickAges();

@@ -43,6 +43,8 @@ th .evidence { display: block; font-weight: normal; font-size: 11px; color: var(
 .flag.verdict-hurts { background: var(--failed); }
 .status-fresh { background: var(--fresh); } .status-cached { background: var(--cached); }
 .status-stale { background: var(--stale); } .status-failed { background: var(--failed); }
+.status-live { background: var(--fresh); } .status-down { background: var(--stale); }
+td.price.moved-up { color: var(--up); } td.price.moved-down { color: var(--down); }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }

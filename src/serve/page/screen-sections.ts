@@ -95,7 +95,7 @@ function cryptoTable(rows: readonly CryptoRow[], evidence: VerdictSummary | unde
       `<tr data-id="${escapeHtml(row.id)}">` +
       `<td class="num wide-only" data-v="${sortValue(row.rank)}">${row.rank === null ? '–' : escapeHtml(row.rank)}</td>` +
       `<td data-v="${escapeHtml(row.symbol)}"><b>${escapeHtml(row.symbol)}</b> <span class="name">${escapeHtml(row.name)}</span></td>` +
-      `<td class="num" data-v="${sortValue(row.priceUsd)}">${escapeHtml(formatPrice(row.priceUsd))}</td>` +
+      `<td class="num price" data-v="${sortValue(row.priceUsd)}">${escapeHtml(formatPrice(row.priceUsd))}</td>` +
       percentCell(row.change24hPct, false) +
       percentCell(row.change7dPct, true) +
       `<td class="num wide-only" data-v="${sortValue(row.volume24hUsd)}">${escapeHtml(formatCompact(row.volume24hUsd))}</td>` +

@@ -11,6 +11,7 @@
  */
 export { startFakeApi } from './server.js';
 export { ANY_PATH } from './fault-queue.js';
+export { type FakeStream, miniTicker, STREAM_PATH, startFakeStream } from './stream.js';
 export type {
   CannedReply,
   Compression,

@@ -15,6 +15,7 @@ import type { CommonOptions } from '../../../runtime/runtime.js';
 import { usageError } from '../../../options/parse-values.js';
 import type { CapturedStream } from './captured-stream.js';
 import { runWatchLoop } from './watch-loop.js';
+import { startWatchPrices } from './watch-prices.js';
 
 /** Most footer lines: the latest warning and the latest alerts. */
 const FOOTER_ALERTS = 3;
@@ -49,6 +50,8 @@ export async function watchData<Records extends readonly OptionRecord<string, un
   env: Env;
   terminal: WatchTerminal;
   offScreen: CapturedStream;
+  /** `--demo`: the URL of the demo's live-price stream, started on first call. */
+  demoStreamUrl?: () => Promise<string>;
 }): Promise<DataRun<Row>> {
   const { definition, context, options, session, terminal, offScreen } = input;
   const { clock } = context;
@@ -121,16 +124,41 @@ export async function watchData<Records extends readonly OptionRecord<string, un
     }
   };
 
-  const draw = async (state: { refreshing: boolean; nextAtMs: number | undefined }): Promise<void> => {
+  type LoopState = { refreshing: boolean; nextAtMs: number | undefined };
+  let loopState: LoopState | undefined;
+  let drawing: Promise<void> = Promise.resolve();
+  // crypto's prices move between refreshes with Binance's stream (a redraw at most once a second),
+  // unless --sources leaves Binance out.
+  const live =
+    definition.name === 'crypto' && (input.common.sources?.includes('binance') ?? true)
+      ? startWatchPrices({
+          env: input.demoStreamUrl ? { ...input.env, SCREEN_BINANCE_WS_URL: await input.demoStreamUrl() } : input.env,
+          clock,
+          breakerFor: session.breakerFor,
+          redraw: () => {
+            const state = loopState;
+            if (state && result) drawing = drawing.then(() => drawFrame(state, true)).catch(() => undefined);
+          },
+        })
+      : undefined;
+
+  const draw = (state: LoopState): Promise<void> => {
+    loopState = state;
+    drawing = drawing.then(() => drawFrame(state, false));
+    return drawing;
+  };
+
+  const drawFrame = async (state: LoopState, pricesOnly: boolean): Promise<void> => {
     const warnings = offScreen.warnings();
     const footer = [
       ...recent.slice(0, FOOTER_ALERTS).map((alert) => `alert: ${alert.label} (${describeAlert(alert)})`),
       ...(warnings.length > 0 ? [warnings[warnings.length - 1]!] : []),
     ];
+    const shownResult = result && live ? live.apply(result, clock.now()) : result;
     const frame = await renderWatchFrame({
       command: definition.name,
-      result,
-      columns: result ? definition.columns(result, { terminal: true }) : [],
+      result: shownResult,
+      columns: shownResult ? definition.columns(shownResult, { terminal: true }) : [],
       rowId: definition.identity.id,
       previous,
       size: terminal.size(),
@@ -142,8 +170,8 @@ export async function watchData<Records extends readonly OptionRecord<string, un
       refreshes,
       footer,
     });
-    // Only a frame with rows is what the next refresh compares with (not the "waiting" one).
-    if (result) shown = frame.cells;
+    // Only a frame with rows is what the next refresh compares with (not the "waiting" one, nor a price move).
+    if (result && !pricesOnly) shown = frame.cells;
     offset = frame.offset;
     pageRows = frame.pageRows;
     terminal.draw(frame.frame);
@@ -155,7 +183,11 @@ export async function watchData<Records extends readonly OptionRecord<string, un
     return true;
   };
 
-  await runWatchLoop({ terminal, clock, intervalMs, interrupts: context.interrupts, refresh, draw, onKey });
+  try {
+    await runWatchLoop({ terminal, clock, intervalMs, interrupts: context.interrupts, refresh, draw, onKey });
+  } finally {
+    await live?.stop();
+  }
   await Promise.all(notifications);
   const lines = offScreen.lines();
   const empty: CommandResult<Row, SourceName> = {
