@@ -12,6 +12,7 @@
  */
 import * as v from 'valibot';
 import { fnv1a64Hex } from './fnv1a.js';
+import { WORD_CHECKSUM_PREFIX, wordChecksumHex } from './word-checksum.js';
 
 /** Bumped whenever the entry layout changes; entries of another version are misses. */
 export const CACHE_SCHEMA_VERSION = 3;
@@ -31,7 +32,10 @@ export interface CacheEntry<T = unknown> {
   /** Epoch ms, whole (see `encodeEntry`). */
   fetchedAt: number;
   ttlMs: number;
-  /** 64-bit FNV-1a of the value's stored bytes (its JSON text, UTF-8), 16 hex digits (`fnv1a64Hex`). */
+  /**
+   * 64-bit FNV-1a of the value's stored bytes (its JSON text, UTF-8), 16 hex digits (`fnv1a64Hex`);
+   * or, for an entry encoded with `checksum: 'words'`, `w` and the 16 hex digits of `wordChecksumHex`.
+   */
   checksum: string;
   value: T;
 }
@@ -64,16 +68,19 @@ const HeaderSchema = v.object({
   fetchedAt: v.pipe(v.number(), v.finite()),
   ttlMs: v.pipe(v.number(), v.minValue(0)),
   bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/)),
+  checksum: v.pipe(v.string(), v.regex(/^w?[0-9a-f]{16}$/)),
 });
 
-/** The checksum of stored bytes (`fnv1a64Hex`). */
-export function checksumOf(bytes: Uint8Array): string {
-  return fnv1a64Hex(bytes);
+/** How an entry's value bytes are checksummed: FNV-1a byte by byte, or word by word (large values read often). */
+export type ChecksumKind = 'fnv1a' | 'words';
+
+/** The checksum of stored bytes (`fnv1a64Hex`, or `wordChecksumHex` for `words`). */
+export function checksumOf(bytes: Uint8Array, kind: ChecksumKind = 'fnv1a'): string {
+  return kind === 'words' ? wordChecksumHex(bytes) : fnv1a64Hex(bytes);
 }
 
 /** Builds a complete entry and its file bytes, serialising the value once. */
-export function encodeEntry<T>(input: CacheEntryInput<T>): EncodedEntry<T> {
+export function encodeEntry<T>(input: CacheEntryInput<T>, options: { checksum?: ChecksumKind } = {}): EncodedEntry<T> {
   const valueBytes = Buffer.from(JSON.stringify(input.value) ?? 'null', 'utf8');
   const entry: CacheEntry<T> = {
     schema: CACHE_SCHEMA_VERSION,
@@ -84,7 +91,7 @@ export function encodeEntry<T>(input: CacheEntryInput<T>): EncodedEntry<T> {
     fetchedAt: Math.floor(input.fetchedAt),
     // JSON has no Infinity; an unbounded TTL is stored as the largest safe integer.
     ttlMs: Math.min(Math.max(0, input.ttlMs), Number.MAX_SAFE_INTEGER),
-    checksum: checksumOf(valueBytes),
+    checksum: checksumOf(valueBytes, options.checksum),
     value: input.value,
   };
   const head: EntryHeader = { ...headerOf(entry), bytes: valueBytes.length, checksum: entry.checksum };
@@ -106,7 +113,8 @@ export function decodeEntry<T = unknown>(file: Uint8Array | string, expectedKey?
   const valueEnd = bytes.length - 1;
   if (bytes[valueEnd] !== CLOSING_BRACE || valueEnd - valueStart !== header.bytes) return { ok: false, reason: 'truncated' };
   const valueBytes = bytes.subarray(valueStart, valueEnd);
-  if (checksumOf(valueBytes) !== header.checksum) return { ok: false, reason: 'checksum' };
+  const kind: ChecksumKind = header.checksum.startsWith(WORD_CHECKSUM_PREFIX) ? 'words' : 'fnv1a';
+  if (checksumOf(valueBytes, kind) !== header.checksum) return { ok: false, reason: 'checksum' };
   if (expectedKey !== undefined && header.key !== expectedKey) return { ok: false, reason: 'wrong-key' };
   let value: T;
   try {

@@ -21,6 +21,7 @@ import type { Runtime } from '../../src/runtime/runtime.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { DOCUMENTED_DELAY_MS } from '../../src/sources/documented-rates.js';
 import { EntryFiles } from '../../src/store/file/entry-files.js';
+import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
 import { EntryCandleStore, HISTORY_ENTRIES } from '../../src/store/history/entry-candle-store.js';
 import { MemoryWeightBudget } from '../../src/store/history/weight-budget.js';
 import { RedisConnection } from '../../src/store/redis/redis-connection.js';
@@ -107,8 +108,8 @@ async function benchWarmRead(dir: string): Promise<BenchRow[]> {
   const dailySamples: number[] = [];
   const dailyCpu: number[] = [];
   for (let i = 0; i < WARM_RUNS; i++) {
-    const fresh = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
-    const store = new EntryCandleStore(fresh, fresh.entriesDir);
+    // The run's file store (FileCandleStore), new per run as a new process has it.
+    const store = new FileCandleStore(dir, { clock: systemClock });
     const cpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(symbols().map((symbol) => store.read({ source: 'binance', interval: '1d', asset: symbol })));
@@ -120,9 +121,8 @@ async function benchWarmRead(dir: string): Promise<BenchRow[]> {
   let series = 0;
   for (let i = 0; i < WARM_RUNS; i++) {
     // A new store per run, as a new process has: nothing of the last run is in memory.
-    const fresh = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
     const rt = {
-      history: { candles: new EntryCandleStore(fresh, fresh.entriesDir), weight: new MemoryWeightBudget(systemClock) },
+      history: { candles: new FileCandleStore(dir, { clock: systemClock }), weight: new MemoryWeightBudget(systemClock) },
       clock: systemClock,
       env: {},
     } as unknown as Runtime;
@@ -214,7 +214,7 @@ export async function benchHistory(): Promise<BenchResult> {
       rows: [row, ...warm, ...sizes],
       notes: [
         "16a: syncHistory in fill mode through AsyncAPIClient and the AdaptiveRateLimiter at Binance's documented spacing, EntryFiles in a temp dir; the fake API (test/helpers/fake-api/history-routes.ts) answers each klines request after 50 ms and counts weight per calendar minute (429 + Retry-After past 6,000).",
-        "16b: 250 daily series read at once through the file store (entry header, FNV-1a checksum, JSON parse, shape check), judged on the CPU time of this process (the 2 shared cores ran at a load of about 20: the wall time is mostly waiting for a core); 16b': loadCryptoHistory with nothing due (budget 0), 500 entry reads for 250 coins; each run in a new store, as a new process has; medians of 7.",
+        "16b: 250 daily series read at once through the run's file store (FileCandleStore: synchronous file reads, entry header, word checksum, float64 columns from base64), judged on the CPU time of this process (the 2 shared cores ran at a load of about 20: the wall time is mostly waiting for a core); 16b': loadCryptoHistory with nothing due (budget 0), 500 entry reads for 250 coins; each run in a new store, as a new process has; medians of 7.",
         '16c: the entry file on disk (header + series document) and Redis MEMORY USAGE of the same entry.',
       ],
     };

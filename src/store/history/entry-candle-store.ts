@@ -36,13 +36,11 @@ export class EntryCandleStore implements CandleStore {
   }
 
   async write(key: SeriesKey, stored: StoredSeries): Promise<void> {
-    const encoded = encodeEntry({
-      key: entryKey(key),
-      source: key.source,
-      value: seriesDocument(stored),
-      ttlMs: KEEP_MS,
-      fetchedAt: stored.fetchedAt,
-    });
+    // Word checksums: a run verifies hundreds of these tens-of-KB values (see word-checksum.ts).
+    const encoded = encodeEntry(
+      { key: entryKey(key), source: key.source, value: seriesDocument(stored), ttlMs: KEEP_MS, fetchedAt: stored.fetchedAt },
+      { checksum: 'words' },
+    );
     await this.#backend.write(encoded, KEEP_MS);
   }
 

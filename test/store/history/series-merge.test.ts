@@ -44,11 +44,24 @@ describe('a stored series', () => {
     expect(nextFetch(days([0]), '1d', T0 + 2000 * DAY)).toMatchObject({ due: true, startTime: undefined });
   });
 
-  it('round-trips through its stored document; a foreign document reads as missing', () => {
+  it('round-trips through its stored document with every float exact; a foreign document reads as missing', () => {
     const stored = { series: days([0, 1, 5]), fetchedAt: 7 };
     expect(seriesFromDocument(JSON.parse(JSON.stringify(seriesDocument(stored))), '1d')).toEqual(stored);
+    const odd = [0.1 + 0.2, 43210.12345678, 1e-8, 123456789012.5];
+    const exact = { series: { ...days([0, 1, 2, 3]), close: odd, quoteVolume: odd.map((x) => x * 3) }, fetchedAt: 9 };
+    const read = seriesFromDocument(JSON.parse(JSON.stringify(seriesDocument(exact))), '1d');
+    expect(read?.series.close).toEqual(odd);
+    expect(read?.series.openTime).toEqual([0, 1, 2, 3].map((i) => T0 + i * DAY));
+    expect(seriesFromDocument(seriesDocument({ series: emptySeries('1d'), fetchedAt: 1 }), '1d')?.series.openTime).toEqual([]);
     expect(seriesFromDocument({ v: 2 }, '1d')).toBeUndefined();
     expect(seriesFromDocument(seriesDocument(stored), '1h')).toBeUndefined();
-    expect(seriesFromDocument({ ...(seriesDocument(stored) as object), c: [1, 'x', 3] }, '1d')).toBeUndefined();
+    const doc = seriesDocument(stored) as { f64: string; dt: number[] };
+    // The previous (decimal-column) format is a miss, and is fetched again.
+    expect(seriesFromDocument({ ...doc, v: 1, c: [0, 1, 5] }, '1d')).toBeUndefined();
+    expect(seriesFromDocument({ ...doc, f64: doc.f64.slice(0, -12) }, '1d')).toBeUndefined();
+    expect(seriesFromDocument({ ...doc, dt: [1, 0] }, '1d')).toBeUndefined();
+    const nan = Buffer.from(doc.f64, 'base64');
+    nan.writeDoubleLE(Number.NaN, 8);
+    expect(seriesFromDocument({ ...doc, f64: nan.toString('base64') }, '1d')).toBeUndefined();
   });
 });

@@ -1,0 +1,29 @@
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeEntry } from '../../../src/store/cache-entry.js';
+import { EntryFiles } from '../../../src/store/file/entry-files.js';
+import { HISTORY_ENTRIES } from '../../../src/store/history/entry-candle-store.js';
+import { systemClock } from '../../../src/time/clock.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('entry files read synchronously (the candle store)', () => {
+  it('read what was written, and treat damaged files and links as misses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qaht-sync-reads-'));
+    dirs.push(dir);
+    const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock, syncReads: true });
+    const entry = (key: string) => encodeEntry({ key, source: 'binance', fetchedAt: 1, ttlMs: 1, value: { n: 1 } }, { checksum: 'words' });
+    await files.write(entry('a'), 1);
+    expect((await files.read<{ n: number }>('a'))?.value).toEqual({ n: 1 });
+    await writeFile(files.fileFor('b'), '{"schema":3,"key":"b"');
+    expect(await files.read('b')).toBeUndefined();
+    await symlink(files.fileFor('a'), files.fileFor('c'));
+    expect(await files.read('c')).toBeUndefined();
+    expect(await files.read('missing')).toBeUndefined();
+  });
+});
