@@ -66,6 +66,8 @@ export interface OpenStoreOptions {
   onFallback?(reason: string): void;
   /** The local limiter: its rules drive a shared schedule, and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;
+  /** A long-lived process: a Redis unreachable at start is tried again later (`reconnect`). */
+  keepTrying?: boolean;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
@@ -124,6 +126,7 @@ export async function openStore(options: OpenStoreOptions): Promise<RunStore> {
       warn,
       onFallback,
       dir,
+      keepTrying: options.keepTrying ?? false,
     });
   }
   const history = shared?.history ?? fallback.history;

@@ -13,16 +13,31 @@ import { systemClock, type Clock } from '../time/clock.js';
  * @param injected true when `clock` was given by the caller rather than being the system clock
  * @throws QahtError `QAHT_ERR_STORE_UNAVAILABLE` when Redis cannot be reached
  */
-export function openRedis(
-  location: RedisLocation,
-  clock: Clock,
-  options: { injected?: boolean; onDown?: (reason: string) => void; onDamaged?: (message: string) => void } = {},
-): Promise<RedisConnection> {
+export function openRedis(location: RedisLocation, clock: Clock, options: DoorOptions = {}): Promise<RedisConnection> {
+  return RedisConnection.open(connectionOptions(location, clock, options));
+}
+
+/**
+ * A connection that starts down (Redis was unreachable at start) for a long-lived process: its
+ * ports use the file store until `revive` reaches the server. Under the same clock rule, except
+ * that no offset could be measured, so the fleet's clock is this process's until then.
+ */
+export function redisStartingDown(location: RedisLocation, clock: Clock, reason: string, options: DoorOptions = {}): RedisConnection {
+  return RedisConnection.startingDown(connectionOptions(location, clock, options), reason);
+}
+
+interface DoorOptions {
+  injected?: boolean;
+  onDown?: (reason: string) => void;
+  onDamaged?: (message: string) => void;
+}
+
+function connectionOptions(location: RedisLocation, clock: Clock, options: DoorOptions) {
   const injected = options.injected ?? clock !== systemClock;
-  return RedisConnection.open({
+  return {
     location,
     ...(injected ? { clock } : {}),
     ...(options.onDown ? { onDown: options.onDown } : {}),
     ...(options.onDamaged ? { onDamaged: options.onDamaged } : {}),
-  });
+  };
 }

@@ -34,7 +34,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const hosts = openPacing(settings, env, clock, options.baseUrls);
   const injectedClock = clock !== systemClock;
   const onFallback = logStoreFallback(settings, logger, redact);
-  const store = await openStore({ settings, clock, injectedClock, monitor, secrets, warn, onFallback, limiter: hosts.limiter });
+  const keepTrying = options.keepTrying ?? false;
+  const store = await openStore({ settings, clock, injectedClock, monitor, secrets, warn, onFallback, limiter: hosts.limiter, keepTrying });
   hosts.restore(store.state);
   const recovery = storeRecovery(store, settings, logger, redact);
   const pacing = store.shared?.pacer ?? hosts.limiter;

@@ -87,6 +87,8 @@ export interface RunContextOptions {
    * server, started then). @default `baseUrlsFor(source, env)`
    */
   baseUrls?: (source: SourceName) => Promise<readonly string[]>;
+  /** A long-lived process (`screen serve`): a shared store unreachable at start is joined once it answers. */
+  keepTrying?: boolean;
 }
 
 export interface RunContext {

@@ -28,7 +28,7 @@ import type { JournalPort } from '../store/journal-port.js';
 import type { RunMemory } from '../store/run-memory.js';
 import type { BreakerRules, BudgetPort, SourceHistoryPort } from '../store/store-ports.js';
 import type { Clock } from '../time/clock.js';
-import { openRedis } from './redis-door.js';
+import { openRedis, redisStartingDown } from './redis-door.js';
 
 /** A series' fetch lock outlives a killed holder by this much; a process waits this long for another's fetch. */
 const HISTORY_LOCK_TTL_MS = 30_000;
@@ -66,6 +66,12 @@ export interface SharedStoreOptions {
   warn(message: string): void;
   /** Told (besides the warning) each time the run falls back to the file store: Redis unreachable at start, or gone mid-run. */
   onFallback?(reason: string): void;
+  /**
+   * A long-lived process (`screen serve`): when Redis cannot be reached at start, the shared ports
+   * are built anyway over a connection that starts down (each falls back to the file store), so
+   * `rejoin` can bring the process onto Redis once it answers. A one-shot run just uses the file store.
+   */
+  keepTrying?: boolean;
   /** The cache dir, named when the run falls back to it. */
   dir: string;
 }
@@ -100,21 +106,23 @@ export interface SharedStore {
 export async function openSharedStore(options: SharedStoreOptions): Promise<SharedStore | undefined> {
   const { location, fallback } = options;
   let connection: RedisConnection;
+  const door = {
+    injected: options.fixedClock,
+    onDown: (reason: string) => {
+      options.warn(
+        `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,
+      );
+      options.onFallback?.(`redis store ${location.safeUrl} stopped answering (${reason})`);
+    },
+    onDamaged: (message: string) => options.warn(message),
+  };
   try {
-    connection = await openRedis(location, options.clock, {
-      injected: options.fixedClock,
-      onDown: (reason) => {
-        options.warn(
-          `redis store ${location.safeUrl} stopped answering (${reason}); the rest of this run uses the file store in ${options.dir}`,
-        );
-        options.onFallback?.(`redis store ${location.safeUrl} stopped answering (${reason})`);
-      },
-      onDamaged: (message) => options.warn(message),
-    });
+    connection = await openRedis(location, options.clock, door);
   } catch (error) {
     options.warn(`${error instanceof Error ? error.message : String(error)}; using the file store in ${options.dir}`);
     options.onFallback?.(error instanceof Error ? error.message : String(error));
-    return undefined;
+    if (!options.keepTrying) return undefined;
+    connection = redisStartingDown(location, options.clock, 'unreachable at start', door);
   }
   const fleetClock = connection.clock;
   const writes = new PendingWrites();

@@ -95,4 +95,37 @@ describe.skipIf(REDIS_SKIP_NOTE !== undefined)('store fallback', () => {
       expect((await running.done).code).toBe(0);
     }
   });
+
+  it('serve started while Redis is down joins it within 30 s of it coming up', { timeout: 90_000 }, async () => {
+    const port = redis.port;
+    await redis.stop();
+    const running = spawnCli(
+      ['serve', '--port', '0', '--every', 'crypto=10s,news=off,market=off', '--store', `redis://127.0.0.1:${port}`],
+      serveEnv(api, await dir()),
+      85_000,
+    );
+    let stderr = '';
+    running.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const fallbackGauge = async (origin: string): Promise<string | undefined> =>
+      /^qaht_store_fallback\{command="serve"\} (\d)$/m.exec((await httpGet(`${origin}/metrics`)).body)?.[1];
+    try {
+      await waitUntil(() => /listening on \S+/.test(stderr), 'screen serve to listen');
+      const origin = /listening on (\S+)/.exec(stderr)![1]!;
+      expect(stderr).toMatch(/unreachable/);
+      expect(await fallbackGauge(origin)).toBe('1');
+
+      redis = await startRedisServer({ port });
+      const back = Date.now();
+      const qahtKeys = async (): Promise<number> => (await redis.dump()).filter((entry) => entry.key.startsWith('qaht:')).length;
+      for (;;) {
+        if ((await qahtKeys()) > 0 && (await fallbackGauge(origin)) === '0') break;
+        if (Date.now() - back > 30_000) throw new Error(`serve did not join Redis within 30 s:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(stderr).toMatch(/store back: using the redis store again/);
+    } finally {
+      running.child.kill('SIGTERM');
+      expect((await running.done).code).toBe(0);
+    }
+  });
 });

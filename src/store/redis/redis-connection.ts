@@ -107,6 +107,17 @@ export class RedisConnection {
     }
   }
 
+  /**
+   * A connection that starts down, for a long-lived process (`screen serve`) that could not reach
+   * Redis at start: every port falls back to the file store until `revive` reaches the server.
+   * The fleet's clock is then this process's own (no offset could be measured).
+   */
+  static startingDown(options: RedisConnectionOptions, reason: string): RedisConnection {
+    const connection = new RedisConnection(options, NO_CLIENT, 0);
+    connection.#downReason = reason;
+    return connection;
+  }
+
   private constructor(options: RedisConnectionOptions, client: RawClient, offsetMs: number) {
     this.location = options.location;
     this.#client = client;
@@ -302,6 +313,15 @@ function passwordOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/** The client of a connection that started down: never sent to (`up` is false until `revive` replaces it). */
+const NO_CLIENT: RawClient = {
+  sendCommand: () => Promise.reject(new Error('not connected')),
+  connect: () => Promise.reject(new Error('not connected')),
+  destroy: () => {},
+  close: () => Promise.resolve(),
+  on: () => NO_CLIENT,
+};
 
 /** Drops the socket; a client that is already closed says so by throwing, which changes nothing here. */
 function destroyQuietly(client: RawClient): void {
