@@ -6,7 +6,6 @@
  */
 import type { AsyncAPIClient } from '../http/async-api-client.js';
 import { createLogger } from '../output/logger.js';
-import { shortReason } from '../output/short-reason.js';
 import { PerformanceMonitor } from '../perf/performance-monitor.js';
 import { redactText } from '../redact.js';
 import { apiKeysIn } from '../sources/source-names.js';
@@ -16,13 +15,11 @@ import { openStore } from './open-store.js';
 import { recordOutcome } from './run-record.js';
 import type { RunContext, RunContextOptions, Runtime } from './runtime.js';
 import { lazyClient } from './run-client.js';
-import { runLines } from './run-lines.js';
+import { runLines, warningLine } from './run-lines.js';
 import { saveOnInterrupt } from './shutdown.js';
+import { logStoreFallback, storeRecovery } from './store-fallback.js';
 
 export type { RunContext, RunContextOptions } from './runtime.js';
-
-/** Longest warning line: room for a path or two. */
-const WARNING_MAX_CHARS = 300;
 
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
   const { settings, env, mode = 'normal' } = options;
@@ -33,20 +30,13 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
   const human = options.stderr.isTTY === true;
   const logger = createLogger({ level: settings.logLevel, file: settings.logFile, stderr: options.stderr, secrets, human });
   const monitor = new PerformanceMonitor({ clock });
-  // A warning is a terminal line: an API's words in it lose their URLs and bodies (`shortReason`); the log has them whole.
-  const warn = (message: string): void => {
-    if (!settings.quiet) options.stderr.write(`warning: ${shortReason(redact(message), WARNING_MAX_CHARS)}\n`);
-  };
+  const warn = warningLine(options.stderr, settings.quiet, redact);
   const hosts = openPacing(settings, env, clock, options.baseUrls);
   const injectedClock = clock !== systemClock;
-  // A shared store that cannot be reached is a degraded run, not a silent one: a warn record and
-  // `qaht_store_fallback` (besides the warning line), and `--strict` exits 3.
-  const onFallback = (reason: string): void => {
-    const store = settings.store.kind === 'redis' ? settings.store.safeUrl : 'file';
-    logger.warn({ store, reason: redact(reason) }, 'store fallback: using the file store');
-  };
+  const onFallback = logStoreFallback(settings, logger, redact);
   const store = await openStore({ settings, clock, injectedClock, monitor, secrets, warn, onFallback, limiter: hosts.limiter });
   hosts.restore(store.state);
+  const recovery = storeRecovery(store, settings, logger, redact);
   const pacing = store.shared?.pacer ?? hosts.limiter;
   const breakers = breakerRegistry(store.breakerFor, pacing, logger);
   const lines = runLines(options.stderr, options.interactive && !settings.quiet, env, clock);
@@ -74,25 +64,12 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     memory: store.memory,
     poster: http,
     store: store.describe,
-    storeFallback: () => (store.fallback() === undefined ? undefined : redact(store.fallback()!)),
-    async reconnectStore() {
-      if (store.fallback() === undefined) return true;
-      const back = await store.reconnect();
-      if (back) logger.warn({ store: store.describe().label }, 'store back: using the redis store again');
-      return back;
-    },
+    storeFallback: recovery.storeFallback,
+    reconnectStore: recovery.reconnectStore,
     metrics: () => monitor.getStats(),
     save,
     finish: (outcome) =>
-      recordOutcome(outcome, {
-        logger,
-        history: store.history,
-        monitor,
-        breakers,
-        mode,
-        clock,
-        ...(settings.store.kind === 'redis' ? { storeFallback: store.fallback() === undefined ? 0 : 1 } : {}),
-      }),
+      recordOutcome(outcome, { logger, history: store.history, monitor, breakers, mode, clock, ...recovery.fallbackGauge() }),
     onInterrupt() {
       if (!options.interrupts) return () => undefined;
       return saveOnInterrupt(options.interrupts, save, (signal) => {

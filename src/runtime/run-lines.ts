@@ -8,6 +8,7 @@ import type { OutputStream } from '../output/output-stream.js';
 import { createPendingWork, type PendingWork } from '../output/pending-line.js';
 import { liveLinesWanted } from '../output/live-lines.js';
 import { createProgress, type Progress } from '../output/progress.js';
+import { shortReason } from '../output/short-reason.js';
 import type { Env } from '../sources/source-names.js';
 import type { Clock } from '../time/clock.js';
 
@@ -51,5 +52,15 @@ export function runLines(stderr: OutputStream, interactive: boolean, env: Env, c
         else pending.sent(event.source);
       });
     },
+  };
+}
+
+/** Longest warning line: room for a path or two. */
+const WARNING_MAX_CHARS = 300;
+
+/** A warning is a terminal line (none under `--quiet`): an API's words in it lose their URLs and bodies (`shortReason`); the log has them whole. */
+export function warningLine(stderr: OutputStream, quiet: boolean, redact: (text: string) => string): (message: string) => void {
+  return (message) => {
+    if (!quiet) stderr.write(`warning: ${shortReason(redact(message), WARNING_MAX_CHARS)}\n`);
   };
 }
