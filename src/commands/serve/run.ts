@@ -68,7 +68,7 @@ export async function runServe(context: CommandContext, options: ServeOptions, i
       env = { ...env, ...demo.env };
     }
     const clock = stoppableClock(context.clock, stop.signal);
-    const session = await createRunContext({ settings, env, stderr: context.stderr, interactive: false, clock });
+    const session = await createRunContext({ settings, env, stderr: context.stderr, interactive: false, clock, keepTrying: true });
     let service: ServeService | undefined;
     shutdown.add(async () => service?.stopped(), SETTLE_REFRESHES_MS);
     shutdown.add(() => session.close());
