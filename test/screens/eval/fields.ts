@@ -1,16 +1,4 @@
-import type { SignalFields } from '../../../src/screens/signals/signal-fields.js';
+import { NO_SIGNAL_FIELDS } from '../../../src/screens/signals/signal-fields.js';
 
-/** A row's signal fields with nothing known. */
-export const NO_SIGNAL_FIELDS_FOR_TEST: Readonly<SignalFields> = Object.freeze({
-  rvol: null,
-  breakout: null,
-  rs7dPct: null,
-  rs30dPct: null,
-  squeezePct: null,
-  rsi14: null,
-  rsi14h: null,
-  trend: null,
-  listedDays: null,
-  historyAsOf: null,
-  why: '',
-});
+/** A row's signal fields with nothing known: the one the screens use. */
+export const NO_SIGNAL_FIELDS_FOR_TEST = NO_SIGNAL_FIELDS;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CandleSeries, closeTimeOf, INTERVAL_MS } from '../../../src/candle.js';
-import { SIGNAL_FLAGS, type SignalFields, type SignalFlag } from '../../../src/screens/signals/signal-fields.js';
+import { NO_SIGNAL_FIELDS, SIGNAL_FLAGS, type SignalFields, type SignalFlag } from '../../../src/screens/signals/signal-fields.js';
 
 describe('the candle and signal vocabulary', () => {
   it('closes a bar on the last millisecond before the next one opens', () => {
@@ -24,19 +24,7 @@ describe('the candle and signal vocabulary', () => {
   });
 
   it('leaves every signal null without history', () => {
-    const none: SignalFields = {
-      rvol: null,
-      breakout: null,
-      rs7dPct: null,
-      rs30dPct: null,
-      squeezePct: null,
-      rsi14: null,
-      rsi14h: null,
-      trend: null,
-      listedDays: null,
-      historyAsOf: null,
-      why: '',
-    };
+    const none: SignalFields = NO_SIGNAL_FIELDS;
     expect(Object.values(none).filter((v) => v !== null && v !== '')).toEqual([]);
   });
 
