@@ -20,9 +20,10 @@ export const DEFAULT_HISTORY_BUDGET = 60;
 /** CoinGecko market_chart requests a normal run may send without a key (rotated oldest first), and with one. */
 export const COINGECKO_PER_RUN = { keyless: 3, keyed: 10 } as const;
 /**
- * Wall-clock ms candle history may add to a normal run: Binance's due klines take well under it;
- * CoinGecko's pacing (one request per 2 s keyless) lets one of its histories in, and the
- * rest rotate through later runs, oldest first.
+ * Wall-clock ms candle history may add to a normal run: Binance's due klines take well under it.
+ * No request waits more than `RUN_PACE_WAIT_MS` for its host's pacing, so keyless CoinGecko (one
+ * request per 2 s) lets one of its histories in when its slot is free, and the rest rotate
+ * through later runs, oldest first.
  */
 export const HISTORY_RUN_DEADLINE_MS = 3000;
 /** The intervals a crypto run keeps. */

@@ -30,8 +30,13 @@ export const HISTORY_WEIGHT_LIMIT = Math.floor(BINANCE_WEIGHT_PER_MINUTE * BINAN
 export const HISTORY_CONCURRENCY = 10;
 /** Reads in flight at once when loading the stored series. */
 const READ_CONCURRENCY = 32;
-/** In a run, the longest a history request waits for its host's pacing, wall-clock ms: one CoinGecko slot (2 s keyless), not a Retry-After. */
-const RUN_PACE_WAIT_MS = 2100;
+/**
+ * In a run, the longest a history request waits for its host's pacing slot, wall-clock ms. Small on
+ * purpose: a run sends a history request only when its host can take it (about) now, so a first
+ * fill costs a run its requests' latency, never pacing waits; keyless CoinGecko (one request per
+ * 2 s) then lets in one history per run when its slot is free, and `history fill` waits instead.
+ */
+const RUN_PACE_WAIT_MS = 250;
 /** Tries of one series in a fill (each after the Retry-After it was told). */
 const FILL_ATTEMPTS = 3;
 const DAY_MS = 86_400_000;
