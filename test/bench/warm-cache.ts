@@ -4,7 +4,7 @@
  * such a run loads the HTTP stack (undici); and, for information, the same run while the history
  * is still in its first fill.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -56,24 +56,36 @@ async function startCryptoApi(): Promise<{ env: Record<string, string>; close: (
     '/binance/api/v3/exchangeInfo': binanceExchangeInfoBody(coins),
     '/coincap/assets': coincapAssetsBody(coins),
   };
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     req.resume();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = bodies[url.pathname] ?? historyBody(url);
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
     res.end(body ?? '{"error":"not found"}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  // A host per source, as in production: each is paced at its own documented rate (one shared
+  // host would pace Binance's klines at CoinGecko's 2 s).
+  const servers: Server[] = [];
   const env: Record<string, string> = { COINCAP_API_KEY: 'bench-key' };
-  for (const source of SOURCE_NAMES) env[`SCREEN_${source.toUpperCase()}_URL`] = `${origin}/${source}`;
+  for (const source of SOURCE_NAMES) {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    servers.push(server);
+    env[`SCREEN_${source.toUpperCase()}_URL`] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${source}`;
+  }
   return {
     env,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
 }
 

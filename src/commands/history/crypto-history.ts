@@ -4,15 +4,17 @@
  * key), then handed to the screen as `CryptoHistory`. The run never waits for history: what does
  * not fit is left pending and counted.
  */
-import type { CandleInterval, CandleSeries } from '../../candle.js';
+import type { CandleInterval } from '../../candle.js';
 import type { CoinHistory, CryptoHistory } from '../../screens/crypto/coin-history.js';
+import { lastOpenOf, type SeriesView } from '../../screens/signals/series-signals.js';
 import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
 import { apiKeyFor } from '../../sources/source-names.js';
 import type { HistoryPorts } from '../../store/history/history-ports.js';
 import { seriesName, type SeriesKey } from '../../store/history/series-key.js';
-import { nextFetch } from '../../store/history/series-merge.js';
+import { isDue } from '../../store/history/series-merge.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type HistoryCoin, historyTargets, type SeriesTarget } from './history-targets.js';
+import { readSeriesView } from './series-views.js';
 import { syncHistory } from './sync-history.js';
 
 /** Default `--history-budget`: history requests a normal run may send. */
@@ -88,8 +90,8 @@ async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readon
   const now = rt.clock.now();
   let pending = 0;
   const byCoin = new Map<string, CoinHistory>();
-  const read = async (key: SeriesKey): Promise<CandleSeries | null> => (await ports.candles.read(key))?.series ?? null;
-  const due = (series: CandleSeries | null): boolean => series !== null && nextFetch(series, series.interval, now).due;
+  const read = async (key: SeriesKey): Promise<SeriesView | null> => (await readSeriesView(ports.candles, key, now)) ?? null;
+  const due = (view: SeriesView | null, interval: CandleInterval): boolean => view !== null && isDue(lastOpenOf(view), interval, now);
   await Promise.all(
     coins.map(async (coin) => {
       const pair = `${coin.symbol.toUpperCase()}USDT`;
@@ -98,12 +100,12 @@ async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readon
         read({ source: 'binance', interval: '1h', asset: pair }),
       ]);
       if (daily || hourly) {
-        pending += (daily === null || due(daily) ? 1 : 0) + (hourly === null || due(hourly) ? 1 : 0);
+        pending += (daily === null || due(daily, '1d') ? 1 : 0) + (hourly === null || due(hourly, '1h') ? 1 : 0);
         byCoin.set(coin.id, { daily, hourly });
         return;
       }
       const gecko = await read({ source: 'coingecko', interval: '1d', asset: coin.id });
-      pending += gecko === null || due(gecko) ? 1 : 0;
+      pending += gecko === null || due(gecko, '1d') ? 1 : 0;
       byCoin.set(coin.id, { daily: gecko, hourly: null });
     }),
   );
