@@ -52,6 +52,11 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
   const ports = rt.history;
   if (!ports || options.coins.length === 0) return undefined;
   if (!options.fetch || options.budget <= 0) return readStoredHistory(rt, ports, options.coins);
+  // Every coin's series stored and none due (a warm run, most runs): nothing to plan, so no need
+  // to ask which coins have a Binance pair (the exchangeInfo entry, and under --demo its server).
+  // A coin listed on or dropped by Binance since is planned afresh once a series of it is due.
+  const stored = await readStoredHistory(rt, ports, options.coins);
+  if (stored.pending === 0) return stored;
   const symbols = await options.usdSymbols().catch(() => undefined);
   const targets = historyTargets(options.coins, symbols, RUN_INTERVALS);
   // Series of a source the run may not call are read, never fetched.
