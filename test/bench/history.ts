@@ -27,9 +27,8 @@ import { MemoryWeightBudget } from '../../src/store/history/weight-budget.js';
 import { RedisConnection } from '../../src/store/redis/redis-connection.js';
 import { RedisEntries } from '../../src/store/redis/redis-entries.js';
 import { systemClock } from '../../src/time/clock.js';
-import { startFakeApi } from '../helpers/fake-api/index.js';
-import { installHistoryRoutes } from '../helpers/fake-api/history-routes.js';
 import { REDIS_SKIP_NOTE, startRedisServer } from '../helpers/redis-server.js';
+import { startHistoryServer } from './history-server.js';
 import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
 
 const COINS = 250;
@@ -41,14 +40,15 @@ function symbols(): string[] {
 }
 
 async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
-  const api = await startFakeApi();
-  const routes = installHistoryRoutes(api, { now: () => Date.now(), symbols: symbols(), latencyMs: LATENCY_MS });
+  // In a child process: the fake's own CPU (generating and serialising the bars) is not qaht's.
+  const api = await startHistoryServer({ symbols: symbols(), latencyMs: LATENCY_MS });
   const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-history-'));
   try {
     const limiter = new AdaptiveRateLimiter({ defaultDelayMs: DOCUMENTED_DELAY_MS.binance });
     limiter.configureHost(api.host, { documentedDelayMs: DOCUMENTED_DELAY_MS.binance });
     const client = new AsyncAPIClient({ limiter, monitor: new PerformanceMonitor() });
-    const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+    // The store `screen history fill` writes through (a run's file store).
+    const candles = new FileCandleStore(dir, { clock: systemClock });
     const targets: SeriesTarget[] = symbols().map((symbol, rank) => ({
       coinId: symbol,
       rank,
@@ -57,7 +57,7 @@ async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
     const cpu = process.cpuUsage();
     const started = performance.now();
     const sync = await syncHistory({
-      ports: { candles: new EntryCandleStore(files, files.entriesDir), weight: new MemoryWeightBudget(systemClock) },
+      ports: { candles, weight: new MemoryWeightBudget(systemClock) },
       http: async () => client,
       clock: systemClock,
       baseUrl: async () => api.url,
@@ -68,6 +68,7 @@ async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000;
     await client.close();
+    const routes = await api.stats();
     const idealMs = Math.ceil(COINS / HISTORY_CONCURRENCY) * LATENCY_MS;
     const ratio = wallMs / idealMs;
     const verdict = check(ratio, 'max', 1.2);
@@ -81,7 +82,7 @@ async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
         ratio,
         target: `${verdict.target}, zero 429s`,
         pass: verdict.pass && zero429 && sync.fetched === COINS,
-        values: { wallMs, cpuMs, idealMs, fetched: sync.fetched, rejected: routes.rejected, weightUsed: routes.usedWeight() },
+        values: { wallMs, cpuMs, idealMs, fetched: sync.fetched, rejected: routes.rejected, weightUsed: routes.usedWeight },
       },
     };
   } finally {
