@@ -33,6 +33,7 @@ describe('parseDecimal', () => {
     [Number.NaN],
     [Number.POSITIVE_INFINITY],
     ['1e999'],
+    [`1${'0'.repeat(400)}`],
   ])('gives null for %j, never NaN or a guess', (input) => {
     expect(parseDecimal(input)).toBeNull();
   });
