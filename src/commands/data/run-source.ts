@@ -36,7 +36,11 @@ export interface SourceJob<T> {
   count: (value: T) => number;
 }
 
-export interface SourceOutcome<T> {
+/**
+ * What one source gave a command: its public report and the value served (undefined when it failed
+ * or was skipped). Not the library's `SourceOutcome`, which says how a source fared in `multiSourceFetch`.
+ */
+export interface SourceResult<T> {
   report: SourceReport<SourceName>;
   value: T | undefined;
 }
@@ -47,7 +51,7 @@ const DEFAULT_MAX_STALE_MS = 7 * 24 * 3600_000;
  * Fetches one source through the cache (fresh → fetch → stale → failed) and turns the outcome into
  * its public report. Never throws: a source's failure is data for the report, not a crash.
  */
-export async function runSource<T>(rt: Runtime, options: CommonOptions, job: SourceJob<T>): Promise<SourceOutcome<T>> {
+export async function runSource<T>(rt: Runtime, options: CommonOptions, job: SourceJob<T>): Promise<SourceResult<T>> {
   const skipped = skipReason(rt, options, job);
   if (skipped) return { report: skippedReport(job.source, skipped), value: undefined };
 

@@ -5,7 +5,8 @@
  * not fit is left pending and counted.
  */
 import type { CandleInterval, CandleSeries } from '../../candle.js';
-import type { CoinHistory, CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { CoinHistory } from '../../screens/signals/coin-signals.js';
 import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
 import { apiKeyFor } from '../../sources/source-names.js';
 import type { HistoryPorts } from '../../store/history/history-ports.js';

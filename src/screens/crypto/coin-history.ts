@@ -3,12 +3,7 @@
  * closed daily and hourly series, `null` where none is stored yet (or the source keeps none:
  * CoinGecko-only coins have no hourly series).
  */
-import type { CandleSeries } from '../../candle.js';
-
-export interface CoinHistory {
-  readonly daily: CandleSeries | null;
-  readonly hourly: CandleSeries | null;
-}
+import type { CoinHistory } from '../signals/coin-signals.js';
 
 export interface CryptoHistory {
   /** Every ranked coin's series, by coin id; a coin missing here has none. */

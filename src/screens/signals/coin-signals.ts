@@ -11,8 +11,9 @@ import { trend } from './trend.js';
 
 /** A coin's stored history: closed bars only, oldest first; null where none is stored. */
 export interface CoinHistory {
-  daily: CandleSeries | null;
-  hourly: CandleSeries | null;
+  readonly daily: CandleSeries | null;
+  /** None for a coin whose source keeps no hourly series (CoinGecko-only coins). */
+  readonly hourly: CandleSeries | null;
 }
 
 /** One coin's signals on its own, before it is measured against the other ranked coins. */
