@@ -1,6 +1,6 @@
 import { isQahtError } from '../../errors.js';
 import type { HttpGetter } from '../../http/types.js';
-import { failedReport, skippedReport, type SkipReason, type SourceReport } from '../../report.js';
+import { failedReport, servedReport, skippedReport, type SkipReason, type SourceReport } from '../../report.js';
 import { apiKeyFor, KEY_ENV_VARS, type SourceName } from '../../sources/source-names.js';
 import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
@@ -81,16 +81,17 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
   }
   const items = job.count(lookup.value);
   rt.increment('source.items', items, { source: job.source });
-  const fetchedAt = lookup.fetchedAt ?? nowMs;
-  const report: SourceReport<SourceName> = {
-    name: job.source,
-    status: lookup.status,
-    fetchedAt: new Date(fetchedAt).toISOString(),
-    ageSeconds: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)),
-    items,
-    error: lookup.status === 'stale' ? describeError(lookup.error, offline) : null,
-  };
-  if (lookup.staleBeyondMaxAge) report.veryStale = true;
+  const report = servedReport(
+    {
+      name: job.source,
+      status: lookup.status,
+      fetchedAtMs: lookup.fetchedAt ?? nowMs,
+      items,
+      error: lookup.status === 'stale' ? describeError(lookup.error, offline) : null,
+      veryStale: lookup.staleBeyondMaxAge === true,
+    },
+    nowMs,
+  );
   return { report, value: lookup.value };
 }
 
