@@ -113,7 +113,8 @@ export const RUN_OPTIONS = [
   defineOption({
     key: 'storePrefix',
     flags: '--store-prefix <prefix>',
-    description: 'the start of every key in a shared Redis, so several teams or setups can share one (1–64 printable characters, no spaces)',
+    description:
+      'the start of every key in a shared Redis, so several teams or setups can share one (1–64 printable characters, no spaces)',
     env: 'SCREEN_STORE_PREFIX',
     default: DEFAULT_STORE_PREFIX,
     type: 'text',
