@@ -29,6 +29,12 @@ export interface EvaluateOptions {
   sinceDay?: number | undefined;
   /** A close from elsewhere (the candle store) when the record of day D+h lacks the row's coin. */
   closeOn?: ((id: string, day: number) => number | undefined) | undefined;
+  /**
+   * Trading days (sorted day numbers, every record's among them): when given, the horizon counts
+   * these instead of calendar days, so D+h is the h-th session after D (stocks). A record whose
+   * h-th session is not known yet is pending.
+   */
+  sessions?: readonly number[] | undefined;
 }
 
 /** One signal's evidence. Percentages are points (1.5 = 1.5%); null when nothing was counted. */
@@ -74,6 +80,7 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
     if (day !== undefined && !byDay.has(day)) byDay.set(day, record);
   }
   const closes = closeIndex(byDay);
+  const horizonEnd = horizonEndOf(horizonDays, options.sessions);
   const tallies: Tally[] = EVAL_SIGNALS.map(() => ({ sums: [], counts: [], positives: 0, missing: 0 }));
   const daySums = new Float64Array(EVAL_SIGNALS.length);
   const dayCounts = new Int32Array(EVAL_SIGNALS.length);
@@ -82,12 +89,14 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
   const days = [...byDay.keys()].sort((a, b) => a - b);
   for (const day of days) {
     if (options.sinceDay !== undefined && day < options.sinceDay) continue;
-    if (day + horizonDays > asOfDay) break;
+    const end = horizonEnd(day);
+    if (end === null) continue;
+    if (end === undefined || end > asOfDay) break;
     fromDay ??= day;
-    toDay = day + horizonDays;
+    toDay = end;
     const { rows } = byDay.get(day)!;
-    const later = closes.get(day + horizonDays);
-    const excess = excessReturns(rows, (id) => later?.get(id) ?? options.closeOn?.(id, day + horizonDays));
+    const later = closes.get(end);
+    const excess = excessReturns(rows, (id) => later?.get(id) ?? options.closeOn?.(id, end));
     const cutoff = topDecileCutoff(rows);
     daySums.fill(0);
     dayCounts.fill(0);
@@ -116,6 +125,20 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
     }
   }
   return { horizonDays, fromDay, toDay, rows: EVAL_SIGNALS.map((signal, s) => summarise(signal, tallies[s]!)) };
+}
+
+/**
+ * The day D+h of each day D: calendar days, or the h-th of `sessions` after D. Undefined when
+ * that session is not known yet (pending, and so are all later days); null for a day that is not
+ * a session (never evaluated).
+ */
+function horizonEndOf(horizonDays: number, sessions: readonly number[] | undefined): (day: number) => number | null | undefined {
+  if (sessions === undefined) return (day) => day + horizonDays;
+  const index = new Map(sessions.map((day, at) => [day, at]));
+  return (day) => {
+    const at = index.get(day);
+    return at === undefined ? null : sessions[at + horizonDays];
+  };
 }
 
 /** The excess forward return of each row, by index; undefined where either close is unknown. */
