@@ -61,7 +61,7 @@ export function renderEvalNotes(result: EvalResult): string[] {
   const asset = result.screen === 'crypto' ? 'coin' : 'stock';
   if (result.days > 0 && evaluation.fromDay === undefined) lines.push(`no day has a ${h}-day forward return yet`);
   if (result.screen === 'market')
-    lines.push(`market: a horizon counts trading days (${h}d = ${h} sessions), as the stocks' signals count bars`);
+    lines.push(`market: a horizon counts trading days (${h}d = ${h} session${h === 1 ? '' : 's'}), as the stocks' signals count bars`);
   lines.push(
     `excess: a ${asset}'s ${h}-day return after the signal minus the median ${asset}'s that day; "every ${asset}" is the baseline a random pick earns against that median`,
     'a verdict is about the past: helps/hurts = the 95% interval is above/below zero; past excess return is not a promise',
