@@ -28,7 +28,10 @@ export type EvalSignal = (typeof EVAL_SIGNALS)[number];
  * scored row the cutoff is +Infinity.
  */
 export function topDecileCutoff(rows: readonly { score: number | null }[]): number {
-  const scores = Float64Array.from(rows.flatMap((row) => (row.score === null || !Number.isFinite(row.score) ? [] : [row.score]))).sort();
-  if (scores.length === 0) return Number.POSITIVE_INFINITY;
-  return scores[scores.length - Math.ceil(scores.length / 10)]!;
+  const all = new Float64Array(rows.length);
+  let n = 0;
+  for (const { score } of rows) if (score !== null && Number.isFinite(score)) all[n++] = score;
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  const scores = all.subarray(0, n).sort();
+  return scores[n - Math.ceil(n / 10)]!;
 }

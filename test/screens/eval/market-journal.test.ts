@@ -74,7 +74,8 @@ describe('the market record of a trading day', () => {
     let compared = 0;
     for (const rebuiltDay of rebuilt) {
       const record = marketRecordOf(day(rebuiltDay.date), series);
-      expect(record).toEqual(rebuiltDay);
+      // Backfill leaves `why` empty (no one reads a backfilled row); the journal keeps the words.
+      expect({ ...record, rows: record.rows.map((row) => ({ ...row, why: '' })) }).toEqual(rebuiltDay);
       compared++;
     }
     // Every session from 30 calendar days after the first bar on (the listing-age gate) has a record; no weekend or holiday has one.
