@@ -5,6 +5,7 @@
  * every row as the baseline.
  */
 import { SIGNAL_FLAGS } from '../signals/signal-fields.js';
+import { selectInPlace } from './order-statistic.js';
 
 /** The name of the score's top decile among the evaluated signals. */
 export const TOP_DECILE = 'topDecile';
@@ -32,6 +33,5 @@ export function topDecileCutoff(rows: readonly { score: number | null }[]): numb
   let n = 0;
   for (const { score } of rows) if (score !== null && Number.isFinite(score)) all[n++] = score;
   if (n === 0) return Number.POSITIVE_INFINITY;
-  const scores = all.subarray(0, n).sort();
-  return scores[n - Math.ceil(n / 10)]!;
+  return selectInPlace(all.subarray(0, n), n - Math.ceil(n / 10));
 }

@@ -14,6 +14,7 @@ import { hasSignalFlag } from '../signals/flags.js';
 import { bootstrapInterval, type ResamplePicks, resamplePicks } from './bootstrap.js';
 import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
 import type { JournalRecord, JournalRow } from './journal-record.js';
+import { medianInPlace } from './order-statistic.js';
 import { dayNumberOf } from './utc-day.js';
 import { type Verdict, verdictOf } from './verdict.js';
 
@@ -189,7 +190,7 @@ function excessReturns(
     if (!Number.isNaN(value)) known[count++] = value;
   }
   if (count === 0) return excess;
-  const median = medianOf(known.subarray(0, count));
+  const median = medianInPlace(known.subarray(0, count));
   for (let i = 0; i < rows.length; i++) excess[i]! -= median;
   return excess;
 }
@@ -275,10 +276,4 @@ class CloseIndex {
 
 function isPrice(value: number | null | undefined): value is number {
   return value !== null && value !== undefined && Number.isFinite(value) && value > 0;
-}
-
-function medianOf(values: Float64Array): number {
-  const sorted = values.sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
