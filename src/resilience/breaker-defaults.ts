@@ -1,6 +1,6 @@
 /**
  * The breaker settings every run and `screen status` share: open after 5 consecutive failures,
- * probe again after 60 s (README "How it stays up"). One place, so status reads state as runs wrote it.
+ * probe again after 60 s (src/README.md "How it stays up"). One place, so status reads state as runs wrote it.
  */
 import type { Clock } from '../time/clock.js';
 import { CircuitBreaker, isBreakerSnapshot } from './circuit-breaker.js';

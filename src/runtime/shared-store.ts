@@ -15,6 +15,7 @@ import { RedisCache } from '../store/redis/redis-cache.js';
 import { RedisEntries } from '../store/redis/redis-entries.js';
 import { FallbackEntries } from '../store/fallback-entries.js';
 import { EntryCandleStore, HISTORY_ENTRIES } from '../store/history/entry-candle-store.js';
+import type { FileJournal } from '../store/file/file-journal.js';
 import type { FileCandleStore } from '../store/file/file-candle-store.js';
 import { RedisWeightBudget } from '../store/redis/redis-weight-budget.js';
 import type { CandleStore } from '../store/history/candle-store.js';
@@ -49,7 +50,7 @@ export interface SharedStoreOptions {
     history: SourceHistoryPort;
     memory: RunMemory | undefined;
     candles: FileCandleStore;
-    journal: JournalPort;
+    journal: FileJournal;
   };
   /** The local limiter (documented rates configured): its rules drive the shared schedule and it takes over without Redis. */
   limiter: AdaptiveRateLimiter;

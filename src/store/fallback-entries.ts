@@ -6,9 +6,9 @@
 import { isStoreUnavailable } from '../errors.js';
 import type { CacheEntry, EncodedEntry } from './cache-entry.js';
 import type { CacheListing } from './cache-types.js';
-import type { EntryBackend, EntryLock } from './entry-backend.js';
+import type { EntryBackend, EntryLock, WriteOnceBackend } from './entry-backend.js';
 
-export class FallbackEntries implements EntryBackend {
+export class FallbackEntries implements WriteOnceBackend {
   readonly #primary: EntryBackend;
   readonly #fallback: EntryBackend;
   readonly #primaryUp: () => boolean;
@@ -26,6 +26,16 @@ export class FallbackEntries implements EntryBackend {
 
   write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void> {
     return this.#either((backend) => backend.write(encoded, keepMs));
+  }
+
+  /** @throws TypeError when a backend cannot write once (a caller's bug) */
+  writeOnce(encoded: EncodedEntry<unknown>, keepMs: number): Promise<boolean> {
+    return this.#either((backend) => writeOnceOf(backend).writeOnce(encoded, keepMs));
+  }
+
+  /** @throws TypeError when a backend cannot list names (a caller's bug) */
+  names(folder: string, fromRank?: number): Promise<string[]> {
+    return this.#either((backend) => writeOnceOf(backend).names(folder, fromRank));
   }
 
   remove(key: string): Promise<boolean> {
@@ -53,4 +63,9 @@ export class FallbackEntries implements EntryBackend {
       return operation(this.#fallback);
     }
   }
+}
+
+function writeOnceOf(backend: EntryBackend): WriteOnceBackend {
+  if (!('writeOnce' in backend)) throw new TypeError('this entry backend cannot write once');
+  return backend as WriteOnceBackend;
 }

@@ -1,24 +1,24 @@
 /**
  * Gzip for journal records, with zlib loaded on first use: most runs find the day recorded and
- * the verdicts kept, and a run served from cache loads no zlib at all.
+ * the verdicts kept, and a run served from cache loads no zlib at all. Synchronous, because a
+ * record is decoded where the store reads it (a named entry kind's `decode`); a record is tens of
+ * KB gzipped, so one call costs well under a millisecond.
  */
 type Zlib = typeof import('node:zlib');
 
-let zlib: Promise<Zlib> | undefined;
+let zlib: Zlib | undefined;
 
-function load(): Promise<Zlib> {
-  zlib ??= import('node:zlib');
+function load(): Zlib {
+  zlib ??= process.getBuiltinModule('node:zlib');
   return zlib;
 }
 
-/** The gzip of `text` (its UTF-8 bytes). */
-export async function gzipText(text: Buffer): Promise<Buffer> {
-  const { gzip } = await load();
-  return new Promise((resolve, reject) => gzip(text, (error, zipped) => (error ? reject(error) : resolve(zipped))));
+/** The gzip of `bytes`. */
+export function gzipBytes(bytes: Buffer): Buffer {
+  return load().gzipSync(bytes);
 }
 
-/** `data` gunzipped, refusing output past `maxOutputLength` bytes. */
-export async function gunzipBytes(data: Buffer, options: { maxOutputLength?: number } = {}): Promise<Buffer> {
-  const { gunzip } = await load();
-  return new Promise((resolve, reject) => gunzip(data, options, (error, out) => (error ? reject(error) : resolve(out))));
+/** `data` gunzipped, refusing output past `maxOutputLength` bytes. @throws on damaged data */
+export function gunzipBytes(data: Buffer, options: { maxOutputLength?: number } = {}): Buffer {
+  return load().gunzipSync(data, options);
 }

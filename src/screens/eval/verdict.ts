@@ -1,5 +1,5 @@
 /**
- * The plain-word verdict on a signal's evidence (README "Reading `screen eval`"). It says whether
+ * The plain-word verdict on a signal's evidence (README "What a verdict means"). It says whether
  * the past excess return is distinguishable from zero, never that it will repeat.
  */
 

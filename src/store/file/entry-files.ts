@@ -9,15 +9,17 @@
  * removed. A failed write (disk full) throws, and says so once through `onWarning`; after a failure
  * that every later write would repeat (full, read-only) writing stops for the run.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { QahtError } from '../../errors.js';
 import type { Clock } from '../../time/clock.js';
 import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
-import { type EntryBackend, type EntryKind, type EntryLock, RESPONSE_ENTRIES } from '../entry-backend.js';
+import { type EntryKind, type EntryLock, type NamedEntries, namedKey, RESPONSE_ENTRIES, type WriteOnceBackend } from '../entry-backend.js';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { acquireFileLock } from './file-lock.js';
+import { makeDirs } from './make-dirs.js';
+import { folderNames, linkOnce, tidyFolder } from './named-files.js';
 import { readRegularFile, readRegularFilePrefix, readRegularFileSync, type RegularFileRead } from './regular-file.js';
 import { fsErrorCode, nodeStoreFs, type StoreFs } from './store-fs.js';
 
@@ -58,11 +60,12 @@ const HEADER_PREFIX_BYTES = 16 * 1024;
 const CACHING_STOPPERS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
 /** Entries as files in one folder of the cache dir; see the file header. */
-export class EntryFiles implements EntryBackend {
+export class EntryFiles implements WriteOnceBackend {
   /** The cache directory. */
   readonly dir: string;
   /** The kind's folder inside it. */
   readonly entriesDir: string;
+  readonly #named: NamedEntries | undefined;
   readonly #clock: Clock;
   readonly #monitor: CacheMonitor | undefined;
   readonly #lockStaleMs: number;
@@ -80,6 +83,7 @@ export class EntryFiles implements EntryBackend {
   constructor(options: EntryFilesOptions) {
     this.dir = options.dir;
     this.entriesDir = join(options.dir, (options.kind ?? RESPONSE_ENTRIES).fileDir);
+    this.#named = options.kind?.named;
     this.#clock = options.clock;
     this.#monitor = options.monitor;
     this.#lockStaleMs = options.lockStaleMs ?? 30_000;
@@ -97,6 +101,10 @@ export class EntryFiles implements EntryBackend {
 
   /** Path of the file that holds `key` (a secret-free key). */
   fileFor(key: string): string {
+    if (this.#named) {
+      const { folder, name } = namedKey(key);
+      return join(this.entriesDir, folder, `${name}${this.#named.suffix}`);
+    }
     return join(this.entriesDir, `${hashKey(key)}${ENTRY_SUFFIX}`);
   }
 
@@ -112,7 +120,11 @@ export class EntryFiles implements EntryBackend {
   async read<T>(key: string): Promise<CacheEntry<T> | undefined> {
     const file = this.fileFor(key);
     const read = this.#syncReads ? readRegularFileSync(file, this.#entryMaxBytes) : await readRegularFile(file, this.#readOptions());
-    const decoded = read.ok ? decodeEntry<T>(read.bytes, key) : undefined;
+    if (this.#named && read.ok) {
+      const entry = this.#named.decode(read.bytes, key);
+      if (entry) return entry as CacheEntry<T>;
+    }
+    const decoded = read.ok && !this.#named ? decodeEntry<T>(read.bytes, key) : undefined;
     if (decoded?.ok) return decoded.entry;
     await this.#discard(file, read);
     return undefined;
@@ -129,12 +141,26 @@ export class EntryFiles implements EntryBackend {
       throw new QahtError('QAHT_ERR_CACHE_DIR', `cache entry for ${entry.key} is ${sizes}`);
     }
     try {
-      await this.ensureDir();
+      await this.#folderFor(file);
       await writeFileAtomic(file, bytes, { fs: this.#fs });
     } catch (error) {
       await this.#explainWriteFailure(error, file, entry.source);
       throw error;
     }
+  }
+
+  /** Links the entry into place (named-files.ts); a named kind's folder is then tidied. */
+  async writeOnce(encoded: EncodedEntry<unknown>, _keepMs: number): Promise<boolean> {
+    const file = this.fileFor(encoded.entry.key);
+    await this.#folderFor(file);
+    const wrote = await linkOnce(file, encoded.bytes, this.#fs);
+    if (this.#named) await tidyFolder(dirname(file), this.#named, this.#named.rank(namedKey(encoded.entry.key).name), this.#fs);
+    return wrote;
+  }
+
+  async names(folder: string, fromRank?: number): Promise<string[]> {
+    if (!this.#named) throw new TypeError(`${this.entriesDir} holds no named entries`);
+    return folderNames(join(this.entriesDir, namedKey(`${folder}/x`).folder), this.#named, this.#fs, fromRank);
   }
 
   remove(key: string): Promise<boolean> {
@@ -189,6 +215,12 @@ export class EntryFiles implements EntryBackend {
     );
     if (blocked) this.#warnOnce(`blocked:${file}`, `${source} data is not cached: ${file} is a directory where its cache entry belongs`);
     else this.#warnOnce('failed', `caching failed for ${source}: ${describeFsError(error)}`);
+  }
+
+  /** Makes the folders `file` goes in: the kind's, and a named entry's own. */
+  async #folderFor(file: string): Promise<void> {
+    await this.ensureDir();
+    if (this.#named) await makeDirs(dirname(file), 0o700, this.#fs);
   }
 
   #warnOnce(topic: string, message: string): void {

@@ -8,15 +8,19 @@
  * keeps it and a killed one blocks the others for at most `lockTtlMs`. The others poll: when the
  * lock is gone they take it, re-read, and find the entry the holder wrote. So one upstream fetch
  * per key serves every process.
+ *
+ * A named kind's entries (entry-backend.ts `NamedEntries`) are `<prefix><kind>:<folder>:<name>`,
+ * their bytes as base64, with the folder's names in a sorted set beside them; one script writes
+ * an entry and its name, so a reader never sees a name without its entry.
  */
 import { randomUUID } from 'node:crypto';
 import { QahtError } from '../../errors.js';
 import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
-import { type EntryBackend, type EntryKind, type EntryLock, RESPONSE_ENTRIES } from '../entry-backend.js';
+import { type EntryKind, type EntryLock, namedKey, RESPONSE_ENTRIES, type WriteOnceBackend } from '../entry-backend.js';
 import type { RedisConnection } from './redis-connection.js';
-import { DROP_LOCK_WITHOUT_TTL, RELEASE_LOCK, RENEW_LOCK } from './redis-scripts.js';
+import { DROP_LOCK_WITHOUT_TTL, RELEASE_LOCK, RENEW_LOCK, WRITE_NAMED } from './redis-scripts.js';
 
 /** Enough of an entry to hold its header (as the file backend reads it); a longer one is read whole. */
 const HEADER_PREFIX_BYTES = 16 * 1024;
@@ -37,7 +41,7 @@ export interface RedisEntriesOptions {
 }
 
 /** Entries as Redis keys; see the file header. */
-export class RedisEntries implements EntryBackend {
+export class RedisEntries implements WriteOnceBackend {
   readonly #connection: RedisConnection;
   readonly #kind: EntryKind;
   readonly #monitor: CacheMonitor | undefined;
@@ -57,6 +61,10 @@ export class RedisEntries implements EntryBackend {
     const redisKey = this.#entryKey(key);
     const reply = await this.#connection.command(['GET', redisKey]);
     if (!Buffer.isBuffer(reply)) return undefined;
+    if (this.#kind.named) {
+      const bytes = Buffer.from(reply.toString('latin1'), 'base64');
+      return (this.#kind.named.decode(bytes, key) as CacheEntry<T> | undefined) ?? undefined;
+    }
     const decoded = reply.length <= ENTRY_MAX_BYTES ? decodeEntry<T>(reply, key) : undefined;
     if (decoded?.ok) return decoded.entry;
     this.#monitor?.increment('cache.corrupt', 1);
@@ -67,7 +75,24 @@ export class RedisEntries implements EntryBackend {
   async write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void> {
     const { entry, bytes } = encoded;
     if (bytes.length > ENTRY_MAX_BYTES) throw new QahtError('QAHT_ERR_CACHE_DIR', `cache entry for ${entry.key} is over the entry cap`);
-    await this.#connection.command(['SET', this.#entryKey(entry.key), bytes, 'PX', Math.ceil(keepMs)]);
+    if (this.#kind.named) await this.#writeNamed(encoded, keepMs, false);
+    else await this.#connection.command(['SET', this.#entryKey(entry.key), bytes, 'PX', Math.ceil(keepMs)]);
+  }
+
+  /** `SET NX`: of every process sharing the store, exactly one stores the entry. */
+  async writeOnce(encoded: EncodedEntry<unknown>, keepMs: number): Promise<boolean> {
+    if (this.#kind.named) return this.#writeNamed(encoded, keepMs, true);
+    return (
+      (await this.#connection.command(['SET', this.#entryKey(encoded.entry.key), encoded.bytes, 'NX', 'PX', Math.ceil(keepMs)])) !== null
+    );
+  }
+
+  async names(folder: string, fromRank?: number): Promise<string[]> {
+    const named = this.#kind.named;
+    if (!named) throw new TypeError(`${this.#kind.redisEntries} holds no named entries`);
+    const from = fromRank !== undefined && Number.isFinite(fromRank) ? String(fromRank) : '-inf';
+    const reply = await this.#connection.command(['ZRANGEBYSCORE', this.#indexKey(namedKey(`${folder}/x`).folder), from, '+inf']);
+    return (Array.isArray(reply) ? reply : []).map(String).filter((name) => Number.isFinite(named.rank(name)));
   }
 
   async remove(key: string): Promise<boolean> {
@@ -157,7 +182,28 @@ export class RedisEntries implements EntryBackend {
     return [...new Set(keys)];
   }
 
+  async #writeNamed(encoded: EncodedEntry<unknown>, keepMs: number, once: boolean): Promise<boolean> {
+    const named = this.#kind.named!;
+    const { folder, name } = namedKey(encoded.entry.key);
+    const rank = named.rank(name);
+    if (!Number.isFinite(rank)) throw new TypeError(`bad entry name ${JSON.stringify(encoded.entry.key)}`);
+    const reply = await this.#connection.eval(
+      WRITE_NAMED,
+      [this.#entryKey(encoded.entry.key), this.#indexKey(folder)],
+      [encoded.bytes.toString('base64'), Math.ceil(keepMs), rank, name, rank - named.keepRanks, once ? 'NX' : ''],
+    );
+    return reply === 1;
+  }
+
+  #indexKey(folder: string): string {
+    return this.#connection.key(`${this.#kind.redisEntries}${folder}:${this.#kind.named!.index}`);
+  }
+
   #entryKey(key: string): string {
+    if (this.#kind.named) {
+      const { folder, name } = namedKey(key);
+      return this.#connection.key(`${this.#kind.redisEntries}${folder}:${name}`);
+    }
     return this.#connection.key(`${this.#kind.redisEntries}${hashKey(key)}`);
   }
 }

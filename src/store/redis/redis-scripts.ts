@@ -226,3 +226,21 @@ if redis.call('PTTL', KEYS[1]) == -1 then
 end
 return 0
 `);
+
+/**
+ * A named entry and its place in its folder's sorted names, in one step (`NX` in ARGV[6]: only
+ * when the entry is not there yet); names ranked below the keeping leave the set, and the set
+ * lives as long as its newest entry. KEYS: entry, names. ARGV: base64 bytes, keep ms, rank, name,
+ * lowest rank kept, 'NX' or ''. Returns 1 when written.
+ */
+export const WRITE_NAMED = luaScript(`
+if ARGV[6] == 'NX' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1
+`);
