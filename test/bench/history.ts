@@ -1,8 +1,9 @@
 /**
  * Bench 16, candle history:
  * - 16a `history fill` of 250 coins × 1d from a cold store, through the real client and limiter
- *   (Binance's documented pacing, as a run configures it) against a loopback Binance answering
- *   klines after 50 ms behind a 6,000-weight-a-minute bucket: wall time ÷ the ideal time that a
+ *   (Binance's documented pacing, as a run configures it) against a loopback Binance (in a child
+ *   process) answering klines 50 ms after each request arrives, behind a 6,000-weight-a-minute
+ *   bucket: wall time ÷ the ideal time that a
  *   concurrency of 10 and the bucket allow (250 requests × 2 weight fit one minute's bucket, so
  *   the ideal is 25 rounds of 50 ms);
  * - 16b a warm normal run's added cost: reading 250 coins' stored series (daily and hourly,
@@ -27,9 +28,8 @@ import { MemoryWeightBudget } from '../../src/store/history/weight-budget.js';
 import { RedisConnection } from '../../src/store/redis/redis-connection.js';
 import { RedisEntries } from '../../src/store/redis/redis-entries.js';
 import { systemClock } from '../../src/time/clock.js';
-import { startFakeApi } from '../helpers/fake-api/index.js';
-import { installHistoryRoutes } from '../helpers/fake-api/history-routes.js';
 import { REDIS_SKIP_NOTE, startRedisServer } from '../helpers/redis-server.js';
+import { startHistoryServer } from './history-server.js';
 import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
 
 const COINS = 250;
@@ -41,14 +41,15 @@ function symbols(): string[] {
 }
 
 async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
-  const api = await startFakeApi();
-  const routes = installHistoryRoutes(api, { now: () => Date.now(), symbols: symbols(), latencyMs: LATENCY_MS });
+  // In a child process: the fake's own CPU (generating and serialising the bars) is not qaht's.
+  const api = await startHistoryServer({ symbols: symbols(), latencyMs: LATENCY_MS });
   const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-history-'));
   try {
     const limiter = new AdaptiveRateLimiter({ defaultDelayMs: DOCUMENTED_DELAY_MS.binance });
     limiter.configureHost(api.host, { documentedDelayMs: DOCUMENTED_DELAY_MS.binance });
     const client = new AsyncAPIClient({ limiter, monitor: new PerformanceMonitor() });
-    const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock });
+    // The store `screen history fill` writes through (a run's file store).
+    const candles = new FileCandleStore(dir, { clock: systemClock });
     const targets: SeriesTarget[] = symbols().map((symbol, rank) => ({
       coinId: symbol,
       rank,
@@ -57,7 +58,7 @@ async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
     const cpu = process.cpuUsage();
     const started = performance.now();
     const sync = await syncHistory({
-      ports: { candles: new EntryCandleStore(files, files.entriesDir), weight: new MemoryWeightBudget(systemClock) },
+      ports: { candles, weight: new MemoryWeightBudget(systemClock) },
       http: async () => client,
       clock: systemClock,
       baseUrl: async () => api.url,
@@ -68,6 +69,7 @@ async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000;
     await client.close();
+    const routes = await api.stats();
     const idealMs = Math.ceil(COINS / HISTORY_CONCURRENCY) * LATENCY_MS;
     const ratio = wallMs / idealMs;
     const verdict = check(ratio, 'max', 1.2);
@@ -81,7 +83,7 @@ async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
         ratio,
         target: `${verdict.target}, zero 429s`,
         pass: verdict.pass && zero429 && sync.fetched === COINS,
-        values: { wallMs, cpuMs, idealMs, fetched: sync.fetched, rejected: routes.rejected, weightUsed: routes.usedWeight() },
+        values: { wallMs, cpuMs, idealMs, fetched: sync.fetched, rejected: routes.rejected, weightUsed: routes.usedWeight },
       },
     };
   } finally {
@@ -213,7 +215,7 @@ export async function benchHistory(): Promise<BenchResult> {
       title: 'Candle history',
       rows: [row, ...warm, ...sizes],
       notes: [
-        "16a: syncHistory in fill mode through AsyncAPIClient and the AdaptiveRateLimiter at Binance's documented spacing, EntryFiles in a temp dir; the fake API (test/helpers/fake-api/history-routes.ts) answers each klines request after 50 ms and counts weight per calendar minute (429 + Retry-After past 6,000).",
+        "16a: syncHistory in fill mode through AsyncAPIClient and the AdaptiveRateLimiter at Binance's documented spacing, into the file store `screen history fill` writes through (FileCandleStore) in a temp dir; the fake API (test/helpers/fake-api/history-routes.ts) runs in a child process (test/bench/history-server-child.ts), makes each klines answer on arrival, sends it 50 ms after arrival and counts weight per calendar minute (429 + Retry-After past 6,000). CPU is this process's (user + system, its threads included), not the fake's.",
         "16b: 250 daily series read at once through the run's file store (FileCandleStore: synchronous file reads, entry header, word checksum, float64 columns from base64), judged on the CPU time of this process (the 2 shared cores ran at a load of about 20: the wall time is mostly waiting for a core); 16b': loadCryptoHistory with nothing due (budget 0), 500 entry reads for 250 coins; each run in a new store, as a new process has; medians of 7.",
         '16c: the entry file on disk (header + series document) and Redis MEMORY USAGE of the same entry.',
       ],

@@ -2,7 +2,8 @@
  * Brings stored candle series up to date: reads every target, picks the ones that are due (their
  * next candle has closed by the run's clock), oldest first, and fetches them with at most
  * `concurrency` requests in flight, each series under its fetch lock (waiting while another
- * process fetches it) and re-read once locked: one fetch per series across a fleet.
+ * process fetches it) and re-read once locked: one fetch per series across a fleet. Locking,
+ * reading and writing a series happen outside its request slot, so they do not idle the slots.
  *
  * Two modes:
  * - `run` (a normal data run): at most `budget` requests, at most `coingeckoPerRun` of them to
@@ -23,11 +24,17 @@ import { mergeSeries, nextFetch, SERIES_MAX_CANDLES } from '../../store/history/
 import { type HistorySource, seriesName } from '../../store/history/series-key.js';
 import type { Clock } from '../../time/clock.js';
 import type { SeriesTarget } from './history-targets.js';
+import { RequestSlots } from './request-slots.js';
 
 /** The weight qaht's history may take of Binance's minute: the slow-down share, leaving the rest to other clients of the IP. */
 export const HISTORY_WEIGHT_LIMIT = Math.floor(BINANCE_WEIGHT_PER_MINUTE * BINANCE_SLOWDOWN_SHARE);
 /** Requests in flight at once. */
 export const HISTORY_CONCURRENCY = 10;
+/**
+ * Series worked on at once, per request slot: while one series writes what it fetched and frees
+ * its lock, the next has its lock and waits for the slot, so the slots stay busy with requests.
+ */
+const SERIES_PER_SLOT = 2;
 /** Reads in flight at once when loading the stored series. */
 const READ_CONCURRENCY = 32;
 /** In a run, the longest a history request waits for its host's pacing, wall-clock ms: one CoinGecko slot (2 s keyless), not a Retry-After. */
@@ -131,6 +138,8 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   let started = 0;
   let done = 0;
   const queue = due.filter((item) => options.fetchable?.(item.target) ?? true);
+  const concurrency = Math.max(1, options.concurrency ?? HISTORY_CONCURRENCY);
+  const slots = new RequestSlots(concurrency);
   const http = noRetries(await options.http());
   let stopTimer: NodeJS.Timeout | undefined;
   let signal = options.signal;
@@ -163,9 +172,15 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
       }
       // A fill waits out a Retry-After and tries again; a run leaves the series for later.
       for (let attempt = 0; attempt < FILL_ATTEMPTS; attempt++) {
-        if (key.source === 'binance' && !(await takeWeight())) return;
-        result.requests++;
-        const outcome = await fetchOne(http, key, next.startTime, current);
+        const releaseSlot = await slots.take();
+        let outcome: CandleSeries | 'retry' | undefined;
+        try {
+          if (key.source === 'binance' && !(await takeWeight())) return;
+          result.requests++;
+          outcome = await fetchOne(http, key, next.startTime, current);
+        } finally {
+          releaseSlot();
+        }
         if (outcome === 'retry' && options.mode === 'fill') continue;
         if (outcome === 'retry' || outcome === undefined) return;
         const merged = mergeSeries(current?.series, outcome, SERIES_MAX_CANDLES);
@@ -290,7 +305,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? HISTORY_CONCURRENCY) }, () => worker()));
+    await Promise.all(Array.from({ length: concurrency * SERIES_PER_SLOT }, () => worker()));
   } finally {
     clearTimeout(stopTimer);
   }

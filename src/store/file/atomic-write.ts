@@ -26,16 +26,24 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** @default Node's file system */
   fs?: StoreFs;
+  /**
+   * false: no fsync of the file or of its folder. The write stays atomic for readers and for a
+   * killed process (the rename comes after the last byte is handed to the kernel), but a crash of
+   * the machine before the kernel flushed it may leave the target missing, empty or part-written.
+   * Only for data that is verified when read (a checksummed entry) and can be fetched again.
+   * @default true
+   */
+  durable?: boolean;
 }
 
 /**
- * Replaces `path` with `data` atomically: temp file in the same folder, fsync, rename.
+ * Replaces `path` with `data` atomically: temp file in the same folder, fsync (unless not `durable`), rename.
  * On failure the temp file is removed and the previous content of `path` is untouched.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
   const tempPath = tempPathFor(path);
-  const write = writeThroughTemp(path, tempPath, data, mode, options.fs ?? nodeStoreFs);
+  const write = writeThroughTemp(path, tempPath, data, mode, options.fs ?? nodeStoreFs, options.durable ?? true);
   pendingWrites.set(tempPath, write);
   try {
     await write;
@@ -44,7 +52,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   }
 }
 
-async function writeThroughTemp(path: string, tempPath: string, data: string | Uint8Array, mode: number, fs: StoreFs): Promise<void> {
+async function writeThroughTemp(
+  path: string,
+  tempPath: string,
+  data: string | Uint8Array,
+  mode: number,
+  fs: StoreFs,
+  durable: boolean,
+): Promise<void> {
   let renamed = false;
   try {
     const handle = await fs.open(tempPath, 'wx', mode);
@@ -52,13 +67,13 @@ async function writeThroughTemp(path: string, tempPath: string, data: string | U
       await handle.writeFile(data);
       // The umask may have narrowed (or a pre-set ACL widened) the creation mode: pin it exactly.
       await handle.chmod(mode);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
     await fs.rename(tempPath, path);
     renamed = true;
-    await syncDirectory(dirname(path), fs);
+    if (durable) await syncDirectory(dirname(path), fs);
   } finally {
     if (!renamed) await fs.unlink(tempPath).catch(() => undefined);
   }

@@ -50,6 +50,12 @@ export interface EntryFilesOptions {
    * cost more CPU than the read itself. Ignored when `fs` is given. @default false
    */
   syncReads?: boolean;
+  /**
+   * false: entries are written atomically but not fsynced (`writeFileAtomic`'s `durable`), for
+   * kinds written by the hundred that a machine crash may cost a refetch of, never a wrong value
+   * (the entry checksum turns a file the crash left short or empty into a miss). @default true
+   */
+  durableWrites?: boolean;
 }
 
 const ENTRY_SUFFIX = '.json';
@@ -74,6 +80,7 @@ export class EntryFiles implements WriteOnceBackend {
   readonly #entryMaxBytes: number;
   readonly #fs: StoreFs;
   readonly #syncReads: boolean;
+  readonly #durableWrites: boolean;
   readonly #warned = new Set<string>();
   #dirReady: Promise<void> | undefined;
   /** Set after a failure that every later write would repeat (disk full, read-only). */
@@ -92,6 +99,7 @@ export class EntryFiles implements WriteOnceBackend {
     this.#entryMaxBytes = options.entryMaxBytes ?? ENTRY_MAX_BYTES;
     this.#fs = options.fs ?? nodeStoreFs;
     this.#syncReads = options.syncReads === true && options.fs === undefined;
+    this.#durableWrites = options.durableWrites ?? true;
   }
 
   /** A lock older than this without a heartbeat is abandoned (the leftover sweep removes it), ms. */
@@ -142,7 +150,7 @@ export class EntryFiles implements WriteOnceBackend {
     }
     try {
       await this.#folderFor(file);
-      await writeFileAtomic(file, bytes, { fs: this.#fs });
+      await writeFileAtomic(file, bytes, { fs: this.#fs, durable: this.#durableWrites });
     } catch (error) {
       await this.#explainWriteFailure(error, file, entry.source);
       throw error;

@@ -23,6 +23,8 @@ export class FileCandleStore extends EntryCandleStore {
       lockWaitMs: HISTORY_LOCK_WAIT_MS,
       // A run reads every ranked coin's series (hundreds of files): synchronous reads cost far less CPU.
       syncReads: true,
+      // A fill writes hundreds of series; a machine crash can cost a refetch of the last ones, never a wrong candle.
+      durableWrites: false,
     });
     super(files, files.entriesDir);
     this.files = files;

@@ -19,6 +19,11 @@ export function emptySeries(interval: CandleSeries['interval']): CandleSeries {
  * newest `max`.
  */
 export function mergeSeries(stored: CandleSeries | undefined, fetched: CandleSeries, max = SERIES_MAX_CANDLES): CandleSeries {
+  // A first fill, or a fetch that only adds newer bars (the usual cases): no map, no sort.
+  if (ascending(fetched) && (stored === undefined || stored.openTime.length === 0)) return newest(fetched, max);
+  if (stored !== undefined && ascending(stored) && ascending(fetched) && stored.openTime.at(-1)! < fetched.openTime[0]!) {
+    return newest(concatSeries(stored, fetched), max);
+  }
   const rows = new Map<number, number>();
   const sources: CandleSeries[] = stored ? [stored, fetched] : [fetched];
   const columns = { open: [] as number[], high: [] as number[], low: [] as number[], close: [] as number[], quoteVolume: [] as number[] };
@@ -48,6 +53,40 @@ export function mergeSeries(stored: CandleSeries | undefined, fetched: CandleSer
     low: kept.map((i) => columns.low[i]!),
     close: kept.map((i) => columns.close[i]!),
     quoteVolume: kept.map((i) => columns.quoteVolume[i]!),
+  };
+}
+
+/** Open times strictly ascending (oldest first, one bar per open time). */
+function ascending(series: CandleSeries): boolean {
+  const { openTime } = series;
+  for (let i = 1; i < openTime.length; i++) if (!(openTime[i]! > openTime[i - 1]!)) return false;
+  return true;
+}
+
+function concatSeries(a: CandleSeries, b: CandleSeries): CandleSeries {
+  return {
+    interval: b.interval,
+    openTime: a.openTime.concat(b.openTime),
+    open: a.open.concat(b.open),
+    high: a.high.concat(b.high),
+    low: a.low.concat(b.low),
+    close: a.close.concat(b.close),
+    quoteVolume: a.quoteVolume.concat(b.quoteVolume),
+  };
+}
+
+/** The newest `max` bars of an ascending series (the series itself when nothing is cut). */
+function newest(series: CandleSeries, max: number): CandleSeries {
+  const from = Math.max(0, series.openTime.length - max);
+  if (from === 0) return series;
+  return {
+    interval: series.interval,
+    openTime: series.openTime.slice(from),
+    open: series.open.slice(from),
+    high: series.high.slice(from),
+    low: series.low.slice(from),
+    close: series.close.slice(from),
+    quoteVolume: series.quoteVolume.slice(from),
   };
 }
 

@@ -16,7 +16,7 @@ export interface HistoryRoutesOptions {
   symbols: readonly string[];
   /** Weight per calendar minute. @default 6000 */
   weightPerMinute?: number;
-  /** Each klines reply this late (as a real round trip), ms. @default 0 */
+  /** Each klines reply sent this long after its request arrived (as a real round trip), ms. @default 0 */
   latencyMs?: number;
   /** A symbol's bar at an open time instead of the generated one. */
   barAt?: (symbol: string, interval: CandleInterval, openTime: number) => GeneratedBar | undefined;
@@ -53,26 +53,24 @@ export function installHistoryRoutes(api: FakeApi, options: HistoryRoutesOptions
       used = 0;
     }
   };
-  api.route('GET', `${options.prefixes?.binance ?? ''}/api/v3/klines`, async (_req, url, ctx) => {
-    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+  /** The answer to one klines request, its weight counted (on arrival, as Binance counts it). */
+  const klinesReply = (url: URL): { status: number; headers: Record<string, string>; json: unknown } => {
     roll();
     if (used + KLINES_WEIGHT > limit) {
       state.rejected++;
       const retryAfterS = Math.max(1, Math.ceil(((minute + 1) * 60_000 - options.now()) / 1000));
-      ctx.json(
-        { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
-        { status: 429, headers: { 'retry-after': String(retryAfterS), 'x-mbx-used-weight-1m': String(used) } },
-      );
-      return;
+      return {
+        status: 429,
+        headers: { 'retry-after': String(retryAfterS), 'x-mbx-used-weight-1m': String(used) },
+        json: { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
+      };
     }
     used += KLINES_WEIGHT;
     const headers = { 'x-mbx-used-weight-1m': String(used) };
     const symbol = url.searchParams.get('symbol') ?? '';
     const interval = url.searchParams.get('interval');
-    if (!known.has(symbol) || (interval !== '1d' && interval !== '1h')) {
-      ctx.json({ code: -1121, msg: 'Invalid symbol.' }, { status: 400, headers });
-      return;
-    }
+    if (!known.has(symbol) || (interval !== '1d' && interval !== '1h'))
+      return { status: 400, headers, json: { code: -1121, msg: 'Invalid symbol.' } };
     const num = (name: string): number | undefined => {
       const raw = url.searchParams.get(name);
       return raw === null ? undefined : Number(raw);
@@ -90,8 +88,17 @@ export function installHistoryRoutes(api: FakeApi, options: HistoryRoutesOptions
         ...(barAt ? { barAt: (t: number) => barAt(symbol, interval, t) ?? fallbackBar(t) } : {}),
       },
     );
-    if ('error' in answer) ctx.json(answer.error, { status: 400, headers });
-    else ctx.json(answer.rows, { headers });
+    return 'error' in answer ? { status: 400, headers, json: answer.error } : { status: 200, headers, json: answer.rows };
+  };
+  api.route('GET', `${options.prefixes?.binance ?? ''}/api/v3/klines`, async (_req, url, ctx) => {
+    // As a real round trip: made (and serialised) on arrival, sent `latencyMs` after arrival, so
+    // the fake's own work of generating 1,000 bars is inside the latency, not added to it.
+    const arrived = performance.now();
+    const reply = klinesReply(url);
+    const body = JSON.stringify(reply.json);
+    const waitMs = (options.latencyMs ?? 0) - (performance.now() - arrived);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    ctx.text(body, { status: reply.status, headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers } });
   });
   const coins = `${options.prefixes?.coingecko ?? ''}/coins/`;
   api.route('GET', `${coins}*`, (_req, url, ctx) => {

@@ -46,6 +46,74 @@ describe('Binance klines', () => {
   });
 });
 
+describe('Binance klines rows, checked field by field', () => {
+  const klines = (body: string) =>
+    fetchKlines(new StubHttp([{ match: () => true, body }]), { baseUrl: 'http://b', symbol: 'X', interval: '1d', nowMs: NOW });
+  const good = (open: number): unknown[] => row(open, '1.1');
+
+  it.each([
+    ['5', 'body: Invalid type: Expected Array but received 5'],
+    ['null', 'body: Invalid type: Expected Array but received null'],
+    ['"rows"', 'body: Invalid type: Expected Array but received "rows"'],
+    ['[null]', '0: Invalid type: Expected Array but received null'],
+    ['[{"openTime":1}]', '0: Invalid type: Expected Array but received Object'],
+    ['[[1,"x"]]', '0.2: Invalid type: Expected (string | number) but received undefined'],
+    [JSON.stringify([good(0), ['1', '1', '2', '0.5', '1', '10', 2, '15']]), '1.0: Invalid type: Expected number but received "1"'],
+    [
+      JSON.stringify([good(0), [1, '1', '2', '0.5', null, '10', 2, '15']]),
+      '1.4: Invalid type: Expected (string | number) but received null',
+    ],
+    [JSON.stringify([[1, '1', '2', '0.5', '1', '10', '2', '15']]), '0.6: Invalid type: Expected number but received "2"'],
+    [JSON.stringify([[1, '1', '2', '0.5', '1', '10', 2, true]]), '0.7: Invalid type: Expected (string | number) but received true'],
+    [JSON.stringify([[1, '1', '2', '0.5', '1', '10', 2, { v: 1 }]]), '0.7: Invalid type: Expected (string | number) but received Object'],
+    [JSON.stringify([[1, '1', '2', '0.5', '1', [10], 2, '15']]), '0.5: Invalid type: Expected (string | number) but received Array'],
+  ])('%s is unexpected data naming the first bad field', async (body, reason) => {
+    await expect(klines(body)).rejects.toMatchObject({
+      code: 'QAHT_ERR_INVALID_DATA',
+      message: `binance returned unexpected data: ${reason}`,
+    });
+  });
+
+  it('reads fields past the eighth as anything, and decimals sent as numbers', async () => {
+    const rows = [
+      [TODAY - 2 * DAY, 1, 2, 0.5, 1.25, 10, TODAY - DAY - 1, 15.5, { future: 'field' }, [1]],
+      [TODAY - DAY, '1', '2', '0.5', '1.5', '10', TODAY - 1, '16'],
+    ];
+    const answer = await klines(JSON.stringify(rows));
+    expect(answer.series.close).toEqual([1.25, 1.5]);
+    expect(answer.series.quoteVolume).toEqual([15.5, 16]);
+    expect(answer.rows).toBe(2);
+  });
+
+  it('drops a bar whose value is not a decimal and one at an open time of Infinity, keeping the rest', async () => {
+    const body = `[${JSON.stringify(row(TODAY - 3 * DAY, 'N/A'))},${JSON.stringify(row(TODAY - 2 * DAY, '0x10'))},${JSON.stringify(row(TODAY - DAY, '1.2'))},[1e999,"1","1","1","1","1",1,"1"]]`;
+    const answer = await klines(body);
+    expect(answer.series.openTime).toEqual([TODAY - DAY]);
+    expect(answer.series.close).toEqual([1.2]);
+    expect(answer.rows).toBe(4);
+  });
+
+  it('rows out of order or repeated still give one bar per open time, oldest first (the later row wins)', async () => {
+    const rows = [
+      row(TODAY - DAY, '1.2'),
+      row(TODAY - 3 * DAY, '1.0'),
+      row(TODAY - 2 * DAY, '1.1'),
+      row(TODAY - DAY, '1.3'),
+      row(TODAY, '9.9'),
+    ];
+    const answer = await klines(JSON.stringify(rows));
+    expect(answer.series.openTime).toEqual([TODAY - 3 * DAY, TODAY - 2 * DAY, TODAY - DAY]);
+    expect(answer.series.close).toEqual([1.0, 1.1, 1.3]);
+  });
+
+  it('keeps exactly the values Binance wrote, digit for digit', async () => {
+    const decimals = ['43210.12345678', '0.00000001', '0.10000000', '148976.11427815', '123456789012.12345678', '1e-8', '7.'];
+    const rows = decimals.map((close, i) => row(TODAY - (decimals.length - i) * DAY, close));
+    const answer = await klines(JSON.stringify(rows));
+    expect(answer.series.close).toEqual(decimals.map(Number));
+  });
+});
+
 describe('CoinGecko market_chart', () => {
   it("reads the point at 00:00 of D+1 as day D's close and its volume, drops the provisional last point; highs and lows are closes", () => {
     const prices: Array<[number, number]> = [

@@ -33,8 +33,26 @@ describe('parseDecimal', () => {
     [Number.NaN],
     [Number.POSITIVE_INFINITY],
     ['1e999'],
+    [`1${'0'.repeat(400)}`],
   ])('gives null for %j, never NaN or a guess', (input) => {
     expect(parseDecimal(input)).toBeNull();
+  });
+
+  it('reads plain decimals of any length exactly as Number does (the short ones take a one-pass path)', () => {
+    // A fixed pseudo-random walk over signs, integer and fraction lengths 0–12: up to 24 digits.
+    let seed = 7;
+    const next = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const digits = (count: number): string => Array.from({ length: count }, () => String(next(10))).join('');
+    for (let i = 0; i < 20_000; i++) {
+      const text = `${['', '-', '+'][next(3)]}${digits(next(13))}.${digits(next(13))}`;
+      const expected = text.replace(/^[+-]/, '') === '.' ? null : Number(text);
+      expect(Object.is(parseDecimal(text), expected), text).toBe(true);
+    }
+    for (const text of ['0', '-0', '999999999999999', '9999999999999999', '900719925474099.3', '0.000000000000001', '00012.5000'])
+      expect(Object.is(parseDecimal(text), Number(text)), text).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeFsError, ensurePrivateDir, writeFileAtomic } from '../../../src/store/file/atomic-write.js';
+import { nodeStoreFs, type StoreFs } from '../../../src/store/file/store-fs.js';
 import { makeTempDir, removeDir } from '../store-helpers.js';
 
 describe('writeFileAtomic', () => {
@@ -24,6 +25,28 @@ describe('writeFileAtomic', () => {
     const file = join(dir, 'metrics.prom');
     await writeFileAtomic(file, new Uint8Array([1, 2, 3]), { mode: 0o644 });
     expect((await stat(file)).mode & 0o777).toBe(0o644);
+  });
+
+  it('fsyncs the file and its folder, unless told the data need not survive a machine crash', async () => {
+    const syncs = { durable: 0, not: 0 };
+    const counting = (key: keyof typeof syncs): StoreFs => ({
+      ...nodeStoreFs,
+      open: (async (...args: Parameters<StoreFs['open']>) => {
+        const handle = await nodeStoreFs.open(...args);
+        const sync = handle.sync.bind(handle);
+        handle.sync = () => {
+          syncs[key]++;
+          return sync();
+        };
+        return handle;
+      }) as StoreFs['open'],
+    });
+    await writeFileAtomic(join(dir, 'durable.json'), 'one', { fs: counting('durable') });
+    await writeFileAtomic(join(dir, 'not.json'), 'two', { fs: counting('not'), durable: false });
+    expect(syncs).toEqual({ durable: 2, not: 0 });
+    expect(await readFile(join(dir, 'not.json'), 'utf8')).toBe('two');
+    expect((await stat(join(dir, 'not.json'))).mode & 0o777).toBe(0o600);
+    expect((await readdir(dir)).sort()).toEqual(['durable.json', 'not.json']);
   });
 
   it('on failure leaves the target as it was and removes its temp file', async () => {

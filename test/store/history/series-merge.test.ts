@@ -27,6 +27,24 @@ describe('a stored series', () => {
     expect(capped.openTime[0]).toBe(T0 + 2 * DAY);
   });
 
+  it('merges the same whatever the order: appended bars, a first fill, a fetch that overlaps or comes unordered', () => {
+    const priced = (opens: number[], price: number): CandleSeries => ({ ...days(opens), close: opens.map(() => price) });
+    const appended = mergeSeries(days([0, 1, 2]), priced([3, 4], 9));
+    expect(appended.openTime).toEqual([0, 1, 2, 3, 4].map((i) => T0 + i * DAY));
+    expect(appended.close).toEqual([0, 1, 2, 9, 9]);
+    const first = mergeSeries(undefined, days(Array.from({ length: 1005 }, (_, i) => i)));
+    expect(first.openTime).toHaveLength(1000);
+    expect(first.open[0]).toBe(5);
+    expect(mergeSeries(emptySeries('1d'), days([0, 1])).openTime).toEqual([T0, T0 + DAY]);
+    // A fetched bar replaces the stored one at its open time.
+    const overlap = mergeSeries(days([0, 1, 2]), priced([2, 3], 9));
+    expect(overlap.close).toEqual([0, 1, 9, 9]);
+    const unordered = mergeSeries(undefined, priced([2, 0, 1, 0], 5));
+    expect(unordered.openTime).toEqual([0, 1, 2].map((i) => T0 + i * DAY));
+    const older = mergeSeries(days([5, 6]), days([1, 2]));
+    expect(older.openTime).toEqual([1, 2, 5, 6].map((i) => T0 + i * DAY));
+  });
+
   it('is due when its next candle has closed by the clock, never before; a never-fetched one is due', () => {
     const series = days([0, 1]);
     expect(nextFetch(undefined, '1d', T0).due).toBe(true);
