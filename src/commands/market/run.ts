@@ -1,6 +1,7 @@
 import type { CandleSeries } from '../../candle.js';
 import { withMarketSignals } from '../../screens/market/market-signals.js';
 import { storedMarketBars } from './market-history.js';
+import { recordMarketDay } from '../eval/market-journal.js';
 import { QahtError } from '../../errors.js';
 import { applyLimit } from '../../screens/apply-limit.js';
 import { quoteTtlMs } from '../../screens/market/market-hours.js';
@@ -105,7 +106,9 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   }
   // Stock history (Massive grouped daily, keyed): a few days a run, never while offline.
   const history = rt.history && rt.cache.mode !== 'offline' ? await syncMarketHistory(rt, { symbols, mode: 'run' }) : undefined;
-  const bars = await storedMarketBars(rt, [...state.outcome().served.keys()]);
+  // Every scanned symbol's bars, quoted this run or not: the journal's day does not hang on a quote.
+  const bars = await storedMarketBars(rt, symbols);
+  await recordMarketDay(rt, bars);
   // Ages are measured at the end: a long scan's first quotes are that much older by then.
   const result = buildResult(rt, options, state, skipped, rt.clock.now(), bars);
   const note = marketHistoryNote(history);
