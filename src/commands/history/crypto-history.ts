@@ -5,7 +5,8 @@
  * not fit is left pending and counted.
  */
 import type { CandleInterval } from '../../candle.js';
-import type { CoinHistory, CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { CoinHistoryViews } from '../../screens/signals/coin-signals.js';
 import { lastOpenOf, type SeriesView } from '../../screens/signals/series-signals.js';
 import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
 import { apiKeyFor } from '../../sources/source-names.js';
@@ -77,7 +78,7 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
   });
   if (sync.requests > 0) rt.increment('history.requests', sync.requests);
   if (sync.failures.length > 0) rt.increment('history.failures', sync.failures.length);
-  const byCoin = new Map<string, CoinHistory>();
+  const byCoin = new Map<string, CoinHistoryViews>();
   for (const target of targets) {
     const series = sync.series.get(seriesName(target.key)) ?? null;
     const entry = byCoin.get(target.coinId) ?? { daily: null, hourly: null };
@@ -94,7 +95,7 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
 async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readonly HistoryCoin[]): Promise<CryptoHistory> {
   const now = rt.clock.now();
   let pending = 0;
-  const byCoin = new Map<string, CoinHistory>();
+  const byCoin = new Map<string, CoinHistoryViews>();
   const read = async (key: SeriesKey): Promise<SeriesView | null> => (await readSeriesView(ports.candles, key, now)) ?? null;
   const due = (view: SeriesView | null, interval: CandleInterval): boolean => view !== null && isDue(lastOpenOf(view), interval, now);
   await Promise.all(

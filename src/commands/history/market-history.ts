@@ -9,6 +9,7 @@
 import { INTERVAL_MS } from '../../candle.js';
 import type { HttpGetter } from '../../http/types.js';
 import { fetchGroupedDaily, MASSIVE_DEFAULT_BASE_URL } from '../../sources/history/massive-grouped-daily.js';
+import type { CandleStore } from '../../store/history/candle-store.js';
 import type { SeriesKey } from '../../store/history/series-key.js';
 import { emptySeries, mergeSeries } from '../../store/history/series-merge.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -95,6 +96,12 @@ export async function syncMarketHistory(
     }
   }
   return { absent: undefined, days, missing: wanted.length - days, failures };
+}
+
+/** What Massive answered for each day asked (day number → bars; 0 for a holiday), from the ledger. */
+export async function massiveBarsPerDay(candles: CandleStore): Promise<Map<number, number>> {
+  const ledger = (await candles.read(LEDGER))?.series;
+  return new Map((ledger?.openTime ?? []).map((openTime, at) => [Math.floor(openTime / DAY_MS), ledger!.quoteVolume[at]!]));
 }
 
 /** The stderr line a market run adds for its history: why there is none, or what is still missing. */

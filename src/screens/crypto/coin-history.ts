@@ -6,11 +6,9 @@
  */
 import type { CoinHistoryViews } from '../signals/coin-signals.js';
 
-export type CoinHistory = CoinHistoryViews;
-
 export interface CryptoHistory {
   /** Every ranked coin's series, by coin id; a coin missing here has none. */
-  readonly byCoin: ReadonlyMap<string, CoinHistory>;
+  readonly byCoin: ReadonlyMap<string, CoinHistoryViews>;
   /** Series that were due and are left for a later run (over budget, waiting on a limit, failed). */
   readonly pending: number;
 }

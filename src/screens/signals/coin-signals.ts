@@ -6,8 +6,9 @@ import type { SignalFields } from './signal-fields.js';
 
 /** A coin's stored history: closed bars only, oldest first; null where none is stored. */
 export interface CoinHistory {
-  daily: CandleSeries | null;
-  hourly: CandleSeries | null;
+  readonly daily: CandleSeries | null;
+  /** None for a coin whose source keeps no hourly series (CoinGecko-only coins). */
+  readonly hourly: CandleSeries | null;
 }
 
 /**
