@@ -190,6 +190,7 @@ export class EntryFiles implements WriteOnceBackend {
 
   /** Only each file's header is read (its value length must fit the file; the checksum is checked when the entry is used). */
   async list(): Promise<CacheListing[]> {
+    this.#headersKept('list');
     const listings: CacheListing[] = [];
     for (const file of await this.#entryFiles()) {
       const header = await this.#readHeader(file);
@@ -200,6 +201,7 @@ export class EntryFiles implements WriteOnceBackend {
 
   /** Unusable files are removed too, but only counted when clearing everything. */
   async clear(source?: string): Promise<number> {
+    this.#headersKept('clear');
     let removed = 0;
     for (const file of await this.#entryFiles()) {
       if (source !== undefined && (await this.#readHeader(file))?.source !== source) continue;
@@ -223,6 +225,11 @@ export class EntryFiles implements WriteOnceBackend {
     );
     if (blocked) this.#warnOnce(`blocked:${file}`, `${source} data is not cached: ${file} is a directory where its cache entry belongs`);
     else this.#warnOnce('failed', `caching failed for ${source}: ${describeFsError(error)}`);
+  }
+
+  /** `list` and `clear` read cache-entry headers, which a named kind's entries do not have. */
+  #headersKept(operation: string): void {
+    if (this.#named) throw new TypeError(`${operation} of ${this.entriesDir}: a named kind is listed with names()`);
   }
 
   /** Makes the folders `file` goes in: the kind's, and a named entry's own. */
