@@ -141,6 +141,7 @@ export class EntryFiles implements WriteOnceBackend {
   }
 
   async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#headersKept('readHeader');
     const file = this.fileFor(key);
     const prefix = (bytes: number): Promise<RegularFileRead> | RegularFileRead =>
       this.#syncReads ? readRegularFileSync(file, this.#entryMaxBytes, bytes) : readRegularFilePrefix(file, bytes, this.#readOptions());
@@ -245,7 +246,7 @@ export class EntryFiles implements WriteOnceBackend {
     else this.#warnOnce('failed', `caching failed for ${source}: ${describeFsError(error)}`);
   }
 
-  /** `list` and `clear` read cache-entry headers, which a named kind's entries do not have. */
+  /** `list`, `clear` and `readHeader` read cache-entry headers, which a named kind's entries do not have (a damaged-looking one would be removed). */
   #headersKept(operation: string): void {
     if (this.#named) throw new TypeError(`${operation} of ${this.entriesDir}: a named kind is listed with names()`);
   }

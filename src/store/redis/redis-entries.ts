@@ -74,6 +74,7 @@ export class RedisEntries implements WriteOnceBackend {
 
   /** STRLEN and GETRANGE of the head: the value is not sent. */
   async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#headersKept('readHeader');
     const head = await this.#readHead(this.#entryKey(key));
     return head?.header.key === key ? head.header : undefined;
   }
@@ -208,7 +209,7 @@ export class RedisEntries implements WriteOnceBackend {
     return reply === 1;
   }
 
-  /** `list` and `clear` read cache-entry headers, which a named kind's entries do not have (and would take its names' sets). */
+  /** `list`, `clear` and `readHeader` read cache-entry headers, which a named kind's entries do not have (and `clear` would take its names' sets). */
   #headersKept(operation: string): void {
     if (this.#kind.named) throw new TypeError(`${operation} of ${this.#kind.redisEntries}: a named kind is listed with names()`);
   }
