@@ -167,6 +167,15 @@ describe('screen market and the market journal', () => {
     expect((await records()).map((record) => record.date)).toEqual(['2026-12-04']);
   }, 60_000);
 
+  it('keeps the demo out: a --demo run never asks Massive, even with a key set, and journals nothing', async () => {
+    const clock = new ManualClock(MONDAY);
+    const run = await driveClock(clock, runMain(['market', '--demo', '--json'], env(), { clock }));
+    expect(run.code, run.stderr).toBe(0);
+    expect(api.requests.filter((request) => request.path.startsWith('/massive/'))).toEqual([]);
+    expect(await records()).toEqual([]);
+    expect(await records(join(cacheDir, 'demo'))).toEqual([]);
+  }, 60_000);
+
   it('takes a just-closed day Massive answers without bars as not published yet: asked again, then recorded', async () => {
     const clock = new ManualClock(MONDAY);
     await fillAndRecord(clock);
