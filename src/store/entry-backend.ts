@@ -13,7 +13,7 @@
  * journal's gzipped days), is a named kind (`NamedEntries`); `WriteOnceBackend` adds what such a
  * kind needs: a write that only the first writer makes, and a folder's names in order.
  */
-import type { CacheEntry, EncodedEntry } from './cache-entry.js';
+import type { CacheEntry, EncodedEntry, EntryHeader } from './cache-entry.js';
 import type { CacheListing } from './cache-types.js';
 
 /** A fill lock held by this process. */
@@ -102,6 +102,11 @@ export interface EntryBackend {
    * @throws on any failure (the caller counts it; the entry is not stored)
    */
   write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void>;
+  /**
+   * The header of `key`'s entry (its note included), without reading its value: for readers that
+   * need only the note. The value's checksum is not checked (a damaged value is found by `read`).
+   */
+  readHeader(key: string): Promise<EntryHeader | undefined>;
   /** Removes `key`'s entry; true when there was one. */
   remove(key: string): Promise<boolean>;
   /**

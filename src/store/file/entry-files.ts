@@ -12,7 +12,7 @@
 import { dirname, join } from 'node:path';
 import { QahtError } from '../../errors.js';
 import type { Clock } from '../../time/clock.js';
-import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
+import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry, type EntryHeader } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
 import { type EntryKind, type EntryLock, type NamedEntries, namedKey, RESPONSE_ENTRIES, type WriteOnceBackend } from '../entry-backend.js';
@@ -62,6 +62,8 @@ const ENTRY_SUFFIX = '.json';
 const LOCK_SUFFIX = '.lock';
 /** Enough of an entry file to hold its header (a long key needs more, and is then read whole). */
 const HEADER_PREFIX_BYTES = 16 * 1024;
+/** What `readHeader` reads first: a header with its note fits (a longer one is read whole). */
+const NOTE_PREFIX_BYTES = 4 * 1024;
 /** Write failures after which writing is pointless for the rest of the run. */
 const CACHING_STOPPERS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
@@ -134,6 +136,22 @@ export class EntryFiles implements WriteOnceBackend {
     }
     const decoded = read.ok && !this.#named ? decodeEntry<T>(read.bytes, key) : undefined;
     if (decoded?.ok) return decoded.entry;
+    await this.#discard(file, read);
+    return undefined;
+  }
+
+  async readHeader(key: string): Promise<EntryHeader | undefined> {
+    const file = this.fileFor(key);
+    const prefix = (bytes: number): Promise<RegularFileRead> | RegularFileRead =>
+      this.#syncReads ? readRegularFileSync(file, this.#entryMaxBytes, bytes) : readRegularFilePrefix(file, bytes, this.#readOptions());
+    let read = await prefix(NOTE_PREFIX_BYTES);
+    let decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
+    // A header longer than the prefix (a long key or note): read the whole file once.
+    if (read.ok && decoded?.ok === false && decoded.reason === 'truncated' && read.size > read.bytes.length) {
+      read = await prefix(Number.POSITIVE_INFINITY);
+      decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
+    }
+    if (decoded?.ok && decoded.header.key === key) return decoded.header;
     await this.#discard(file, read);
     return undefined;
   }

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { QahtError } from '../../errors.js';
-import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
+import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry, type EntryHeader } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
 import { type EntryKind, type EntryLock, namedKey, RESPONSE_ENTRIES, type WriteOnceBackend } from '../entry-backend.js';
@@ -70,6 +70,12 @@ export class RedisEntries implements WriteOnceBackend {
     this.#monitor?.increment('cache.corrupt', 1);
     await this.#connection.command(['UNLINK', redisKey]);
     return undefined;
+  }
+
+  /** STRLEN and GETRANGE of the head: the value is not sent. */
+  async readHeader(key: string): Promise<EntryHeader | undefined> {
+    const head = await this.#readHead(this.#entryKey(key));
+    return head?.header.key === key ? head.header : undefined;
   }
 
   async write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void> {
@@ -156,6 +162,13 @@ export class RedisEntries implements WriteOnceBackend {
   }
 
   async #readHeader(redisKey: string): Promise<Omit<CacheListing, 'file'> | undefined> {
+    const head = await this.#readHead(redisKey);
+    if (!head) return undefined;
+    const { key, source, fetchedAt, ttlMs } = head.header;
+    return { key, source, fetchedAt, ttlMs, sizeBytes: head.size };
+  }
+
+  async #readHead(redisKey: string): Promise<{ header: EntryHeader; size: number } | undefined> {
     const size = Number(await this.#connection.command(['STRLEN', redisKey]));
     if (!(size > 0)) return undefined;
     let prefix = await this.#connection.command(['GETRANGE', redisKey, 0, HEADER_PREFIX_BYTES - 1]);
@@ -164,9 +177,7 @@ export class RedisEntries implements WriteOnceBackend {
       prefix = await this.#connection.command(['GET', redisKey]);
       decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
     }
-    if (!decoded?.ok) return undefined;
-    const { key, source, fetchedAt, ttlMs } = decoded.header;
-    return { key, source, fetchedAt, ttlMs, sizeBytes: size };
+    return decoded?.ok ? { header: decoded.header, size } : undefined;
   }
 
   async #entryKeys(): Promise<string[]> {
