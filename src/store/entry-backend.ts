@@ -40,6 +40,8 @@ export interface EntryKind {
  * entry's bytes as they are, the Redis key `<prefix><kind>:<folder>:<name>` holds them as base64
  * (a script's arguments are text), and Redis keeps each folder's names in the sorted set
  * `<prefix><kind>:<folder>:<index>`, so a folder is listed without scanning the key space.
+ * `list`, `clear` and `readHeader` read cache-entry headers, so they refuse a named kind (a
+ * TypeError); `names` lists it.
  */
 export interface NamedEntries {
   /** File name suffix, e.g. `.json.gz`. */
