@@ -40,6 +40,8 @@ export interface EntryKind {
  * entry's bytes as they are, the Redis key `<prefix><kind>:<folder>:<name>` holds them as base64
  * (a script's arguments are text), and Redis keeps each folder's names in the sorted set
  * `<prefix><kind>:<folder>:<index>`, so a folder is listed without scanning the key space.
+ * `list`, `clear` and `readHeader` read cache-entry headers, so they refuse a named kind (a
+ * TypeError); `names` lists it.
  */
 export interface NamedEntries {
   /** File name suffix, e.g. `.json.gz`. */
@@ -131,6 +133,8 @@ export interface WriteOnceBackend extends EntryBackend {
    * @throws on any failure but "already stored"
    */
   writeOnce(encoded: EncodedEntry<unknown>, keepMs: number): Promise<boolean>;
+  /** Whether `key` holds an entry, without reading it (one stat, one EXISTS). */
+  exists(key: string): Promise<boolean>;
   /**
    * The names stored in `folder` of a named kind ranked `fromRank` or more (all when undefined),
    * lowest rank first.

@@ -34,10 +34,15 @@ const morningAfter = (date: string): number => Date.parse(`${date}T00:30:00Z`) +
 let api: FakeApi;
 let cacheDir: string;
 
+/** Days Massive has not published yet: it answers them with no bars. */
+const unpublished = new Set<string>();
+
 function routeMassive(server: FakeApi): void {
+  unpublished.clear();
   server.route('GET', '/massive/v2/aggs/grouped/locale/us/market/stocks/*', (_req, url, ctx) => {
     const day = url.pathname.split('/').at(-1) ?? '';
-    const tickers = day === HOLIDAY ? [] : SYMBOLS.filter((ticker) => ticker !== 'NVDA' || day <= NVDA_LAST).concat('KO');
+    const tickers =
+      day === HOLIDAY || unpublished.has(day) ? [] : SYMBOLS.filter((ticker) => ticker !== 'NVDA' || day <= NVDA_LAST).concat('KO');
     ctx.json(groupedDailyAnswer(tickers, day));
   });
 }
@@ -160,6 +165,31 @@ describe('screen market and the market journal', () => {
     expect((await market(clock)).code).toBe(0);
     expect((await market(clock, SYMBOLS, env({ MASSIVE_API_KEY: '' }))).code).toBe(0);
     expect((await records()).map((record) => record.date)).toEqual(['2026-12-04']);
+  }, 60_000);
+
+  it('keeps the demo out: a --demo run never asks Massive, even with a key set, and journals nothing', async () => {
+    const clock = new ManualClock(MONDAY);
+    const run = await driveClock(clock, runMain(['market', '--demo', '--json'], env(), { clock }));
+    expect(run.code, run.stderr).toBe(0);
+    expect(api.requests.filter((request) => request.path.startsWith('/massive/'))).toEqual([]);
+    expect(await records()).toEqual([]);
+    expect(await records(join(cacheDir, 'demo'))).toEqual([]);
+  }, 60_000);
+
+  it('takes a just-closed day Massive answers without bars as not published yet: asked again, then recorded', async () => {
+    const clock = new ManualClock(MONDAY);
+    await fillAndRecord(clock);
+    unpublished.add('2026-12-07');
+    await clock.advance(morningAfter('2026-12-07') - clock.now());
+    expect((await market(clock)).code).toBe(0);
+    expect((await records()).map((record) => record.date)).toEqual(['2026-12-04']);
+    // Published by the next run: Monday is asked again, traded, and recorded.
+    unpublished.clear();
+    await clock.advance(15 * 60_000);
+    expect((await market(clock)).code).toBe(0);
+    expect((await records()).map((record) => record.date)).toEqual(['2026-12-04', '2026-12-07']);
+    const asked = api.requests.filter((request) => request.path.endsWith('/2026-12-07'));
+    expect(asked).toHaveLength(2);
   }, 60_000);
 });
 

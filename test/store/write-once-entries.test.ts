@@ -45,6 +45,7 @@ function writeOnceContract(name: string, make: (kind: typeof NAMED) => Promise<W
       expect(await backend.writeOnce(hashed('first'), 60_000)).toBe(true);
       expect(await backend.writeOnce(hashed('second'), 60_000)).toBe(false);
       expect((await backend.read('k'))?.value).toBe('first');
+      expect([await backend.exists('k'), await backend.exists('other')]).toEqual([true, false]);
     });
 
     it('lets one of many simultaneous writers store a named entry, and lists the folder in rank order', async () => {
@@ -66,9 +67,12 @@ function writeOnceContract(name: string, make: (kind: typeof NAMED) => Promise<W
       expect(await backend.names('a')).toEqual(['11', '12']);
     });
 
-    it('refuses a key that is not <folder>/<name>, and names() of a hashed kind', async () => {
+    it('refuses a key that is not <folder>/<name>, names() of a hashed kind, and list(), clear() or readHeader() of a named one', async () => {
       await expect((await make(NAMED)).writeOnce(named('../a/1', 'x'), 60_000)).rejects.toThrow(TypeError);
       await expect((await make(HASHED)).names('a')).rejects.toThrow(TypeError);
+      await expect((await make(NAMED)).list()).rejects.toThrow(TypeError);
+      await expect((await make(NAMED)).clear()).rejects.toThrow(TypeError);
+      await expect((await make(NAMED)).readHeader('a/1')).rejects.toThrow(TypeError);
     });
   });
 }

@@ -86,6 +86,9 @@ export async function syncMarketHistory(
         };
         await ports.candles.write(key, { series: mergeSeries(stored?.series, fetched), fetchedAt: rt.clock.now() });
       }
+      // No bars for the day that has just closed may only mean Massive has not published it yet:
+      // it is asked again by a later run, and taken as a holiday once a day has passed.
+      if (bars.length === 0 && day === today - DAY_MS) continue;
       const marked = { ...emptySeries('1d'), openTime: [day], open: [0], high: [0], low: [0], close: [0], quoteVolume: [bars.length] };
       const current = (await ports.candles.read(LEDGER))?.series;
       await ports.candles.write(LEDGER, { series: mergeSeries(current, marked, MARKET_HISTORY_DAYS + 10), fetchedAt: rt.clock.now() });

@@ -11,7 +11,7 @@
  * and is neither.
  */
 import { hasSignalFlag } from '../signals/flags.js';
-import { bootstrapInterval, type ResamplePicks, resamplePicks } from './bootstrap.js';
+import { bootstrapInterval, SeededDraws } from './bootstrap.js';
 import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
 import type { JournalRecord, JournalRow } from './journal-record.js';
 import { medianInPlace } from './order-statistic.js';
@@ -125,19 +125,10 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
       tallies[s]!.counts.push(dayCounts[s]!);
     }
   }
-  // Signals over as many dates draw the same dates (the generator restarts per interval): draw them once.
-  const shared = new Map<number, ResamplePicks>();
-  const dateCounts = tallies.map((tally) => tally.counts.length);
-  for (const dates of dateCounts) {
-    if (dates > 0 && !shared.has(dates) && dateCounts.filter((other) => other === dates).length > 1)
-      shared.set(dates, resamplePicks(dates));
-  }
-  return {
-    horizonDays,
-    fromDay,
-    toDay,
-    rows: EVAL_SIGNALS.map((signal, s) => summarise(signal, tallies[s]!, shared.get(dateCounts[s]!))),
-  };
+  // One run of the generator for every signal's interval (each reads a prefix of the longest).
+  const draws = new SeededDraws();
+  draws.first(draws.resamples * Math.max(0, ...tallies.map((tally) => tally.sums.length)));
+  return { horizonDays, fromDay, toDay, rows: EVAL_SIGNALS.map((signal, s) => summarise(signal, tallies[s]!, draws)) };
 }
 
 /**
@@ -195,7 +186,7 @@ function excessReturns(
   return excess;
 }
 
-function summarise(signal: EvalSignal, tally: Tally, picks: ResamplePicks | undefined): SignalEvaluation {
+function summarise(signal: EvalSignal, tally: Tally, draws: SeededDraws): SignalEvaluation {
   const n = tally.counts.reduce((total, count) => total + count, 0);
   const dates = tally.counts.length;
   if (n === 0) {
@@ -212,7 +203,7 @@ function summarise(signal: EvalSignal, tally: Tally, picks: ResamplePicks | unde
     };
   }
   const mean = tally.sums.reduce((total, sum) => total + sum, 0) / n;
-  const interval = bootstrapInterval({ sums: tally.sums, counts: tally.counts }, picks);
+  const interval = bootstrapInterval({ sums: tally.sums, counts: tally.counts }, draws);
   return {
     signal,
     n,

@@ -141,6 +141,7 @@ export class EntryFiles implements WriteOnceBackend {
   }
 
   async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#headersKept('readHeader');
     const file = this.fileFor(key);
     const prefix = (bytes: number): Promise<RegularFileRead> | RegularFileRead =>
       this.#syncReads ? readRegularFileSync(file, this.#entryMaxBytes, bytes) : readRegularFilePrefix(file, bytes, this.#readOptions());
@@ -184,6 +185,13 @@ export class EntryFiles implements WriteOnceBackend {
     return wrote;
   }
 
+  exists(key: string): Promise<boolean> {
+    return this.#fs.lstat(this.fileFor(key)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async names(folder: string, fromRank?: number): Promise<string[]> {
     if (!this.#named) throw new TypeError(`${this.entriesDir} holds no named entries`);
     return folderNames(join(this.entriesDir, namedKey(`${folder}/x`).folder), this.#named, this.#fs, fromRank);
@@ -208,6 +216,7 @@ export class EntryFiles implements WriteOnceBackend {
 
   /** Only each file's header is read (its value length must fit the file; the checksum is checked when the entry is used). */
   async list(): Promise<CacheListing[]> {
+    this.#headersKept('list');
     const listings: CacheListing[] = [];
     for (const file of await this.#entryFiles()) {
       const header = await this.#readHeader(file);
@@ -218,6 +227,7 @@ export class EntryFiles implements WriteOnceBackend {
 
   /** Unusable files are removed too, but only counted when clearing everything. */
   async clear(source?: string): Promise<number> {
+    this.#headersKept('clear');
     let removed = 0;
     for (const file of await this.#entryFiles()) {
       if (source !== undefined && (await this.#readHeader(file))?.source !== source) continue;
@@ -241,6 +251,11 @@ export class EntryFiles implements WriteOnceBackend {
     );
     if (blocked) this.#warnOnce(`blocked:${file}`, `${source} data is not cached: ${file} is a directory where its cache entry belongs`);
     else this.#warnOnce('failed', `caching failed for ${source}: ${describeFsError(error)}`);
+  }
+
+  /** `list`, `clear` and `readHeader` read cache-entry headers, which a named kind's entries do not have (a damaged-looking one would be removed). */
+  #headersKept(operation: string): void {
+    if (this.#named) throw new TypeError(`${operation} of ${this.entriesDir}: a named kind is listed with names()`);
   }
 
   /** Makes the folders `file` goes in: the kind's, and a named entry's own. */

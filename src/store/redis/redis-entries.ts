@@ -74,6 +74,7 @@ export class RedisEntries implements WriteOnceBackend {
 
   /** STRLEN and GETRANGE of the head: the value is not sent. */
   async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#headersKept('readHeader');
     const head = await this.#readHead(this.#entryKey(key));
     return head?.header.key === key ? head.header : undefined;
   }
@@ -91,6 +92,10 @@ export class RedisEntries implements WriteOnceBackend {
     return (
       (await this.#connection.command(['SET', this.#entryKey(encoded.entry.key), encoded.bytes, 'NX', 'PX', Math.ceil(keepMs)])) !== null
     );
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return Number(await this.#connection.command(['EXISTS', this.#entryKey(key)])) === 1;
   }
 
   async names(folder: string, fromRank?: number): Promise<string[]> {
@@ -128,6 +133,7 @@ export class RedisEntries implements WriteOnceBackend {
 
   /** Only each entry's header is read; `file` is its Redis key. */
   async list(): Promise<CacheListing[]> {
+    this.#headersKept('list');
     const listings: CacheListing[] = [];
     for (const redisKey of await this.#entryKeys()) {
       const header = await this.#readHeader(redisKey);
@@ -137,6 +143,7 @@ export class RedisEntries implements WriteOnceBackend {
   }
 
   async clear(source?: string): Promise<number> {
+    this.#headersKept('clear');
     let removed = 0;
     for (const redisKey of await this.#entryKeys()) {
       if (source !== undefined && (await this.#readHeader(redisKey))?.source !== source) continue;
@@ -204,6 +211,11 @@ export class RedisEntries implements WriteOnceBackend {
       [encoded.bytes.toString('base64'), Math.ceil(keepMs), rank, name, rank - named.keepRanks, once ? 'NX' : ''],
     );
     return reply === 1;
+  }
+
+  /** `list`, `clear` and `readHeader` read cache-entry headers, which a named kind's entries do not have (and `clear` would take its names' sets). */
+  #headersKept(operation: string): void {
+    if (this.#kind.named) throw new TypeError(`${operation} of ${this.#kind.redisEntries}: a named kind is listed with names()`);
   }
 
   #indexKey(folder: string): string {
