@@ -55,10 +55,10 @@ export { CACHE_HIT_COUNTER, CACHE_MISS_COUNTER } from './metric-names.js';
 export {
   safeExecute,
   classifyError,
-  type ErrorCategory,
   type SafeExecuteLogger,
   type SafeExecuteOptions,
 } from './resilience/safe-execute.js';
+export type { ErrorCategory } from './resilience/error-category.js';
 // The pooled HTTP client (undici is loaded by this import, but creates nothing until constructed).
 export { AsyncAPIClient, type AsyncAPIClientOptions, type BatchResult } from './http/async-api-client.js';
 export type { HttpResponse, RequestOptions } from './http/types.js';

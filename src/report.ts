@@ -71,3 +71,28 @@ export function skippedReport<Name extends string>(name: Name, reason: SkipReaso
 export function failedReport<Name extends string>(name: Name, error: string): SourceReport<Name> {
   return { name, status: 'failed', fetchedAt: null, ageSeconds: null, items: 0, error };
 }
+
+/** What a source served, for `servedReport`: `fetchedAtMs` is when its (oldest) data was fetched, null when it served none. */
+export interface Served<Name extends string> {
+  name: Name;
+  status: Exclude<SourceStatus, 'skipped'>;
+  fetchedAtMs: number | null;
+  items: number;
+  error: string | null;
+  veryStale: boolean;
+}
+
+/** The report of a source that ran, its age measured at `nowMs` (whole seconds, never negative). */
+export function servedReport<Name extends string>(served: Served<Name>, nowMs: number): SourceReport<Name> {
+  const { name, status, fetchedAtMs, items, error } = served;
+  const report: SourceReport<Name> = {
+    name,
+    status,
+    fetchedAt: fetchedAtMs === null ? null : new Date(fetchedAtMs).toISOString(),
+    ageSeconds: fetchedAtMs === null ? null : Math.max(0, Math.round((nowMs - fetchedAtMs) / 1000)),
+    items,
+    error,
+  };
+  if (served.veryStale) report.veryStale = true;
+  return report;
+}

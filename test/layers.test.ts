@@ -18,6 +18,7 @@ const FLOORS: Record<string, number> = {
   'metric-names.ts': 1,
   'candle.ts': 1,
   'breaker-state.ts': 1,
+  'fallback-cache.ts': 1,
   'resilience/': 2,
   'perf/': 2,
   'store/': 2,

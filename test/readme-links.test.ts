@@ -73,6 +73,18 @@ describe('README links and section names', () => {
     expect(broken).toEqual([]);
   });
 
+  it('every source file src/README.md names exists', () => {
+    const files = [...sourceFiles('src'), ...sourceFiles('test')];
+    const names = new Set(files.map((file) => file.split('/').pop()));
+    const missing: string[] = [];
+    for (const [, path] of readFileSync(join(ROOT, 'src/README.md'), 'utf8').matchAll(/`([\w./-]+\.(?:ts|mjs))`/g)) {
+      // `store/response-cache.ts` from src/, `test/layers.test.ts` from the top, `why.ts` anywhere.
+      const found = path!.includes('/') ? existsSync(join(ROOT, 'src', path!)) || existsSync(join(ROOT, path!)) : names.has(path!);
+      if (!found) missing.push(path!);
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('every README section a comment names exists', () => {
     const headings = new Map(DOCS.map((doc) => [doc, headingsOf(doc)]));
     const broken: string[] = [];

@@ -40,6 +40,7 @@ const GROUP_OF: Readonly<Record<string, string>> = {
   config: RUN,
   cacheDir: STORE,
   store: STORE,
+  storePrefix: STORE,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { isQahtError, QahtError, type QahtErrorCode } from '../errors.js';
 import { redactSecrets } from '../redact.js';
+import { nodeErrorCategory } from '../resilience/error-category.js';
 import type { HttpMethod } from './types.js';
 
 /** What the classifier needs to know about the failed attempt. */
@@ -12,13 +13,6 @@ export interface FailureContext {
   method?: HttpMethod;
 }
 
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-]);
 const TOO_LARGE_CODES = new Set(['UND_ERR_RES_EXCEEDED_MAX_SIZE']);
 const ABORT_CODES = new Set(['UND_ERR_ABORTED', 'ABORT_ERR']);
 
@@ -33,7 +27,7 @@ export function classifyTransportError(error: unknown, context: FailureContext):
   const make = (qahtCode: QahtErrorCode, what: string): QahtError =>
     new QahtError(qahtCode, `${what} for ${context.method ?? 'GET'} ${context.url}: ${detail}`, { url: context.url, cause: error });
 
-  if (code && TIMEOUT_CODES.has(code)) return make('QAHT_ERR_TIMEOUT', 'timed out');
+  if (code && nodeErrorCategory(code) === 'timeout') return make('QAHT_ERR_TIMEOUT', 'timed out');
   if (code && TOO_LARGE_CODES.has(code)) return make('QAHT_ERR_RESPONSE_TOO_LARGE', 'response too large');
   // The caller's aborts and our deadline arrive as QahtErrors (the abort reason); any other abort
   // is the transport tearing the request down, i.e. a connection failure.

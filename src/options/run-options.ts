@@ -110,10 +110,20 @@ export const RUN_OPTIONS = [
     defaultLabel: 'file:',
     ...storeUrl(),
   }),
+  defineOption({
+    key: 'storePrefix',
+    flags: '--store-prefix <prefix>',
+    description:
+      'the start of every key in a shared Redis, so several teams or setups can share one (1–64 printable characters, no spaces)',
+    env: 'SCREEN_STORE_PREFIX',
+    default: DEFAULT_STORE_PREFIX,
+    type: 'text',
+    parse: parseStorePrefix,
+  }),
 ] as const;
 
 /** The keys of the run options a command that makes no request to an API (`status`, `cache`) takes. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'store', 'demo', 'quiet', 'color', 'links']);
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['cacheDir', 'store', 'storePrefix', 'demo', 'quiet', 'color', 'links']);
 
 /**
  * The run options of a command that makes no request to an API and writes no log (`status`,
@@ -150,7 +160,7 @@ export interface RunSettings {
   paceMs: number | undefined;
   /** Where the config file is (read by the commands that use it). */
   config: ConfigLocation;
-  /** `--store`: the file store (cache dir) or a shared Redis, with `SCREEN_STORE_PREFIX`. */
+  /** `--store`: the file store (cache dir) or a shared Redis, with `--store-prefix`. */
   store: StoreLocation;
 }
 
@@ -181,19 +191,17 @@ export function resolveRunSettings(raw: RawValues, env: Env, taken: readonly Opt
     retryBaseMs: values.retryBaseMs,
     paceMs: values.paceMs,
     config: configLocation(values.config, sources.config ?? 'default', env),
-    store: storeLocation(values.store, env, values.demo),
+    store: storeLocation(values.store, values.storePrefix, values.demo),
   };
 }
 
 /**
- * The parsed `--store` with the key prefix a shared store uses (`SCREEN_STORE_PREFIX`, blank =
- * default). Under `--demo` every key gets a `demo:` part after it: the demo's recorded prices,
- * history and pacing live in a key space no real run reads.
+ * The parsed `--store` with the key prefix a shared store uses (`--store-prefix`). Under `--demo`
+ * every key gets a `demo:` part after it: the demo's recorded prices, history and pacing live in a
+ * key space no real run reads.
  */
-function storeLocation(store: StoreUrl, env: Env, demo: boolean): StoreLocation {
+function storeLocation(store: StoreUrl, prefix: string, demo: boolean): StoreLocation {
   if (store.kind === 'file') return store;
-  const raw = env.SCREEN_STORE_PREFIX;
-  const prefix = raw === undefined || raw.trim() === '' ? DEFAULT_STORE_PREFIX : parseStorePrefix(raw);
   return { ...store, prefix: demo ? `${prefix}demo:` : prefix };
 }
 

@@ -54,10 +54,10 @@ function maskPassword(text: string): string {
  * `SCREEN_STORE_PREFIX`: 1–64 printable characters without spaces, since it starts every Redis key
  * and shows in `screen status`.
  */
-export function parseStorePrefix(raw: string): string {
+export function parseStorePrefix(raw: string, label = 'SCREEN_STORE_PREFIX'): string {
   const text = raw.trim();
   if (!/^[\x21-\x7e]{1,64}$/.test(text)) {
-    throw usageError(`SCREEN_STORE_PREFIX must be 1 to 64 printable characters without spaces, got ${quoteValue(raw)}`);
+    throw usageError(`${label} must be 1 to 64 printable characters without spaces, got ${quoteValue(raw)}`);
   }
   return text;
 }

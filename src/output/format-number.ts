@@ -18,8 +18,13 @@ export function formatCompact(value: number | null | undefined): string {
   return value.toFixed(abs >= 100 ? 0 : 2);
 }
 
-/** Prices keep significant digits for sub-cent coins: 67500 → "67,500", 0.00001234 → "0.00001234". */
-export function formatPrice(value: number | null | undefined): string {
+/**
+ * A price whose precision scales with its size, for coins from whole dollars down to sub-cent:
+ * grouped whole units from 1,000 (67500 → "67,500"), cents from 1 (3.14159 → "3.14"), four
+ * significant digits below (0.00001234 → "0.00001234"). Stock quotes use the market screen's
+ * `formatCentsPrice` (always cents).
+ */
+export function formatScaledPrice(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const abs = Math.abs(value);
   if (abs >= 1000) return groupThousands(value.toFixed(0));

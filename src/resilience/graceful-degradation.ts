@@ -1,3 +1,7 @@
+import type { FallbackCache } from '../fallback-cache.js';
+
+// The library entry names it with the fallback that reads it.
+export type { FallbackCache };
 import { monotonicMs, systemClock, type Clock } from '../time/clock.js';
 
 /** How one source fared in `multiSourceFetch`. */
@@ -59,13 +63,6 @@ export async function multiSourceFetch<T>(
   }
   // fromEntries defines own properties, so a source named "__proto__" cannot alter the prototype.
   return { results: Object.fromEntries(results), report: Object.fromEntries(report), failures };
-}
-
-/** The small cache `staleCacheFallback` needs; the disk cache implements it. */
-export interface FallbackCache {
-  /** The stored value and when it was stored (epoch ms), or undefined on a miss. */
-  get(key: string): Promise<{ value: unknown; storedAt: number } | undefined>;
-  set(key: string, value: unknown): Promise<void>;
 }
 
 /** `fresh`: fetched now; `cached`: from cache within its age limit; `stale`: older, served anyway. */

@@ -53,13 +53,23 @@ export function isDamagedHostSnapshot(entry: LimiterHostSnapshot, nowMs: number)
   );
 }
 
+/**
+ * The pace a saved entry shows, for a reader that only reports it (`screen status`): its delay,
+ * and its block (0 when it has none). Entries that carry no more than these two (older versions,
+ * the shared store's reading) count; anything else malformed reads as none.
+ */
+export function savedPace(value: unknown): { delayMs: number; blockedUntil: number } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { delayMs, blockedUntil } = value as Record<string, unknown>;
+  if (!isFiniteNumber(delayMs) || delayMs < 0) return undefined;
+  return { delayMs, blockedUntil: isFiniteNumber(blockedUntil) ? blockedUntil : 0 };
+}
+
 /** Whether `value` has the shape `toJSON()` writes (finite numbers where numbers belong). */
 export function isHostSnapshot(value: unknown): value is LimiterHostSnapshot {
-  if (typeof value !== 'object' || value === null) return false;
+  if (savedPace(value) === undefined) return false;
   const v = value as Record<string, unknown>;
   return (
-    isFiniteNumber(v.delayMs) &&
-    v.delayMs >= 0 &&
     isFiniteNumber(v.successes) &&
     v.successes >= 0 &&
     isFiniteNumber(v.blockedUntil) &&

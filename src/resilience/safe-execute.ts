@@ -1,7 +1,5 @@
 import { isQahtError } from '../errors.js';
-
-/** What kind of failure an error is, for logs and for the user's one-line explanation. */
-export type ErrorCategory = 'timeout' | 'connection' | 'memory' | 'disk' | 'invalid_data' | 'missing_key' | 'unexpected';
+import { type ErrorCategory, nodeErrorCategory } from './error-category.js';
 
 /** The two pino methods `safeExecute` uses; any pino logger fits. */
 export interface SafeExecuteLogger {
@@ -17,37 +15,6 @@ export interface SafeExecuteOptions<F> {
   /** @default a pino logger on stderr at LOG_LEVEL (default 'warn'), created on first use */
   logger?: SafeExecuteLogger;
 }
-
-const NODE_CODES: Record<string, ErrorCategory> = {
-  ETIMEDOUT: 'timeout',
-  ESOCKETTIMEDOUT: 'timeout',
-  UND_ERR_CONNECT_TIMEOUT: 'timeout',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout',
-  UND_ERR_BODY_TIMEOUT: 'timeout',
-  ECONNRESET: 'connection',
-  ECONNREFUSED: 'connection',
-  ECONNABORTED: 'connection',
-  ENOTFOUND: 'connection',
-  EAI_AGAIN: 'connection',
-  EHOSTUNREACH: 'connection',
-  ENETUNREACH: 'connection',
-  EPIPE: 'connection',
-  UND_ERR_SOCKET: 'connection',
-  ENOSPC: 'disk',
-  EACCES: 'disk',
-  EPERM: 'disk',
-  EROFS: 'disk',
-  EMFILE: 'disk',
-  ENFILE: 'disk',
-  EDQUOT: 'disk',
-  EIO: 'disk',
-  ENOENT: 'disk',
-  EISDIR: 'disk',
-  ENOTDIR: 'disk',
-  ERR_OUT_OF_MEMORY: 'memory',
-  ERR_BUFFER_TOO_LARGE: 'memory',
-  ERR_STRING_TOO_LONG: 'memory',
-};
 
 const MEMORY_MESSAGES = /Invalid (?:array|typed array|string) length|Array buffer allocation failed|allocation failed/i;
 
@@ -91,7 +58,8 @@ function classifyOne(error: unknown): ErrorCategory {
   }
   if (typeof error !== 'object') return 'unexpected';
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && Object.hasOwn(NODE_CODES, code)) return NODE_CODES[code] as ErrorCategory;
+  const byCode = typeof code === 'string' ? nodeErrorCategory(code) : undefined;
+  if (byCode) return byCode;
   const name = (error as { name?: unknown }).name;
   if (name === 'TimeoutError') return 'timeout';
   if (error instanceof RangeError && MEMORY_MESSAGES.test(error.message)) return 'memory';

@@ -15,6 +15,7 @@ import type { Progress } from '../output/progress.js';
 import type { CacheView } from '../store/cache-types.js';
 import type { HistoryPorts } from '../store/history/history-ports.js';
 import type { JournalPort } from '../store/journal-port.js';
+import type { BudgetPort } from '../store/store-ports.js';
 import type { Env, SourceName } from '../sources/source-names.js';
 
 /**
@@ -26,14 +27,6 @@ export interface CommonOptions {
   sources: SourceName[] | undefined;
   /** `--limit N`: rows to print. Undefined = the command's default. */
   limit: number | undefined;
-}
-
-/** Daily/periodic budgets shared by every run (e.g. Alpha Vantage's 25 calls a day). */
-export interface BudgetLedger {
-  /** Takes up to `amount` units of `name`'s budget for the UTC day of now; returns how many were granted. */
-  consume(name: string, amount: number, limitPerDay: number): Promise<number>;
-  /** Units left today without consuming any. */
-  remaining(name: string, limitPerDay: number): Promise<number>;
 }
 
 /**
@@ -53,7 +46,8 @@ export interface Runtime {
   baseUrls(source: SourceName): Promise<readonly string[]>;
   /** The run's view of the cache: every lookup in the run's mode (normal, force-refresh or offline). */
   cache: CacheView;
-  budgets: BudgetLedger;
+  /** Daily budgets shared by every run (e.g. Alpha Vantage's 25 calls a day). */
+  budgets: BudgetPort;
   /** Candle history (series and Binance's weight budget) in the run's store; undefined: the run keeps none. */
   history?: HistoryPorts | undefined;
   progress: Progress;

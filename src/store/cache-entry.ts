@@ -49,8 +49,11 @@ export interface EncodedEntry<T> {
   bytes: Buffer;
 }
 
-/** What the head of an entry file says, without its value. */
-export type EntryHeader = Omit<CacheEntry<never>, 'value'> & { bytes: number };
+/**
+ * What the head of an entry file says, without its value; `note` is a small JSON object the
+ * writer kept about the value (see `encodeEntry`), for readers that need only that.
+ */
+export type EntryHeader = Omit<CacheEntry<never>, 'value'> & { bytes: number; note?: Record<string, unknown> };
 
 /** Why a file was not a usable entry. */
 export type CorruptReason = 'unparsable' | 'invalid' | 'foreign-schema' | 'truncated' | 'checksum' | 'wrong-key';
@@ -69,6 +72,7 @@ const HeaderSchema = v.object({
   ttlMs: v.pipe(v.number(), v.minValue(0)),
   bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
   checksum: v.pipe(v.string(), v.regex(/^w?[0-9a-f]{16}$/)),
+  note: v.optional(v.record(v.string(), v.unknown())),
 });
 
 /** How an entry's value bytes are checksummed: FNV-1a byte by byte, or word by word (large values read often). */
@@ -79,8 +83,16 @@ export function checksumOf(bytes: Uint8Array, kind: ChecksumKind = 'fnv1a'): str
   return kind === 'words' ? wordChecksumHex(bytes) : fnv1a64Hex(bytes);
 }
 
-/** Builds a complete entry and its file bytes, serialising the value once. */
-export function encodeEntry<T>(input: CacheEntryInput<T>, options: { checksum?: ChecksumKind } = {}): EncodedEntry<T> {
+/**
+ * Builds a complete entry and its file bytes, serialising the value once. `note`: a small JSON
+ * object about the value, kept in the header, where a reader finds it without reading the value
+ * (the value's checksum does not cover it; its reader checks its shape).
+ * @throws RangeError for a note holding a `"value"` key (the header would end there)
+ */
+export function encodeEntry<T>(
+  input: CacheEntryInput<T>,
+  options: { checksum?: ChecksumKind; note?: Record<string, unknown> | undefined } = {},
+): EncodedEntry<T> {
   const valueBytes = Buffer.from(JSON.stringify(input.value) ?? 'null', 'utf8');
   const entry: CacheEntry<T> = {
     schema: CACHE_SCHEMA_VERSION,
@@ -95,8 +107,10 @@ export function encodeEntry<T>(input: CacheEntryInput<T>, options: { checksum?: 
     value: input.value,
   };
   const head: EntryHeader = { ...headerOf(entry), bytes: valueBytes.length, checksum: entry.checksum };
+  if (options.note !== undefined) head.note = options.note;
   // The header's own JSON without its closing brace, then the value as the last member.
   const headText = JSON.stringify(head).slice(0, -1);
+  if (headText.includes(',"value":')) throw new RangeError(`the note of ${input.key} holds a "value" key`);
   const bytes = Buffer.concat([Buffer.from(headText, 'utf8'), VALUE_MARKER, valueBytes, Buffer.of(CLOSING_BRACE)]);
   return { entry, bytes };
 }

@@ -88,9 +88,3 @@ export interface CacheListing {
 export interface CacheMonitor {
   increment(name: string, by?: number): void;
 }
-
-/** The minimal store `GracefulDegradation.staleCacheFallback` reads and writes. `storedAt` is epoch ms. */
-export interface FallbackCache<T = unknown> {
-  get(key: string): Promise<{ value: T; storedAt: number } | undefined>;
-  set(key: string, value: T): Promise<void>;
-}

@@ -13,7 +13,7 @@
  * journal's gzipped days), is a named kind (`NamedEntries`); `WriteOnceBackend` adds what such a
  * kind needs: a write that only the first writer makes, and a folder's names in order.
  */
-import type { CacheEntry, EncodedEntry } from './cache-entry.js';
+import type { CacheEntry, EncodedEntry, EntryHeader } from './cache-entry.js';
 import type { CacheListing } from './cache-types.js';
 
 /** A fill lock held by this process. */
@@ -40,6 +40,8 @@ export interface EntryKind {
  * entry's bytes as they are, the Redis key `<prefix><kind>:<folder>:<name>` holds them as base64
  * (a script's arguments are text), and Redis keeps each folder's names in the sorted set
  * `<prefix><kind>:<folder>:<index>`, so a folder is listed without scanning the key space.
+ * `list`, `clear` and `readHeader` read cache-entry headers, so they refuse a named kind (a
+ * TypeError); `names` lists it.
  */
 export interface NamedEntries {
   /** File name suffix, e.g. `.json.gz`. */
@@ -102,6 +104,11 @@ export interface EntryBackend {
    * @throws on any failure (the caller counts it; the entry is not stored)
    */
   write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void>;
+  /**
+   * The header of `key`'s entry (its note included), without reading its value: for readers that
+   * need only the note. The value's checksum is not checked (a damaged value is found by `read`).
+   */
+  readHeader(key: string): Promise<EntryHeader | undefined>;
   /** Removes `key`'s entry; true when there was one. */
   remove(key: string): Promise<boolean>;
   /**

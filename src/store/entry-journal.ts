@@ -24,6 +24,8 @@ import {
 
 const DAY_MS = 86_400_000;
 const KEEP_MS = JOURNAL_KEEP_DAYS * DAY_MS;
+/** Records read at once. */
+const READ_BATCH = 64;
 /** Largest record read back, in bytes (a real day is tens of KB gzipped); a bigger one is damage. */
 export const RECORD_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -61,8 +63,17 @@ export class EntryJournal implements JournalPort {
     checkJournalScreen(screen);
     const since = sinceDate === undefined ? Number.NaN : journalDayOf(sinceDate);
     const dates = await this.#records.names(screen, Number.isFinite(since) ? since : undefined);
-    const entries = await Promise.all(dates.map((date) => this.#records.read<string>(`${screen}/${date}`).catch(() => undefined)));
-    return entries.flatMap((entry, i) => (typeof entry?.value === 'string' ? [{ date: dates[i]!, json: entry.value }] : []));
+    const records: StoredJournalRecord[] = [];
+    // A few at a time: three years of days at once would queue tens of MB on one Redis connection.
+    for (let start = 0; start < dates.length; start += READ_BATCH) {
+      const batch = dates.slice(start, start + READ_BATCH);
+      // An unreadable day is simply not in the journal.
+      const entries = await Promise.all(batch.map((date) => this.#records.read<string>(`${screen}/${date}`).catch(() => undefined)));
+      entries.forEach((entry, i) => {
+        if (typeof entry?.value === 'string') records.push({ date: batch[i]!, json: entry.value });
+      });
+    }
+    return records;
   }
 
   async writeSummary(screen: string, name: string, json: string): Promise<void> {

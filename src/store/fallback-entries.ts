@@ -4,7 +4,7 @@
  * or when it stops answering during the operation. Any other error is the caller's.
  */
 import { isStoreUnavailable } from '../errors.js';
-import type { CacheEntry, EncodedEntry } from './cache-entry.js';
+import type { CacheEntry, EncodedEntry, EntryHeader } from './cache-entry.js';
 import type { CacheListing } from './cache-types.js';
 import type { EntryBackend, EntryLock, WriteOnceBackend } from './entry-backend.js';
 
@@ -26,6 +26,10 @@ export class FallbackEntries implements WriteOnceBackend {
 
   write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void> {
     return this.#either((backend) => backend.write(encoded, keepMs));
+  }
+
+  readHeader(key: string): Promise<EntryHeader | undefined> {
+    return this.#either((backend) => backend.readHeader(key));
   }
 
   /** @throws TypeError when a backend cannot write once (a caller's bug) */

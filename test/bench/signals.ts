@@ -26,6 +26,7 @@ import { squeezePct } from '../../src/screens/signals/squeeze.js';
 import { trend } from '../../src/screens/signals/trend.js';
 import { check, median, ms, progress, type BenchResult, type BenchRow } from './bench-types.js';
 import { measureNode } from './measure-process.js';
+import { pendingSeries, warmHistory } from './warm-history.js';
 
 const COINS = 250;
 const BARS = 1_000;
@@ -96,8 +97,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'screen.js');
 const WARM_RUNS = 7;
 const WARM_GOAL = 1.15;
-/** Fill runs at most: CoinGecko-only coins get 3 history requests a run without a key, so a few stay pending. */
-const FILL_RUNS = 12;
 
 /** The environment of a clean machine, no keys, no colour. */
 function benchEnv(cacheDir: string): NodeJS.ProcessEnv {
@@ -114,12 +113,9 @@ async function warmRunRows(): Promise<{ rows: BenchRow[]; notes: string[] }> {
     const without = join(scratch, 'without');
     const options = (dir: string) => ({ env: benchEnv(dir), cwd: ROOT, scratchDir: scratch });
     const crypto = (budget: number) => [BIN, 'crypto', '--demo', '--json', '--history-budget', String(budget)];
-    progress('15c filling the demo candle history');
-    let pending = Number.POSITIVE_INFINITY;
-    for (let run = 0; run < FILL_RUNS && pending > 50; run++) {
-      const fill = await measureNode(crypto(1000), options(withHistory));
-      pending = Number(/history: (\d+) series pending/.exec(fill.stderr)?.[1] ?? 0);
-    }
+    // The history complete, as a user's (warm-history.ts); its response cache warmed by the fill.
+    await warmHistory({ name: 'demo', bin: BIN, args: ['--demo'], env: benchEnv(withHistory), cwd: ROOT }, withHistory, scratch);
+    const pending = pendingSeries((await measureNode(crypto(0), options(withHistory))).stderr);
     await cp(withHistory, without, { recursive: true });
     await rm(join(without, 'demo', 'history'), { recursive: true, force: true });
     // Refresh both caches' snapshots, then time the two alternately (read-only history: budget 0).
@@ -163,8 +159,8 @@ async function warmRunRows(): Promise<{ rows: BenchRow[]; notes: string[] }> {
       ],
       notes: [
         `15c/d: \`screen crypto --demo --json --history-budget 0\` (the built bin), medians of ${WARM_RUNS} alternated runs; ` +
-          `with history ${onSignals} of ${withRows.length} shown rows were scored on signals (${pending} series still pending: ` +
-          `CoinGecko-only coins fill 3 a run), without it ${withoutRows.filter((row) => row.scoreBasis === 'snapshot').length} on the snapshot.`,
+          `with history (complete: \`screen history fill --interval all\`, untimed, see test/bench/warm-history.ts; ${pending} series pending) ` +
+          `${onSignals} of ${withRows.length} shown rows were scored on signals, without it ${withoutRows.filter((row) => row.scoreBasis === 'snapshot').length} on the snapshot.`,
       ],
     };
   } finally {

@@ -78,10 +78,12 @@ describe('screen eval', () => {
     expect(json).toMatchObject({ days: 0, from: null, to: null });
   });
 
-  it('says the market screen keeps no journal yet, and where its evidence can come from', async () => {
+  it('says how the market journal fills, and where else its evidence can come from', async () => {
     const run = await runMain(['eval', 'market'], env, { clock: clock() });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('`screen market` keeps no journal yet; `--basis backfill` answers from stored daily bars');
+    expect(run.stderr).toContain(
+      'no trading days recorded yet for market; a `screen market` run with MASSIVE_API_KEY records the last closed trading day, and `--basis backfill` answers from stored daily bars',
+    );
   });
 
   it.each([

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { INTERVAL_MS } from '../../src/candle.js';
 import type { GeneratedBar } from '../../src/demo/candle-generator.js';
 import type { CryptoRow } from '../../src/screens/crypto/crypto-row.js';
+import { SERIES_SIGNALS_VERSION } from '../../src/screens/signals/series-signals.js';
+import { signalsDocument } from '../../src/screens/signals/summary-document.js';
 import { driveClock } from '../helpers/drive-clock.js';
 import type { FakeApi } from '../helpers/fake-api/index.js';
 import { installHistoryRoutes } from '../helpers/fake-api/history-routes.js';
+import { fileCandles } from '../helpers/file-candles.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { type CliRun, runMain, useCliSandbox } from '../helpers/run-cli.js';
 import { BODIES, cryptoEnv, routeCrypto } from './crypto-fixtures.js';
@@ -101,6 +104,44 @@ describe('screen crypto: signals end to end', () => {
     expect(bySymbol(doc, 'DOGE').rsi14).toBeLessThan(30);
     expect(bySymbol(doc, 'DOGE').why).toMatch(/RSI \d+ oversold/);
     expect(bySymbol(doc, 'DOGE').trend).toBe('down');
+  });
+
+  it('says the same on a warm run, which reads the series summaries, and when a summary is of an older version', async () => {
+    const fields = (doc: SignalsJson) =>
+      doc.results.map(
+        ({ symbol, rvol, breakout, rs7dPct, rs30dPct, squeezePct, rsi14, rsi14h, trend, listedDays, historyAsOf, why, score }) => ({
+          symbol,
+          rvol,
+          breakout,
+          rs7dPct,
+          rs30dPct,
+          squeezePct,
+          rsi14,
+          rsi14h,
+          trend,
+          listedDays,
+          historyAsOf,
+          why,
+          score,
+        }),
+      );
+    // The first run fetches the series; then two read-only runs: one reads each series' summary,
+    // the other (every summary made stale) each whole series.
+    expect((await crypto([])).run.code).toBe(0);
+    const store = fileCandles(cacheDir);
+    const btc = { source: 'binance', interval: '1d', asset: 'BTCUSDT' } as const;
+    expect((await store.readHead(btc))?.summary).toMatchObject({ v: SERIES_SIGNALS_VERSION });
+    const readOnly = ['--history-budget', '0'];
+    const fromSummaries = fields((await crypto(readOnly)).doc);
+    expect(fromSummaries.find((row) => row.symbol === 'BTC')?.rvol).toBeGreaterThan(15);
+    // Summaries of another version (a signal definition changed since) are recomputed from the series.
+    const keys = await store.keys();
+    expect(keys.length).toBeGreaterThan(20);
+    for (const key of keys) {
+      const stored = await store.read(key);
+      await store.write(key, stored!, { ...signalsDocument(stored!.series), v: SERIES_SIGNALS_VERSION - 1, rvol: 999 });
+    }
+    expect(fields((await crypto(readOnly)).doc)).toEqual(fromSummaries);
   });
 
   it('keeps only flagged rows with --signal, and orders by the new --sort keys', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatCompact, formatPercent, formatPrice, groupThousands } from '../../src/output/format-number.js';
+import { formatAge, formatCompact, formatPercent, formatScaledPrice, groupThousands } from '../../src/output/format-number.js';
 
 describe('number formats for tables', () => {
   it('groups thousands by hand', () => {
@@ -9,10 +9,10 @@ describe('number formats for tables', () => {
   });
 
   it('formats prices with sensible precision', () => {
-    expect(formatPrice(67500.4)).toBe('67,500');
-    expect(formatPrice(Math.PI)).toBe('3.14');
-    expect(formatPrice(0.00001234)).toBe('0.00001234');
-    expect(formatPrice(null)).toBe('–');
+    expect(formatScaledPrice(67500.4)).toBe('67,500');
+    expect(formatScaledPrice(Math.PI)).toBe('3.14');
+    expect(formatScaledPrice(0.00001234)).toBe('0.00001234');
+    expect(formatScaledPrice(null)).toBe('–');
   });
 
   it('formats compact amounts, percentages and ages', () => {

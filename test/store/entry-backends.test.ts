@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QahtError } from '../../src/errors.js';
-import { type CacheEntry, type EncodedEntry, encodeEntry } from '../../src/store/cache-entry.js';
+import { type CacheEntry, decodeHeader, type EncodedEntry, encodeEntry, type EntryHeader } from '../../src/store/cache-entry.js';
 import type { CacheListing } from '../../src/store/cache-types.js';
 import { type EntryBackend, type EntryLock, entryKind, RESPONSE_ENTRIES } from '../../src/store/entry-backend.js';
 import { FallbackEntries } from '../../src/store/fallback-entries.js';
@@ -29,6 +29,12 @@ class MemoryEntries implements EntryBackend {
   async write(encoded: EncodedEntry<unknown>): Promise<void> {
     this.#touch('write');
     this.entries.set(encoded.entry.key, encoded);
+  }
+  async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#touch('readHeader');
+    const stored = this.entries.get(key);
+    const decoded = stored ? decodeHeader(stored.bytes, stored.bytes.length) : undefined;
+    return decoded?.ok ? decoded.header : undefined;
   }
   async remove(key: string): Promise<boolean> {
     this.#touch('remove');

@@ -66,9 +66,12 @@ function writeOnceContract(name: string, make: (kind: typeof NAMED) => Promise<W
       expect(await backend.names('a')).toEqual(['11', '12']);
     });
 
-    it('refuses a key that is not <folder>/<name>, and names() of a hashed kind', async () => {
+    it('refuses a key that is not <folder>/<name>, names() of a hashed kind, and list(), clear() or readHeader() of a named one', async () => {
       await expect((await make(NAMED)).writeOnce(named('../a/1', 'x'), 60_000)).rejects.toThrow(TypeError);
       await expect((await make(HASHED)).names('a')).rejects.toThrow(TypeError);
+      await expect((await make(NAMED)).list()).rejects.toThrow(TypeError);
+      await expect((await make(NAMED)).clear()).rejects.toThrow(TypeError);
+      await expect((await make(NAMED)).readHeader('a/1')).rejects.toThrow(TypeError);
     });
   });
 }

@@ -1,9 +1,10 @@
-import { defineOption, switchOption } from '../../options/option-record.js';
+import { defineOption } from '../../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
 import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';
 import { CURRENCIES } from '../../screens/crypto/currency.js';
 import { CRYPTO_SORT_KEYS } from '../../screens/crypto/sort.js';
 import { SIGNAL_FLAGS } from '../../screens/signals/signal-fields.js';
+import { sortOptions } from '../../options/sort-options.js';
 import { CRYPTO_SOURCES } from '../../sources/source-names.js';
 import { CRYPTO_TTL_MS, DEFAULT_CRYPTO_LIMIT, DEFAULT_CRYPTO_OPTIONS, MAX_CRYPTO_TOP, runCrypto } from './run.js';
 import { dataCommand } from '../data/spec.js';
@@ -40,14 +41,7 @@ const CRYPTO_OPTIONS = [
     default: DEFAULT_CRYPTO_OPTIONS.top,
     ...integer(1, MAX_CRYPTO_TOP),
   }),
-  defineOption({
-    key: 'sort',
-    flags: '--sort <key>',
-    description: 'ranking key',
-    default: DEFAULT_CRYPTO_OPTIONS.sort,
-    ...choice(CRYPTO_SORT_KEYS),
-  }),
-  switchOption('ascending', '--asc', 'ascending order'),
+  ...sortOptions(CRYPTO_SORT_KEYS, DEFAULT_CRYPTO_OPTIONS.sort),
   defineOption({
     key: 'minVolumeUsd',
     flags: '--min-volume <usd>',

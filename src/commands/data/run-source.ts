@@ -1,6 +1,6 @@
 import { isQahtError } from '../../errors.js';
 import type { HttpGetter } from '../../http/types.js';
-import { failedReport, skippedReport, type SkipReason, type SourceReport } from '../../report.js';
+import { failedReport, servedReport, skippedReport, type SkipReason, type SourceReport } from '../../report.js';
 import { apiKeyFor, KEY_ENV_VARS, type SourceName } from '../../sources/source-names.js';
 import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
 
@@ -36,7 +36,11 @@ export interface SourceJob<T> {
   count: (value: T) => number;
 }
 
-export interface SourceOutcome<T> {
+/**
+ * What one source gave a command: its public report and the value served (undefined when it failed
+ * or was skipped). Not the library's `SourceOutcome`, which says how a source fared in `multiSourceFetch`.
+ */
+export interface SourceResult<T> {
   report: SourceReport<SourceName>;
   value: T | undefined;
 }
@@ -47,7 +51,7 @@ const DEFAULT_MAX_STALE_MS = 7 * 24 * 3600_000;
  * Fetches one source through the cache (fresh → fetch → stale → failed) and turns the outcome into
  * its public report. Never throws: a source's failure is data for the report, not a crash.
  */
-export async function runSource<T>(rt: Runtime, options: CommonOptions, job: SourceJob<T>): Promise<SourceOutcome<T>> {
+export async function runSource<T>(rt: Runtime, options: CommonOptions, job: SourceJob<T>): Promise<SourceResult<T>> {
   const skipped = skipReason(rt, options, job);
   if (skipped) return { report: skippedReport(job.source, skipped), value: undefined };
 
@@ -77,16 +81,17 @@ export async function runSource<T>(rt: Runtime, options: CommonOptions, job: Sou
   }
   const items = job.count(lookup.value);
   rt.increment('source.items', items, { source: job.source });
-  const fetchedAt = lookup.fetchedAt ?? nowMs;
-  const report: SourceReport<SourceName> = {
-    name: job.source,
-    status: lookup.status,
-    fetchedAt: new Date(fetchedAt).toISOString(),
-    ageSeconds: Math.max(0, Math.round((nowMs - fetchedAt) / 1000)),
-    items,
-    error: lookup.status === 'stale' ? describeError(lookup.error, offline) : null,
-  };
-  if (lookup.staleBeyondMaxAge) report.veryStale = true;
+  const report = servedReport(
+    {
+      name: job.source,
+      status: lookup.status,
+      fetchedAtMs: lookup.fetchedAt ?? nowMs,
+      items,
+      error: lookup.status === 'stale' ? describeError(lookup.error, offline) : null,
+      veryStale: lookup.staleBeyondMaxAge === true,
+    },
+    nowMs,
+  );
   return { report, value: lookup.value };
 }
 

@@ -20,7 +20,7 @@ const SIGNAL_LABELS: Readonly<Record<string, string>> = {
 
 export async function renderEvalTable(result: EvalResult, chalk: ChalkInstance): Promise<string> {
   const rows = result.evaluation.rows.map((row) => [
-    SIGNAL_LABELS[row.signal] ?? row.signal,
+    row.signal === 'all' && result.screen === 'market' ? 'every stock' : (SIGNAL_LABELS[row.signal] ?? row.signal),
     String(row.n),
     String(row.dates),
     String(row.missing),
@@ -55,14 +55,19 @@ export function renderEvalNotes(result: EvalResult): string[] {
           ? [
               `${source}: no days recorded yet for crypto; every \`screen crypto\` run records the day that closed, so evidence builds up from the next one`,
             ]
-          : [`${source}: \`screen market\` keeps no journal yet; \`--basis backfill\` answers from stored daily bars`];
+          : [
+              `${source}: no trading days recorded yet for market; a \`screen market\` run with MASSIVE_API_KEY records the last closed trading day, and \`--basis backfill\` answers from stored daily bars`,
+            ];
+  const asset = result.screen === 'crypto' ? 'coin' : 'stock';
   if (result.days > 0 && evaluation.fromDay === undefined) lines.push(`no day has a ${h}-day forward return yet`);
+  if (result.screen === 'market')
+    lines.push(`market: a horizon counts trading days (${h}d = ${h} session${h === 1 ? '' : 's'}), as the stocks' signals count bars`);
   lines.push(
-    `excess: a coin's ${h}-day return after the signal minus the median coin's that day; "every coin" is the baseline a random pick earns against that median`,
+    `excess: a ${asset}'s ${h}-day return after the signal minus the median ${asset}'s that day; "every ${asset}" is the baseline a random pick earns against that median`,
     'a verdict is about the past: helps/hurts = the 95% interval is above/below zero; past excess return is not a promise',
   );
   if (result.survivorshipBiased)
-    lines.push('warning: backfill sees only coins whose candles are stored today: survivorship-biased (too kind)');
+    lines.push(`warning: backfill sees only ${asset}s whose candles are stored today: survivorship-biased (too kind)`);
   return lines;
 }
 
@@ -74,6 +79,8 @@ export function renderEvalJson(result: EvalResult): string {
     screen: result.screen,
     generatedAt: new Date(result.generatedAt).toISOString(),
     horizonDays: evaluation.horizonDays,
+    // Stocks' horizons count sessions (trading days), crypto's calendar days.
+    horizonUnit: result.screen === 'market' ? 'tradingDays' : 'days',
     basis: result.basis,
     survivorshipBiased: result.survivorshipBiased,
     days: result.days,

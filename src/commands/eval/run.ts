@@ -8,10 +8,12 @@ import { backfillRecords } from '../../screens/eval/backfill.js';
 import { type Evaluation, evaluateSignals } from '../../screens/eval/evaluate.js';
 import { decodeJournalRecord } from '../../screens/eval/journal-codec.js';
 import type { JournalRecord, JournalScreen } from '../../screens/eval/journal-record.js';
+import { sessionsOf } from '../../screens/eval/trading-days.js';
 import { dayNumberOf, lastClosedDay } from '../../screens/eval/utc-day.js';
 import type { CommandContext } from '../command-spec.js';
 import { DEFAULT_CRYPTO_OPTIONS } from '../crypto/run.js';
 import { backfillUniverse } from './backfill-universe.js';
+import { marketSessions } from './market-sessions.js';
 import { type EvalStore, openEvalStore } from './open-store.js';
 
 export interface EvalOptions {
@@ -49,23 +51,22 @@ export async function runEval(context: CommandContext, options: EvalOptions): Pr
     clock: context.clock,
     warn: (message) => context.stderr.write(`warning: ${message}\n`),
   });
-  let evidence: { records: JournalRecord[]; assets: number | undefined };
+  let evidence: Evidence;
   try {
-    evidence =
-      options.basis === 'backfill'
-        ? await backfilled(opened, options, now)
-        : { records: await journaled(opened, options), assets: undefined };
+    evidence = options.basis === 'backfill' ? await backfilled(opened, options, now) : await journaled(opened, options);
   } finally {
     await opened.close();
   }
-  const { records } = evidence;
-  const days = records.map((record) => dayNumberOf(record.date)!).filter((day) => day <= lastClosedDay(now));
+  const { records, sessions } = evidence;
+  const days = [...records.map((record) => dayNumberOf(record.date)!), ...(sessions ?? [])].filter((day) => day <= lastClosedDay(now));
   const newest = days.length > 0 ? Math.max(...days) : lastClosedDay(now);
   const evaluation = evaluateSignals(records, {
     horizonDays: options.horizonDays,
     // Closes are known through the newest day: a later horizon end is pending, not missing.
     asOfDay: newest,
     sinceDay: options.since === undefined ? undefined : dayNumberOf(options.since),
+    sessions,
+    closeOn: evidence.closeOn,
   });
   return {
     screen: options.screen,
@@ -81,16 +82,27 @@ export async function runEval(context: CommandContext, options: EvalOptions): Pr
   };
 }
 
-async function journaled(store: EvalStore, options: EvalOptions): Promise<JournalRecord[]> {
+/** The days to score, and for stocks the trading days their horizons count (undefined: calendar days). */
+interface Evidence {
+  records: JournalRecord[];
+  /** Backfill: the assets rebuilt from. */
+  assets: number | undefined;
+  sessions?: number[] | undefined;
+  closeOn?: ((id: string, day: number) => number | undefined) | undefined;
+}
+
+async function journaled(store: EvalStore, options: EvalOptions): Promise<Evidence> {
   const stored = await store.journal.read(options.screen, options.since);
-  return stored.flatMap((entry) => {
+  const records = stored.flatMap((entry) => {
     const record = decodeJournalRecord(entry.json);
     return record && record.date === entry.date ? [record] : [];
   });
+  if (options.screen === 'crypto') return { records, assets: undefined };
+  return { records, assets: undefined, ...(await marketSessions(store.candles, records)) };
 }
 
 /** Every day from the first stored candle (or `--since`) to the last closed one, rebuilt. */
-async function backfilled(store: EvalStore, options: EvalOptions, nowMs: number): Promise<{ records: JournalRecord[]; assets: number }> {
+async function backfilled(store: EvalStore, options: EvalOptions, nowMs: number): Promise<Evidence> {
   const coins = await backfillUniverse(store.candles, options.screen);
   const firstOpen = Math.min(...coins.map((coin) => coin.history.daily?.openTime[0] ?? Number.POSITIVE_INFINITY));
   if (!Number.isFinite(firstOpen)) return { records: [], assets: 0 };
@@ -100,5 +112,10 @@ async function backfilled(store: EvalStore, options: EvalOptions, nowMs: number)
     toDay: lastClosedDay(nowMs),
     minVolumeUsd: options.screen === 'crypto' ? DEFAULT_CRYPTO_OPTIONS.minVolumeUsd : 0,
   });
-  return { records, assets: coins.length };
+  if (options.screen === 'crypto') return { records, assets: coins.length };
+  // A trading day is a day some stock has a bar of: every record's day, and the bars' days before the first record.
+  const sessions = sessionsOf(
+    coins.flatMap((coin) => (coin.history.daily?.openTime ?? []).map((openTime) => Math.floor(openTime / INTERVAL_MS['1d']))),
+  );
+  return { records, assets: coins.length, sessions };
 }

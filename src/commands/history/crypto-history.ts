@@ -4,15 +4,18 @@
  * key), then handed to the screen as `CryptoHistory`. The run never waits for history: what does
  * not fit is left pending and counted.
  */
-import type { CandleInterval, CandleSeries } from '../../candle.js';
-import type { CoinHistory, CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { CandleInterval } from '../../candle.js';
+import type { CryptoHistory } from '../../screens/crypto/coin-history.js';
+import type { CoinHistoryViews } from '../../screens/signals/coin-signals.js';
+import { lastOpenOf, type SeriesView } from '../../screens/signals/series-signals.js';
 import type { BinanceUsdSymbol } from '../../sources/crypto/binance-usd-assets.js';
 import { apiKeyFor } from '../../sources/source-names.js';
 import type { HistoryPorts } from '../../store/history/history-ports.js';
 import { seriesName, type SeriesKey } from '../../store/history/series-key.js';
-import { nextFetch } from '../../store/history/series-merge.js';
+import { isDue } from '../../store/history/series-merge.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type HistoryCoin, historyTargets, type SeriesTarget } from './history-targets.js';
+import { readSeriesView } from './series-views.js';
 import { syncHistory } from './sync-history.js';
 
 /** Default `--history-budget`: history requests a normal run may send. */
@@ -20,9 +23,10 @@ export const DEFAULT_HISTORY_BUDGET = 60;
 /** CoinGecko market_chart requests a normal run may send without a key (rotated oldest first), and with one. */
 export const COINGECKO_PER_RUN = { keyless: 3, keyed: 10 } as const;
 /**
- * Wall-clock ms candle history may add to a normal run: Binance's due klines take well under it;
- * CoinGecko's pacing (one request per 2 s keyless) lets one of its histories in, and the
- * rest rotate through later runs, oldest first.
+ * Wall-clock ms candle history may add to a normal run: Binance's due klines take well under it.
+ * No request waits more than `RUN_PACE_WAIT_MS` for its host's pacing, so keyless CoinGecko (one
+ * request per 2 s) lets one of its histories in when its slot is free, and the rest rotate
+ * through later runs, oldest first.
  */
 export const HISTORY_RUN_DEADLINE_MS = 3000;
 /** The intervals a crypto run keeps. */
@@ -49,6 +53,11 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
   const ports = rt.history;
   if (!ports || options.coins.length === 0) return undefined;
   if (!options.fetch || options.budget <= 0) return readStoredHistory(rt, ports, options.coins);
+  // Every coin's series stored and none due (a warm run, most runs): nothing to plan, so no need
+  // to ask which coins have a Binance pair (the exchangeInfo entry, and under --demo its server).
+  // A coin listed on or dropped by Binance since is planned afresh once a series of it is due.
+  const stored = await readStoredHistory(rt, ports, options.coins);
+  if (stored.pending === 0) return stored;
   const symbols = await options.usdSymbols().catch(() => undefined);
   const targets = historyTargets(options.coins, symbols, RUN_INTERVALS);
   // Series of a source the run may not call are read, never fetched.
@@ -69,7 +78,7 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
   });
   if (sync.requests > 0) rt.increment('history.requests', sync.requests);
   if (sync.failures.length > 0) rt.increment('history.failures', sync.failures.length);
-  const byCoin = new Map<string, CoinHistory>();
+  const byCoin = new Map<string, CoinHistoryViews>();
   for (const target of targets) {
     const series = sync.series.get(seriesName(target.key)) ?? null;
     const entry = byCoin.get(target.coinId) ?? { daily: null, hourly: null };
@@ -86,9 +95,9 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
 async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readonly HistoryCoin[]): Promise<CryptoHistory> {
   const now = rt.clock.now();
   let pending = 0;
-  const byCoin = new Map<string, CoinHistory>();
-  const read = async (key: SeriesKey): Promise<CandleSeries | null> => (await ports.candles.read(key))?.series ?? null;
-  const due = (series: CandleSeries | null): boolean => series !== null && nextFetch(series, series.interval, now).due;
+  const byCoin = new Map<string, CoinHistoryViews>();
+  const read = async (key: SeriesKey): Promise<SeriesView | null> => (await readSeriesView(ports.candles, key, now)) ?? null;
+  const due = (view: SeriesView | null, interval: CandleInterval): boolean => view !== null && isDue(lastOpenOf(view), interval, now);
   await Promise.all(
     coins.map(async (coin) => {
       const pair = `${coin.symbol.toUpperCase()}USDT`;
@@ -97,12 +106,12 @@ async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readon
         read({ source: 'binance', interval: '1h', asset: pair }),
       ]);
       if (daily || hourly) {
-        pending += (daily === null || due(daily) ? 1 : 0) + (hourly === null || due(hourly) ? 1 : 0);
+        pending += (daily === null || due(daily, '1d') ? 1 : 0) + (hourly === null || due(hourly, '1h') ? 1 : 0);
         byCoin.set(coin.id, { daily, hourly });
         return;
       }
       const gecko = await read({ source: 'coingecko', interval: '1d', asset: coin.id });
-      pending += gecko === null || due(gecko) ? 1 : 0;
+      pending += gecko === null || due(gecko, '1d') ? 1 : 0;
       byCoin.set(coin.id, { daily: gecko, hourly: null });
     }),
   );

@@ -9,6 +9,7 @@
 import { INTERVAL_MS } from '../../candle.js';
 import type { HttpGetter } from '../../http/types.js';
 import { fetchGroupedDaily, MASSIVE_DEFAULT_BASE_URL } from '../../sources/history/massive-grouped-daily.js';
+import type { CandleStore } from '../../store/history/candle-store.js';
 import type { SeriesKey } from '../../store/history/series-key.js';
 import { emptySeries, mergeSeries } from '../../store/history/series-merge.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -85,6 +86,9 @@ export async function syncMarketHistory(
         };
         await ports.candles.write(key, { series: mergeSeries(stored?.series, fetched), fetchedAt: rt.clock.now() });
       }
+      // No bars for the day that has just closed may only mean Massive has not published it yet:
+      // it is asked again by a later run, and taken as a holiday once a day has passed.
+      if (bars.length === 0 && day === today - DAY_MS) continue;
       const marked = { ...emptySeries('1d'), openTime: [day], open: [0], high: [0], low: [0], close: [0], quoteVolume: [bars.length] };
       const current = (await ports.candles.read(LEDGER))?.series;
       await ports.candles.write(LEDGER, { series: mergeSeries(current, marked, MARKET_HISTORY_DAYS + 10), fetchedAt: rt.clock.now() });
@@ -95,6 +99,12 @@ export async function syncMarketHistory(
     }
   }
   return { absent: undefined, days, missing: wanted.length - days, failures };
+}
+
+/** What Massive answered for each day asked (day number → bars; 0 for a holiday), from the ledger. */
+export async function massiveBarsPerDay(candles: CandleStore): Promise<Map<number, number>> {
+  const ledger = (await candles.read(LEDGER))?.series;
+  return new Map((ledger?.openTime ?? []).map((openTime, at) => [Math.floor(openTime / DAY_MS), ledger!.quoteVolume[at]!]));
 }
 
 /** The stderr line a market run adds for its history: why there is none, or what is still missing. */

@@ -14,17 +14,20 @@
  */
 import type { CandleSeries } from '../../candle.js';
 import { isQahtError } from '../../errors.js';
+import { lastOpenOf, type SeriesView } from '../../screens/signals/series-signals.js';
+import { signalsDocument } from '../../screens/signals/summary-document.js';
 import type { HttpGetter } from '../../http/types.js';
 import { BINANCE_WEIGHT_PER_MINUTE, BINANCE_SLOWDOWN_SHARE } from '../../http/rate-limit-headers.js';
 import { fetchKlines, KLINES_WEIGHT } from '../../sources/history/binance-klines.js';
 import { fetchMarketChart, MARKET_CHART_MAX_DAYS } from '../../sources/history/coingecko-market-chart.js';
 import type { StoredSeries } from '../../store/history/series-codec.js';
 import type { HistoryPorts } from '../../store/history/history-ports.js';
-import { mergeSeries, nextFetch, SERIES_MAX_CANDLES } from '../../store/history/series-merge.js';
+import { isDue, mergeSeries, nextFetch, SERIES_MAX_CANDLES } from '../../store/history/series-merge.js';
 import { type HistorySource, seriesName } from '../../store/history/series-key.js';
 import type { Clock } from '../../time/clock.js';
 import type { SeriesTarget } from './history-targets.js';
 import { RequestSlots } from './request-slots.js';
+import { readSeriesView } from './series-views.js';
 
 /** The weight qaht's history may take of Binance's minute: the slow-down share, leaving the rest to other clients of the IP. */
 export const HISTORY_WEIGHT_LIMIT = Math.floor(BINANCE_WEIGHT_PER_MINUTE * BINANCE_SLOWDOWN_SHARE);
@@ -37,8 +40,13 @@ export const HISTORY_CONCURRENCY = 10;
 const SERIES_PER_SLOT = 2;
 /** Reads in flight at once when loading the stored series. */
 const READ_CONCURRENCY = 32;
-/** In a run, the longest a history request waits for its host's pacing, wall-clock ms: one CoinGecko slot (2 s keyless), not a Retry-After. */
-const RUN_PACE_WAIT_MS = 2100;
+/**
+ * In a run, the longest a history request waits for its host's pacing slot, wall-clock ms. Small on
+ * purpose: a run sends a history request only when its host can take it (about) now, so a first
+ * fill costs a run its requests' latency, never pacing waits; keyless CoinGecko (one request per
+ * 2 s) then lets in one history per run when its slot is free, and `history fill` waits instead.
+ */
+const RUN_PACE_WAIT_MS = 250;
 /** Tries of one series in a fill (each after the Retry-After it was told). */
 const FILL_ATTEMPTS = 3;
 const DAY_MS = 86_400_000;
@@ -83,8 +91,11 @@ export interface SyncProgress {
 }
 
 export interface SyncResult {
-  /** Every target's series after the sync, by series name (absent: nothing stored). */
-  series: ReadonlyMap<string, CandleSeries>;
+  /**
+   * Every target's series after the sync, by series name (absent: nothing stored): the series, or
+   * its summary where that gives its signals as of the clock's now (`series-views.ts`).
+   */
+  series: ReadonlyMap<string, SeriesView>;
   /** Series that were due. */
   due: number;
   /** Requests sent (successful or not). */
@@ -101,25 +112,22 @@ export interface SyncResult {
 
 interface DueItem {
   target: SeriesTarget;
-  stored: StoredSeries | undefined;
   order: number;
 }
 
 /** See the module comment. Never throws for a request's failure (it is counted in `failures`). */
 export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   const { ports, clock, targets } = options;
-  const stored = await readAll(ports, targets);
-  const series = new Map<string, CandleSeries>();
-  for (const [name, value] of stored) series.set(name, value.series);
   const now = clock.now();
+  // Summaries where they serve: a series is read whole only once it is fetched (under its lock).
+  const series = await readAll(ports, targets, now);
   const due: DueItem[] = [];
   for (const target of targets) {
-    const current = stored.get(seriesName(target.key));
-    const next = nextFetch(current?.series, target.key.interval, now);
-    if (!next.due) continue;
+    const current = series.get(seriesName(target.key));
+    const last = current ? lastOpenOf(current) : undefined;
+    if (!isDue(last, target.key.interval, now)) continue;
     // Oldest first: by the close of the next candle the series lacks; never fetched comes first.
-    const last = current?.series.openTime.at(-1);
-    due.push({ target, stored: current, order: last ?? Number.NEGATIVE_INFINITY });
+    due.push({ target, order: last ?? Number.NEGATIVE_INFINITY });
   }
   due.sort((a, b) => a.order - b.order || a.target.rank - b.target.rank);
 
@@ -164,7 +172,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
       return;
     }
     try {
-      const current = (await ports.candles.read(key)) ?? item.stored;
+      const current = await ports.candles.read(key);
       const next = nextFetch(current?.series, key.interval, clock.now());
       if (!next.due) {
         if (current) series.set(seriesName(key), current.series);
@@ -184,7 +192,8 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
         if (outcome === 'retry' && options.mode === 'fill') continue;
         if (outcome === 'retry' || outcome === undefined) return;
         const merged = mergeSeries(current?.series, outcome, SERIES_MAX_CANDLES);
-        await ports.candles.write(key, { series: merged, fetchedAt: clock.now() });
+        // The head keeps the series' signal figures: a run reads those, not the series.
+        await ports.candles.write(key, { series: merged, fetchedAt: clock.now() }, signalsDocument(merged));
         series.set(seriesName(key), merged);
         result.fetched++;
         result.candles += Math.max(0, merged.openTime.length - (current?.series.openTime.length ?? 0));
@@ -325,8 +334,11 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
 }
 
 /** Due series still due now. */
-function countPending(due: readonly DueItem[], series: ReadonlyMap<string, CandleSeries>, nowMs: number): number {
-  return due.filter((item) => nextFetch(series.get(seriesName(item.target.key)), item.target.key.interval, nowMs).due).length;
+function countPending(due: readonly DueItem[], series: ReadonlyMap<string, SeriesView>, nowMs: number): number {
+  return due.filter((item) => {
+    const view = series.get(seriesName(item.target.key));
+    return isDue(view ? lastOpenOf(view) : undefined, item.target.key.interval, nowMs);
+  }).length;
 }
 
 /** History requests are not retried by the client: a limit is the planner's to honour, not to wait out. */
@@ -338,14 +350,14 @@ function noRetries(http: HttpGetter): HttpGetter {
   };
 }
 
-async function readAll(ports: HistoryPorts, targets: readonly SeriesTarget[]): Promise<Map<string, StoredSeries>> {
-  const out = new Map<string, StoredSeries>();
+async function readAll(ports: HistoryPorts, targets: readonly SeriesTarget[], nowMs: number): Promise<Map<string, SeriesView>> {
+  const out = new Map<string, SeriesView>();
   let index = 0;
   const reader = async (): Promise<void> => {
     while (index < targets.length) {
       const target = targets[index++]!;
-      const stored = await ports.candles.read(target.key);
-      if (stored) out.set(seriesName(target.key), stored);
+      const view = await readSeriesView(ports.candles, target.key, nowMs);
+      if (view) out.set(seriesName(target.key), view);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, targets.length) }, () => reader()));

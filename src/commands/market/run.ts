@@ -1,6 +1,7 @@
 import type { CandleSeries } from '../../candle.js';
 import { withMarketSignals } from '../../screens/market/market-signals.js';
 import { storedMarketBars } from './market-history.js';
+import { recordMarketDay } from '../eval/market-journal.js';
 import { QahtError } from '../../errors.js';
 import { applyLimit } from '../../screens/apply-limit.js';
 import { quoteTtlMs } from '../../screens/market/market-hours.js';
@@ -15,8 +16,7 @@ import {
   type MarketSortKey,
 } from '../../screens/market/rows.js';
 import { ScanState, type ServedQuote } from '../../screens/market/scan-state.js';
-import { normaliseSymbols, parseSymbolList } from '../../screens/market/symbols.js';
-import { DEFAULT_UNIVERSE, KNOWN_NAMES } from '../../screens/market/universes.js';
+import { KNOWN_NAMES } from '../../screens/market/universes.js';
 import { marketHistoryNote, syncMarketHistory } from '../history/market-history.js';
 import { ALPHAVANTAGE_DAILY_LIMIT } from '../../sources/alphavantage.js';
 import { createMarketDriver, type MarketDriver } from '../../sources/market/market-drivers.js';
@@ -24,13 +24,13 @@ import { forEachWithConcurrency } from '../../sources/market/pool.js';
 import { fetchQuotesThroughCache, readCachedQuote, type QuoteCachePolicy } from '../../sources/market/quote-cache.js';
 import { MARKET_SOURCE_ORDER, type MarketSourceName } from '../../sources/market/quote.js';
 import { apiKeyFor, KEY_ENV_VARS, MARKET_SOURCES, type SourceName } from '../../sources/source-names.js';
-import { failedReport, skippedReport, type CommandResult, type SourceReport } from '../../report.js';
-import { readRegularFile, type UnreadableReason } from '../../store/file/regular-file.js';
-import { quoteValue } from '../../options/parse-values.js';
+import { failedReport, servedReport, skippedReport, type CommandResult, type SourceReport } from '../../report.js';
 import { describeError } from '../data/run-source.js';
 import type { CommonOptions, Runtime } from '../../runtime/runtime.js';
+import { resolveSymbols } from './symbols-file.js';
 
 export type { MarketRow } from '../../screens/market/rows.js';
+export { SYMBOLS_FILE_MAX_BYTES } from './symbols-file.js';
 
 /** Flags of `screen market [SYMBOL...]` (parsed and validated by the records in market/spec.ts). */
 export interface MarketOptions {
@@ -57,9 +57,6 @@ export const DEFAULT_MARKET_OPTIONS: MarketOptions & { limit: number } = {
   ascending: false,
   limit: DEFAULT_MARKET_LIMIT,
 };
-
-/** Largest `--symbols-file` read: the S&P 500 is about 3 KiB, so this is room for any real list. */
-export const SYMBOLS_FILE_MAX_BYTES = 1024 * 1024;
 
 /** Stale quotes older than this are still served, but marked very stale. */
 const MAX_STALE_MS = 7 * 24 * 3600_000;
@@ -109,43 +106,13 @@ export async function runMarket(rt: Runtime, options: CommonOptions & MarketOpti
   }
   // Stock history (Massive grouped daily, keyed): a few days a run, never while offline.
   const history = rt.history && rt.cache.mode !== 'offline' ? await syncMarketHistory(rt, { symbols, mode: 'run' }) : undefined;
-  const bars = await storedMarketBars(rt, [...state.outcome().served.keys()]);
+  // Every scanned symbol's bars, quoted this run or not: the journal's day does not hang on a quote.
+  const bars = await storedMarketBars(rt, symbols);
+  await recordMarketDay(rt, bars);
   // Ages are measured at the end: a long scan's first quotes are that much older by then.
   const result = buildResult(rt, options, state, skipped, rt.clock.now(), bars);
   const note = marketHistoryNote(history);
   return note === undefined ? result : { ...result, notes: [...result.notes, note] };
-}
-
-async function resolveSymbols(options: MarketOptions): Promise<string[]> {
-  const listed = [...options.symbols];
-  if (options.symbolsFile !== undefined) {
-    // A plain read of a FIFO waits for a writer forever, and /dev/zero never ends: only a regular
-    // file (a link is followed to one), up to a cap.
-    const read = await readRegularFile(options.symbolsFile, { maxBytes: SYMBOLS_FILE_MAX_BYTES, within: '/' });
-    if (!read.ok) {
-      throw new QahtError('QAHT_ERR_USAGE', `cannot read --symbols-file ${quoteValue(options.symbolsFile)}: ${unreadable(read)}`, {
-        cause: read.error,
-      });
-    }
-    const fromFile = parseSymbolList(read.bytes.toString('utf8'));
-    if (fromFile.length === 0) throw new QahtError('QAHT_ERR_USAGE', `--symbols-file ${quoteValue(options.symbolsFile)} lists no symbols`);
-    listed.push(...fromFile);
-  }
-  return normaliseSymbols(listed.length > 0 ? listed : DEFAULT_UNIVERSE);
-}
-
-function unreadable(read: { reason: UnreadableReason; error?: unknown }): string {
-  switch (read.reason) {
-    case 'missing':
-      return 'no such file';
-    case 'not-regular':
-      return 'not a regular file (a FIFO, a device or a folder)';
-    case 'too-large':
-      return `larger than ${SYMBOLS_FILE_MAX_BYTES / 1024} KiB`;
-    case 'outside':
-    case 'unreadable':
-      return (read.error as NodeJS.ErrnoException | undefined)?.code ?? 'unreadable';
-  }
 }
 
 /** Market sources to use, in planning preference order, and reports for the ones left out. */
@@ -211,7 +178,7 @@ async function fetchMissingQuotes(
 ): Promise<void> {
   // Each round asks every pending symbol of a source it has not tried, so this bounds the loop.
   for (let round = 0; round <= drivers.length; round++) {
-    const active = drivers.filter((driver) => !state.tally(driver.name).disabled);
+    const active = drivers.filter((driver) => state.isActive(driver.name));
     const wanted = new Set(state.pending(BUDGETED).flatMap((p) => p.sources ?? []));
     const throughput: SourceThroughput[] = [];
     for (const driver of active) {
@@ -221,7 +188,7 @@ async function fetchMissingQuotes(
       } else if (wanted.has(driver.name)) {
         state.disable(driver.name, budgetUsedMessage(driver.name));
       } else {
-        state.tally(driver.name).disabled = true;
+        state.disable(driver.name);
       }
     }
     const pending = state.pending(BUDGETED);
@@ -252,7 +219,7 @@ async function fetchAssigned(
   let consecutiveErrors = 0;
   for (let start = 0; start < symbols.length; start += driver.batchSize) {
     // Symbols left when a source gives up stay un-asked, so the next round re-plans them elsewhere.
-    if (state.tally(driver.name).disabled) return;
+    if (!state.isActive(driver.name)) return;
     const batch = symbols.slice(start, start + driver.batchSize);
     const results = await fetchQuotesThroughCache(rt.cache, driver, batch, policy);
     let batchError: unknown;
@@ -379,17 +346,8 @@ function sourceReport(
   else if (context.offline && context.anyMissing) return failedReport(name, 'offline and nothing cached');
   else return skippedReport(name, { kind: 'not-needed' });
 
-  const fetchedAt = served.length > 0 ? Math.min(...served.map((s) => s.fetchedAt)) : status === 'fresh' ? context.nowMs : null;
-  const report: SourceReport<SourceName> = {
-    name,
-    status,
-    fetchedAt: fetchedAt === null ? null : new Date(fetchedAt).toISOString(),
-    ageSeconds: fetchedAt === null ? null : Math.max(0, Math.round((context.nowMs - fetchedAt) / 1000)),
-    items,
-    error,
-  };
-  if (served.some((s) => s.veryStale)) report.veryStale = true;
-  return report;
+  const fetchedAtMs = served.length > 0 ? Math.min(...served.map((s) => s.fetchedAt)) : status === 'fresh' ? context.nowMs : null;
+  return servedReport({ name, status, fetchedAtMs, items, error, veryStale: served.some((s) => s.veryStale) }, context.nowMs);
 }
 
 function listSymbols(symbols: readonly string[], max = 10): string {

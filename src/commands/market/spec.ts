@@ -1,6 +1,6 @@
-import { defineOption, switchOption } from '../../options/option-record.js';
-import { choice } from '../../options/parse-values.js';
+import { defineOption } from '../../options/option-record.js';
 import { pathValue } from '../../options/path-value.js';
+import { sortOptions } from '../../options/sort-options.js';
 import { marketColumns } from '../../screens/market/columns.js';
 import { quoteTtlMs } from '../../screens/market/market-hours.js';
 import { MARKET_SORT_KEYS } from '../../screens/market/rows.js';
@@ -15,14 +15,7 @@ const MARKET_OPTIONS = [
     description: 'symbols to scan, one per line or comma-separated (# comments)',
     ...pathValue(),
   }),
-  defineOption({
-    key: 'sort',
-    flags: '--sort <key>',
-    description: 'ranking key',
-    default: DEFAULT_MARKET_OPTIONS.sort,
-    ...choice(MARKET_SORT_KEYS),
-  }),
-  switchOption('ascending', '--asc', 'ascending order'),
+  ...sortOptions(MARKET_SORT_KEYS, DEFAULT_MARKET_OPTIONS.sort),
 ] as const;
 
 /** `screen market [SYMBOL...]`: scan stock quotes across Finnhub, Alpha Vantage and Stooq. */

@@ -12,6 +12,7 @@ import { apiKeyFor, apiKeysIn, hostsFor, KEY_ENV_VARS, SOURCE_NAMES, type Env, t
 import { isFresh } from '../../store/cache-policy.js';
 import type { CacheListing } from '../../store/cache-types.js';
 import { savedBreaker } from '../../resilience/breaker-defaults.js';
+import { savedPace } from '../../resilience/limiter-snapshot.js';
 import { inspectCacheDir } from '../../store/file/cache-dir-health.js';
 import { DiskCache } from '../../store/file/disk-cache.js';
 import { utcDay, type BudgetState, type HostState, type SourceState } from '../../store/file/state-file.js';
@@ -148,7 +149,7 @@ function hostHealth(host: string, input: StatusInput, clock: Clock): HostHealth 
   const snapshot = saved?.breaker;
   const breaker = savedBreaker(host, snapshot, clock);
   const state = breaker.state;
-  const limiter = limiterOf(saved?.limiter);
+  const limiter = savedPace(saved?.limiter);
   return {
     host,
     breaker: state,
@@ -158,14 +159,6 @@ function hostHealth(host: string, input: StatusInput, clock: Clock): HostHealth 
     blockedUntil: limiter && limiter.blockedUntil > input.nowMs ? limiter.blockedUntil : null,
     updatedAt: saved?.updatedAt ?? null,
   };
-}
-
-/** The fields of a saved limiter snapshot status reads; anything malformed reads as "none". */
-function limiterOf(value: unknown): { delayMs: number; blockedUntil: number } | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { delayMs, blockedUntil } = value as Record<string, unknown>;
-  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) return undefined;
-  return { delayMs, blockedUntil: typeof blockedUntil === 'number' && Number.isFinite(blockedUntil) ? blockedUntil : 0 };
 }
 
 /** One listing as a report row; shared with `screen cache ls`. */

@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '../../output/column-spec.js';
-import { formatCompact, formatPercent, formatPrice } from '../../output/format-number.js';
+import { formatCompact, formatPercent, formatScaledPrice } from '../../output/format-number.js';
 import { sanitizeText } from '../../output/sanitize.js';
 import { signalColumns } from '../signals/signal-columns.js';
 import type { CryptoRow, CryptoSource } from './crypto-row.js';
@@ -58,7 +58,7 @@ export function cryptoColumns(currency = 'usd'): ColumnSpec<CryptoRow>[] {
       key: inUsd ? 'priceUsd' : 'price',
       header: `Price ${label}`,
       value: price,
-      display: (row) => formatPrice(price(row)),
+      display: (row) => formatScaledPrice(price(row)),
       align: 'right',
       dropOrder: 0,
     },

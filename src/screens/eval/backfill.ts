@@ -11,8 +11,9 @@
  * `wilderRsiOf`, so the same numbers to the bit), the sorted 30-day volume window of `rvol` and the
  * running maxima of `breakout` (a median and a maximum do not depend on how they are found), and
  * the Bollinger widths the squeeze percentile ranks, each computed once per bar by
- * `bollingerWidth` (the live run slides its window sum instead, so a width may differ in its last
- * bit, and the percentile, a count of widths at or below today's, only on such a near tie). A year of 250 coins is then well under a second instead of several (bench 14c); the
+ * `bollingerWidth` and kept sorted over the 180-day window (the live run slides its window sum
+ * instead, so a width may differ in its last bit, and the percentile, a count of widths at or
+ * below today's, only on such a near tie). A year of 250 coins is then well under a second instead of several (bench 14c); the
  * test holds every day's fields and score to `universeSignalsAsOf`.
  */
 import { INTERVAL_MS } from '../../candle.js';
@@ -68,7 +69,11 @@ export function backfillRecords(coins: readonly BackfillCoin[], options: Backfil
       present.push({ coin: track.coin, own });
     }
     if (present.length === 0) continue;
-    const ranked = rankSignals(present.map((entry) => entry.own));
+    // `why` is words for a reader, and no one reads a backfilled row: it stays empty.
+    const ranked = rankSignals(
+      present.map((entry) => entry.own),
+      { why: false },
+    );
     const rows: JournalRow[] = present.map((entry, i) => ({
       id: entry.coin.id,
       symbol: entry.coin.symbol,
@@ -97,10 +102,22 @@ function coinTrack(coin: BackfillCoin): CoinTrack {
   const closeMax52w = daily ? windowMaxima(daily.close, BREAKOUT_52W_DAYS) : new Float64Array(0);
   const highMax20d = daily ? windowMaxima(daily.high, BREAKOUT_HIGH_DAYS) : new Float64Array(0);
   const rsiHourly = hourly ? rsiTrack(hourly.close) : new Float64Array(0);
+  // Days are asked in order, each twice (its volume, then its signals): the answer is kept, and
+  // the next day's search starts where this one ended instead of bisecting the whole series.
+  let askedDay = Number.NaN;
+  let askedEnd = 0;
+  let cursor = 0;
   const endOn = (day: number): number => {
+    if (day === askedDay) return askedEnd;
+    askedDay = day;
+    askedEnd = 0;
     if (!daily) return 0;
-    const end = closedBefore(daily, endOfDay(day * DAY_MS));
-    return end > 0 && daily.openTime[end - 1] === day * DAY_MS ? end : 0;
+    const openTime = daily.openTime;
+    const latestOpen = endOfDay(day * DAY_MS) - DAY_MS;
+    if (cursor > 0 && openTime[cursor - 1]! > latestOpen) cursor = closedBefore(daily, endOfDay(day * DAY_MS));
+    while (cursor < openTime.length && openTime[cursor]! <= latestOpen) cursor++;
+    askedEnd = cursor > 0 && openTime[cursor - 1] === day * DAY_MS ? cursor : 0;
+    return askedEnd;
   };
   return {
     coin,
@@ -203,30 +220,75 @@ function valueAt(track: Float64Array, end: number): number | null {
 
 /**
  * `squeezePct(close, end)` for every `end` (NaN where it is null): the widths are computed once
- * each, and each day ranks the 180 ending with it exactly as `squeezePct` does.
+ * each, and the 180 ending with each day are kept sorted as the window slides, so the count of
+ * widths at or below today's, the one `squeezePct` takes, is a binary search instead of a pass.
  */
 function squeezeTrack(close: readonly number[]): Float64Array {
   const n = close.length;
   const track = new Float64Array(n + 1).fill(Number.NaN);
   if (n < NEEDED_CANDLES.squeeze) return track;
   const widths = new Float64Array(n + 1).fill(Number.NaN);
-  for (let at = NEEDED_CANDLES.squeeze - SQUEEZE_WIDTHS + 1; at <= n; at++) widths[at] = bollingerWidth(close, at);
+  const first = NEEDED_CANDLES.squeeze - SQUEEZE_WIDTHS + 1;
+  for (let at = first; at <= n; at++) widths[at] = bollingerWidth(close, at);
+  const window = new SortedWindow(SQUEEZE_WIDTHS);
+  for (let at = first; at < NEEDED_CANDLES.squeeze; at++) window.add(widths[at]!);
   for (let end = NEEDED_CANDLES.squeeze; end <= n; end++) {
+    if (end > NEEDED_CANDLES.squeeze) window.remove(widths[end - SQUEEZE_WIDTHS]!);
     const today = widths[end]!;
-    if (Number.isNaN(today)) continue;
-    let atOrBelow = 0;
-    let broken = false;
-    for (let at = end - SQUEEZE_WIDTHS + 1; at <= end; at++) {
-      const width = widths[at]!;
-      if (Number.isNaN(width)) {
-        broken = true;
-        break;
-      }
-      if (width <= today) atOrBelow++;
-    }
-    if (!broken) track[end] = (100 * atOrBelow) / SQUEEZE_WIDTHS;
+    window.add(today);
+    // A width that could not be computed in the window: `squeezePct` is null there.
+    if (window.unknown === 0) track[end] = (100 * window.atOrBelow(today)) / SQUEEZE_WIDTHS;
   }
   return track;
+}
+
+/** Numbers kept in order (NaNs only counted), for counting those at or below a value. */
+class SortedWindow {
+  readonly #values: Float64Array;
+  #size = 0;
+  unknown = 0;
+
+  constructor(capacity: number) {
+    this.#values = new Float64Array(capacity);
+  }
+
+  add(value: number): void {
+    if (Number.isNaN(value)) {
+      this.unknown++;
+      return;
+    }
+    const at = this.#firstAbove(value);
+    this.#values.copyWithin(at + 1, at, this.#size);
+    this.#values[at] = value;
+    this.#size++;
+  }
+
+  remove(value: number): void {
+    if (Number.isNaN(value)) {
+      this.unknown--;
+      return;
+    }
+    // The last copy of `value`: copies are equal, so which one leaves does not matter.
+    const at = this.#firstAbove(value) - 1;
+    this.#values.copyWithin(at, at + 1, this.#size);
+    this.#size--;
+  }
+
+  /** How many values are ≤ `value`. */
+  atOrBelow(value: number): number {
+    return this.#firstAbove(value);
+  }
+
+  #firstAbove(value: number): number {
+    let low = 0;
+    let high = this.#size;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#values[middle]! <= value) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  * every row as the baseline.
  */
 import { SIGNAL_FLAGS } from '../signals/signal-fields.js';
+import { selectInPlace } from './order-statistic.js';
 
 /** The name of the score's top decile among the evaluated signals. */
 export const TOP_DECILE = 'topDecile';
@@ -28,7 +29,9 @@ export type EvalSignal = (typeof EVAL_SIGNALS)[number];
  * scored row the cutoff is +Infinity.
  */
 export function topDecileCutoff(rows: readonly { score: number | null }[]): number {
-  const scores = Float64Array.from(rows.flatMap((row) => (row.score === null || !Number.isFinite(row.score) ? [] : [row.score]))).sort();
-  if (scores.length === 0) return Number.POSITIVE_INFINITY;
-  return scores[scores.length - Math.ceil(scores.length / 10)]!;
+  const all = new Float64Array(rows.length);
+  let n = 0;
+  for (const { score } of rows) if (score !== null && Number.isFinite(score)) all[n++] = score;
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  return selectInPlace(all.subarray(0, n), n - Math.ceil(n / 10));
 }

@@ -11,9 +11,10 @@
  * and is neither.
  */
 import { hasSignalFlag } from '../signals/flags.js';
-import { bootstrapInterval } from './bootstrap.js';
+import { bootstrapInterval, SeededDraws } from './bootstrap.js';
 import { ALL_ROWS, EVAL_SIGNALS, type EvalSignal, TOP_DECILE, topDecileCutoff } from './eval-signals.js';
 import type { JournalRecord, JournalRow } from './journal-record.js';
+import { medianInPlace } from './order-statistic.js';
 import { dayNumberOf } from './utc-day.js';
 import { type Verdict, verdictOf } from './verdict.js';
 
@@ -29,6 +30,12 @@ export interface EvaluateOptions {
   sinceDay?: number | undefined;
   /** A close from elsewhere (the candle store) when the record of day D+h lacks the row's coin. */
   closeOn?: ((id: string, day: number) => number | undefined) | undefined;
+  /**
+   * Trading days (sorted day numbers, every record's among them): when given, the horizon counts
+   * these instead of calendar days, so D+h is the h-th session after D (stocks). A record whose
+   * h-th session is not known yet is pending.
+   */
+  sessions?: readonly number[] | undefined;
 }
 
 /** One signal's evidence. Percentages are points (1.5 = 1.5%); null when nothing was counted. */
@@ -73,34 +80,37 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
     const day = dayNumberOf(record.date);
     if (day !== undefined && !byDay.has(day)) byDay.set(day, record);
   }
-  const closes = closeIndex(byDay);
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  const closes = new CloseIndex(byDay);
+  const horizonEnd = horizonEndOf(horizonDays, options.sessions);
   const tallies: Tally[] = EVAL_SIGNALS.map(() => ({ sums: [], counts: [], positives: 0, missing: 0 }));
   const daySums = new Float64Array(EVAL_SIGNALS.length);
   const dayCounts = new Int32Array(EVAL_SIGNALS.length);
+  const scratch = new Scratch();
   let fromDay: number | undefined;
   let toDay: number | undefined;
-  const days = [...byDay.keys()].sort((a, b) => a - b);
   for (const day of days) {
     if (options.sinceDay !== undefined && day < options.sinceDay) continue;
-    if (day + horizonDays > asOfDay) break;
+    const end = horizonEnd(day);
+    if (end === null) continue;
+    if (end === undefined || end > asOfDay) break;
     fromDay ??= day;
-    toDay = day + horizonDays;
+    toDay = end;
     const { rows } = byDay.get(day)!;
-    const later = closes.get(day + horizonDays);
-    const excess = excessReturns(rows, (id) => later?.get(id) ?? options.closeOn?.(id, day + horizonDays));
+    const excess = excessReturns(rows, closes.coinsOf(day), closes.on(end), end, options.closeOn, scratch);
     const cutoff = topDecileCutoff(rows);
     daySums.fill(0);
     dayCounts.fill(0);
     for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!;
-      const value = excess[index];
+      const value = excess[index]!;
       for (let s = 0; s < EVAL_SIGNALS.length; s++) {
         const signal = EVAL_SIGNALS[s]!;
         const flagged =
           signal === ALL_ROWS || (signal === TOP_DECILE ? row.score !== null && row.score >= cutoff : hasSignalFlag(row, signal));
         if (!flagged) continue;
         const tally = tallies[s]!;
-        if (value === undefined) {
+        if (Number.isNaN(value)) {
           tally.missing++;
           continue;
         }
@@ -115,28 +125,68 @@ export function evaluateSignals(records: readonly JournalRecord[], options: Eval
       tallies[s]!.counts.push(dayCounts[s]!);
     }
   }
-  return { horizonDays, fromDay, toDay, rows: EVAL_SIGNALS.map((signal, s) => summarise(signal, tallies[s]!)) };
+  // One run of the generator for every signal's interval (each reads a prefix of the longest).
+  const draws = new SeededDraws();
+  draws.first(draws.resamples * Math.max(0, ...tallies.map((tally) => tally.sums.length)));
+  return { horizonDays, fromDay, toDay, rows: EVAL_SIGNALS.map((signal, s) => summarise(signal, tallies[s]!, draws)) };
 }
 
-/** The excess forward return of each row, by index; undefined where either close is unknown. */
-function excessReturns(rows: readonly JournalRow[], laterClose: (id: string) => number | undefined): (number | undefined)[] {
-  const returns = new Array<number | undefined>(rows.length);
-  const known = new Float64Array(rows.length);
+/**
+ * The day D+h of each day D: calendar days, or the h-th of `sessions` after D. Undefined when
+ * that session is not known yet (pending, and so are all later days); null for a day that is not
+ * a session (never evaluated).
+ */
+function horizonEndOf(horizonDays: number, sessions: readonly number[] | undefined): (day: number) => number | null | undefined {
+  if (sessions === undefined) return (day) => day + horizonDays;
+  const index = new Map(sessions.map((day, at) => [day, at]));
+  return (day) => {
+    const at = index.get(day);
+    return at === undefined ? null : sessions[at + horizonDays];
+  };
+}
+
+/** Buffers a day's excess returns are computed in, reused from day to day (a year is 365 days of 250 rows). */
+class Scratch {
+  excess = new Float64Array(0);
+  known = new Float64Array(0);
+
+  fit(rows: number): void {
+    if (this.excess.length >= rows) return;
+    this.excess = new Float64Array(rows);
+    this.known = new Float64Array(rows);
+  }
+}
+
+/**
+ * The excess forward return of each row, by index; NaN where either close is unknown. `coins`
+ * numbers the rows' ids (CloseIndex), `later` holds day `end`'s closes by those numbers.
+ */
+function excessReturns(
+  rows: readonly JournalRow[],
+  coins: Int32Array,
+  later: Float64Array | undefined,
+  end: number,
+  closeOn: EvaluateOptions['closeOn'],
+  scratch: Scratch,
+): Float64Array {
+  scratch.fit(rows.length);
+  const { excess, known } = scratch;
   let count = 0;
   for (let i = 0; i < rows.length; i++) {
     const start = rows[i]!.close;
-    const end = laterClose(rows[i]!.id);
-    const value = isPrice(start) && isPrice(end) ? end / start - 1 : undefined;
-    returns[i] = value;
-    if (value !== undefined) known[count++] = value;
+    let close = later === undefined ? Number.NaN : later[coins[i]!]!;
+    if (Number.isNaN(close) && closeOn) close = closeOn(rows[i]!.id, end) ?? Number.NaN;
+    const value = isPrice(start) && isPrice(close) ? close / start - 1 : Number.NaN;
+    excess[i] = value;
+    if (!Number.isNaN(value)) known[count++] = value;
   }
-  if (count === 0) return returns;
-  const median = medianOf(known.subarray(0, count));
-  for (let i = 0; i < returns.length; i++) if (returns[i] !== undefined) returns[i] = returns[i]! - median;
-  return returns;
+  if (count === 0) return excess;
+  const median = medianInPlace(known.subarray(0, count));
+  for (let i = 0; i < rows.length; i++) excess[i]! -= median;
+  return excess;
 }
 
-function summarise(signal: EvalSignal, tally: Tally): SignalEvaluation {
+function summarise(signal: EvalSignal, tally: Tally, draws: SeededDraws): SignalEvaluation {
   const n = tally.counts.reduce((total, count) => total + count, 0);
   const dates = tally.counts.length;
   if (n === 0) {
@@ -153,7 +203,7 @@ function summarise(signal: EvalSignal, tally: Tally): SignalEvaluation {
     };
   }
   const mean = tally.sums.reduce((total, sum) => total + sum, 0) / n;
-  const interval = bootstrapInterval({ sums: tally.sums, counts: tally.counts });
+  const interval = bootstrapInterval({ sums: tally.sums, counts: tally.counts }, draws);
   return {
     signal,
     n,
@@ -167,23 +217,54 @@ function summarise(signal: EvalSignal, tally: Tally): SignalEvaluation {
   };
 }
 
-/** Per day, each coin's close, from the records themselves (the first row of an id wins). */
-function closeIndex(byDay: ReadonlyMap<number, JournalRecord>): Map<number, Map<string, number>> {
-  const index = new Map<number, Map<string, number>>();
-  for (const [day, record] of byDay) {
-    const closes = new Map<string, number>();
-    for (const row of record.rows) if (isPrice(row.close) && !closes.has(row.id)) closes.set(row.id, row.close);
-    index.set(day, closes);
+/**
+ * Each day's closes from the records themselves (the first row of an id with a price wins), by
+ * coin number: every id gets a number once, so a day's closes are an array, not a map of strings.
+ */
+class CloseIndex {
+  readonly #byDay: ReadonlyMap<number, JournalRecord>;
+  readonly #coins = new Map<number, Int32Array>();
+  readonly #closes = new Map<number, Float64Array>();
+  readonly #numbers = new Map<string, number>();
+
+  constructor(byDay: ReadonlyMap<number, JournalRecord>) {
+    this.#byDay = byDay;
+    for (const [day, record] of byDay) {
+      const coins = new Int32Array(record.rows.length);
+      for (let i = 0; i < record.rows.length; i++) {
+        const id = record.rows[i]!.id;
+        let number = this.#numbers.get(id);
+        if (number === undefined) {
+          number = this.#numbers.size;
+          this.#numbers.set(id, number);
+        }
+        coins[i] = number;
+      }
+      this.#coins.set(day, coins);
+    }
   }
-  return index;
+
+  /** The coin number of each row of `day`'s record. */
+  coinsOf(day: number): Int32Array {
+    return this.#coins.get(day)!;
+  }
+
+  /** `day`'s closes by coin number (NaN: none); undefined without a record of that day. */
+  on(day: number): Float64Array | undefined {
+    let closes = this.#closes.get(day);
+    const record = this.#byDay.get(day);
+    if (closes !== undefined || record === undefined) return closes;
+    closes = new Float64Array(this.#numbers.size).fill(Number.NaN);
+    const coins = this.#coins.get(day)!;
+    for (let i = 0; i < record.rows.length; i++) {
+      const close = record.rows[i]!.close;
+      if (isPrice(close) && Number.isNaN(closes[coins[i]!]!)) closes[coins[i]!] = close;
+    }
+    this.#closes.set(day, closes);
+    return closes;
+  }
 }
 
 function isPrice(value: number | null | undefined): value is number {
   return value !== null && value !== undefined && Number.isFinite(value) && value > 0;
-}
-
-function medianOf(values: Float64Array): number {
-  const sorted = values.sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

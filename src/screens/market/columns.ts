@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '../../output/column-spec.js';
-import { formatChangePct, formatPrice, formatScore, formatVolume } from './format.js';
+import { formatChangePct, formatCentsPrice, formatScore, formatVolume } from './format.js';
 import { signalColumns } from '../signals/signal-columns.js';
 import { MARKET_SIGNAL_KEYS } from './market-signals.js';
 import { isChangeSinceOpen, type MarketRow } from './rows.js';
@@ -17,7 +17,7 @@ export function marketColumns(rows: readonly MarketRow[] = []): ColumnSpec<Marke
   return [
     { key: 'symbol', header: 'Symbol', value: (r) => r.symbol, dropOrder: 0 },
     { key: 'name', header: 'Name', value: (r) => r.name, display: (r) => r.name ?? '', dropOrder: 4, maxWidth: 24 },
-    { key: 'price', header: 'Price', value: (r) => r.price, display: (r) => formatPrice(r.price), align: 'right', dropOrder: 0 },
+    { key: 'price', header: 'Price', value: (r) => r.price, display: (r) => formatCentsPrice(r.price), align: 'right', dropOrder: 0 },
     {
       key: 'changePct',
       header: `Change %${mark}`,

@@ -3,8 +3,11 @@ import { COMPACT_UNITS, groupThousands } from '../../output/format-number.js';
 
 const EMPTY = '—';
 
-/** `182.63`, `1,234.50`, `0.4312` (small prices keep 4 decimals). */
-export function formatPrice(value: number | null): string {
+/**
+ * A quote always in cents, grouped: `182.63`, `1,234.50`; under 1 four decimals, `0.4312`. (Coin
+ * prices, from whole dollars to sub-cent, use output's `formatScaledPrice`.)
+ */
+export function formatCentsPrice(value: number | null): string {
   if (value === null) return EMPTY;
   const digits = Math.abs(value) < 1 ? 4 : 2;
   return groupThousands(value.toFixed(digits));

@@ -66,7 +66,7 @@ export class ScanState {
     }
     entry.quotes.push(served);
     entry.asked.add(served.quote.source);
-    if (served.status === 'fresh') this.tally(served.quote.source).fetched++;
+    if (served.status === 'fresh') this.#tally(served.quote.source).fetched++;
   }
 
   /** The source does not know the symbol (`fresh` = answered in this run, else a cached answer). */
@@ -74,28 +74,38 @@ export class ScanState {
     const entry = this.#entry(symbol);
     entry.asked.add(source);
     entry.unknownOn.add(source);
-    if (fresh) this.tally(source).fetched++;
+    if (fresh) this.#tally(source).fetched++;
   }
 
   /** The source failed for the symbol; it may be tried on another source. */
   recordFailure(symbol: string, source: MarketSourceName, reason: string): void {
     this.#entry(symbol).asked.add(source);
     this.noteSourceError(source, reason);
-    this.tally(source).failures++;
+    this.#tally(source).failures++;
   }
 
   /** A source-level problem (e.g. no budget left) that no single request reported. */
   noteSourceError(source: MarketSourceName, reason: string): void {
-    const tally = this.tally(source);
-    tally.firstError ??= reason;
+    this.#tally(source).firstError ??= reason;
   }
 
-  disable(source: MarketSourceName, reason: string): void {
-    this.noteSourceError(source, reason);
-    this.tally(source).disabled = true;
+  /** Stops asking `source` this run; `reason`, when given, is its report's error (none: it was simply not needed). */
+  disable(source: MarketSourceName, reason?: string): void {
+    if (reason !== undefined) this.noteSourceError(source, reason);
+    this.#tally(source).disabled = true;
   }
 
-  tally(source: MarketSourceName): SourceTally {
+  /** Whether `source` may still be asked this run. */
+  isActive(source: MarketSourceName): boolean {
+    return !this.#tally(source).disabled;
+  }
+
+  /** What happened to `source` so far (read only: the scan changes it through its record methods). */
+  tally(source: MarketSourceName): Readonly<SourceTally> {
+    return this.#tally(source);
+  }
+
+  #tally(source: MarketSourceName): SourceTally {
     const tally = this.#tallies.get(source);
     if (!tally) throw new Error(`unknown market source ${source}`);
     return tally;

@@ -16,10 +16,10 @@ export interface RankedSignals {
 /**
  * Measures each coin against the others: `rs7dPct`/`rs30dPct` are its return minus the median
  * return of every coin given that has one, the score terms are percentiles across them, and `why`
- * names the strongest. Pass exactly the ranked coins (after the gates), in any order; the answer
- * is in the same order. Pure.
+ * names the strongest (`why: false`: left empty, for rows no one reads). Pass exactly the ranked
+ * coins (after the gates), in any order; the answer is in the same order. Pure.
  */
-export function rankSignals(coins: readonly CoinSignals[]): RankedSignals[] {
+export function rankSignals(coins: readonly CoinSignals[], options: { why?: boolean } = {}): RankedSignals[] {
   const median7d = medianOf(known(coins.map((coin) => coin.return7dPct)));
   const median30d = medianOf(known(coins.map((coin) => coin.return30dPct)));
   const withRs = coins.map((coin) => ({
@@ -38,7 +38,9 @@ export function rankSignals(coins: readonly CoinSignals[]): RankedSignals[] {
       squeezePct: squeezeRank(tightness(fields)),
       breakout: coins[at]!.breakoutKnown ? BREAKOUT_TERM[fields.breakout ?? 'none'] : null,
     };
-    return { fields: { ...fields, why: whyOf(fields, terms) }, score: signalScore(terms) };
+    // `fields` is this function's own copy (withRs above): filled in place, not copied again.
+    if (options.why !== false) fields.why = whyOf(fields, terms);
+    return { fields, score: signalScore(terms) };
   });
 }
 

@@ -121,8 +121,8 @@ export const DASHBOARD_JS = `'use strict';
     });
   }
 
-  // As the server's formatPrice: grouped whole dollars from 1,000, cents from 1, four digits below.
-  function formatPrice(value) {
+  // As the server's formatScaledPrice: grouped whole dollars from 1,000, cents from 1, four digits below.
+  function formatScaledPrice(value) {
     if (typeof value !== 'number' || !isFinite(value)) return '\u2013';
     var abs = Math.abs(value);
     if (abs >= 1000) return value.toFixed(0).replace(/B(?=(d{3})+(?!d))/g, ',');
@@ -143,7 +143,7 @@ export const DASHBOARD_JS = `'use strict';
       var cell = row && row.querySelector('td.price');
       if (!cell) continue;
       var before = Number(cell.getAttribute('data-v'));
-      cell.textContent = formatPrice(entry.priceUsd);
+      cell.textContent = formatScaledPrice(entry.priceUsd);
       cell.setAttribute('data-v', entry.priceUsd === null ? '' : String(entry.priceUsd));
       cell.classList.remove('moved-up', 'moved-down');
       if (isFinite(before) && entry.priceUsd !== before) cell.classList.add(entry.priceUsd > before ? 'moved-up' : 'moved-down');

@@ -1,4 +1,4 @@
-import { formatAge, formatCompact, formatPercent, formatPrice } from '../../output/format-number.js';
+import { formatAge, formatCompact, formatPercent, formatScaledPrice } from '../../output/format-number.js';
 import type { JsonDocument } from '../../output/render-json.js';
 import type { CryptoRow } from '../../screens/crypto/crypto-row.js';
 import { parseVerdictSummary, type VerdictSummary, verdictLabel } from '../../screens/eval/flag-verdicts.js';
@@ -95,7 +95,7 @@ function cryptoTable(rows: readonly CryptoRow[], evidence: VerdictSummary | unde
       `<tr data-id="${escapeHtml(row.id)}">` +
       `<td class="num wide-only" data-v="${sortValue(row.rank)}">${row.rank === null ? '–' : escapeHtml(row.rank)}</td>` +
       `<td data-v="${escapeHtml(row.symbol)}"><b>${escapeHtml(row.symbol)}</b> <span class="name">${escapeHtml(row.name)}</span></td>` +
-      `<td class="num price" data-v="${sortValue(row.priceUsd)}">${escapeHtml(formatPrice(row.priceUsd))}</td>` +
+      `<td class="num price" data-v="${sortValue(row.priceUsd)}">${escapeHtml(formatScaledPrice(row.priceUsd))}</td>` +
       percentCell(row.change24hPct, false) +
       percentCell(row.change7dPct, true) +
       `<td class="num wide-only" data-v="${sortValue(row.volume24hUsd)}">${escapeHtml(formatCompact(row.volume24hUsd))}</td>` +
@@ -190,7 +190,7 @@ function marketTable(rows: readonly MarketRow[]): string {
       `<tr data-id="${escapeHtml(row.symbol)}">` +
       `<td data-v="${escapeHtml(row.symbol)}"><b>${escapeHtml(row.symbol)}</b></td>` +
       `<td class="wide-only" data-v="${escapeHtml(row.name ?? '')}">${escapeHtml(row.name ?? '–')}</td>` +
-      `<td class="num" data-v="${sortValue(row.price)}">${escapeHtml(formatPrice(row.price))}</td>` +
+      `<td class="num" data-v="${sortValue(row.price)}">${escapeHtml(formatScaledPrice(row.price))}</td>` +
       percentCell(row.changePct, false, row.changeBasis === 'open') +
       `<td class="num wide-only" data-v="${sortValue(row.volume)}">${escapeHtml(formatCompact(row.volume))}</td>` +
       `<td class="num" data-v="${sortValue(row.score)}">${row.score === null ? '–' : escapeHtml(row.score.toFixed(1))}</td>` +

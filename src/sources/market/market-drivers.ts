@@ -1,5 +1,6 @@
 import { QahtError, isQahtError } from '../../errors.js';
 import type { HttpGetter } from '../../http/types.js';
+import type { BudgetPort } from '../../store/store-ports.js';
 import { ALPHAVANTAGE_BUDGET, ALPHAVANTAGE_DAILY_LIMIT, fetchAlphaVantageQuote, isDailyLimitMessage } from '../alphavantage.js';
 import { DOCUMENTED_DELAY_MS } from '../documented-rates.js';
 import { fetchFinnhubQuote } from '../finnhub-quote.js';
@@ -12,12 +13,6 @@ import type { MarketSourceName, QuoteOutcome } from './quote.js';
  */
 export const ALPHAVANTAGE_REQUEST_MS = 1000;
 
-/** A daily allowance shared by every run (the runtime's `BudgetLedger`). */
-export interface DailyBudgetLedger {
-  consume(name: string, amount: number, limitPerDay: number): Promise<number>;
-  remaining(name: string, limitPerDay: number): Promise<number>;
-}
-
 /** What a driver needs to reach its API. */
 export interface MarketDriverContext {
   /** The HTTP client, loaded on first use. */
@@ -25,7 +20,8 @@ export interface MarketDriverContext {
   /** Base URL without a trailing slash, resolved on first use (under `--demo` that starts the source's server). */
   baseUrl: () => Promise<string>;
   apiKey: string;
-  budgets: DailyBudgetLedger;
+  /** A daily allowance shared by every run (the store's budgets). */
+  budgets: BudgetPort;
 }
 
 /** One market source as the scan sees it: how fast it is, how to ask it, when to give up on it. */
@@ -121,7 +117,7 @@ async function singleSymbolBatch(
   return outcomes;
 }
 
-async function drainBudget(budgets: DailyBudgetLedger): Promise<void> {
+async function drainBudget(budgets: BudgetPort): Promise<void> {
   const left = await budgets.remaining(ALPHAVANTAGE_BUDGET, ALPHAVANTAGE_DAILY_LIMIT);
   if (left > 0) await budgets.consume(ALPHAVANTAGE_BUDGET, left, ALPHAVANTAGE_DAILY_LIMIT);
 }

@@ -10,7 +10,8 @@
  * write failure is then counted as `cache.write_error` and the run goes on.)
  */
 import { systemClock, type Clock } from '../../time/clock.js';
-import type { CacheMonitor, FallbackCache } from '../cache-types.js';
+import type { FallbackCache } from '../../fallback-cache.js';
+import type { CacheMonitor } from '../cache-types.js';
 import { RESPONSE_ENTRIES } from '../entry-backend.js';
 import { ResponseCache } from '../response-cache.js';
 import { EntryFiles } from './entry-files.js';

@@ -12,7 +12,7 @@
 import { dirname, join } from 'node:path';
 import { QahtError } from '../../errors.js';
 import type { Clock } from '../../time/clock.js';
-import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
+import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry, type EntryHeader } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
 import { type EntryKind, type EntryLock, type NamedEntries, namedKey, RESPONSE_ENTRIES, type WriteOnceBackend } from '../entry-backend.js';
@@ -62,6 +62,8 @@ const ENTRY_SUFFIX = '.json';
 const LOCK_SUFFIX = '.lock';
 /** Enough of an entry file to hold its header (a long key needs more, and is then read whole). */
 const HEADER_PREFIX_BYTES = 16 * 1024;
+/** What `readHeader` reads first: a header with its note fits (a longer one is read whole). */
+const NOTE_PREFIX_BYTES = 4 * 1024;
 /** Write failures after which writing is pointless for the rest of the run. */
 const CACHING_STOPPERS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
@@ -138,6 +140,23 @@ export class EntryFiles implements WriteOnceBackend {
     return undefined;
   }
 
+  async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#headersKept('readHeader');
+    const file = this.fileFor(key);
+    const prefix = (bytes: number): Promise<RegularFileRead> | RegularFileRead =>
+      this.#syncReads ? readRegularFileSync(file, this.#entryMaxBytes, bytes) : readRegularFilePrefix(file, bytes, this.#readOptions());
+    let read = await prefix(NOTE_PREFIX_BYTES);
+    let decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
+    // A header longer than the prefix (a long key or note): read the whole file once.
+    if (read.ok && decoded?.ok === false && decoded.reason === 'truncated' && read.size > read.bytes.length) {
+      read = await prefix(Number.POSITIVE_INFINITY);
+      decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
+    }
+    if (decoded?.ok && decoded.header.key === key) return decoded.header;
+    await this.#discard(file, read);
+    return undefined;
+  }
+
   /** Writes atomically (mode 0600). @throws the write error (QahtError `QAHT_ERR_CACHE_DIR` for an entry over the size cap) */
   async write(encoded: EncodedEntry<unknown>, _keepMs: number): Promise<void> {
     const { entry, bytes } = encoded;
@@ -190,6 +209,7 @@ export class EntryFiles implements WriteOnceBackend {
 
   /** Only each file's header is read (its value length must fit the file; the checksum is checked when the entry is used). */
   async list(): Promise<CacheListing[]> {
+    this.#headersKept('list');
     const listings: CacheListing[] = [];
     for (const file of await this.#entryFiles()) {
       const header = await this.#readHeader(file);
@@ -200,6 +220,7 @@ export class EntryFiles implements WriteOnceBackend {
 
   /** Unusable files are removed too, but only counted when clearing everything. */
   async clear(source?: string): Promise<number> {
+    this.#headersKept('clear');
     let removed = 0;
     for (const file of await this.#entryFiles()) {
       if (source !== undefined && (await this.#readHeader(file))?.source !== source) continue;
@@ -223,6 +244,11 @@ export class EntryFiles implements WriteOnceBackend {
     );
     if (blocked) this.#warnOnce(`blocked:${file}`, `${source} data is not cached: ${file} is a directory where its cache entry belongs`);
     else this.#warnOnce('failed', `caching failed for ${source}: ${describeFsError(error)}`);
+  }
+
+  /** `list`, `clear` and `readHeader` read cache-entry headers, which a named kind's entries do not have (a damaged-looking one would be removed). */
+  #headersKept(operation: string): void {
+    if (this.#named) throw new TypeError(`${operation} of ${this.entriesDir}: a named kind is listed with names()`);
   }
 
   /** Makes the folders `file` goes in: the kind's, and a named entry's own. */

@@ -19,6 +19,24 @@ export interface SeriesListing {
   readonly missing: number;
 }
 
+/**
+ * What a store knows of a series without reading it: kept in its entry's header when it was
+ * written (`CandleStore.write`), so a run that needs only this reads a few hundred bytes, not
+ * tens of KB.
+ */
+export interface SeriesHead {
+  /** Epoch ms of the write. */
+  readonly fetchedAt: number;
+  /** Candles held. */
+  readonly count: number;
+  /** Open time of the last candle (undefined for an empty series). */
+  readonly lastOpen: number | undefined;
+  /** The writer's summary of the series (`write`'s `summary`), undefined when it kept none. */
+  readonly summary: unknown;
+  /** The series itself, when the entry had no head and it was read to answer (written by an older version). */
+  readonly stored?: StoredSeries;
+}
+
 /** A lock one process holds on a series while it fetches it; `release` is safe to call twice. */
 export interface SeriesLock {
   release(): Promise<void>;
@@ -28,8 +46,13 @@ export interface CandleStore {
   /** Where the history lives, for messages: the folder or the Redis URL. */
   readonly label: string;
   read(key: SeriesKey): Promise<StoredSeries | undefined>;
-  /** Replaces the series (atomically: a reader sees the old one or the new one). */
-  write(key: SeriesKey, stored: StoredSeries): Promise<void>;
+  /** The series' head without the series where it was kept (see `SeriesHead`); undefined when nothing is stored. */
+  readHead(key: SeriesKey): Promise<SeriesHead | undefined>;
+  /**
+   * Replaces the series (atomically: a reader sees the old one or the new one), with `summary`
+   * (a small JSON object the writer derived from exactly this series) in its head.
+   */
+  write(key: SeriesKey, stored: StoredSeries, summary?: Record<string, unknown>): Promise<void>;
   /**
    * Takes the series' fetch lock, waiting while another process holds it (it is fetching the
    * series: the caller then reads it again and finds it done); undefined when it cannot be had in

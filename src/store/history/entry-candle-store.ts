@@ -8,8 +8,8 @@
  */
 import { encodeEntry } from '../cache-entry.js';
 import { type EntryBackend, entryKind } from '../entry-backend.js';
-import type { CandleStore, SeriesListing, SeriesLock } from './candle-store.js';
-import { seriesDocument, seriesFromDocument, type StoredSeries } from './series-codec.js';
+import type { CandleStore, SeriesHead, SeriesListing, SeriesLock } from './candle-store.js';
+import { SERIES_FORMAT, seriesDocument, seriesFromDocument, type StoredSeries } from './series-codec.js';
 import { type HistorySource, isHistorySource, type SeriesKey, seriesName } from './series-key.js';
 import { listingOf } from './series-listing.js';
 
@@ -35,11 +35,27 @@ export class EntryCandleStore implements CandleStore {
     return entry ? seriesFromDocument(entry.value, key.interval) : undefined;
   }
 
-  async write(key: SeriesKey, stored: StoredSeries): Promise<void> {
+  /** From the entry's header (its note); an entry written without one is read whole. */
+  async readHead(key: SeriesKey): Promise<SeriesHead | undefined> {
+    const header = await this.#backend.readHeader(entryKey(key));
+    if (!header) return undefined;
+    const head = headOf(header.note, header.fetchedAt);
+    if (head) return head;
+    const stored = await this.read(key);
+    if (!stored) return undefined;
+    const { openTime } = stored.series;
+    return { fetchedAt: stored.fetchedAt, count: openTime.length, lastOpen: openTime.at(-1), summary: undefined, stored };
+  }
+
+  async write(key: SeriesKey, stored: StoredSeries, summary?: Record<string, unknown>): Promise<void> {
+    const { openTime } = stored.series;
+    // The head: what a run needs of the series without reading it (see readHead).
+    const note: NoteDocument = { f: SERIES_FORMAT, n: openTime.length, ...(openTime.length > 0 ? { last: openTime.at(-1) } : {}) };
+    if (summary !== undefined) note.sum = summary;
     // Word checksums: a run verifies hundreds of these tens-of-KB values (see word-checksum.ts).
     const encoded = encodeEntry(
       { key: entryKey(key), source: key.source, value: seriesDocument(stored), ttlMs: KEEP_MS, fetchedAt: stored.fetchedAt },
-      { checksum: 'words' },
+      { checksum: 'words', note: note as unknown as Record<string, unknown> },
     );
     await this.#backend.write(encoded, KEEP_MS);
   }
@@ -76,6 +92,22 @@ export class EntryCandleStore implements CandleStore {
   clear(source?: HistorySource): Promise<number> {
     return this.#backend.clear(source);
   }
+}
+
+/** A series entry's note: its format, length, last open time and the writer's summary. */
+interface NoteDocument {
+  f: number;
+  n: number;
+  last?: number | undefined;
+  sum?: Record<string, unknown>;
+}
+
+/** The head a note gives, or undefined when it is not one of this format (the series is then read). */
+function headOf(note: Record<string, unknown> | undefined, fetchedAt: number): SeriesHead | undefined {
+  if (note?.f !== SERIES_FORMAT || !Number.isSafeInteger(note.n) || (note.n as number) < 0) return undefined;
+  const last = note.last;
+  if ((note.n === 0) !== (last === undefined) || (last !== undefined && !Number.isSafeInteger(last))) return undefined;
+  return { fetchedAt, count: note.n as number, lastOpen: last as number | undefined, summary: note.sum };
 }
 
 function entryKey(key: SeriesKey): string {

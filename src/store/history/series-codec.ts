@@ -9,7 +9,7 @@
 import { type CandleInterval, type CandleSeries, INTERVAL_MS } from '../../candle.js';
 
 /** Bumped when the stored shape changes; other versions read as missing (and are fetched again). */
-const SERIES_FORMAT = 2;
+export const SERIES_FORMAT = 2;
 /** Columns in the float buffer, in this order, each `n` values long. */
 const COLUMNS = ['open', 'high', 'low', 'close', 'quoteVolume'] as const;
 const FLOAT_BYTES = 8;

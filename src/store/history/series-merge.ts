@@ -98,6 +98,11 @@ export interface NextFetch {
   missing: number;
 }
 
+/** Whether a series whose last candle opened at `lastOpen` (undefined: nothing stored) is due at `nowMs`: its next candle has closed. */
+export function isDue(lastOpen: number | undefined, interval: CandleSeries['interval'], nowMs: number): boolean {
+  return lastOpen === undefined || closeTimeOf(lastOpen + INTERVAL_MS[interval], interval) < nowMs;
+}
+
 /**
  * A series is due when its next candle has closed by `nowMs` (a series never fetched is due).
  * It then asks from its first gap, or else from the candle after its last: one request repairs
@@ -113,7 +118,7 @@ export function nextFetch(
   const last = series?.openTime[series.openTime.length - 1];
   if (series === undefined || last === undefined) return { due: true, startTime: undefined, missing: max };
   const next = last + step;
-  const closedAhead = closeTimeOf(next, interval) < nowMs ? Math.floor((nowMs - next) / step) : 0;
+  const closedAhead = isDue(last, interval, nowMs) ? Math.floor((nowMs - next) / step) : 0;
   const gapStart = firstGapStart(series);
   const from = gapStart ?? next;
   const gapMissing = gapStart === undefined ? 0 : missingInside(series);

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { QahtError } from '../../errors.js';
-import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry } from '../cache-entry.js';
+import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry, type EntryHeader } from '../cache-entry.js';
 import { hashKey } from '../cache-key.js';
 import type { CacheListing, CacheMonitor } from '../cache-types.js';
 import { type EntryKind, type EntryLock, namedKey, RESPONSE_ENTRIES, type WriteOnceBackend } from '../entry-backend.js';
@@ -72,6 +72,13 @@ export class RedisEntries implements WriteOnceBackend {
     return undefined;
   }
 
+  /** STRLEN and GETRANGE of the head: the value is not sent. */
+  async readHeader(key: string): Promise<EntryHeader | undefined> {
+    this.#headersKept('readHeader');
+    const head = await this.#readHead(this.#entryKey(key));
+    return head?.header.key === key ? head.header : undefined;
+  }
+
   async write(encoded: EncodedEntry<unknown>, keepMs: number): Promise<void> {
     const { entry, bytes } = encoded;
     if (bytes.length > ENTRY_MAX_BYTES) throw new QahtError('QAHT_ERR_CACHE_DIR', `cache entry for ${entry.key} is over the entry cap`);
@@ -122,6 +129,7 @@ export class RedisEntries implements WriteOnceBackend {
 
   /** Only each entry's header is read; `file` is its Redis key. */
   async list(): Promise<CacheListing[]> {
+    this.#headersKept('list');
     const listings: CacheListing[] = [];
     for (const redisKey of await this.#entryKeys()) {
       const header = await this.#readHeader(redisKey);
@@ -131,6 +139,7 @@ export class RedisEntries implements WriteOnceBackend {
   }
 
   async clear(source?: string): Promise<number> {
+    this.#headersKept('clear');
     let removed = 0;
     for (const redisKey of await this.#entryKeys()) {
       if (source !== undefined && (await this.#readHeader(redisKey))?.source !== source) continue;
@@ -156,6 +165,13 @@ export class RedisEntries implements WriteOnceBackend {
   }
 
   async #readHeader(redisKey: string): Promise<Omit<CacheListing, 'file'> | undefined> {
+    const head = await this.#readHead(redisKey);
+    if (!head) return undefined;
+    const { key, source, fetchedAt, ttlMs } = head.header;
+    return { key, source, fetchedAt, ttlMs, sizeBytes: head.size };
+  }
+
+  async #readHead(redisKey: string): Promise<{ header: EntryHeader; size: number } | undefined> {
     const size = Number(await this.#connection.command(['STRLEN', redisKey]));
     if (!(size > 0)) return undefined;
     let prefix = await this.#connection.command(['GETRANGE', redisKey, 0, HEADER_PREFIX_BYTES - 1]);
@@ -164,9 +180,7 @@ export class RedisEntries implements WriteOnceBackend {
       prefix = await this.#connection.command(['GET', redisKey]);
       decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
     }
-    if (!decoded?.ok) return undefined;
-    const { key, source, fetchedAt, ttlMs } = decoded.header;
-    return { key, source, fetchedAt, ttlMs, sizeBytes: size };
+    return decoded?.ok ? { header: decoded.header, size } : undefined;
   }
 
   async #entryKeys(): Promise<string[]> {
@@ -193,6 +207,11 @@ export class RedisEntries implements WriteOnceBackend {
       [encoded.bytes.toString('base64'), Math.ceil(keepMs), rank, name, rank - named.keepRanks, once ? 'NX' : ''],
     );
     return reply === 1;
+  }
+
+  /** `list`, `clear` and `readHeader` read cache-entry headers, which a named kind's entries do not have (and `clear` would take its names' sets). */
+  #headersKept(operation: string): void {
+    if (this.#kind.named) throw new TypeError(`${operation} of ${this.#kind.redisEntries}: a named kind is listed with names()`);
   }
 
   #indexKey(folder: string): string {

@@ -34,6 +34,13 @@ function memoryStore(beforeWrite: (key: SeriesKey) => Promise<void> = async () =
     label: 'memory',
     written,
     read: async (key) => series.get(seriesName(key)),
+    // No summaries kept: the head says the series was read (a run then uses the series).
+    readHead: async (key) => {
+      const stored = series.get(seriesName(key));
+      if (!stored) return undefined;
+      const { openTime } = stored.series;
+      return { fetchedAt: stored.fetchedAt, count: openTime.length, lastOpen: openTime.at(-1), summary: undefined, stored };
+    },
     write: async (key, stored) => {
       await beforeWrite(key);
       series.set(seriesName(key), stored);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NO_MARKET_SIGNALS } from '../../../src/screens/market/market-signals.js';
 import { DEFAULT_MARKET_OPTIONS, runMarket, SYMBOLS_FILE_MAX_BYTES, type MarketOptions } from '../../../src/commands/market/run.js';
-import type { BudgetLedger, CommonOptions } from '../../../src/runtime/runtime.js';
+import type { CommonOptions } from '../../../src/runtime/runtime.js';
+import type { BudgetPort } from '../../../src/store/store-ports.js';
 import type { HttpGetter, HttpResponse } from '../../../src/http/types.js';
 import { DEFAULT_UNIVERSE } from '../../../src/screens/market/universes.js';
 import { DiskCache } from '../../../src/store/file/disk-cache.js';
@@ -88,7 +89,7 @@ const callsTo = (http: StubHttp, host: string): URL[] => http.calls.filter((url)
 const symbolsAsked = (http: StubHttp, host: string): string[] => callsTo(http, host).map(symbolOf);
 
 /** A budget ledger keyed by UTC day, like the real state store's (the fake runtime's never resets). */
-function dailyLedger(clock: ManualClock): BudgetLedger & { used(name: string): number } {
+function dailyLedger(clock: ManualClock): BudgetPort & { used(name: string): number } {
   const used = new Map<string, number>();
   const key = (name: string): string => `${name}:${new Date(clock.now()).toISOString().slice(0, 10)}`;
   return {

@@ -79,7 +79,20 @@ describe('screen eval on worlds with no edge anywhere', () => {
 });
 
 describe('screen eval statistics', () => {
-  it('match a plain reference computation', async () => {
+  /** Plain predicates, written apart from the code under test: which rows of a day each signal takes. */
+  const REFERENCE_PICKS: Record<string, (rows: readonly JournalRow[]) => (row: JournalRow) => boolean> = {
+    rvol: () => (row) => row.rvol !== null && row.rvol >= 2.5,
+    rs: () => (row) => row.rs7dPct !== null && row.rs7dPct >= 10,
+    oversold: () => (row) => row.rsi14 !== null && row.rsi14 < 30,
+    topDecile: (rows) => {
+      const scores = rows.flatMap((row) => (row.score === null ? [] : [row.score])).sort((a, b) => b - a);
+      const cut = scores[Math.ceil(scores.length / 10) - 1]!;
+      return (row) => row.score !== null && row.score >= cut;
+    },
+    all: () => () => true,
+  };
+
+  it.each(Object.keys(REFERENCE_PICKS))('match a plain reference computation (%s)', async (signal) => {
     const { BOOTSTRAP_SEED, mulberry32 } = await import('../../../src/screens/eval/seeded-random.js');
     const records = syntheticWorld({ seed: 99, coins: 25, days: 60, flagRate: 0.1, rvolEdge: 0.02 });
     const horizon = 3;
@@ -96,8 +109,9 @@ describe('screen eval statistics', () => {
       const returns = record.rows.map((row) => later.rows.find((other) => other.id === row.id)!.close! / row.close! - 1);
       const ordered = [...returns].sort((a, b) => a - b);
       const median = (ordered[Math.floor((ordered.length - 1) / 2)]! + ordered[Math.ceil((ordered.length - 1) / 2)]!) / 2;
+      const picked = REFERENCE_PICKS[signal]!(record.rows);
       record.rows.forEach((row, i) => {
-        if (row.rvol !== null && row.rvol >= 2.5) entries.push({ date: record.date, excess: returns[i]! - median });
+        if (picked(row)) entries.push({ date: record.date, excess: returns[i]! - median });
       });
     }
     const n = entries.length;
@@ -119,14 +133,31 @@ describe('screen eval statistics', () => {
       return means[Math.floor(h)]! + (h - Math.floor(h)) * (means[Math.ceil(h)]! - means[Math.floor(h)]!);
     };
 
-    const rvol = rowOf(evaluation, 'rvol');
-    expect(rvol.n).toBe(n);
-    expect(rvol.dates).toBe(dates.length);
-    expect(rvol.meanExcessPct!).toBeCloseTo(mean * 100, 10);
-    expect(rvol.ciLowPct!).toBeCloseTo(quantile(0.025) * 100, 10);
-    expect(rvol.ciHighPct!).toBeCloseTo(quantile(0.975) * 100, 10);
-    expect(rvol.hitRate!).toBeCloseTo(entries.filter((entry) => entry.excess > 0).length / n, 12);
-    expect(rvol.missing).toBe(0);
+    const row = rowOf(evaluation, signal);
+    expect(n).toBeGreaterThan(30);
+    expect(row.n).toBe(n);
+    expect(row.dates).toBe(dates.length);
+    expect(row.meanExcessPct!).toBeCloseTo(mean * 100, 10);
+    expect(row.ciLowPct!).toBeCloseTo(quantile(0.025) * 100, 10);
+    expect(row.ciHighPct!).toBeCloseTo(quantile(0.975) * 100, 10);
+    expect(row.hitRate!).toBeCloseTo(entries.filter((entry) => entry.excess > 0).length / n, 12);
+    expect(row.missing).toBe(0);
+  });
+
+  it('draw the same dates whether the draws are made once for several signals or per signal', async () => {
+    const { bootstrapInterval, SeededDraws } = await import('../../../src/screens/eval/bootstrap.js');
+    const { BOOTSTRAP_SEED, mulberry32 } = await import('../../../src/screens/eval/seeded-random.js');
+    const shared = new SeededDraws();
+    const random = mulberry32(BOOTSTRAP_SEED);
+    // The raw draws are mulberry32's, in order.
+    expect(Array.from(shared.first(1000), (raw) => raw / 4_294_967_296)).toEqual(Array.from({ length: 1000 }, () => random()));
+    for (const dates of [361, 1, 7]) {
+      const totals = {
+        sums: Array.from({ length: dates }, (_, i) => Math.sin(i) / 10),
+        counts: Array.from({ length: dates }, (_, i) => 1 + (i % 5)),
+      };
+      expect(bootstrapInterval(totals, shared)).toEqual(bootstrapInterval(totals));
+    }
   });
 
   it('gives the same interval every time (the seed is fixed)', () => {

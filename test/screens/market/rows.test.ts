@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChangePct, formatPrice, formatVolume } from '../../../src/screens/market/format.js';
+import { formatChangePct, formatCentsPrice, formatVolume } from '../../../src/screens/market/format.js';
 import { NO_MARKET_SIGNALS } from '../../../src/screens/market/market-signals.js';
 import { buildMarketRow, sortMarketRows, type MarketRow } from '../../../src/screens/market/rows.js';
 import { marketScore } from '../../../src/screens/market/score.js';
@@ -96,8 +96,8 @@ describe('sortMarketRows', () => {
 
 describe('table formats', () => {
   it('formats price, change and volume compactly', () => {
-    expect(formatPrice(1234.5)).toBe('1,234.50');
-    expect(formatPrice(0.43121)).toBe('0.4312');
+    expect(formatCentsPrice(1234.5)).toBe('1,234.50');
+    expect(formatCentsPrice(0.43121)).toBe('0.4312');
     expect(formatChangePct(1.0239)).toBe('+1.02%');
     expect(formatChangePct(-0.5)).toBe('-0.50%');
     expect(formatChangePct(null)).toBe('—');
