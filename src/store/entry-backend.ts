@@ -133,6 +133,8 @@ export interface WriteOnceBackend extends EntryBackend {
    * @throws on any failure but "already stored"
    */
   writeOnce(encoded: EncodedEntry<unknown>, keepMs: number): Promise<boolean>;
+  /** Whether `key` holds an entry, without reading it (one stat, one EXISTS). */
+  exists(key: string): Promise<boolean>;
   /**
    * The names stored in `folder` of a named kind ranked `fromRank` or more (all when undefined),
    * lowest rank first.

@@ -55,8 +55,7 @@ export class EntryJournal implements JournalPort {
   }
 
   async has(screen: string, date: string): Promise<boolean> {
-    const key = recordKey(screen, date);
-    return (await this.#records.names(screen, journalDayOf(date))).includes(namedKey(key).name);
+    return this.#records.exists(recordKey(screen, date));
   }
 
   async read(screen: string, sinceDate?: string): Promise<StoredJournalRecord[]> {

@@ -37,6 +37,11 @@ export class FallbackEntries implements WriteOnceBackend {
     return this.#either((backend) => writeOnceOf(backend).writeOnce(encoded, keepMs));
   }
 
+  /** @throws TypeError when a backend cannot write once (a caller's bug) */
+  exists(key: string): Promise<boolean> {
+    return this.#either((backend) => writeOnceOf(backend).exists(key));
+  }
+
   /** @throws TypeError when a backend cannot list names (a caller's bug) */
   names(folder: string, fromRank?: number): Promise<string[]> {
     return this.#either((backend) => writeOnceOf(backend).names(folder, fromRank));

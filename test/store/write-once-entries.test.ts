@@ -45,6 +45,7 @@ function writeOnceContract(name: string, make: (kind: typeof NAMED) => Promise<W
       expect(await backend.writeOnce(hashed('first'), 60_000)).toBe(true);
       expect(await backend.writeOnce(hashed('second'), 60_000)).toBe(false);
       expect((await backend.read('k'))?.value).toBe('first');
+      expect([await backend.exists('k'), await backend.exists('other')]).toEqual([true, false]);
     });
 
     it('lets one of many simultaneous writers store a named entry, and lists the folder in rank order', async () => {

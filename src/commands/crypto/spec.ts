@@ -1,3 +1,4 @@
+/** `screen crypto`: its own options (universe, filters, sort, history budget, currency, signals) and its place in the data-run pipeline (data/spec.ts). */
 import { defineOption } from '../../options/option-record.js';
 import { amount, choice, integer, quoteValue, usageError } from '../../options/parse-values.js';
 import { CRYPTO_TABLE_LEGEND, cryptoColumns } from '../../screens/crypto/columns.js';

@@ -1,3 +1,9 @@
+/**
+ * One source of a data command through the run's cache: skipped (not selected, key missing),
+ * served (fresh, cached or stale, as `servedReport` words it) or failed, never thrown. The
+ * commands that fetch one document per source (`crypto`, `news`, the history universe) use it;
+ * `market` plans many quotes per source and reports them itself.
+ */
 import { isQahtError } from '../../errors.js';
 import type { HttpGetter } from '../../http/types.js';
 import { failedReport, servedReport, skippedReport, type SkipReason, type SourceReport } from '../../report.js';

@@ -1,3 +1,11 @@
+/**
+ * The data-run pipeline every data command shares (`crypto`, `news`, `market`): option parsing
+ * (records, config-file section, watchlist, change settings), the run (demo, run context, watch
+ * hand-off, screen, redaction, missing-key check) and what follows it once the output is out
+ * (changes, alerts, notifications, saving state). A command states only what differs, in its
+ * `DataCommandDefinition` (definition.ts); `report.ts` holds the report helpers `changes/`,
+ * `notify/` and `watch/` import, so none of them imports this file back.
+ */
 import { changeOptions } from '../../options/change-options.js';
 import type { ConfigFile } from '../../options/config-file.js';
 import { dataOptions, toDataRunOptions } from '../../options/data-options.js';

@@ -1,3 +1,8 @@
+/**
+ * The market scan: symbols (symbols-file.ts), the sources that may serve them, a cache pass, then
+ * rounds of fetching planned over the sources' paces (screens/market/plan-scan.ts), with the
+ * bookkeeping in `ScanState`; rows, notes and one report per source at the end.
+ */
 import type { CandleSeries } from '../../candle.js';
 import { withMarketSignals } from '../../screens/market/market-signals.js';
 import { storedMarketBars } from './market-history.js';

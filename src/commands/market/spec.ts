@@ -1,3 +1,4 @@
+/** `screen market [SYMBOL...]`: its own options and its place in the data-run pipeline (data/spec.ts). */
 import { defineOption } from '../../options/option-record.js';
 import { pathValue } from '../../options/path-value.js';
 import { sortOptions } from '../../options/sort-options.js';

@@ -185,6 +185,13 @@ export class EntryFiles implements WriteOnceBackend {
     return wrote;
   }
 
+  exists(key: string): Promise<boolean> {
+    return this.#fs.lstat(this.fileFor(key)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async names(folder: string, fromRank?: number): Promise<string[]> {
     if (!this.#named) throw new TypeError(`${this.entriesDir} holds no named entries`);
     return folderNames(join(this.entriesDir, namedKey(`${folder}/x`).folder), this.#named, this.#fs, fromRank);

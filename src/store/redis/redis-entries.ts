@@ -94,6 +94,10 @@ export class RedisEntries implements WriteOnceBackend {
     );
   }
 
+  async exists(key: string): Promise<boolean> {
+    return Number(await this.#connection.command(['EXISTS', this.#entryKey(key)])) === 1;
+  }
+
   async names(folder: string, fromRank?: number): Promise<string[]> {
     const named = this.#kind.named;
     if (!named) throw new TypeError(`${this.#kind.redisEntries} holds no named entries`);
