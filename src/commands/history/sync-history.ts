@@ -214,7 +214,8 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
     for (;;) {
       if (signal?.aborted || binanceStopped) return false;
       const waitMs = await ports.weight.take(KLINES_WEIGHT, HISTORY_WEIGHT_LIMIT);
-      if (waitMs <= 0) return true;
+      // Binance may have said to wait while the weight was being taken.
+      if (waitMs <= 0) return !(signal?.aborted || binanceStopped);
       if (options.mode === 'run') {
         binanceStopped = true;
         return false;
@@ -291,6 +292,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
     const timer = setTimeout(() => give.abort(new Error('paced past the run')), RUN_PACE_WAIT_MS);
     timer.unref();
     if (source === 'binance') waitingForSlot.add(give);
+    if (source === 'binance' && binanceStopped) give.abort(new Error('binance asked to wait'));
     const sent = (): void => {
       clearTimeout(timer);
       waitingForSlot.delete(give);
