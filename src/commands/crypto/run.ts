@@ -156,6 +156,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     budget: options.historyBudget,
     fetch: rt.cache.mode !== 'offline',
     sources: answering([coingecko.report, binance.report]),
+    asOfMs: nowMs,
   });
   const screen = screenCrypto(
     { coingecko: coingecko.value, binance: binance.value, coincap: coincap.value, history },

@@ -46,17 +46,23 @@ export interface CryptoHistoryOptions {
    * this run (fresh or cached); a source that is failing is not asked for history as well.
    */
   sources: ReadonlySet<'binance' | 'coingecko'>;
+  /**
+   * The instant the screen takes the signals as of (the run's start): a series comes as its
+   * summary only where the summary holds then. @default the clock's now
+   */
+  asOfMs?: number | undefined;
 }
 
 /** The ranked coins' history, or undefined when the run keeps none (no history store). */
 export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptions): Promise<CryptoHistory | undefined> {
   const ports = rt.history;
   if (!ports || options.coins.length === 0) return undefined;
-  if (!options.fetch || options.budget <= 0) return readStoredHistory(rt, ports, options.coins);
+  const asOfMs = options.asOfMs ?? rt.clock.now();
+  if (!options.fetch || options.budget <= 0) return readStoredHistory(rt, ports, options.coins, asOfMs);
   // Every coin's series stored and none due (a warm run, most runs): nothing to plan, so no need
   // to ask which coins have a Binance pair (the exchangeInfo entry, and under --demo its server).
   // A coin listed on or dropped by Binance since is planned afresh once a series of it is due.
-  const stored = await readStoredHistory(rt, ports, options.coins);
+  const stored = await readStoredHistory(rt, ports, options.coins, asOfMs);
   if (stored.pending === 0) return stored;
   const symbols = await options.usdSymbols().catch(() => undefined);
   const targets = historyTargets(options.coins, symbols, RUN_INTERVALS);
@@ -75,6 +81,7 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
     coingeckoPerRun: key ? COINGECKO_PER_RUN.keyed : COINGECKO_PER_RUN.keyless,
     coingeckoKey: key,
     deadlineMs: HISTORY_RUN_DEADLINE_MS,
+    asOfMs,
   });
   if (sync.requests > 0) rt.increment('history.requests', sync.requests);
   if (sync.failures.length > 0) rt.increment('history.failures', sync.failures.length);
@@ -92,11 +99,11 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
  * entry): a coin's Binance series when there is one, else its CoinGecko series. Pending: every
  * series due, and one for each coin with nothing stored.
  */
-async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readonly HistoryCoin[]): Promise<CryptoHistory> {
+async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readonly HistoryCoin[], asOfMs: number): Promise<CryptoHistory> {
   const now = rt.clock.now();
   let pending = 0;
   const byCoin = new Map<string, CoinHistoryViews>();
-  const read = async (key: SeriesKey): Promise<SeriesView | null> => (await readSeriesView(ports.candles, key, now)) ?? null;
+  const read = async (key: SeriesKey): Promise<SeriesView | null> => (await readSeriesView(ports.candles, key, asOfMs)) ?? null;
   const due = (view: SeriesView | null, interval: CandleInterval): boolean => view !== null && isDue(lastOpenOf(view), interval, now);
   await Promise.all(
     coins.map(async (coin) => {

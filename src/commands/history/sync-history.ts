@@ -76,6 +76,11 @@ export interface SyncOptions {
    * @default Infinity
    */
   deadlineMs?: number;
+  /**
+   * The instant the caller takes the series' signals as of: a series comes as its summary only
+   * where the summary holds then (else whole). @default the clock's now at the start
+   */
+  asOfMs?: number | undefined;
   /** Once the due series are known, before any is fetched. */
   onDue?: (due: number) => void;
   /** After each series settles (fetched, skipped or failed). */
@@ -120,7 +125,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   const { ports, clock, targets } = options;
   const now = clock.now();
   // Summaries where they serve: a series is read whole only once it is fetched (under its lock).
-  const series = await readAll(ports, targets, now);
+  const series = await readAll(ports, targets, options.asOfMs ?? now);
   const due: DueItem[] = [];
   for (const target of targets) {
     const current = series.get(seriesName(target.key));
