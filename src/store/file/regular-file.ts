@@ -6,7 +6,7 @@
  * opened file itself, so nothing can be swapped in between the check and the read.
  * A symbolic link is followed only when its target lies inside the folder the caller names.
  */
-import { constants, closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { constants, closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { relative, isAbsolute } from 'node:path';
 import { fsErrorCode, nodeStoreFs, type StoreFs } from './store-fs.js';
@@ -51,6 +51,9 @@ export async function readRegularFilePrefix(path: string, prefixBytes: number, o
  * (`size` is the whole file's). Never throws.
  */
 export function readRegularFileSync(path: string, maxBytes: number, prefixBytes = Number.POSITIVE_INFINITY): RegularFileRead {
+  // A missing file is common (a coin's series not stored yet) and a failed open costs an error
+  // object with its stack, many times an lstat that says "none" without one.
+  if (isMissing(path)) return { ok: false, reason: 'missing' };
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -76,6 +79,15 @@ export function readRegularFileSync(path: string, maxBytes: number, prefixBytes 
     return { ok: false, reason: 'unreadable', error };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** True when nothing is at `path` (the open then says why anything else fails). */
+function isMissing(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -25,5 +25,17 @@ describe('entry files read synchronously (the candle store)', () => {
     await symlink(files.fileFor('a'), files.fileFor('c'));
     expect(await files.read('c')).toBeUndefined();
     expect(await files.read('missing')).toBeUndefined();
+    expect(await files.readHeader('missing')).toBeUndefined();
+  });
+
+  it('find nothing in a kind folder not made yet, nor where a file stands in for the folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qaht-sync-reads-'));
+    dirs.push(dir);
+    const files = new EntryFiles({ dir, kind: HISTORY_ENTRIES, clock: systemClock, syncReads: true });
+    expect(await files.read('a')).toBeUndefined();
+    expect(await files.readHeader('a')).toBeUndefined();
+    await writeFile(files.entriesDir, 'not a folder');
+    expect(await files.read('a')).toBeUndefined();
+    expect(await files.readHeader('a')).toBeUndefined();
   });
 });
