@@ -24,6 +24,8 @@ import { DROP_LOCK_WITHOUT_TTL, RELEASE_LOCK, RENEW_LOCK, WRITE_NAMED } from './
 
 /** Enough of an entry to hold its header (as the file backend reads it); a longer one is read whole. */
 const HEADER_PREFIX_BYTES = 16 * 1024;
+/** What `readHeader` asks for first: a header with its note fits (a run reads hundreds of these). */
+const NOTE_PREFIX_BYTES = 4 * 1024;
 /** How often a process waiting for another's fill looks again, in ms. */
 const LOCK_POLL_MS = 25;
 /** Keys asked for per SCAN step when listing. */
@@ -75,7 +77,7 @@ export class RedisEntries implements WriteOnceBackend {
   /** STRLEN and GETRANGE of the head: the value is not sent. */
   async readHeader(key: string): Promise<EntryHeader | undefined> {
     this.#headersKept('readHeader');
-    const head = await this.#readHead(this.#entryKey(key));
+    const head = await this.#readHead(this.#entryKey(key), NOTE_PREFIX_BYTES);
     return head?.header.key === key ? head.header : undefined;
   }
 
@@ -175,12 +177,12 @@ export class RedisEntries implements WriteOnceBackend {
     return { key, source, fetchedAt, ttlMs, sizeBytes: head.size };
   }
 
-  async #readHead(redisKey: string): Promise<{ header: EntryHeader; size: number } | undefined> {
+  async #readHead(redisKey: string, prefixBytes = HEADER_PREFIX_BYTES): Promise<{ header: EntryHeader; size: number } | undefined> {
     const size = Number(await this.#connection.command(['STRLEN', redisKey]));
     if (!(size > 0)) return undefined;
-    let prefix = await this.#connection.command(['GETRANGE', redisKey, 0, HEADER_PREFIX_BYTES - 1]);
+    let prefix = await this.#connection.command(['GETRANGE', redisKey, 0, prefixBytes - 1]);
     let decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
-    if (decoded?.ok === false && decoded.reason === 'truncated' && size > HEADER_PREFIX_BYTES && size <= ENTRY_MAX_BYTES) {
+    if (decoded?.ok === false && decoded.reason === 'truncated' && size > prefixBytes && size <= ENTRY_MAX_BYTES) {
       prefix = await this.#connection.command(['GET', redisKey]);
       decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
     }
