@@ -1,9 +1,11 @@
 /**
  * The loopback Binance of bench 16a in a process of its own: the fake API with the history routes
- * (klines generated per request, a 6,000-weight-a-minute bucket, answers after `latencyMs`). The
- * fake is test infrastructure; generating and serialising 250 × 1,000 bars costs about as much CPU
- * as the fill itself, so in the measured process it would share the event loop, heap and GC with
- * the code under test and the row would time both. Forked by `history-server.ts`: it takes one
+ * (a 6,000-weight-a-minute bucket, answers `latencyMs` after each request arrives, every daily
+ * klines answer made before the fill starts and kept). The fake is test infrastructure:
+ * generating and serialising 250 × 1,000 bars costs about as much CPU as the fill itself, so in
+ * the measured process it would share the event loop, heap and GC with the code under test and
+ * the row would time both; made per request even in a process of its own, it fell behind its own
+ * 50 ms on two busy cores. Forked by `history-server.ts`: it takes one
  * `HistoryServerSpec`, answers `HistoryServerReady`, then answers every `'stats'` message with
  * `HistoryServerStats`.
  */
@@ -15,6 +17,8 @@ export interface HistoryServerSpec {
   symbols: string[];
   /** Delay before each klines answer, ms. */
   latencyMs: number;
+  /** The `limit` the fill asks with (its answers are made in advance). */
+  limit: number;
 }
 
 export interface HistoryServerReady {
@@ -31,7 +35,10 @@ export interface HistoryServerStats {
 
 async function start(spec: HistoryServerSpec): Promise<void> {
   const api = await startFakeApi();
-  const routes = installHistoryRoutes(api, { now: () => Date.now(), symbols: spec.symbols, latencyMs: spec.latencyMs });
+  const routes = installHistoryRoutes(api, { now: () => Date.now(), symbols: spec.symbols, latencyMs: spec.latencyMs, keepAnswers: true });
+  // Every answer the fill will ask for, made before it starts: a single-threaded fake generating
+  // 1,000 bars per request on arrival fell behind its own 50 ms under load.
+  for (const symbol of spec.symbols) routes.prepare(symbol, '1d', { limit: spec.limit });
   process.on('message', (message: unknown) => {
     if (message === 'stats') process.send?.({ rejected: routes.rejected, usedWeight: routes.usedWeight() } satisfies HistoryServerStats);
   });

@@ -23,6 +23,7 @@ import type { Runtime } from '../../src/runtime/runtime.js';
 import { AdaptiveRateLimiter } from '../../src/resilience/adaptive-rate-limiter.js';
 import { signalsDocument } from '../../src/screens/signals/summary-document.js';
 import { DOCUMENTED_DELAY_MS } from '../../src/sources/documented-rates.js';
+import { KLINES_MAX_LIMIT } from '../../src/sources/history/binance-klines.js';
 import { EntryFiles } from '../../src/store/file/entry-files.js';
 import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
 import { EntryCandleStore, HISTORY_ENTRIES } from '../../src/store/history/entry-candle-store.js';
@@ -45,7 +46,7 @@ function symbols(): string[] {
 
 async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
   // In a child process: the fake's own CPU (generating and serialising the bars) is not qaht's.
-  const api = await startHistoryServer({ symbols: symbols(), latencyMs: LATENCY_MS });
+  const api = await startHistoryServer({ symbols: symbols(), latencyMs: LATENCY_MS, limit: KLINES_MAX_LIMIT });
   const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-history-'));
   try {
     const limiter = new AdaptiveRateLimiter({ defaultDelayMs: DOCUMENTED_DELAY_MS.binance });

@@ -7,7 +7,8 @@
  */
 import type { CandleInterval } from '../../../src/candle.js';
 import type { GeneratedBar } from '../../../src/demo/candle-generator.js';
-import { groupedDailyAnswer, klinesAnswer, marketChartAnswer } from '../../../src/demo/history-replies.js';
+import { INTERVAL_MS } from '../../../src/candle.js';
+import { groupedDailyAnswer, type KlinesQuery, klinesAnswer, marketChartAnswer } from '../../../src/demo/history-replies.js';
 import type { FakeApi } from './types.js';
 
 export interface HistoryRoutesOptions {
@@ -26,6 +27,13 @@ export interface HistoryRoutesOptions {
   tickers?: readonly string[];
   /** Path prefixes of each API's base on the fake (`/bn` for `${api.url}/bn`). @default '' */
   prefixes?: { binance?: string; coingecko?: string; massive?: string };
+  /**
+   * Keeps each klines body made (by symbol, interval, query, open salt and the interval the clock
+   * is in: everything the answer depends on), so an ask made before (or `prepare`d) costs no
+   * generation. For a benchmark whose fake must answer within its latency; weight is still counted
+   * per request. @default false
+   */
+  keepAnswers?: boolean;
 }
 
 export interface HistoryRoutes {
@@ -35,6 +43,8 @@ export interface HistoryRoutes {
   readonly rejected: number;
   /** Varies the forming candle's values from now on. */
   setOpenSalt(salt: number): void;
+  /** Makes (and, with `keepAnswers`, keeps) the klines body of one ask now, counting no weight. */
+  prepare(symbol: string, interval: CandleInterval, query: KlinesQuery): void;
 }
 
 const KLINES_WEIGHT = 2;
@@ -54,7 +64,7 @@ export function installHistoryRoutes(api: FakeApi, options: HistoryRoutesOptions
     }
   };
   /** The answer to one klines request, its weight counted (on arrival, as Binance counts it). */
-  const klinesReply = (url: URL): { status: number; headers: Record<string, string>; json: unknown } => {
+  const klinesReply = (url: URL): { status: number; headers: Record<string, string>; body: string } => {
     roll();
     if (used + KLINES_WEIGHT > limit) {
       state.rejected++;
@@ -62,7 +72,7 @@ export function installHistoryRoutes(api: FakeApi, options: HistoryRoutesOptions
       return {
         status: 429,
         headers: { 'retry-after': String(retryAfterS), 'x-mbx-used-weight-1m': String(used) },
-        json: { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
+        body: JSON.stringify({ code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' }),
       };
     }
     used += KLINES_WEIGHT;
@@ -70,35 +80,45 @@ export function installHistoryRoutes(api: FakeApi, options: HistoryRoutesOptions
     const symbol = url.searchParams.get('symbol') ?? '';
     const interval = url.searchParams.get('interval');
     if (!known.has(symbol) || (interval !== '1d' && interval !== '1h'))
-      return { status: 400, headers, json: { code: -1121, msg: 'Invalid symbol.' } };
+      return { status: 400, headers, body: JSON.stringify({ code: -1121, msg: 'Invalid symbol.' }) };
     const num = (name: string): number | undefined => {
       const raw = url.searchParams.get(name);
       return raw === null ? undefined : Number(raw);
     };
+    const answer = klinesBody(symbol, interval, { startTime: num('startTime'), endTime: num('endTime'), limit: num('limit') });
+    return 'error' in answer ? { status: 400, headers, body: JSON.stringify(answer.error) } : { status: 200, headers, body: answer.body };
+  };
+  const kept = new Map<string, string>();
+  /** The rows of one ask as JSON text (kept with `keepAnswers`), or Binance's error for it. */
+  const klinesBody = (symbol: string, interval: CandleInterval, query: KlinesQuery): { body: string } | { error: unknown } => {
+    const now = options.now();
+    const step = INTERVAL_MS[interval];
+    // The answer moves only with the interval the clock is in (its forming candle, its 1,500-day start).
+    const key = [symbol, interval, query.startTime, query.endTime, query.limit, salt, Math.floor(now / step), Math.ceil(now / step)].join(
+      '|',
+    );
+    const hit = options.keepAnswers ? kept.get(key) : undefined;
+    if (hit !== undefined) return { body: hit };
     const listedAt = options.listedAt?.(symbol);
     const barAt = options.barAt;
-    const answer = klinesAnswer(
-      symbol,
-      interval,
-      { startTime: num('startTime'), endTime: num('endTime'), limit: num('limit') },
-      options.now(),
-      {
-        openSalt: salt,
-        ...(listedAt !== undefined ? { listedAt } : {}),
-        ...(barAt ? { barAt: (t: number) => barAt(symbol, interval, t) ?? fallbackBar(t) } : {}),
-      },
-    );
-    return 'error' in answer ? { status: 400, headers, json: answer.error } : { status: 200, headers, json: answer.rows };
+    const answer = klinesAnswer(symbol, interval, query, now, {
+      openSalt: salt,
+      ...(listedAt !== undefined ? { listedAt } : {}),
+      ...(barAt ? { barAt: (t: number) => barAt(symbol, interval, t) ?? fallbackBar(t) } : {}),
+    });
+    if ('error' in answer) return { error: answer.error };
+    const body = JSON.stringify(answer.rows);
+    if (options.keepAnswers) kept.set(key, body);
+    return { body };
   };
   api.route('GET', `${options.prefixes?.binance ?? ''}/api/v3/klines`, async (_req, url, ctx) => {
     // As a real round trip: made (and serialised) on arrival, sent `latencyMs` after arrival, so
     // the fake's own work of generating 1,000 bars is inside the latency, not added to it.
     const arrived = performance.now();
     const reply = klinesReply(url);
-    const body = JSON.stringify(reply.json);
     const waitMs = (options.latencyMs ?? 0) - (performance.now() - arrived);
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    ctx.text(body, { status: reply.status, headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers } });
+    ctx.text(reply.body, { status: reply.status, headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers } });
   });
   const coins = `${options.prefixes?.coingecko ?? ''}/coins/`;
   api.route('GET', `${coins}*`, (_req, url, ctx) => {
@@ -123,6 +143,9 @@ export function installHistoryRoutes(api: FakeApi, options: HistoryRoutesOptions
     },
     setOpenSalt: (next) => {
       salt = next;
+    },
+    prepare: (symbol, interval, query) => {
+      klinesBody(symbol, interval, query);
     },
   };
 }
