@@ -112,6 +112,21 @@ describe('screen crypto: candle history', () => {
     for (const request of after) expect(Number(request.query.get('startTime'))).toBe(midnight - DAY);
   });
 
+  it('asks keyless CoinGecko for history only in a run that did not just fetch its coin list (its next slot is 2 s away)', async () => {
+    const charts = () => api.requests.filter((r) => r.path.endsWith('/market_chart')).length;
+    // A cold run fetches the coin list from CoinGecko: no market_chart then, the coins stay pending.
+    const cold = await crypto(1000);
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(charts()).toBe(0);
+    expect(cold.stderr).toMatch(/history: \d+ series pending/);
+    // A run a few seconds later finds the coin list cached and CoinGecko's slot free: one goes out.
+    await clock.advance(5000);
+    const warm = await crypto(1000);
+    expect(warm.code, warm.stderr).toBe(0);
+    expect(charts()).toBeGreaterThan(0);
+    expect(charts()).toBeLessThanOrEqual(3);
+  });
+
   it('repairs a gap with one request from the first missing candle', async () => {
     const store = fileCandles(cacheDir);
     const key = { source: 'binance', interval: '1d', asset: 'ETHUSDT' } as const;

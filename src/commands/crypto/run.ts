@@ -155,7 +155,7 @@ export async function runCrypto(rt: Runtime, options: CommonOptions & CryptoOpti
     },
     budget: options.historyBudget,
     fetch: rt.cache.mode !== 'offline',
-    sources: answering([coingecko.report, binance.report]),
+    sources: historySources([coingecko.report, binance.report]),
     asOfMs: nowMs,
   });
   const screen = screenCrypto(
@@ -229,11 +229,16 @@ async function currencyRate(rt: Runtime, currency: string): Promise<{ perUsd: nu
 }
 
 /** The history sources whose snapshot this run got (fresh or cached): the ones history may ask. */
-function answering(reports: ReadonlyArray<{ name: SourceName; status: string }>): Set<'binance' | 'coingecko'> {
+/**
+ * The sources a run may ask for history: those whose snapshot answered (fresh or cached), less
+ * CoinGecko when this run has just fetched from it: its next request slot is then its documented
+ * delay (2 s) away, and a history request would only wait its bound and give up.
+ */
+function historySources(reports: ReadonlyArray<{ name: SourceName; status: string }>): Set<'binance' | 'coingecko'> {
   const out = new Set<'binance' | 'coingecko'>();
   for (const report of reports) {
-    if ((report.name === 'binance' || report.name === 'coingecko') && (report.status === 'fresh' || report.status === 'cached'))
-      out.add(report.name);
+    if (report.name === 'binance' && (report.status === 'fresh' || report.status === 'cached')) out.add(report.name);
+    if (report.name === 'coingecko' && report.status === 'cached') out.add(report.name);
   }
   return out;
 }

@@ -58,12 +58,12 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
   const ports = rt.history;
   if (!ports || options.coins.length === 0) return undefined;
   const asOfMs = options.asOfMs ?? rt.clock.now();
-  if (!options.fetch || options.budget <= 0) return readStoredHistory(rt, ports, options.coins, asOfMs);
+  if (!options.fetch || options.budget <= 0) return (await readStoredHistory(rt, ports, options.coins, asOfMs)).history;
   // Every coin's series stored and none due (a warm run, most runs): nothing to plan, so no need
   // to ask which coins have a Binance pair (the exchangeInfo entry, and under --demo its server).
   // A coin listed on or dropped by Binance since is planned afresh once a series of it is due.
   const stored = await readStoredHistory(rt, ports, options.coins, asOfMs);
-  if (stored.pending === 0) return stored;
+  if (stored.history.pending === 0) return stored.history;
   const symbols = await options.usdSymbols().catch(() => undefined);
   const targets = historyTargets(options.coins, symbols, RUN_INTERVALS);
   // Series of a source the run may not call are read, never fetched.
@@ -82,6 +82,8 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
     coingeckoKey: key,
     deadlineMs: HISTORY_RUN_DEADLINE_MS,
     asOfMs,
+    // The series just read are not read again.
+    known: stored.views,
   });
   if (sync.requests > 0) rt.increment('history.requests', sync.requests);
   if (sync.failures.length > 0) rt.increment('history.failures', sync.failures.length);
@@ -99,11 +101,22 @@ export async function loadCryptoHistory(rt: Runtime, options: CryptoHistoryOptio
  * entry): a coin's Binance series when there is one, else its CoinGecko series. Pending: every
  * series due, and one for each coin with nothing stored.
  */
-async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readonly HistoryCoin[], asOfMs: number): Promise<CryptoHistory> {
+async function readStoredHistory(
+  rt: Runtime,
+  ports: HistoryPorts,
+  coins: readonly HistoryCoin[],
+  asOfMs: number,
+): Promise<{ history: CryptoHistory; views: Map<string, SeriesView | null> }> {
   const now = rt.clock.now();
   let pending = 0;
   const byCoin = new Map<string, CoinHistoryViews>();
-  const read = async (key: SeriesKey): Promise<SeriesView | null> => (await readSeriesView(ports.candles, key, asOfMs)) ?? null;
+  /** Every series read, by name (null: nothing stored). */
+  const views = new Map<string, SeriesView | null>();
+  const read = async (key: SeriesKey): Promise<SeriesView | null> => {
+    const view = (await readSeriesView(ports.candles, key, asOfMs)) ?? null;
+    views.set(seriesName(key), view);
+    return view;
+  };
   const due = (view: SeriesView | null, interval: CandleInterval): boolean => view !== null && isDue(lastOpenOf(view), interval, now);
   await Promise.all(
     coins.map(async (coin) => {
@@ -122,7 +135,7 @@ async function readStoredHistory(rt: Runtime, ports: HistoryPorts, coins: readon
       byCoin.set(coin.id, { daily: gecko, hourly: null });
     }),
   );
-  return { byCoin, pending };
+  return { history: { byCoin, pending }, views };
 }
 
 /** The stderr line for pending history, or undefined when nothing is pending. */

@@ -81,6 +81,8 @@ export interface SyncOptions {
    * where the summary holds then (else whole). @default the clock's now at the start
    */
   asOfMs?: number | undefined;
+  /** Series the caller has just read as of `asOfMs` (`readSeriesView`), by series name (null: none stored): not read again. */
+  known?: ReadonlyMap<string, SeriesView | null> | undefined;
   /** Once the due series are known, before any is fetched. */
   onDue?: (due: number) => void;
   /** After each series settles (fetched, skipped or failed). */
@@ -125,7 +127,7 @@ export async function syncHistory(options: SyncOptions): Promise<SyncResult> {
   const { ports, clock, targets } = options;
   const now = clock.now();
   // Summaries where they serve: a series is read whole only once it is fetched (under its lock).
-  const series = await readAll(ports, targets, options.asOfMs ?? now);
+  const series = await readAll(ports, targets, options.asOfMs ?? now, options.known);
   const due: DueItem[] = [];
   for (const target of targets) {
     const current = series.get(seriesName(target.key));
@@ -357,14 +359,20 @@ function noRetries(http: HttpGetter): HttpGetter {
   };
 }
 
-async function readAll(ports: HistoryPorts, targets: readonly SeriesTarget[], nowMs: number): Promise<Map<string, SeriesView>> {
+async function readAll(
+  ports: HistoryPorts,
+  targets: readonly SeriesTarget[],
+  nowMs: number,
+  known: ReadonlyMap<string, SeriesView | null> | undefined,
+): Promise<Map<string, SeriesView>> {
   const out = new Map<string, SeriesView>();
   let index = 0;
   const reader = async (): Promise<void> => {
     while (index < targets.length) {
       const target = targets[index++]!;
-      const view = await readSeriesView(ports.candles, target.key, nowMs);
-      if (view) out.set(seriesName(target.key), view);
+      const name = seriesName(target.key);
+      const view = known?.has(name) ? known.get(name) : await readSeriesView(ports.candles, target.key, nowMs);
+      if (view) out.set(name, view);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, targets.length) }, () => reader()));

@@ -59,4 +59,36 @@ describe('the crypto run reads the history as of its start', () => {
     expect(signals).toEqual(coinSignalsAsOf({ daily: SERIES, hourly: null }, CLOSED_BY - 1));
     expect(signals.close).toBe(SERIES.close.at(-2));
   });
+
+  it('reads each series once when a run plans (something is due): the planner takes what was just read', async () => {
+    const clock = new ManualClock(CLOSED_BY + 3 * INTERVAL_MS['1d']);
+    const candles = new FileCandleStore(dir, { clock });
+    await candles.write(
+      { source: 'binance', interval: '1d', asset: 'BTCUSDT' },
+      { series: SERIES, fetchedAt: CLOSED_BY },
+      signalsDocument(SERIES),
+    );
+    const heads: string[] = [];
+    const readHead = candles.readHead.bind(candles);
+    candles.readHead = (key) => {
+      heads.push(`${key.source}/${key.interval}/${key.asset}`);
+      return readHead(key);
+    };
+    const rt = {
+      history: { candles, weight: new MemoryWeightBudget(clock) },
+      clock,
+      env: {},
+      http: async () => ({}),
+    } as unknown as Runtime;
+    const history = await loadCryptoHistory(rt, {
+      coins: [{ id: 'bitcoin', symbol: 'btc' }],
+      usdSymbols: async () => [{ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT' }],
+      budget: 60,
+      fetch: true,
+      // No source may be called: the due series stay pending.
+      sources: new Set(),
+    });
+    expect(history?.pending).toBe(2);
+    expect(heads.sort()).toEqual(['binance/1d/BTCUSDT', 'binance/1h/BTCUSDT']);
+  });
 });
