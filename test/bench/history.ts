@@ -1,6 +1,7 @@
 /**
  * Bench 16, candle history:
- * - 16a `history fill` of 250 coins × 1d from a cold store, through the real client and limiter
+ * - 16a `history fill` of 250 coins × 1d from a cold store (five fills, each into a new empty store;
+ *   16a' shows the first on its own: a fresh process's), through the real client and limiter
  *   (Binance's documented pacing, as a run configures it) against a loopback Binance (in a child
  *   process) answering klines 50 ms after each request arrives, behind a 6,000-weight-a-minute
  *   bucket: wall time ÷ the ideal time that a
@@ -39,59 +40,100 @@ import { check, median, ms, progress, type BenchResult, type BenchRow } from './
 const COINS = 250;
 const LATENCY_MS = 50;
 const WARM_RUNS = 7;
+const FILLS = 5;
 
 function symbols(): string[] {
   return Array.from({ length: COINS }, (_, i) => `C${i}USDT`);
 }
 
-async function benchFill(): Promise<{ row: BenchRow; dir: string }> {
+/** One `history fill` of every coin into a new empty store, with a new client and limiter. */
+async function fillOnce(api: HistoryServer, dir: string): Promise<FillMeasure> {
+  const limiter = new AdaptiveRateLimiter({ defaultDelayMs: DOCUMENTED_DELAY_MS.binance });
+  limiter.configureHost(api.host, { documentedDelayMs: DOCUMENTED_DELAY_MS.binance });
+  const client = new AsyncAPIClient({ limiter, monitor: new PerformanceMonitor() });
+  // The store `screen history fill` writes through (a run's file store).
+  const candles = new FileCandleStore(dir, { clock: systemClock });
+  const targets: SeriesTarget[] = symbols().map((symbol, rank) => ({
+    coinId: symbol,
+    rank,
+    key: { source: 'binance', interval: '1d', asset: symbol },
+  }));
+  const rejectedBefore = (await api.stats()).rejected;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const sync = await syncHistory({
+    ports: { candles, weight: new MemoryWeightBudget(systemClock) },
+    http: async () => client,
+    clock: systemClock,
+    baseUrl: async () => api.url,
+    targets,
+    mode: 'fill',
+  });
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  await client.close();
+  const rejected = (await api.stats()).rejected - rejectedBefore;
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, fetched: sync.fetched, rejected };
+}
+
+interface FillMeasure {
+  wallMs: number;
+  cpuMs: number;
+  fetched: number;
+  rejected: number;
+}
+
+type HistoryServer = Awaited<ReturnType<typeof startHistoryServer>>;
+
+function fillRow(benchmark: string, fill: FillMeasure, idealMs: number, goal: boolean): BenchRow {
+  const ratio = fill.wallMs / idealMs;
+  const verdict = check(ratio, 'max', 1.2);
+  const zero429 = fill.rejected === 0;
+  return {
+    benchmark,
+    measured: `${ms(fill.wallMs)} (CPU ${ms(fill.cpuMs)}), ${fill.fetched} fetched, ${fill.rejected} × 429`,
+    baseline: `ideal ${ms(idealMs)} (${COINS} ÷ ${HISTORY_CONCURRENCY} × ${LATENCY_MS} ms)`,
+    ratio,
+    target: goal ? `${verdict.target}, zero 429s` : 'info',
+    pass: goal ? verdict.pass && zero429 && fill.fetched === COINS : null,
+    values: { ...fill, idealMs },
+  };
+}
+
+async function benchFill(): Promise<{ rows: BenchRow[]; dir: string }> {
   // In a child process: the fake's own CPU (generating and serialising the bars) is not qaht's.
   const api = await startHistoryServer({ symbols: symbols(), latencyMs: LATENCY_MS, limit: KLINES_MAX_LIMIT });
-  const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-history-'));
+  const dirs: string[] = [];
   try {
-    const limiter = new AdaptiveRateLimiter({ defaultDelayMs: DOCUMENTED_DELAY_MS.binance });
-    limiter.configureHost(api.host, { documentedDelayMs: DOCUMENTED_DELAY_MS.binance });
-    const client = new AsyncAPIClient({ limiter, monitor: new PerformanceMonitor() });
-    // The store `screen history fill` writes through (a run's file store).
-    const candles = new FileCandleStore(dir, { clock: systemClock });
-    const targets: SeriesTarget[] = symbols().map((symbol, rank) => ({
-      coinId: symbol,
-      rank,
-      key: { source: 'binance', interval: '1d', asset: symbol },
-    }));
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const sync = await syncHistory({
-      ports: { candles, weight: new MemoryWeightBudget(systemClock) },
-      http: async () => client,
-      clock: systemClock,
-      baseUrl: async () => api.url,
-      targets,
-      mode: 'fill',
-    });
-    const wallMs = performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    const cpuMs = (used.user + used.system) / 1000;
-    await client.close();
-    const routes = await api.stats();
+    // Each fill starts from an empty store with a new client and limiter (FILLS × 500 weight stays
+    // inside the fake's 6,000 a minute). The first is also a process's first: its code not yet
+    // optimised, as in a fresh `screen history fill`; it is shown on its own row.
+    const fills: FillMeasure[] = [];
+    for (let i = 0; i < FILLS; i++) {
+      const dir = await mkdtemp(join(tmpdir(), 'qaht-bench-history-'));
+      dirs.push(dir);
+      fills.push(await fillOnce(api, dir));
+    }
     const idealMs = Math.ceil(COINS / HISTORY_CONCURRENCY) * LATENCY_MS;
-    const ratio = wallMs / idealMs;
-    const verdict = check(ratio, 'max', 1.2);
-    const zero429 = routes.rejected === 0;
+    const byWall = [...fills].sort((a, b) => a.wallMs - b.wallMs);
+    const middle = byWall[Math.floor(byWall.length / 2)] as FillMeasure;
+    // The median's time, with every fill's 429s and the fewest series any fill fetched.
+    const summary = {
+      ...middle,
+      rejected: fills.reduce((sum, fill) => sum + fill.rejected, 0),
+      fetched: Math.min(...fills.map((fill) => fill.fetched)),
+    };
+    const label = `${COINS} coins × 1d, cold store (${LATENCY_MS} ms, 6,000/min)`;
     return {
-      dir,
-      row: {
-        benchmark: `16a history fill, ${COINS} coins × 1d, cold (${LATENCY_MS} ms, 6,000/min)`,
-        measured: `${ms(wallMs)} (CPU ${ms(cpuMs)}), ${sync.fetched} fetched, ${routes.rejected} × 429`,
-        baseline: `ideal ${ms(idealMs)} (${COINS} ÷ ${HISTORY_CONCURRENCY} × ${LATENCY_MS} ms)`,
-        ratio,
-        target: `${verdict.target}, zero 429s`,
-        pass: verdict.pass && zero429 && sync.fetched === COINS,
-        values: { wallMs, cpuMs, idealMs, fetched: sync.fetched, rejected: routes.rejected, weightUsed: routes.usedWeight },
-      },
+      dir: dirs.pop() as string,
+      rows: [
+        fillRow(`16a history fill, ${label}, median of ${FILLS}`, summary, idealMs, true),
+        fillRow(`16a' the first of them (a fresh process's first fill)`, fills[0] as FillMeasure, idealMs, false),
+      ],
     };
   } finally {
     await api.close();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
 
@@ -230,7 +272,7 @@ async function benchSize(dir: string): Promise<BenchRow[]> {
 
 export async function benchHistory(): Promise<BenchResult> {
   progress('16a history fill, cold');
-  const { row, dir } = await benchFill();
+  const { rows: fillRows, dir } = await benchFill();
   try {
     progress('16b warm read');
     const warm = await benchWarmRead(dir);
@@ -239,9 +281,9 @@ export async function benchHistory(): Promise<BenchResult> {
     return {
       id: '16',
       title: 'Candle history',
-      rows: [row, ...warm, ...sizes],
+      rows: [...fillRows, ...warm, ...sizes],
       notes: [
-        "16a: syncHistory in fill mode through AsyncAPIClient and the AdaptiveRateLimiter at Binance's documented spacing, into the file store `screen history fill` writes through (FileCandleStore) in a temp dir; the fake API (test/helpers/fake-api/history-routes.ts) runs in a child process (test/bench/history-server-child.ts), makes each klines answer on arrival, sends it 50 ms after arrival and counts weight per calendar minute (429 + Retry-After past 6,000). CPU is this process's (user + system, its threads included), not the fake's.",
+        "16a: five fills, each into a new empty store with a new client and limiter, the median's time (16a': the first, as a fresh process's); syncHistory in fill mode through AsyncAPIClient and the AdaptiveRateLimiter at Binance's documented spacing, into the file store `screen history fill` writes through (FileCandleStore) in a temp dir; the fake API (test/helpers/fake-api/history-routes.ts) runs in a child process (test/bench/history-server-child.ts), makes each klines answer on arrival, sends it 50 ms after arrival and counts weight per calendar minute (429 + Retry-After past 6,000). CPU is this process's (user + system, its threads included), not the fake's.",
         "16b: 250 daily series read at once as a run reads them (readSeriesView through the run's file store: the first 4 KB of each entry, its header with the series' signal summary; synchronous file reads), judged on the CPU time of this process; 16b\": the same series read whole (entry header, word checksum, float64 columns from base64), as a fetch, `history status` and eval's backfill read them; 16b': loadCryptoHistory with nothing due (budget 0), 500 heads for 250 coins; each run in a new store, as a new process has; medians of 7.",
         '16c: the entry file on disk (header + series document) and Redis MEMORY USAGE of the same entry.',
       ],
