@@ -39,7 +39,7 @@ const LAZY_REQUIRES = [{ importer: /[\\/]node_modules[\\/]commander[\\/]/, built
  *   default instances; qaht never uses those: every Chalk is built with the level qaht decided
  *   (src/cli/terminal.ts), so the bundle's chalk detects nothing.
  */
-const startupPlugin = (core) => ({
+const startupPlugin = (groups) => ({
   name: 'qaht-startup',
   setup(bundle) {
     bundle.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'qaht-shim' }));
@@ -81,15 +81,19 @@ const startupPlugin = (core) => ({
     });
     bundle.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async ({ path }) => {
       const source = requireBuiltins(await readFile(path, 'utf8'));
-      // See `sharedCore`: each lazily imported module of qaht reaches the whole core.
-      const reachCore = core?.entries.has(path) ? "\nexport { QAHT_CORE as qahtCore } from 'qaht-core';\n" : '';
-      return { contents: source + reachCore, loader: 'ts' };
+      // See `sharedGroups`: a lazily imported module of qaht reaches the whole of each group it touches.
+      const reach = (groups ?? [])
+        .map((group, index) =>
+          group.entries.has(path) ? `\nexport { QAHT_GROUP as qahtGroup${index} } from 'qaht-group-${index}';\n` : '',
+        )
+        .join('');
+      return { contents: source + reach, loader: 'ts' };
     });
-    bundle.onResolve({ filter: /^qaht-core$/ }, () => ({ path: 'qaht-core', namespace: 'qaht-shim' }));
-    bundle.onLoad({ filter: /^qaht-core$/, namespace: 'qaht-shim' }, () => ({
+    bundle.onResolve({ filter: /^qaht-group-\d+$/ }, ({ path }) => ({ path, namespace: 'qaht-shim' }));
+    bundle.onLoad({ filter: /^qaht-group-\d+$/, namespace: 'qaht-shim' }, ({ path }) => ({
       contents: [
-        'export const QAHT_CORE = 0;',
-        ...(core?.files ?? []).map((file, index) => `export * as core${index} from '${file}';`),
+        'export const QAHT_GROUP = 0;',
+        ...(groups?.[Number(path.slice('qaht-group-'.length))]?.files ?? []).map((file, index) => `export * as m${index} from '${file}';`),
       ].join('\n'),
       loader: 'js',
       resolveDir: root,
@@ -131,7 +135,7 @@ function requireBuiltins(source) {
 }
 
 /** The options of both passes. */
-const options = (core) => ({
+const options = (groups) => ({
   entryPoints: [`${root}src/cli/main.ts`],
   outdir,
   // .mjs: Node knows each chunk's format from its name, without looking for a package.json above it.
@@ -146,39 +150,68 @@ const options = (core) => ({
   external: ['pino', 'fastify', '@fastify/*', 'redis'],
   // Bundled CommonJS (commander, cli-table3, undici) calls require() for builtins.
   banner: { js: "import { createRequire as qahtCreateRequire } from 'node:module'; const require = qahtCreateRequire(import.meta.url);" },
-  plugins: [startupPlugin(core)],
+  plugins: [startupPlugin(groups)],
   logLevel: 'warning',
 });
 
-/** Where every command line goes (the command line itself), and what every data command runs. */
-const CORE_ROOTS = ['src/cli/run-command-line.ts', 'src/commands/data/spec.ts'];
+/** The three screens' commands, and the HTTP client any of them may load. */
+const SCREENS = ['src/commands/crypto/spec.ts', 'src/commands/news/spec.ts', 'src/commands/market/spec.ts', 'src/http/async-api-client.ts'];
+
+/**
+ * Groups of modules that load together, each from its roots and everything they import
+ * statically, less the earlier groups: where every command line goes (the command line itself),
+ * what every data command runs and what two or more screens (or a screen and the HTTP client)
+ * share (the core); then what a crypto
+ * run adds (the screen, its signals, the stored history, the signal journal's evidence), which
+ * most runs are, and the news and market screens never load.
+ */
+const GROUPS = [
+  { roots: ['src/cli/run-command-line.ts', 'src/commands/data/spec.ts'], shared: SCREENS },
+  { roots: ['src/commands/crypto/run.ts'], shared: [] },
+];
 
 /**
  * esbuild puts each module in the chunk of the set of entry points (the bundle's entry and every
  * lazily imported module) that reach it. With some 40 lazy imports, the modules a cached run
  * needs were spread over some 35 chunks, each a file Node resolves, reads and links (about 0.4 ms
- * each). Here every lazily imported module of qaht also re-exports, through one module, every
- * module the command line and the data commands import statically (the core), so all of the
- * core has the same set of entry points and lands in one chunk. A lazy module loads the core
- * chunk, which every command line loads anyway (the command line itself is lazily imported by
- * the entry). From a first pass's metafile: the core, and the lazily imported modules.
+ * each). Here a lazily imported module of qaht that reaches any module of a group also
+ * re-exports, through one module, every module of that group, so all of a group has the same set
+ * of entry points and lands in one chunk. The first group (the core) every command line loads
+ * anyway (the command line itself is lazily imported by the entry), so every lazy module reaches
+ * it; the crypto group is loaded only by the lazy modules that need part of it (a crypto run
+ * took 15 chunks without it, 7 with it). From a first pass's metafile: the groups, and the lazily
+ * imported modules.
  */
-function sharedCore(metafile) {
+function sharedGroups(metafile) {
   const inputs = metafile.inputs;
   const ours = (path) => path.startsWith('src/');
-  const files = new Set();
-  const visit = (path) => {
-    if (files.has(path) || !inputs[path]) return;
-    files.add(path);
-    for (const edge of inputs[path].imports) if (edge.kind === 'import-statement' && ours(edge.path)) visit(edge.path);
+  const closure = (roots) => {
+    const files = new Set();
+    const visit = (path) => {
+      if (files.has(path) || !inputs[path]) return;
+      files.add(path);
+      for (const edge of inputs[path].imports) if (edge.kind === 'import-statement' && ours(edge.path)) visit(edge.path);
+    };
+    for (const path of roots) visit(path);
+    return files;
   };
-  for (const path of CORE_ROOTS) visit(path);
-  const entries = new Set();
+  const lazy = new Set();
   for (const input of Object.values(inputs))
-    for (const edge of input.imports) if (edge.kind === 'dynamic-import' && ours(edge.path)) entries.add(`${root}${edge.path}`);
-  return { files: [...files].map((path) => `${root}${path}`), entries };
+    for (const edge of input.imports) if (edge.kind === 'dynamic-import' && ours(edge.path)) lazy.add(edge.path);
+  const reached = new Map([...lazy].map((path) => [path, closure([path])]));
+  const taken = new Set();
+  return GROUPS.map(({ roots, shared }, index) => {
+    const reach = new Map();
+    for (const screen of shared) for (const path of closure([screen])) reach.set(path, (reach.get(path) ?? 0) + 1);
+    const common = [...reach].filter(([, count]) => count > 1).map(([path]) => path);
+    const files = [...new Set([...closure(roots), ...common])].filter((path) => !taken.has(path));
+    for (const path of files) taken.add(path);
+    // The core: every lazy module; a later group: the lazy modules that reach any of it.
+    const entries = [...lazy].filter((path) => index === 0 || files.some((file) => reached.get(path).has(file)));
+    return { files: files.map((path) => `${root}${path}`), entries: new Set(entries.map((path) => `${root}${path}`)) };
+  });
 }
 
 const analysis = await build({ ...options(undefined), write: false, metafile: true, logLevel: 'error' });
 rmSync(outdir, { recursive: true, force: true });
-await build(options(sharedCore(analysis.metafile)));
+await build(options(sharedGroups(analysis.metafile)));

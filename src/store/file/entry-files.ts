@@ -9,7 +9,8 @@
  * removed. A failed write (disk full) throws, and says so once through `onWarning`; after a failure
  * that every later write would repeat (full, read-only) writing stops for the run.
  */
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { QahtError } from '../../errors.js';
 import type { Clock } from '../../time/clock.js';
 import { decodeEntry, decodeHeader, ENTRY_MAX_BYTES, type CacheEntry, type EncodedEntry, type EntryHeader } from '../cache-entry.js';
@@ -62,8 +63,14 @@ const ENTRY_SUFFIX = '.json';
 const LOCK_SUFFIX = '.lock';
 /** Enough of an entry file to hold its header (a long key needs more, and is then read whole). */
 const HEADER_PREFIX_BYTES = 16 * 1024;
-/** What `readHeader` reads first: a header with its note fits (a longer one is read whole). */
-const NOTE_PREFIX_BYTES = 4 * 1024;
+/** What `readHeader` reads first: a series header with its note and summary fits (about 600 bytes; a longer one is read whole). */
+const NOTE_PREFIX_BYTES = 1024;
+/**
+ * Synchronous header reads after which the kind's folder is listed once: a run reading hundreds
+ * of headers (candle series) then opens each listed file without an lstat first, and a run
+ * reading a few never lists a large folder.
+ */
+const LIST_AFTER_HEADERS = 16;
 /** Write failures after which writing is pointless for the rest of the run. */
 const CACHING_STOPPERS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
@@ -85,6 +92,9 @@ export class EntryFiles implements WriteOnceBackend {
   readonly #durableWrites: boolean;
   readonly #warned = new Set<string>();
   #dirReady: Promise<void> | undefined;
+  #headerReads = 0;
+  /** The folder's file names when first listed (see LIST_AFTER_HEADERS); a file made since is asked for as before. */
+  #listed: ReadonlySet<string> | undefined;
   /** Set after a failure that every later write would repeat (disk full, read-only). */
   #writesStopped = false;
 
@@ -143,8 +153,11 @@ export class EntryFiles implements WriteOnceBackend {
   async readHeader(key: string): Promise<EntryHeader | undefined> {
     this.#headersKept('readHeader');
     const file = this.fileFor(key);
+    const listed = this.#syncReads && this.#isListed(file);
     const prefix = (bytes: number): Promise<RegularFileRead> | RegularFileRead =>
-      this.#syncReads ? readRegularFileSync(file, this.#entryMaxBytes, bytes) : readRegularFilePrefix(file, bytes, this.#readOptions());
+      this.#syncReads
+        ? readRegularFileSync(file, this.#entryMaxBytes, bytes, listed)
+        : readRegularFilePrefix(file, bytes, this.#readOptions());
     let read = await prefix(NOTE_PREFIX_BYTES);
     let decoded = read.ok ? decodeHeader(read.bytes, read.size) : undefined;
     // A header longer than the prefix (a long key or note): read the whole file once.
@@ -155,6 +168,19 @@ export class EntryFiles implements WriteOnceBackend {
     if (decoded?.ok && decoded.header.key === key) return decoded.header;
     await this.#discard(file, read);
     return undefined;
+  }
+
+  /** True when `file` (in the kind's folder itself) was there when the folder was listed. */
+  #isListed(file: string): boolean {
+    if (this.#named || ++this.#headerReads < LIST_AFTER_HEADERS) return false;
+    if (!this.#listed) {
+      try {
+        this.#listed = new Set(readdirSync(this.entriesDir));
+      } catch {
+        this.#listed = new Set();
+      }
+    }
+    return this.#listed.has(basename(file));
   }
 
   /** Writes atomically (mode 0600). @throws the write error (QahtError `QAHT_ERR_CACHE_DIR` for an entry over the size cap) */

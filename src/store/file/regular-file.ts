@@ -48,12 +48,18 @@ export async function readRegularFilePrefix(path: string, prefixBytes: number, o
 /**
  * The synchronous form, for a process about to exit on a signal, or a reader of hundreds of small
  * files; symbolic links are refused. With `prefixBytes`, only the file's first bytes are read
- * (`size` is the whole file's). Never throws.
+ * (`size` is the whole file's). `listed`: the caller saw the file in its folder's listing, so the
+ * open is tried without asking first (a file gone since is still `missing`). Never throws.
  */
-export function readRegularFileSync(path: string, maxBytes: number, prefixBytes = Number.POSITIVE_INFINITY): RegularFileRead {
+export function readRegularFileSync(
+  path: string,
+  maxBytes: number,
+  prefixBytes = Number.POSITIVE_INFINITY,
+  listed = false,
+): RegularFileRead {
   // A missing file is common (a coin's series not stored yet) and a failed open costs an error
   // object with its stack, many times an lstat that says "none" without one.
-  if (isMissing(path)) return { ok: false, reason: 'missing' };
+  if (!listed && isMissing(path)) return { ok: false, reason: 'missing' };
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
