@@ -13,6 +13,12 @@ export function applyLimit<T>(rows: readonly T[], limit: number | undefined, nou
   if (limit === undefined || rows.length === limit) return { rows: [...rows] };
   // Fewer than asked is worth saying too: a short table is not a cut one.
   if (rows.length < limit)
-    return { rows: [...rows], ...(rows.length > 0 ? { note: `only ${rows.length} ${noun} to show (--limit ${limit})` } : {}) };
+    return { rows: [...rows], ...(rows.length > 0 ? { note: `only ${counted(rows.length, noun)} to show (--limit ${limit})` } : {}) };
   return { rows: rows.slice(0, limit), note: `showing ${limit} of ${rows.length} ${noun} (--limit)` };
+}
+
+/** "1 coin", "1 story", "2 coins": the plural `noun` made singular for a count of one. */
+function counted(count: number, noun: string): string {
+  if (count !== 1) return `${count} ${noun}`;
+  return `1 ${noun.endsWith('ies') ? `${noun.slice(0, -3)}y` : noun.replace(/s$/, '')}`;
 }

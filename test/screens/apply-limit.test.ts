@@ -8,6 +8,8 @@ describe('applyLimit', () => {
 
   it('says so when fewer rows exist than asked', () => {
     expect(applyLimit([1, 2], 5, 'coins')).toEqual({ rows: [1, 2], note: 'only 2 coins to show (--limit 5)' });
+    expect(applyLimit([1], 5, 'coins').note).toBe('only 1 coin to show (--limit 5)');
+    expect(applyLimit([1], 5, 'stories').note).toBe('only 1 story to show (--limit 5)');
   });
 
   it('adds no note when nothing was cut, or without a limit', () => {
