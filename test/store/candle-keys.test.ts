@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CandleSeries } from '../../src/candle.js';
 import { FileCandleStore } from '../../src/store/file/file-candle-store.js';
 import type { CandleStore } from '../../src/store/history/candle-store.js';
 import { RedisCandleStore } from '../../src/store/redis/redis-candle-store.js';
-import { RedisConnection } from '../../src/store/redis/redis-connection.js';
-import { ManualClock } from '../helpers/manual-clock.js';
-import { REDIS_SKIP_NOTE, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { REDIS_SKIP_NOTE } from '../helpers/redis-server.js';
+import { redisSuite } from '../helpers/redis-suite.js';
 import { makeTempDir, removeDir } from './store-helpers.js';
 
 const SERIES: CandleSeries = { interval: '1d', openTime: [0], open: [1], high: [1], low: [1], close: [1], quoteVolume: [1] };
@@ -39,24 +38,10 @@ describe('candle store keys', () => {
   });
 
   describe.skipIf(REDIS_SKIP_NOTE !== undefined)('in Redis', () => {
-    let redis: RedisServer;
-    beforeAll(async () => {
-      redis = await startRedisServer();
-    });
-    afterAll(async () => {
-      await redis.stop();
-    });
+    const redis = redisSuite();
 
     it('names the same series', async () => {
-      const connection = await RedisConnection.open({
-        location: { kind: 'redis', url: redis.url, safeUrl: redis.url, prefix: 'qaht:' },
-        clock: new ManualClock(),
-      });
-      try {
-        await keysMatchList(new RedisCandleStore(connection, new FileCandleStore(dir)));
-      } finally {
-        await connection.close();
-      }
+      await keysMatchList(new RedisCandleStore(await redis.connect(), new FileCandleStore(redis.dir)));
     });
   });
 });

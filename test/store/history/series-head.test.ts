@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CandleSeries, INTERVAL_MS } from '../../../src/candle.js';
 import { readSeriesView } from '../../../src/commands/history/series-views.js';
 import { isSummary, SERIES_SIGNALS_VERSION, seriesSignals } from '../../../src/screens/signals/series-signals.js';
@@ -9,9 +9,8 @@ import { FileCandleStore } from '../../../src/store/file/file-candle-store.js';
 import { seriesDocument } from '../../../src/store/history/series-codec.js';
 import type { CandleStore } from '../../../src/store/history/candle-store.js';
 import { RedisCandleStore } from '../../../src/store/redis/redis-candle-store.js';
-import { RedisConnection } from '../../../src/store/redis/redis-connection.js';
-import { ManualClock } from '../../helpers/manual-clock.js';
-import { REDIS_SKIP_NOTE, type RedisServer, startRedisServer } from '../../helpers/redis-server.js';
+import { REDIS_SKIP_NOTE } from '../../helpers/redis-server.js';
+import { redisSuite } from '../../helpers/redis-suite.js';
 import { makeSeries, randomWalk } from '../../screens/signals/series.js';
 import { makeTempDir, removeDir } from '../store-helpers.js';
 
@@ -95,24 +94,10 @@ describe('series heads', () => {
   });
 
   describe.skipIf(REDIS_SKIP_NOTE !== undefined)('in Redis', () => {
-    let redis: RedisServer;
-    beforeAll(async () => {
-      redis = await startRedisServer();
-    });
-    afterAll(async () => {
-      await redis.stop();
-    });
+    const redis = redisSuite();
 
     it('the same', async () => {
-      const connection = await RedisConnection.open({
-        location: { kind: 'redis', url: redis.url, safeUrl: redis.url, prefix: 'qaht-head:' },
-        clock: new ManualClock(),
-      });
-      try {
-        await headsAndViews(new RedisCandleStore(connection, new FileCandleStore(dir)));
-      } finally {
-        await connection.close();
-      }
+      await headsAndViews(new RedisCandleStore(await redis.connect(), new FileCandleStore(redis.dir)));
     });
   });
 });
