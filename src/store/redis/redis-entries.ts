@@ -178,9 +178,14 @@ export class RedisEntries implements WriteOnceBackend {
   }
 
   async #readHead(redisKey: string, prefixBytes = HEADER_PREFIX_BYTES): Promise<{ header: EntryHeader; size: number } | undefined> {
-    const size = Number(await this.#connection.command(['STRLEN', redisKey]));
+    // Both asked at once: the connection pipelines them into one round trip (a run reads hundreds).
+    const [length, first] = await Promise.all([
+      this.#connection.command(['STRLEN', redisKey]),
+      this.#connection.command(['GETRANGE', redisKey, 0, prefixBytes - 1]),
+    ]);
+    const size = Number(length);
     if (!(size > 0)) return undefined;
-    let prefix = await this.#connection.command(['GETRANGE', redisKey, 0, prefixBytes - 1]);
+    let prefix = first;
     let decoded = Buffer.isBuffer(prefix) ? decodeHeader(prefix, size) : undefined;
     if (decoded?.ok === false && decoded.reason === 'truncated' && size > prefixBytes && size <= ENTRY_MAX_BYTES) {
       prefix = await this.#connection.command(['GET', redisKey]);
