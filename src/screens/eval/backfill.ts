@@ -7,7 +7,7 @@
  * missing, so the estimate is too kind, and the command says so.
  *
  * The live run's definitions (signals/) are followed, but what a day shares with the day before
- * is carried along instead of recomputed: Wilder's RSI (the same operations in the same order as
+ * is carried along instead of recomputed: Wilder's RSI (`wilderRsiTrack`, the very function behind
  * `wilderRsiOf`, so the same numbers to the bit), the sorted 30-day volume window of `rvol` and the
  * running maxima of `breakout` (a median and a maximum do not depend on how they are found), and
  * the Bollinger widths the squeeze percentile ranks, each computed once per bar by
@@ -20,6 +20,7 @@ import { INTERVAL_MS } from '../../candle.js';
 import { closedBefore, endOfDay } from '../signals/as-of.js';
 import { breakoutKnown } from '../signals/breakout.js';
 import type { CoinHistory, CoinSignals } from '../signals/coin-signals.js';
+import { wilderRsiTrack } from '../signals/indicators.js';
 import { listedDays } from '../signals/listing.js';
 import {
   BREAKOUT_52W_DAYS,
@@ -110,11 +111,11 @@ function coinTrack(coin: BackfillCoin): CoinTrack {
   const daily = coin.history.daily;
   const hourly = coin.history.hourly;
   const squeeze = daily ? squeezeTrack(daily.close) : new Float64Array(0);
-  const rsi = daily ? rsiTrack(daily.close) : new Float64Array(0);
+  const rsi = daily ? wilderRsiTrack(daily.close, RSI_PERIOD) : new Float64Array(0);
   const rvols = daily ? rvolTrack(daily.quoteVolume) : new Float64Array(0);
   const closeMax52w = daily ? windowMaxima(daily.close, BREAKOUT_52W_DAYS) : new Float64Array(0);
   const highMax20d = daily ? windowMaxima(daily.high, BREAKOUT_HIGH_DAYS) : new Float64Array(0);
-  const rsiHourly = hourly ? rsiTrack(hourly.close) : new Float64Array(0);
+  const rsiHourly = hourly ? wilderRsiTrack(hourly.close, RSI_PERIOD) : new Float64Array(0);
   // Days are asked in order, each twice (its volume, then its signals): the answer is kept, and
   // the next day's search starts where this one ended instead of bisecting the whole series.
   let askedDay = Number.NaN;
@@ -302,32 +303,4 @@ class SortedWindow {
     }
     return low;
   }
-}
-
-/**
- * `wilderRsiOf(closes, end, 14)` for every `end` from 15 on (NaN before): one pass, the same
- * operations in the same order, so each value is the one a run computing it alone gets.
- */
-function rsiTrack(closes: readonly number[]): Float64Array {
-  const n = closes.length;
-  const track = new Float64Array(n + 1).fill(Number.NaN);
-  if (n <= RSI_PERIOD) return track;
-  let gain = 0;
-  let loss = 0;
-  for (let i = 1; i <= RSI_PERIOD; i++) {
-    const change = closes[i]! - closes[i - 1]!;
-    if (change > 0) gain += change;
-    else loss -= change;
-  }
-  gain /= RSI_PERIOD;
-  loss /= RSI_PERIOD;
-  const factor = 1 / RSI_PERIOD;
-  track[RSI_PERIOD + 1] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
-  for (let i = RSI_PERIOD + 1; i < n; i++) {
-    const change = closes[i]! - closes[i - 1]!;
-    gain += (Math.max(change, 0) - gain) * factor;
-    loss += (Math.max(-change, 0) - loss) * factor;
-    track[i + 1] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
-  }
-  return track;
 }

@@ -50,6 +50,16 @@ export function medianOf(values: ArrayLike<number>, from = 0, to = values.length
  * caller checks the count.
  */
 export function wilderRsiOf(closes: readonly number[], end: number, period: number): number {
+  return wilderRsiTrack(closes, period, end)[end]!;
+}
+
+/**
+ * `wilderRsiOf(closes, e, period)` for every `e` up to `end` in one pass (NaN for `e ≤ period`):
+ * a backfill reads the RSI as of every day, a run only the last, and both get the same bits.
+ */
+export function wilderRsiTrack(closes: readonly number[], period: number, end = closes.length): Float64Array {
+  const track = new Float64Array(end + 1).fill(Number.NaN);
+  if (end <= period) return track;
   const factor = 1 / period;
   let gain = 0;
   let loss = 0;
@@ -60,10 +70,12 @@ export function wilderRsiOf(closes: readonly number[], end: number, period: numb
   }
   gain /= period;
   loss /= period;
+  track[period + 1] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
   for (let i = period + 1; i < end; i++) {
     const change = closes[i]! - closes[i - 1]!;
     gain += (Math.max(change, 0) - gain) * factor;
     loss += (Math.max(-change, 0) - loss) * factor;
+    track[i + 1] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
   }
-  return loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
+  return track;
 }
