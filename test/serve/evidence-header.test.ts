@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonDocument } from '../../src/output/render-json.js';
 import type { CryptoRow } from '../../src/screens/crypto/crypto-row.js';
 import { compactSignals } from '../../src/screens/signals/signal-columns.js';
 import { NO_SIGNAL_FIELDS } from '../../src/screens/signals/signal-fields.js';
-import { screenSection } from '../../src/serve/page/screen-sections.js';
+import { cryptoSection, SPIKY_ROW } from '../helpers/crypto-section.js';
 
 const ROW: CryptoRow = {
-  rank: 7,
-  id: 'spiky',
-  symbol: 'SPK',
-  name: 'Spiky',
-  priceUsd: 2,
-  change24hPct: 12,
-  change7dPct: 30,
-  volume24hUsd: 5e7,
-  marketCapUsd: 1e9,
-  score: 91.3,
-  sources: ['coingecko'],
-  change1hPct: 1,
-  turnover: 0.05,
-  sparkline7d: null,
-  flags: [],
-  ...NO_SIGNAL_FIELDS,
+  ...SPIKY_ROW,
   rvol: 3.44,
   breakout: '20d',
   listedDays: 400,
@@ -40,19 +24,7 @@ const VERDICTS = {
 };
 
 function section(evidence: unknown): string {
-  const document = {
-    command: 'crypto',
-    generatedAt: '2026-03-02T10:00:00.000Z',
-    sources: [],
-    results: [ROW],
-    excluded: [],
-    metrics: {},
-    evidence,
-  } as JsonDocument;
-  return screenSection(
-    { id: 'crypto', screen: 'crypto', query: undefined, document, failure: undefined },
-    Date.parse('2026-03-02T10:00:05Z'),
-  );
+  return cryptoSection([ROW], evidence);
 }
 
 describe("the flags' 7-day verdicts where traders look", () => {
