@@ -61,17 +61,27 @@ async function firstAnswer(origin: string): Promise<Doc> {
   }
 }
 
+/** `serve` on `clock`: the crypto screen every 60 s, no news or market, prices from the stand-in stream. */
+async function startStreamingServe(clock: ManualClock): Promise<LiveServe> {
+  return startLiveServe(
+    ['--rate-limit', '1000000', '--every', 'crypto=60s,news=off,market=off'],
+    serveEnv(api, cacheDir, { SCREEN_BINANCE_WS_URL: stream.wsUrl }),
+    clock,
+  );
+}
+
+/** Starts that serve (kept in `serve` for the clean-up) and gives its first crypto answer once the stream is connected. */
+async function streamingAnswer(clock: ManualClock): Promise<{ rest: Doc; origin: string }> {
+  serve = await startStreamingServe(clock);
+  const rest = await firstAnswer(serve.origin);
+  await waitUntil(() => stream.server.sockets.size === 1, 'the stream connection');
+  return { rest, origin: serve.origin };
+}
+
 describe('live prices in screen serve', () => {
   it('a tick reaches /api/signals and the event stream within a second; rows say where their price came from', async () => {
     const clock = new ManualClock(Date.now());
-    serve = await startLiveServe(
-      ['--rate-limit', '1000000', '--every', 'crypto=60s,news=off,market=off'],
-      serveEnv(api, cacheDir, { SCREEN_BINANCE_WS_URL: stream.wsUrl }),
-      clock,
-    );
-    const { origin } = serve;
-    const rest = await firstAnswer(origin);
-    await waitUntil(() => stream.server.sockets.size === 1, 'the stream connection');
+    const { rest, origin } = await streamingAnswer(clock);
     expect(rest.results.every((row) => row.priceSource === 'rest')).toBe(true);
     const events = await openEvents(origin);
     const target = priced(rest)[0]!;
@@ -107,14 +117,8 @@ describe('live prices in screen serve', () => {
 
   it('sends at most one tick a second and never a REST request between the scheduled refreshes', async () => {
     const clock = new ManualClock(Date.now());
-    serve = await startLiveServe(
-      ['--rate-limit', '1000000', '--every', 'crypto=60s,news=off,market=off'],
-      serveEnv(api, cacheDir, { SCREEN_BINANCE_WS_URL: stream.wsUrl }),
-      clock,
-    );
-    const rest = await firstAnswer(serve.origin);
-    await waitUntil(() => stream.server.sockets.size === 1, 'the stream connection');
-    const events = await openEvents(serve.origin);
+    const { rest, origin } = await streamingAnswer(clock);
+    const events = await openEvents(origin);
     const upstream = api.requestCount();
     const rows = priced(rest).slice(0, 5);
     // 50 s of frames, five a second of simulated time (the real stream sends one): ticks go out once a second.
@@ -136,22 +140,16 @@ describe('live prices in screen serve', () => {
 
   it('while the stream is down, rows serve their REST price and the source list says down; then it comes back', async () => {
     const clock = new ManualClock(Date.now());
-    serve = await startLiveServe(
-      ['--rate-limit', '1000000', '--every', 'crypto=60s,news=off,market=off'],
-      serveEnv(api, cacheDir, { SCREEN_BINANCE_WS_URL: stream.wsUrl }),
-      clock,
-    );
-    const rest = await firstAnswer(serve.origin);
-    await waitUntil(() => stream.server.sockets.size === 1, 'the stream connection');
+    const { rest, origin } = await streamingAnswer(clock);
     const target = priced(rest)[0]!;
     stream.sendPrices({ [`${target.symbol}USDT`]: target.priceUsd! * 1.02 }, clock.now());
     await waitUntil(() => stream.server.sockets.size === 1, 'the stream');
-    let doc = await crypto(serve.origin);
-    while (doc.results.find((row) => row.id === target.id)?.priceSource !== 'stream') doc = await crypto(serve.origin);
+    let doc = await crypto(origin);
+    while (doc.results.find((row) => row.id === target.id)?.priceSource !== 'stream') doc = await crypto(origin);
 
     stream.answer({ status: 503 });
     stream.server.dropAll();
-    do doc = await crypto(serve.origin);
+    do doc = await crypto(origin);
     while (doc.sources.at(-1)?.status !== 'down');
     expect(doc.sources.at(-1)).toMatchObject({ name: 'binance-stream', status: 'down', items: 0 });
     expect(doc.sources.at(-1)!.error).toMatch(/connection lost/);
@@ -162,17 +160,13 @@ describe('live prices in screen serve', () => {
     stream.answer('accept');
     await clock.advance(3_000);
     await waitUntil(() => stream.server.sockets.size === 1, 'the reconnection');
-    do doc = await crypto(serve.origin);
+    do doc = await crypto(origin);
     while (doc.sources.at(-1)?.status !== 'live');
   });
 
   it('SIGTERM closes the stream with a close frame and exits 0', async () => {
     const clock = new ManualClock(Date.now());
-    serve = await startLiveServe(
-      ['--rate-limit', '1000000', '--every', 'crypto=60s,news=off,market=off'],
-      serveEnv(api, cacheDir, { SCREEN_BINANCE_WS_URL: stream.wsUrl }),
-      clock,
-    );
+    serve = await startStreamingServe(clock);
     await waitUntil(() => stream.server.sockets.size === 1, 'the stream connection');
     // A pong proves the client has the connection open (a stop during the handshake sends no close frame).
     stream.server.ping(Buffer.from('up?'));
